@@ -1,0 +1,286 @@
+"""Returns → tables: read every file, keep the newest return per unit, aggregate per item.
+
+The library entry point is :func:`merge_returns`; it never prints and never raises for bad data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import InputError, SpecError
+from .issues import Issue, Level, count_levels, sort_issues
+from .reader import RawBook, ReadFailure, discover, read_book
+from .recognise import Located, locate
+from .spec import FieldSpec, Spec, spec_from_json
+from .validate import Record, RowChecker
+
+Status = Literal["returned", "missing", "duplicate", "unreadable"]
+
+
+@dataclass
+class Submission:
+    """What one unit sent: the status shown in 报送情况."""
+
+    unit_code: str
+    status: Status = "missing"
+    file: str = ""
+    received: dt.datetime | None = None
+    overdue: bool = False
+    contact: str = ""
+    phone: str = ""
+    rows: int = 0
+    other_files: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class SummaryRow:
+    """One row of 汇总: an item (or, for open rows, a unit) with aggregated values."""
+
+    key: str
+    values: dict[str, Any]
+    expected_units: int
+    reported_units: int
+
+
+@dataclass
+class MergeResult:
+    spec: Spec
+    records: list[Record]
+    submissions: list[Submission]
+    issues: list[Issue]
+    inputs: list[InputFile]
+    summary: list[SummaryRow]
+    totals: dict[str, Any]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(i.level is Level.ERROR for i in self.issues) else 0
+
+    def counts_for(self, unit_code: str) -> dict[Level, int]:
+        return count_levels(i for i in self.issues if i.unit == unit_code)
+
+    @property
+    def data_as_of(self) -> dt.datetime | None:
+        times = [s.received for s in self.submissions if s.received is not None]
+        return max(times) if times else None
+
+
+Progress = Callable[[str], None]
+
+
+def find_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
+    """(path, name shown to the user) for every candidate file under ``paths``."""
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            raise InputError(f"找不到：{root} (no such file or folder)")
+        for path in discover(root):
+            name = path.name if root.is_file() else path.relative_to(root).as_posix()
+            found.append((path, name))
+    return found
+
+
+def spec_from_returns(paths: Sequence[str | Path]) -> Spec:
+    """The spec embedded in the newest template-made return (used when ``-s`` is not given)."""
+    books = [b for p, n in find_files(paths) if isinstance(b := read_book(p, n), RawBook) and b.meta.get("spec_json")]
+    if not books:
+        raise InputError(
+            "没有找到由模板生成的报表，请用 -s 指定 report.yaml (no template metadata found; pass -s SPEC)"
+        )
+    newest = max(books, key=lambda b: (b.modified, b.name))
+    try:
+        return spec_from_json(newest.meta["spec_json"])
+    except SpecError as exc:
+        raise InputError(f"{newest.name}: {exc}") from None
+
+
+def merge_returns(spec: Spec, paths: Sequence[str | Path], progress: Progress | None = None) -> MergeResult:
+    files = find_files(paths)
+    if not files:
+        raise InputError("没有可读取的文件 (no input files)")
+    issues: list[Issue] = []
+    inputs: list[InputFile] = []
+    located: list[Located] = []
+    failed: list[tuple[ReadFailure, str | None]] = []
+    for path, name in files:
+        book = read_book(path, name)
+        inputs.append(InputFile(name, book.sha256, path.stat().st_size))
+        if isinstance(book, ReadFailure):
+            guessed = _unit_from_name(path.stem, spec)
+            failed.append((book, guessed))
+            issues.append(Issue("E-UNREADABLE-FILE", unit=guessed or "", file=name, params={"reason": book.reason}))
+        else:
+            found, found_issues = locate(book, spec)
+            issues += found_issues
+            if found is not None:
+                located.append(found)
+        if progress:
+            progress(name)
+    chosen, submissions, dup_issues = _choose(spec, located, failed)
+    issues += dup_issues
+    checker = RowChecker(spec)
+    records: list[Record] = []
+    for unit in spec.units:
+        if unit.code in chosen:
+            unit_records, unit_issues = checker.check(chosen[unit.code])
+            records += unit_records
+            issues += unit_issues
+            submissions[unit.code].rows = len(unit_records)
+        elif submissions[unit.code].status == "missing":
+            issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
+    summary, totals = aggregate(spec, records, checker)
+    return MergeResult(
+        spec,
+        records,
+        [submissions[u.code] for u in spec.units],
+        sort_issues(issues),
+        sorted(inputs, key=lambda i: i.name),
+        summary,
+        totals,
+    )
+
+
+def _unit_from_name(stem: str, spec: Spec) -> str | None:
+    from .spec import normalise
+
+    key = normalise(stem)
+    hits = [u for u in spec.units if normalise(u.name) in key or normalise(u.code) == key]
+    return max(hits, key=lambda u: len(u.name)).code if hits else None
+
+
+def _choose(
+    spec: Spec, located: list[Located], failed: list[tuple[ReadFailure, str | None]]
+) -> tuple[dict[str, Located], dict[str, Submission], list[Issue]]:
+    """Newest return per unit wins; the others are listed in W-DUPLICATE-RETURN."""
+    by_unit: dict[str, list[Located]] = {}
+    for item in located:
+        by_unit.setdefault(item.unit_code, []).append(item)
+    deadline = spec.report.deadline
+    submissions = {u.code: Submission(u.code) for u in spec.units}
+    chosen: dict[str, Located] = {}
+    issues: list[Issue] = []
+    for code, candidates in by_unit.items():
+        candidates.sort(key=lambda r: (r.book.modified, r.book.name), reverse=True)
+        winner = candidates[0]
+        chosen[code] = winner
+        sub = submissions[code]
+        sub.status = "returned" if len(candidates) == 1 else "duplicate"
+        sub.file = winner.book.name
+        sub.received = winner.book.modified
+        sub.overdue = deadline is not None and winner.book.modified.date() > deadline
+        sub.contact, sub.phone = winner.contact, winner.phone
+        sub.other_files = [c.book.name for c in candidates[1:]]
+        if len(candidates) > 1:
+            names = "、".join(c.book.name for c in candidates)
+            issues.append(
+                Issue(
+                    "W-DUPLICATE-RETURN",
+                    unit=code,
+                    file=winner.book.name,
+                    params={"unit": spec.unit_map[code].name, "files": names, "kept": winner.book.name},
+                )
+            )
+    for failure, guessed in failed:
+        if guessed is not None and guessed not in chosen:
+            submissions[guessed].status = "unreadable"
+            submissions[guessed].file = failure.name
+    return chosen, submissions, issues
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregation
+
+
+def aggregate_values(field: FieldSpec, values: Sequence[Any], unit_names: Sequence[str]) -> Any:
+    """Aggregate one field over rows (``unit_names`` label each value for ``join``)."""
+    how = field.effective_aggregate
+    present = [(v, u) for v, u in zip(values, unit_names, strict=True) if v is not None and v != ""]
+    if how == "none" or not present:
+        return 0 if how == "count" else None
+    nums = [v for v, _ in present if isinstance(v, int | float) and not isinstance(v, bool)]
+    if how == "sum":
+        return _tidy(math.fsum(nums)) if nums else None
+    if how == "mean":
+        return math.fsum(nums) / len(nums) if nums else None
+    if how == "min":
+        return min(v for v, _ in present)
+    if how == "max":
+        return max(v for v, _ in present)
+    if how == "count":
+        if field.type == "bool":
+            return sum(1 for v, _ in present if v is True)
+        return len(present)
+    if how == "join":
+        return "\n".join(f"【{u}】{v}" for v, u in present)
+    if how == "worst":
+        order = field.worst_order
+        ranked = [v for v, _ in present if v in order]
+        return min(ranked, key=order.index) if ranked else None
+    return present[0][0]  # first
+
+
+def _tidy(value: float) -> float | int:
+    if value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return round(value, 10)
+
+
+def aggregate(spec: Spec, records: list[Record], checker: RowChecker) -> tuple[list[SummaryRow], dict[str, Any]]:
+    names = spec.unit_map
+    groups: dict[str, list[Record]] = {}
+    if spec.rows == "fixed":
+        for item in spec.items:
+            groups[item.id] = []
+        for record in records:
+            if record.item_id is not None:
+                groups[record.item_id].append(record)
+        expected = {item.id: len(item.units) for item in spec.items}
+    else:
+        for unit in spec.units:
+            groups[unit.code] = []
+        for record in records:
+            groups[record.unit_code].append(record)
+        expected = {unit.code: 1 for unit in spec.units}
+    rows: list[SummaryRow] = []
+    for key, group in groups.items():
+        values = _aggregate_group(spec, group, names)
+        if spec.rows == "fixed" and not group:
+            item_values = spec.item_map[key].values
+            values.update({f.id: item_values.get(f.id) for f in spec.fields if f.source == "item" and f.type == "text"})
+        checker.compute(values)
+        reported = len({r.unit_code for r in group})
+        rows.append(SummaryRow(key, values, expected[key], reported))
+    totals = _aggregate_group(spec, records, names, totals=True)
+    checker.compute(totals)
+    return rows, totals
+
+
+def _aggregate_group(
+    spec: Spec, group: Iterable[Record], names: dict[str, Any], totals: bool = False
+) -> dict[str, Any]:
+    group = list(group)
+    labels = [names[r.unit_code].name for r in group]
+    values: dict[str, Any] = {}
+    for f in spec.fields:
+        if f.formula:
+            continue
+        how = f.effective_aggregate
+        if totals and how not in ("sum", "count"):
+            values[f.id] = None
+            continue
+        values[f.id] = aggregate_values(f, [r.values.get(f.id) for r in group], labels)
+    return values

@@ -1,0 +1,286 @@
+"""Write the county summary workbook (SPEC §6) and its JSON twin.
+
+Written with xlsxwriter into a temporary file renamed into place, with a fixed document time so
+the bytes depend only on the inputs. Every text is written as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from . import expr
+from .i18n import Lang, t
+from .merge import MergeResult
+from .tables_out import Column, Table, all_tables
+from .xlsx import (
+    HEADER_FILL,
+    NUMBER_FORMATS,
+    atomic_output,
+    new_workbook,
+    text_width,
+    write_value,
+    xl_col_to_name,
+    xl_rowcol_to_cell,
+)
+
+_TITLE_ROWS = 2  # title + subtitle above each table's header
+
+
+def write_summary(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
+    lang = lang or result.spec.lang
+    path = Path(path)
+    with atomic_output(path) as tmp:
+        _write(result, tmp, lang)
+    return path
+
+
+def _write(result: MergeResult, path: str, lang: Lang) -> None:
+    book = new_workbook(path)
+    fmts = _Formats(book)
+    for table in all_tables(result, lang):
+        sheet = book.add_worksheet(table.title)
+        if table.key == "about":
+            _write_about(sheet, table, fmts, result)
+            continue
+        _write_table(book, sheet, table, fmts, result, lang)
+    book.close()
+
+
+class _Formats:
+    def __init__(self, book: Any) -> None:
+        base = {"font_size": 10, "valign": "top", "border": 1}
+        self.book = book
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.subtitle = book.add_format({"font_size": 10, "font_color": "#595959"})
+        self.header = book.add_format(
+            {**base, "bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "align": "center", "valign": "vcenter"}
+        )
+        self.total_label = book.add_format({**base, "bold": True})
+        self._cache: dict[tuple[str, bool], Any] = {}
+        self.base = base
+        self.red = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.green = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.yellow = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+
+    def cell(self, kind: str, bold: bool = False) -> Any:
+        key = (kind, bold)
+        if key not in self._cache:
+            props: dict[str, Any] = {**self.base, "bold": bold}
+            if kind == "text":
+                props["text_wrap"] = True
+            if kind == "datetime":
+                props["num_format"] = "yyyy-mm-dd hh:mm"
+            elif kind in NUMBER_FORMATS:
+                props["num_format"] = NUMBER_FORMATS[kind]
+            self._cache[key] = self.book.add_format(props)
+        return self._cache[key]
+
+
+def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: MergeResult, lang: Lang) -> None:
+    spec = result.spec
+    ncols = len(table.columns)
+    sheet.write_string(0, 0, f"{spec.report.title} — {table.title}", fmts.title)
+    as_of = result.data_as_of
+    subtitle = f"{t('period', lang)}：{spec.report.period}"
+    if as_of is not None:
+        subtitle += f"    {t('about.made', lang)}：{as_of:%Y-%m-%d %H:%M}"
+    sheet.write_string(1, 0, subtitle, fmts.subtitle)
+    header0 = _TITLE_ROWS
+    for c, column in enumerate(table.columns):
+        sheet.write_string(header0, c, column.title, fmts.header)
+    col_of = {c.key: i for i, c in enumerate(table.columns)}
+    formulas = {k: expr.parse(v) for k, v in table.formula_columns.items()}
+    first0 = header0 + 1
+    for r, row in enumerate(table.rows):
+        row0 = first0 + r
+        for c, (column, value) in enumerate(zip(table.columns, row, strict=True)):
+            fmt = fmts.cell(column.kind)
+            formula = formulas.get(column.key)
+            if formula is not None and formula.names <= col_of.keys():
+                refs = {name: xl_rowcol_to_cell(row0, col_of[name]) for name in formula.names}
+                sheet.write_formula(row0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
+            else:
+                write_value(sheet, row0, c, value, fmt)
+    last0 = first0 + len(table.rows) - 1
+    if table.totals is not None and table.rows:
+        total0 = last0 + 1
+        for c, (column, value) in enumerate(zip(table.columns, table.totals, strict=True)):
+            fmt = fmts.cell(column.kind, bold=True)
+            formula = formulas.get(column.key)
+            if column.total == "sum":
+                letter = xl_col_to_name(c)
+                sheet.write_formula(
+                    total0, c, f"=SUM({letter}{first0 + 1}:{letter}{last0 + 1})", fmt, "" if value is None else value
+                )
+            elif column.total == "formula" and formula is not None and formula.names <= col_of.keys():
+                refs = {name: xl_rowcol_to_cell(total0, col_of[name]) for name in formula.names}
+                sheet.write_formula(total0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
+            else:
+                write_value(sheet, total0, c, value, fmts.total_label if isinstance(value, str) else fmt)
+    _widths(sheet, table)
+    sheet.freeze_panes(first0, 0)
+    sheet.autofilter(header0, 0, max(last0, header0), ncols - 1)
+    _conditional(sheet, table, fmts, first0, last0)
+    if table.key == "summary" and table.rows:
+        _chart(book, sheet, table, first0, last0, lang)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(header0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+
+
+def _widths(sheet: Any, table: Table) -> None:
+    for c, column in enumerate(table.columns):
+        longest = text_width(column.title)
+        for row in table.rows[:500]:
+            value = row[c]
+            if isinstance(value, str):
+                longest = max(longest, max((text_width(line) for line in value.split("\n")), default=0))
+            elif isinstance(value, int | float):
+                longest = max(longest, len(f"{value:,.2f}"))
+            elif isinstance(value, dt.datetime):
+                longest = max(longest, 16)
+        cap = 60 if column.kind == "text" else 20
+        sheet.set_column(c, c, min(max(longest + 2, 8), cap))
+
+
+def _conditional(sheet: Any, table: Table, fmts: _Formats, first0: int, last0: int) -> None:
+    if not table.rows:
+        return
+    for c, column in enumerate(table.columns):
+        f = column.field
+        if f is not None and f.effective_aggregate == "worst" and f.worst_order and not f.formula:
+            order = f.worst_order
+            sheet.conditional_format(
+                first0, c, last0, c, {"type": "cell", "criteria": "==", "value": f'"{order[0]}"', "format": fmts.red}
+            )
+            if len(order) > 1:
+                sheet.conditional_format(
+                    first0,
+                    c,
+                    last0,
+                    c,
+                    {"type": "cell", "criteria": "==", "value": f'"{order[-1]}"', "format": fmts.green},
+                )
+        if column.kind == "percent":
+            sheet.conditional_format(
+                first0,
+                c,
+                last0,
+                c,
+                {
+                    "type": "data_bar",
+                    "bar_color": "#63BE7B",
+                    "min_type": "num",
+                    "min_value": 0,
+                    "max_type": "num",
+                    "max_value": 1,
+                },
+            )
+        if table.key == "issues" and column.key == "level":
+            sheet.conditional_format(
+                first0,
+                c,
+                last0,
+                c,
+                {"type": "text", "criteria": "begins with", "value": t("level.error", "zh"), "format": fmts.red},
+            )
+            sheet.conditional_format(
+                first0, c, last0, c, {"type": "text", "criteria": "begins with", "value": "error", "format": fmts.red}
+            )
+        if table.key == "submissions" and column.key == "status":
+            for key, fmt in (
+                ("status.missing", fmts.red),
+                ("status.unreadable", fmts.red),
+                ("status.duplicate", fmts.yellow),
+            ):
+                for lg in ("zh", "en"):
+                    sheet.conditional_format(
+                        first0,
+                        c,
+                        last0,
+                        c,
+                        {"type": "cell", "criteria": "==", "value": f'"{t(key, lg)}"', "format": fmt},
+                    )
+
+
+def _chart(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: Lang) -> None:
+    """Completion by item: the first computed percent column, else the first summed column."""
+    target = next((i for i, c in enumerate(table.columns) if c.kind == "percent" and c.total == "formula"), None)
+    if target is None:
+        target = next((i for i, c in enumerate(table.columns) if c.total == "sum" and c.field is not None), None)
+    if target is None:
+        return
+    label = next((i for i, c in enumerate(table.columns) if c.kind == "text"), 0)
+    name = table.title
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": table.columns[target].title,
+            "categories": [name, first0, label, last0, label],
+            "values": [name, first0, target, last0, target],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_title({"name": t("chart.title", lang)})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})
+    chart.set_size({"width": 720, "height": max(240, 28 * (last0 - first0 + 1) + 80)})
+    sheet.insert_chart(last0 + 3, 0, chart)
+
+
+def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) -> None:
+    sheet.write_string(0, 0, result.spec.report.title, fmts.title)
+    for r, (key, value) in enumerate(table.rows, start=2):
+        sheet.write_string(r, 0, str(key), fmts.total_label if key else fmts.subtitle)
+        if isinstance(value, dt.datetime):
+            write_value(sheet, r, 1, value, fmts.cell("datetime"))
+        else:
+            write_value(sheet, r, 1, value)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 80)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON
+
+
+def summary_json(result: MergeResult, lang: Lang | None = None) -> dict[str, Any]:
+    lang = lang or result.spec.lang
+    out: dict[str, Any] = {"exit_code": result.exit_code}
+    for table in all_tables(result, lang):
+        keys = [c.key for c in table.columns]
+        if table.key == "about":
+            out[table.key] = [{"key": r[0], "value": _json(r[1])} for r in table.rows]
+            continue
+        out[table.key] = {
+            "title": table.title,
+            "columns": [{"key": c.key, "title": c.title} for c in table.columns],
+            "rows": [{k: _json(v) for k, v in zip(keys, row, strict=True)} for row in table.rows],
+        }
+        if table.totals is not None:
+            out[table.key]["totals"] = {k: _json(v) for k, v in zip(keys, table.totals, strict=True)}
+    out["issues_raw"] = [i.as_dict(lang) for i in result.issues]
+    return out
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def write_json(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
+    path = Path(path)
+    text = json.dumps(summary_json(result, lang), ensure_ascii=False, indent=2)
+    with atomic_output(path) as tmp:
+        Path(tmp).write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+__all__ = ["Column", "summary_json", "write_json", "write_summary"]

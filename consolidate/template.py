@@ -1,0 +1,319 @@
+"""Write one pre-filled, locked and validated return template (.xlsx) per unit (SPEC §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import expr
+from .i18n import Lang, t
+from .spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec
+from .xlsx import (
+    HEADER_FILL,
+    INPUT_FILL,
+    LOCKED_FILL,
+    NUMBER_FORMATS,
+    atomic_output,
+    column_width,
+    new_workbook,
+    write_value,
+    xl_col_to_name,
+    xl_rowcol_to_cell,
+)
+
+META_SHEET = "_consolidate"
+HEADER_ROW = 5  # 1-based row of the header in the data sheet
+_JSON_CHUNK = 30000  # a cell holds at most 32,767 characters
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are in a unit's data sheet (1-based rows, 0-based columns)."""
+
+    header_row: int
+    first_data_row: int
+    columns: dict[str, int]  # field id -> column index
+    rows: list[tuple[int, str]]  # (row, item id); empty for open rows
+
+
+def layout_for(spec: Spec, unit_code: str) -> Layout:
+    columns = {f.id: index for index, f in enumerate(spec.fields)}
+    first = HEADER_ROW + 1
+    if spec.rows == "open":
+        return Layout(HEADER_ROW, first, columns, [])
+    items = spec.items_for(unit_code)
+    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)])
+
+
+def template_filename(spec: Spec, unit: UnitSpec) -> str:
+    return sanitise_filename(f"{spec.report.title}_{unit.name}") + ".xlsx"
+
+
+def sanitise_filename(name: str) -> str:
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name)
+    name = re.sub(r"\s+", "_", name).strip("._ ")
+    return name[:150] or "report"
+
+
+def write_templates(
+    spec: Spec,
+    out_dir: str | Path,
+    units: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Write a template per unit (or for the given unit codes) into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    used: set[str] = set()
+    for unit in spec.units:
+        if units is not None and unit.code not in units:
+            continue
+        name = template_filename(spec, unit)
+        if name.lower() in used:
+            name = sanitise_filename(f"{spec.report.title}_{unit.name}_{unit.code}") + ".xlsx"
+        used.add(name.lower())
+        path = out / name
+        write_template(spec, unit, path)
+        written.append(path)
+        if progress:
+            progress(unit.code)
+    return written
+
+
+def write_template(spec: Spec, unit: UnitSpec, path: str | Path) -> None:
+    """Write one template atomically (temp file + rename)."""
+    with atomic_output(Path(path)) as tmp:
+        _write(spec, unit, tmp)
+
+
+def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
+    lang = spec.lang
+    book = new_workbook(path)
+    layout = layout_for(spec, unit.code)
+    ncols = len(spec.fields)
+    base = {"font_name": "宋体" if lang == "zh" else "Calibri", "font_size": 11, "valign": "vcenter"}
+    title_fmt = book.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+    label_fmt = book.add_format({**base, "bold": True})
+    info_fmt = book.add_format({**base, "bg_color": LOCKED_FILL})
+    fill_fmt = book.add_format({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1})
+    header_fmt = book.add_format(
+        {**base, "bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True, "align": "center"}
+    )
+    cell_fmts: dict[tuple[str, bool], Any] = {}
+
+    def cell_fmt(field: FieldSpec, editable: bool) -> Any:
+        key = (field.type, editable)
+        if key not in cell_fmts:
+            props: dict[str, Any] = {**base, "border": 1, "text_wrap": field.type == "text"}
+            props["bg_color"] = INPUT_FILL if editable else LOCKED_FILL
+            props["locked"] = not editable
+            if field.type in NUMBER_FORMATS:
+                props["num_format"] = NUMBER_FORMATS[field.type]
+            cell_fmts[key] = book.add_format(props)
+        return cell_fmts[key]
+
+    sheet = book.add_worksheet(t("sheet.return", lang))
+    book.add_worksheet(t("sheet.instructions", lang))
+    last_col = max(ncols - 1, 3)
+    sheet.merge_range(0, 0, 0, last_col, spec.report.title, title_fmt)
+    sheet.set_row(0, 30)
+    sheet.write_string(1, 0, t("unit", lang), label_fmt)
+    sheet.write_string(1, 1, unit.name, info_fmt)
+    sheet.write_string(2, 0, t("contact", lang), label_fmt)
+    sheet.write_string(2, 1, unit.contact, fill_fmt)
+    sheet.write_string(2, 2, t("phone", lang), label_fmt)
+    sheet.write_string(2, 3, unit.phone, fill_fmt)
+    deadline = spec.report.deadline.isoformat() if spec.report.deadline else ""
+    sheet.write_string(
+        3, 0, f"{t('period', lang)}：{spec.report.period}    {t('deadline', lang)}：{deadline}", label_fmt
+    )
+    header0 = layout.header_row - 1
+    for col, field in enumerate(spec.fields):
+        sheet.write_string(header0, col, field.header, header_fmt)
+    formulas = spec.formulas()
+    items = spec.item_map
+    data_rows = (
+        [(row, items[item_id].values_for(unit.code)) for row, item_id in layout.rows]
+        if spec.rows == "fixed"
+        else [(layout.first_data_row + i, {}) for i in range(spec.max_rows)]
+    )
+    for row, values in data_rows:
+        refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
+        for col, field in enumerate(spec.fields):
+            if field.id in formulas:
+                cached = formulas[field.id].evaluate(_numeric(spec, values))
+                sheet.write_formula(
+                    row - 1,
+                    col,
+                    expr.excel_formula(formulas[field.id], refs),
+                    cell_fmt(field, False),
+                    "" if cached is None else cached,
+                )
+            elif field.source == "item":
+                write_value(sheet, row - 1, col, _typed(field, values.get(field.id)), cell_fmt(field, False))
+            else:
+                sheet.write_blank(row - 1, col, None, cell_fmt(field, True))
+    if data_rows:
+        first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
+        for col, field in enumerate(spec.fields):
+            if field.is_input:
+                _validation(sheet, field, first0, last0, col, lang)
+    for col, field in enumerate(spec.fields):
+        samples = [values.get(field.id) for _, values in data_rows]
+        sheet.set_column(col, col, column_width(field, samples))
+    sheet.set_column(0, 0, max(column_width(spec.fields[0], []), 10))
+    sheet.freeze_panes(layout.header_row, 0)
+    sheet.protect(
+        "", {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
+    )
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(header0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+    sheet.activate()
+    _instructions(book, spec, unit)
+    _metadata(book, spec, unit, layout)
+    book.close()
+
+
+def _numeric(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:
+    return {f.id: values.get(f.id) for f in spec.fields}
+
+
+def _typed(field: FieldSpec, value: Any) -> Any:
+    if field.type == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _validation(sheet: Any, field: FieldSpec, first: int, last: int, col: int, lang: Lang) -> None:
+    options: dict[str, Any] = {
+        "input_title": t("dv.input_title", lang)[:32],
+        "error_title": t("dv.error_title", lang)[:32],
+        "error_type": "stop",
+    }
+    lo = field.min if field.min is not None else -1e15
+    hi = field.max if field.max is not None else 1e15
+    if field.type == "choice":
+        options.update(validate="list", source=list(field.choices or []))
+    elif field.type == "bool":
+        options.update(validate="list", source=[t("yes", lang), t("no", lang)])
+    elif field.type == "integer":
+        options.update(validate="integer", criteria="between", minimum=int(lo), maximum=int(hi))
+    elif field.type in ("number", "percent"):
+        options.update(validate="decimal", criteria="between", minimum=lo, maximum=hi)
+    elif field.type == "date":
+        options.update(validate="date", criteria=">=", value=dt.datetime(1900, 1, 1))
+    elif field.max_length:
+        options.update(validate="length", criteria="<=", value=field.max_length)
+    else:
+        options.update(validate="any")
+    message = field.help or constraint_text(field, lang)
+    if message:
+        options["input_message"] = message[:255]
+    options["error_message"] = (constraint_text(field, lang) or field.label)[:255]
+    sheet.data_validation(first, col, last, col, options)
+
+
+def constraint_text(field: FieldSpec, lg: Lang) -> str:
+    parts: list[str] = []
+    if field.type == "choice" and field.choices:
+        parts.append(t("c.choices", lg, v="/".join(field.choices)))
+    if field.type == "bool":
+        parts.append(t("c.bool", lg))
+    if field.type == "date":
+        parts.append(t("c.date", lg))
+    if field.min is not None:
+        parts.append(t("c.min", lg, v=_num(field.min)))
+    if field.max is not None:
+        parts.append(t("c.max", lg, v=_num(field.max)))
+    if field.max_length:
+        parts.append(t("c.max_length", lg, v=field.max_length))
+    if field.pattern:
+        parts.append(t("c.pattern", lg, v=field.pattern))
+    if field.formula:
+        parts.append(t("c.formula", lg, v=field.formula))
+    return "；".join(parts) if lg == "zh" else "; ".join(parts)
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
+    lang = spec.lang
+    sheet = book.get_worksheet_by_name(t("sheet.instructions", lang))
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    bold = book.add_format({"bold": True, "font_size": 14})
+    head = book.add_format({"bold": True, "bg_color": HEADER_FILL, "border": 1})
+    sheet.write_string(0, 0, f"{spec.report.title} — {t('instr.title', lang)}", bold)
+    sheet.write_string(1, 0, t("instr.intro", lang))
+    deadline = spec.report.deadline.isoformat() if spec.report.deadline else ""
+    lines = [
+        (t("unit", lang), unit.name),
+        (t("period", lang), spec.report.period),
+        (t("deadline", lang), deadline),
+        (t("issuer", lang), spec.report.issuer),
+        (t("instr.ask", lang), spec.report.contact),
+    ]
+    for i, (label, value) in enumerate(lines):
+        sheet.write_string(3 + i, 0, label)
+        sheet.write_string(3 + i, 1, value)
+    top = 3 + len(lines) + 1
+    columns = ("instr.field", "instr.type", "instr.required", "instr.rules", "instr.help")
+    for col, key in enumerate(columns):
+        sheet.write_string(top, col, t(key, lang), head)
+    for i, field in enumerate(spec.fields):
+        if field.formula:
+            kind = t("computed", lang)
+        elif field.source == "item":
+            kind = t("prefilled", lang)
+        else:
+            kind = t(f"type.{field.type}", lang)
+        required = t("yes", lang) if field.required else ""
+        row = (field.header, kind, required, constraint_text(field, lang), field.help or "")
+        for col, value in enumerate(row):
+            sheet.write_string(top + 1 + i, col, value, wrap)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 2, 10)
+    sheet.set_column(3, 3, 40)
+    sheet.set_column(4, 4, 50)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
+def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout) -> None:
+    sheet = book.add_worksheet(META_SHEET)
+    spec_json = spec.to_json()
+    chunks = [spec_json[i : i + _JSON_CHUNK] for i in range(0, len(spec_json), _JSON_CHUNK)] or [""]
+    rows: list[tuple[str, str]] = [
+        ("format_version", str(FORMAT_VERSION)),
+        ("report_id", spec.report.id),
+        ("period", spec.report.period),
+        ("unit_code", unit.code),
+        ("unit_name", unit.name),
+        ("spec_sha256", spec.sha256),
+        ("data_sheet", t("sheet.return", spec.lang)),
+        ("header_row", str(layout.header_row)),
+        ("first_data_row", str(layout.first_data_row)),
+        ("columns", json.dumps({xl_col_to_name(c): f for f, c in layout.columns.items()}, ensure_ascii=False)),
+        ("rows", json.dumps(layout.rows, ensure_ascii=False)),
+        ("spec_json_parts", str(len(chunks))),
+    ]
+    rows += [("spec_json", chunk) for chunk in chunks]
+    for r, (key, value) in enumerate(rows):
+        sheet.write_string(r, 0, key)
+        sheet.write_string(r, 1, value)
+    sheet.very_hidden()

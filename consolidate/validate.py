@@ -1,0 +1,146 @@
+"""Located rows → typed records and issues: types, required cells, bounds, rules."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import expr
+from .coerce import coerce, is_blank, shown
+from .issues import Issue
+from .recognise import Located, RawRow
+from .spec import FieldSpec, Spec, normalise
+
+
+@dataclass
+class Record:
+    """One typed row of a return: a (unit, item) pair, or one row of an open list."""
+
+    unit_code: str
+    item_id: str | None
+    file: str
+    sheet: str
+    row: int
+    values: dict[str, Any]
+
+
+class RowChecker:
+    """Checks rows against one spec; formulas and rules are parsed once."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.formulas = spec.formulas()
+        self.rules = spec.rule_expressions()
+        self.patterns = {f.id: re.compile(f.pattern) for f in spec.fields if f.pattern}
+
+    def check(self, located: Located) -> tuple[list[Record], list[Issue]]:
+        records: list[Record] = []
+        issues: list[Issue] = []
+        for raw in located.rows:
+            values: dict[str, Any] = {}
+            where = _Where(located, raw)
+            expected = self.spec.item_map[raw.item_id].values_for(located.unit_code) if raw.item_id is not None else {}
+            for field in self.spec.fields:
+                if field.formula:
+                    continue
+                cell_value = raw.cells.get(field.id)
+                if field.source == "item" and raw.item_id is not None:
+                    values[field.id] = expected.get(field.id)
+                    if _changed(field, cell_value, expected.get(field.id)):
+                        issues.append(
+                            where.issue("W-ITEM-CHANGED", field, cell_value, expected=shown(expected.get(field.id)))
+                        )
+                    continue
+                values[field.id] = self._input(field, cell_value, where, issues)
+            self.compute(values)
+            self._rules(values, where, issues)
+            records.append(Record(located.unit_code, raw.item_id, located.book.name, located.sheet, raw.row, values))
+        return records, issues
+
+    def _input(self, field: FieldSpec, raw: Any, where: _Where, issues: list[Issue]) -> Any:
+        result = coerce(field, raw)
+        if result.error:
+            issues.append(where.issue(result.error, field, raw, choices="、".join(field.choices or [])))
+            return None
+        value = result.value
+        if value is None:
+            if field.required:
+                issues.append(where.issue("E-REQUIRED", field, raw))
+            return None
+        if result.note:
+            issues.append(where.issue("I-CONVERTED", field, raw, result=_result(field, value), how=result.note))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if field.min is not None and value < field.min:
+                issues.append(where.issue("E-MIN", field, raw, limit=_n(field.min)))
+            if field.max is not None and value > field.max:
+                issues.append(where.issue("E-MAX", field, raw, limit=_n(field.max)))
+        if isinstance(value, str):
+            if field.max_length and len(value) > field.max_length:
+                issues.append(where.issue("E-TOO-LONG", field, raw, limit=field.max_length, length=len(value)))
+            pattern = self.patterns.get(field.id)
+            if pattern is not None and not pattern.fullmatch(value):
+                issues.append(where.issue("E-PATTERN", field, raw))
+        return value
+
+    def compute(self, values: dict[str, Any]) -> None:
+        """Fill computed fields in field order (a formula may use an earlier computed field)."""
+        for field_id, formula in self.formulas.items():
+            values[field_id] = expr.clean_number(formula.evaluate(values))
+
+    def _rules(self, values: dict[str, Any], where: _Where, issues: list[Issue]) -> None:
+        for rule, parsed in self.rules:
+            names = parsed.names
+            if any(values.get(n) is None for n in names):
+                continue
+            if parsed.evaluate(values):
+                first = next((f for f in self.spec.fields if f.id in names and f.is_input), None)
+                code = "E-RULE" if rule.level == "error" else "W-RULE"
+                raw = where.raw.cells.get(first.id) if first else ""
+                issues.append(where.issue(code, first, raw, message=rule.message, rule=rule.id))
+
+
+class _Where:
+    def __init__(self, located: Located, raw: RawRow) -> None:
+        self.located = located
+        self.raw = raw
+        self.row = raw.row
+
+    def issue(self, code: str, field: FieldSpec | None, raw: Any, **params: Any) -> Issue:
+        loc = self.located
+        cell = loc.cell(self.row, field.id) if field is not None and field.id in loc.columns else f"A{self.row}"
+        label = field.label if field is not None else ""
+        return Issue(
+            code,
+            unit=loc.unit_code,
+            file=loc.book.name,
+            sheet=loc.sheet,
+            cell=cell,
+            field=field.id if field is not None else "",
+            value=shown(raw),
+            params={"label": label, **params},
+        )
+
+
+def _changed(field: FieldSpec, cell_value: Any, expected: Any) -> bool:
+    if is_blank(cell_value) or expected is None:
+        return False
+    if field.is_numeric:
+        result = coerce(field, cell_value)
+        if isinstance(result.value, int | float) and isinstance(expected, int | float):
+            return not math.isclose(result.value, expected, rel_tol=1e-9, abs_tol=1e-9)
+        return result.value is None
+    return normalise(shown(cell_value)) != normalise(shown(expected))
+
+
+def _n(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _result(field: FieldSpec, value: Any) -> str:
+    if field.type == "percent" and isinstance(value, int | float):
+        return f"{round(value * 100, 6):g}%"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return shown(value)

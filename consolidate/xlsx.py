@@ -1,0 +1,115 @@
+"""Helpers shared by the workbooks we write with xlsxwriter (templates and the summary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from .spec import FieldSpec
+
+__all__ = ["xl_col_to_name", "xl_rowcol_to_cell"]
+
+# Excel number formats per field type.
+NUMBER_FORMATS = {
+    "integer": "#,##0",
+    "number": "#,##0.##########",
+    "percent": "0.00%",
+    "date": "yyyy-mm-dd",
+}
+
+INPUT_FILL = "#FFF2CC"
+LOCKED_FILL = "#F2F2F2"
+HEADER_FILL = "#D9E1F2"
+
+
+def fixed_time() -> dt.datetime:
+    """The document time written into files: SOURCE_DATE_EPOCH if set, else a constant.
+
+    A constant keeps the bytes of a workbook a function of its content only.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime(2000, 1, 1)
+
+
+def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    book = xlsxwriter.Workbook(
+        path,
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "constant_memory": constant_memory,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    book.set_properties({"created": fixed_time(), "comments": "consolidate"})
+    return book
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: CJK and full-width characters count two."""
+    width = 0
+    for char in text:
+        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return width
+
+
+def column_width(field: FieldSpec, samples: list[Any]) -> float:
+    if field.width:
+        return field.width
+    longest = max([text_width(field.header)] + [text_width(_shown(s)) for s in samples])
+    if field.type == "text":
+        return float(min(max(longest + 2, 10), 50))
+    return float(min(max(longest + 2, 9), 24))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write a typed value; text is always written as text (never a formula, URL or number)."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    elif isinstance(value, dt.datetime | dt.date):
+        sheet.write_datetime(
+            row, col, value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()), fmt
+        )
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+@contextmanager
+def atomic_output(path: Path) -> Iterator[str]:
+    """Yield a temporary path next to ``path``; rename it into place only if writing succeeded."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
