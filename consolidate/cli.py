@@ -78,7 +78,7 @@ def msg(key: str, **kwargs: Any) -> str:
 
 def say(text: str, style: str = "") -> None:
     if not state.quiet:
-        console.print(text, style=style or None)
+        console.print(text, style=style or None, soft_wrap=True, markup=False)
 
 
 def _version(value: bool) -> None:
@@ -111,10 +111,10 @@ def guarded() -> Iterator[None]:
     except SpecError as exc:
         err_console.print(msg("spec_bad", n=len(exc.problems)), style="bold red")
         for problem in exc.problems:
-            err_console.print(f"  {problem}", markup=False)
+            err_console.print(f"  {problem}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except ConsolidateError as exc:
-        err_console.print(msg("error") + str(exc), style="bold red", markup=False)
+        err_console.print(msg("error") + str(exc), style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
@@ -334,7 +334,7 @@ def _print_issues(result: MergeResult, all_levels: bool) -> None:
         return
     table = Table(show_lines=False)
     for key in ("col.level", "col.code", "col.unit_name", "col.file", "col.cell", "col.value", "col.message"):
-        table.add_column(t(key, state.lang), overflow="fold")
+        table.add_column(t(key, state.lang), overflow="fold", no_wrap=key in ("col.level", "col.code"))
     colours = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "dim"}
     for issue in shown:
         unit = result.spec.unit_map.get(issue.unit)
@@ -372,5 +372,25 @@ def _print_counts(result: MergeResult) -> None:
         say(msg("missing", names="、".join(missing)), "yellow")
 
 
+def _global_options_first(argv: list[str]) -> list[str]:
+    """Let ``--lang en`` and ``--quiet`` be given after the command name too."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("--quiet", "-q"):
+            front.append(arg)
+        elif arg == "--lang" and i + 1 < len(argv):
+            front += argv[i : i + 2]
+            i += 1
+        elif arg.startswith("--lang="):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main() -> None:
-    app()
+    app(args=_global_options_first(sys.argv[1:]), prog_name="consolidate")

@@ -136,8 +136,13 @@ def _excel(node: ast.expr, refs: Mapping[str, str]) -> str:
 
 
 def excel_formula(expr: Expression, refs: Mapping[str, str]) -> str:
-    """A full formula that shows an empty cell instead of #DIV/0! or #VALUE!."""
-    return f'=IFERROR({expr.to_excel(refs)},"")'
+    """A full formula that stays empty until its inputs are filled, never #DIV/0! or #VALUE!."""
+    body = f'IFERROR({expr.to_excel(refs)},"")'
+    cells = [refs[name] for name in sorted(expr.names)]
+    if not cells:
+        return f"={body}"
+    blank = cells[0] + '=""' if len(cells) == 1 else "OR(" + ",".join(f'{c}=""' for c in cells) + ")"
+    return f'=IF({blank},"",{body})'
 
 
 def clean_number(value: Any) -> float | int | None:

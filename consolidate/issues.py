@@ -196,13 +196,6 @@ CATALOGUE: dict[str, Entry] = {
         "“{label}”的“{value}”按 {result} 读取（{how}）",
         "“{label}” value “{value}” was read as {result} ({how})",
     ),
-    "W-FORMULA-NO-VALUE": _e(
-        W,
-        "“{label}”是没有计算结果的公式“{value}”，未读取",
-        "“{label}” is a formula without a stored result (“{value}”); not read",
-        "在 Excel/WPS 中打开并保存一次，或直接填写数值",
-        "Open and save in Excel/WPS, or type the number",
-    ),
 }
 
 

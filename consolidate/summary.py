@@ -20,6 +20,7 @@ from .xlsx import (
     NUMBER_FORMATS,
     atomic_output,
     new_workbook,
+    row_height,
     text_width,
     write_value,
     xl_col_to_name,
@@ -93,9 +94,14 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
         sheet.write_string(header0, c, column.title, fmts.header)
     col_of = {c.key: i for i, c in enumerate(table.columns)}
     formulas = {k: expr.parse(v) for k, v in table.formula_columns.items()}
+    widths = _widths(sheet, table)
+    sheet.set_row(header0, row_height([(c.title, w) for c, w in zip(table.columns, widths, strict=True)]))
     first0 = header0 + 1
     for r, row in enumerate(table.rows):
         row0 = first0 + r
+        height = row_height(list(zip(row, widths, strict=True)))
+        if height is not None:
+            sheet.set_row(row0, height)
         for c, (column, value) in enumerate(zip(table.columns, row, strict=True)):
             fmt = fmts.cell(column.kind)
             formula = formulas.get(column.key)
@@ -120,7 +126,6 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
                 sheet.write_formula(total0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
             else:
                 write_value(sheet, total0, c, value, fmts.total_label if isinstance(value, str) else fmt)
-    _widths(sheet, table)
     sheet.freeze_panes(first0, 0)
     sheet.autofilter(header0, 0, max(last0, header0), ncols - 1)
     _conditional(sheet, table, fmts, first0, last0)
@@ -134,7 +139,8 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     sheet.set_footer("&C&P / &N")
 
 
-def _widths(sheet: Any, table: Table) -> None:
+def _widths(sheet: Any, table: Table) -> list[float]:
+    widths: list[float] = []
     for c, column in enumerate(table.columns):
         longest = text_width(column.title)
         for row in table.rows[:500]:
@@ -146,7 +152,9 @@ def _widths(sheet: Any, table: Table) -> None:
             elif isinstance(value, dt.datetime):
                 longest = max(longest, 16)
         cap = 60 if column.kind == "text" else 20
-        sheet.set_column(c, c, min(max(longest + 2, 8), cap))
+        widths.append(float(min(max(longest + 2, 8), cap)))
+        sheet.set_column(c, c, widths[-1])
+    return widths
 
 
 def _conditional(sheet: Any, table: Table, fmts: _Formats, first0: int, last0: int) -> None:
@@ -230,6 +238,8 @@ def _chart(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: L
     chart.set_title({"name": t("chart.title", lang)})
     chart.set_legend({"none": True})
     chart.set_y_axis({"reverse": True})
+    if table.columns[target].kind == "percent":
+        chart.set_x_axis({"num_format": "0%", "min": 0})
     chart.set_size({"width": 720, "height": max(240, 28 * (last0 - first0 + 1) + 80)})
     sheet.insert_chart(last0 + 3, 0, chart)
 

@@ -21,6 +21,7 @@ from .xlsx import (
     atomic_output,
     column_width,
     new_workbook,
+    row_height,
     write_value,
     xl_col_to_name,
     xl_rowcol_to_cell,
@@ -143,6 +144,11 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
         if spec.rows == "fixed"
         else [(layout.first_data_row + i, {}) for i in range(spec.max_rows)]
     )
+    widths = [column_width(f, [values.get(f.id) for _, values in data_rows]) for f in spec.fields]
+    widths[0] = max(widths[0], 10.0)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_row(header0, row_height([(f.header, w) for f, w in zip(spec.fields, widths, strict=True)]))
     for row, values in data_rows:
         refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
         for col, field in enumerate(spec.fields):
@@ -159,15 +165,14 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
                 write_value(sheet, row - 1, col, _typed(field, values.get(field.id)), cell_fmt(field, False))
             else:
                 sheet.write_blank(row - 1, col, None, cell_fmt(field, True))
+        height = row_height([(values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
+        if height is not None:
+            sheet.set_row(row - 1, height)
     if data_rows:
         first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
         for col, field in enumerate(spec.fields):
             if field.is_input:
                 _validation(sheet, field, first0, last0, col, lang)
-    for col, field in enumerate(spec.fields):
-        samples = [values.get(field.id) for _, values in data_rows]
-        sheet.set_column(col, col, column_width(field, samples))
-    sheet.set_column(0, 0, max(column_width(spec.fields[0], []), 10))
     sheet.freeze_panes(layout.header_row, 0)
     sheet.protect(
         "", {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}

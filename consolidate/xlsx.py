@@ -113,3 +113,21 @@ def atomic_output(path: Path) -> Iterator[str]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def row_height(cells: list[tuple[Any, float]], line_height: float = 14.5) -> float | None:
+    """Height (points) that shows all wrapped text of a row, or None when one line fits.
+
+    Spreadsheet programs do not grow rows for wrapped text written by xlsxwriter, so the height
+    is set from the text width of each cell and its column width.
+    """
+    lines = 1
+    for value, width in cells:
+        if not isinstance(value, str) or not value:
+            continue
+        usable = max(width - 1.5, 1.0)
+        count = sum(max(1, -(-text_width(line) // int(usable))) for line in value.split("\n"))
+        lines = max(lines, count)
+    if lines == 1:
+        return None
+    return min(409.0, lines * line_height + 3)

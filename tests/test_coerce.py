@@ -114,7 +114,7 @@ def test_choice_exact_spaced_and_unknown() -> None:
 
 
 def test_text_starting_with_equals_stays_text() -> None:
-    assert coerce_text("=HYPERLINK(\"http://x\")") == Coerced('=HYPERLINK("http://x")')
+    assert coerce_text('=HYPERLINK("http://x")') == Coerced('=HYPERLINK("http://x")')
     assert coerce_text(12.0) == Coerced("12")
 
 
@@ -141,7 +141,12 @@ def test_numbers_are_never_changed(x: float) -> None:
 
 @given(st.dates(min_value=dt.date(1901, 1, 1), max_value=dt.date(2199, 12, 31)))
 def test_date_forms_agree(d: dt.date) -> None:
-    forms = [d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month}.{d.day}"]
+    forms = [
+        d.isoformat(),
+        f"{d.year}年{d.month}月{d.day}日",
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}.{d.month}.{d.day}",
+    ]
     assert {coerce_date(f).value for f in forms} == {d}
     serial = (d - dt.date(1899, 12, 30)).days
     assert coerce_date(serial).value == d

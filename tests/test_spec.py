@@ -48,7 +48,9 @@ def test_unknown_key_names_line_and_suggests(tmp_path: Path) -> None:
 
 
 def test_bad_period_and_missing_title(tmp_path: Path) -> None:
-    text = SPEC_YAML.replace("period: 2025-Q1", "period: 2025Q1").replace("  title: 2025年第一季度重点工作完成情况\n", "")
+    text = SPEC_YAML.replace("period: 2025-Q1", "period: 2025Q1").replace(
+        "  title: 2025年第一季度重点工作完成情况\n", ""
+    )
     assert problems(tmp_path, text) == [
         "report.yaml:2 [report.title]: 缺少必填的键“title” (missing key)",
         "report.yaml:5 [report.period]: “2025Q1”格式不对，应符合 ^\\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$",
@@ -87,7 +89,11 @@ def test_units_and_items_from_csv_with_per_unit_columns(tmp_path: Path) -> None:
         "id,序号,目标任务,年度目标,units,target@A,target@B\nT1,1,两癌检查,300,甲卫生院、乙卫生院,100,200\n"
         "T2,2,村卫生室标准化建设,5,B,,\n".encode("gb18030")
     )
-    text = SPEC_YAML.split("units:\n")[0] + "units: units.csv\nitems: items.csv\nfields:\n" + SPEC_YAML.split("fields:\n")[1]
+    text = (
+        SPEC_YAML.split("units:\n")[0]
+        + "units: units.csv\nitems: items.csv\nfields:\n"
+        + SPEC_YAML.split("fields:\n")[1]
+    )
     spec = load_spec(write_spec(folder, text))
     assert spec.units[0].email == "a@example.gov.cn"
     t1, t2 = spec.items
@@ -100,7 +106,11 @@ def test_csv_errors_name_the_csv_line(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "units.csv").write_text("code,name\nA,甲卫生院\n", encoding="utf-8")
     (folder / "items.csv").write_text("id,no,task,target,units\nT1,1,x,10,A\nT2,2,y,abc,丙卫生院\n", encoding="utf-8")
-    text = SPEC_YAML.split("units:\n")[0] + "units: units.csv\nitems: items.csv\nfields:\n" + SPEC_YAML.split("fields:\n")[1]
+    text = (
+        SPEC_YAML.split("units:\n")[0]
+        + "units: units.csv\nitems: items.csv\nfields:\n"
+        + SPEC_YAML.split("fields:\n")[1]
+    )
     path = write_spec(folder, text)
     with pytest.raises(SpecError) as info:
         load_spec(path)

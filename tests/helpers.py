@@ -1,0 +1,31 @@
+"""Reading back what a user sees: sheets of a summary workbook as lists of dicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+HEADER_ROW = 3  # 汇总/分单位/明细/报送情况/校验问题: title, subtitle, header
+
+
+def sheet_rows(path: Path, sheet: str, *, values: bool = True) -> list[dict[str, Any]]:
+    """Rows under the header row of a summary sheet, keyed by header text (cached values)."""
+    book = openpyxl.load_workbook(path, data_only=values)
+    ws = book[sheet]
+    header = [c.value for c in ws[HEADER_ROW]]
+    out = []
+    for row in ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True):
+        if all(v is None for v in row):
+            continue
+        out.append(dict(zip(header, row, strict=False)))
+    return out
+
+
+def cell_of(path: Path, sheet: str, column: str, row_index: int) -> Any:
+    """The openpyxl cell (formulas, not cached values) of a data row by header text."""
+    book = openpyxl.load_workbook(path)
+    ws = book[sheet]
+    header = [c.value for c in ws[HEADER_ROW]]
+    return ws.cell(row=HEADER_ROW + 1 + row_index, column=header.index(column) + 1)

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from consolidate.cli import _global_options_first, app
+
+from .helpers import sheet_rows
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, _global_options_first([str(a) for a in args]), env={"COLUMNS": "250"})
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("demo") / "demo"
+    code, output = run("demo", folder)
+    assert code == 0, output
+    return folder
+
+
+def test_demo_builds_the_whole_flow(demo: Path) -> None:
+    assert sorted(p.name for p in (demo / "spec").iterdir()) == ["items.csv", "report.yaml", "units.csv"]
+    assert len(list((demo / "templates").glob("*.xlsx"))) == 13
+    rows = sheet_rows(demo / "summary.xlsx", "报送情况")
+    assert [r["单位名称"] for r in rows if r["状态"] == "未报送"] == ["临沂高新区"]
+    assert [r["单位名称"] for r in rows if r["状态"] == "重复"] == ["费县"]
+    assert [r["单位名称"] for r in rows if r["逾期"] == "是"] == ["蒙阴县"]
+    codes = [r["代码"] for r in sheet_rows(demo / "summary.xlsx", "校验问题")]
+    assert codes == [
+        "E-REQUIRED",
+        "E-NOT-A-NUMBER",
+        "E-CHOICE",
+        "W-DUPLICATE-RETURN",
+        "W-MISSING-RETURN",
+        "W-NO-METADATA",
+        "W-RULE",
+        "I-CONVERTED",
+        "I-CONVERTED",
+    ]
+
+
+def test_console_script_runs_demo(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "consolidate"
+    done = subprocess.run(
+        [str(exe), "demo", str(tmp_path / "d"), "--lang", "en"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "12/13 units returned; 3 errors, 4 warnings, 2 notes" in done.stdout
+    assert openpyxl.load_workbook(tmp_path / "d" / "summary.xlsx").sheetnames[0] == "汇总"
+
+
+def test_validate_exit_code_and_json(demo: Path) -> None:
+    code, output = run("validate", demo / "returns", "--json", "-", "-q")
+    assert code == 1
+    issues = json.loads(output[: output.rindex("]") + 1])
+    assert [(i["code"], i["cell"]) for i in issues if i["level"] == "error"] == [
+        ("E-REQUIRED", "G6"),
+        ("E-NOT-A-NUMBER", "E6"),
+        ("E-CHOICE", "H6"),
+    ]
+
+
+def test_validate_prints_a_table_and_counts(demo: Path) -> None:
+    code, output = run("validate", demo / "returns", "-s", demo / "spec" / "report.yaml")
+    assert code == 1
+    assert "E-CHOICE" in output and "W-MISSING-RETURN" in output
+    assert "12/13 个单位已报送；错误 3，警告 4，提示 2" in output
+    assert "未报送：临沂高新区" in output
+
+
+def test_merge_writes_summary_and_json(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    code, output = run("merge", demo / "returns", "-o", out, "--json", tmp_path / "s.json")
+    assert code == 1
+    assert f"汇总完成：{out}" in output
+    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert data["summary"]["totals"]["target"] == sum(r["target"] for r in data["summary"]["rows"])
+    assert out.read_bytes() == (demo / "summary.xlsx").read_bytes()
+
+
+def test_merge_in_english(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "s.xlsx"
+    code, _ = run("--lang", "en", "merge", demo / "returns", "-o", out)
+    assert code == 1
+    assert openpyxl.load_workbook(out).sheetnames == ["Summary", "By unit", "Detail", "Submissions", "Issues", "About"]
+    rows = sheet_rows(out, "Issues")
+    assert rows[0]["Message"] == "“进展情况” is required but empty"
+
+
+def test_status_lists_missing_units(demo: Path) -> None:
+    code, output = run("status", demo / "returns", "--json", "-", "-q")
+    assert code == 0
+    rows = json.loads(output)
+    assert [r["name"] for r in rows if r["status"] == "未报送"] == ["临沂高新区"]
+
+
+def test_no_inputs_is_exit_code_2(tmp_path: Path, demo: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, output = run("merge", tmp_path / "empty", "-s", demo / "spec")
+    assert code == 2
+    assert "没有可读取的文件" in output
+    code, output = run("merge", tmp_path / "nope", "-s", demo / "spec")
+    assert code == 2
+
+
+def test_check_reports_spec_errors_with_lines(tmp_path: Path, demo: Path) -> None:
+    code, output = run("check", demo / "spec" / "report.yaml")
+    assert (code, output.strip()) == (
+        0,
+        "报表定义无误：2020年民生实事工作8月份进展情况（13 个单位，7 个事项，8 个栏目）",
+    )
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for name in ("units.csv", "items.csv"):
+        (bad / name).write_bytes((demo / "spec" / name).read_bytes())
+    text = (demo / "spec" / "report.yaml").read_text(encoding="utf-8").replace("aggregate: join", "agregate: join")
+    (bad / "report.yaml").write_text(text, encoding="utf-8")
+    code, output = run("check", bad / "report.yaml")
+    assert code == 2
+    assert "report.yaml:22 [fields[6].agregate]: 未知的键“agregate”，是否想写“aggregate”？" in output.replace("\n", "")
+
+
+def test_templates_command(demo: Path, tmp_path: Path) -> None:
+    code, output = run("templates", demo / "spec" / "report.yaml", "-o", tmp_path / "t", "-u", "LS", "-u", "费县")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "t").iterdir()) == [
+        "2020年民生实事工作8月份进展情况_兰山区.xlsx",
+        "2020年民生实事工作8月份进展情况_费县.xlsx",
+    ]
+
+
+def test_init_from_an_existing_task_table(tmp_path: Path) -> None:
+    table = tmp_path / "清单.xlsx"
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["2025年田家庵区基层卫生健康工作重点任务清单"])
+    ws.append(["序号", "重点任务", "任务及要求内容", "责任科室", "完成时限"])
+    ws.append([1, "持续强化基层医疗卫生服务体系建设", "（一）贯彻落实医疗卫生强基工程", "规信科", "11月30日前"])
+    ws.append([2, None, "（二）持续优化基层医疗卫生机构布局", "基卫科\n医政科", "11月30日前"])
+    book.save(table)
+    code, output = run("init", tmp_path / "spec", "--kind", "task-list", "--from", table)
+    assert code == 0, output
+    units = (tmp_path / "spec" / "units.csv").read_text(encoding="utf-8").splitlines()
+    assert units == ["code,name,email,contact,phone", "U01,规信科,,,", "U02,基卫科,,,", "U03,医政科,,,"]
+    code, output = run("check", tmp_path / "spec")
+    assert code == 0, output
+    from consolidate.spec import load_spec
+
+    spec = load_spec(tmp_path / "spec")
+    assert [(i.id, i.values["area"], i.units) for i in spec.items] == [
+        ("T01", "持续强化基层医疗卫生服务体系建设", ("U01",)),
+        ("T02", "持续强化基层医疗卫生服务体系建设", ("U02", "U03")),
+    ]
+    code, output = run("init", tmp_path / "spec", "--kind", "task-list")
+    assert code == 2 and "--force" in output

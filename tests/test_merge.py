@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from consolidate.demo import fill_template
+from consolidate.merge import MergeResult, merge_returns, spec_from_returns
+from consolidate.spec import Spec
+from consolidate.summary import write_json, write_summary
+from consolidate.template import write_templates
+
+from .helpers import cell_of, sheet_rows
+
+
+def _returns(spec: Spec, tmp_path: Path, plan: dict[str, dict[str, dict[str, object]]]) -> Path:
+    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "templates")}
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for unit_name, rows in plan.items():
+        fill_template(
+            templates[unit_name], returns / templates[unit_name].name, rows, contact="王芳", phone="0576-87221234"
+        )
+    return returns
+
+
+PLAN = {
+    "医政医管科": {
+        "T1": {"done": 100, "progress": "完成龙溪镇卫生院急救分站实地勘察", "status": "正常"},
+        "T2": {"done": "1,234", "progress": '=HYPERLINK("http://evil","点我")', "status": "超前"},
+    },
+    "基层卫生科": {"T3": {"done": "abc", "status": "良好"}},
+}
+
+
+@pytest.fixture
+def merged(spec: Spec, tmp_path: Path) -> tuple[MergeResult, Path]:
+    returns = _returns(spec, tmp_path, PLAN)
+    result = merge_returns(spec, [returns])
+    out = write_summary(result, tmp_path / "summary.xlsx")
+    return result, out
+
+
+def test_summary_sheets_and_totals(merged: tuple[MergeResult, Path]) -> None:
+    _, out = merged
+    import openpyxl
+
+    assert openpyxl.load_workbook(out).sheetnames == ["汇总", "分单位", "明细", "报送情况", "校验问题", "说明"]
+    rows = sheet_rows(out, "汇总")
+    assert [
+        (r["序号"], r["年度目标"], r["累计完成"], r["完成情况自评"], r["应报单位数"], r["已报单位数"]) for r in rows
+    ] == [
+        ("1", 120, 100, "正常", 2, 1),
+        ("2", 10, 1234, "超前", 1, 1),
+        ("3", 50, None, None, 2, 1),
+        ("合计", 180, 1334, None, 5, 3),
+    ]
+    assert rows[0]["完成率"] == pytest.approx(100 / 120)
+    assert rows[1]["完成率"] == pytest.approx(123.4)
+    assert rows[2]["完成率"] in (None, "")
+    assert rows[3]["完成率"] == pytest.approx(1334 / 180)
+    assert cell_of(out, "汇总", "累计完成", 3).value == "=SUM(D4:D6)"
+    assert cell_of(out, "汇总", "完成率", 3).value == '=IF(OR(D7="",C7=""),"",IFERROR((D7/C7),""))'
+    assert rows[0]["完成情况"] == "【医政医管科】完成龙溪镇卫生院急救分站实地勘察"
+
+
+def test_issue_codes_and_cells(merged: tuple[MergeResult, Path]) -> None:
+    result, out = merged
+    got = [(i.code, i.unit, i.cell, i.value) for i in result.issues]
+    assert got == [
+        ("E-NOT-A-NUMBER", "JWK", "D6", "abc"),
+        ("E-REQUIRED", "JWK", "F6", ""),
+        ("E-CHOICE", "JWK", "H6", "良好"),
+        ("W-MISSING-RETURN", "LX", "", ""),
+        ("W-RULE", "YZK", "D7", "1,234"),
+        ("I-CONVERTED", "YZK", "D7", "1,234"),
+    ]
+    rows = sheet_rows(out, "校验问题")
+    assert rows[0] == {
+        "级别": "错误",
+        "代码": "E-NOT-A-NUMBER",
+        "单位名称": "基层卫生科",
+        "文件": "2025年第一季度重点工作完成情况_基层卫生科.xlsx",
+        "工作表": "填报",
+        "单元格": "D6",
+        "栏目": "累计完成",
+        "填报值": "abc",
+        "问题说明": "“累计完成”应为数字，填写的是“abc”",
+        "修改建议": "只填数字，不要带文字或单位",
+    }
+    assert rows[2]["问题说明"] == "“完成情况自评”的“良好”不在可选项（超前、正常、滞后）中"
+    assert rows[4]["问题说明"] == "累计完成超过年度目标的150%，请核实"
+    assert rows[5]["问题说明"] == "“累计完成”的“1,234”按 1234 读取（去掉千分位逗号，文本转数字）"
+    assert result.exit_code == 1
+
+
+def test_missing_unit_in_submissions(merged: tuple[MergeResult, Path]) -> None:
+    _, out = merged
+    rows = sheet_rows(out, "报送情况")
+    assert [(r["单位编码"], r["状态"], r["联系人"], r["错误数"], r["警告数"], r["提示数"]) for r in rows] == [
+        ("YZK", "已报送", "王芳", 0, 1, 1),
+        ("JWK", "已报送", "王芳", 3, 0, 0),
+        ("LX", "未报送", None, 0, 1, 0),
+    ]
+    by_unit = sheet_rows(out, "分单位")
+    assert [
+        (r["单位编码"], r["填报行数"], r["年度目标"], r["累计完成"], r["正常数"], r["超前数"]) for r in by_unit
+    ] == [
+        ("YZK", 2, 130, 1334, 1, 1),
+        ("JWK", 1, 50, None, 0, 0),
+        ("LX", 0, None, None, 0, 0),
+        (None, 3, 180, 1334, 1, 1),
+    ]
+    assert by_unit[3]["单位名称"] == "合计"
+
+
+def test_detail_rows_keep_text_as_text_and_provenance(merged: tuple[MergeResult, Path]) -> None:
+    _, out = merged
+    rows = sheet_rows(out, "明细")
+    assert [(r["单位编码"], r["事项编号"], r["累计完成"], r["行"]) for r in rows] == [
+        ("YZK", "T1", 100, 6),
+        ("YZK", "T2", 1234, 7),
+        ("JWK", "T3", None, 6),
+    ]
+    cell = cell_of(out, "明细", "完成情况", 1)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil","点我")', "s")
+    assert rows[0]["文件"] == "2025年第一季度重点工作完成情况_医政医管科.xlsx"
+
+
+def test_rate_is_ratio_of_sums_not_mean_of_rates(spec: Spec, tmp_path: Path) -> None:
+    plan = {
+        "医政医管科": {"T1": {"done": 60, "progress": "进行中", "status": "滞后"}},
+        "龙溪镇卫生院": {"T1": {"done": 80, "progress": "已完成", "status": "超前"}},
+    }
+    result = merge_returns(spec, [_returns(spec, tmp_path, plan)])
+    out = write_summary(result, tmp_path / "s.xlsx")
+    first = sheet_rows(out, "汇总")[0]
+    assert (first["年度目标"], first["累计完成"]) == (200, 140)
+    assert first["完成率"] == pytest.approx(0.7)  # not (60/120 + 80/80) / 2 = 0.75
+    assert first["完成情况自评"] == "滞后"  # the worst status wins
+    assert first["完成情况"] == "【医政医管科】进行中\n【龙溪镇卫生院】已完成"
+
+
+def test_same_inputs_same_summary_bytes(merged: tuple[MergeResult, Path], spec: Spec, tmp_path: Path) -> None:
+    _, out = merged
+    again = write_summary(merge_returns(spec, [tmp_path / "returns"]), tmp_path / "again.xlsx")
+    assert out.read_bytes() == again.read_bytes()
+
+
+def test_inputs_are_not_modified(spec: Spec, tmp_path: Path) -> None:
+    returns = _returns(spec, tmp_path, PLAN)
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in returns.iterdir()}
+    merge_returns(spec, [returns])
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in returns.iterdir()} == before
+
+
+def test_spec_is_found_in_the_returns(merged: tuple[MergeResult, Path], spec: Spec, tmp_path: Path) -> None:
+    assert spec_from_returns([tmp_path / "returns"]).sha256 == spec.sha256
+
+
+def test_json_has_the_same_content(merged: tuple[MergeResult, Path], tmp_path: Path) -> None:
+    result, _ = merged
+    data = json.loads(write_json(result, tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert data["summary"]["totals"]["done"] == 1334
+    assert [r["status"] for r in data["submissions"]["rows"]] == ["已报送", "已报送", "未报送"]
+    assert [i["code"] for i in data["issues_raw"]][:3] == ["E-NOT-A-NUMBER", "E-REQUIRED", "E-CHOICE"]
+    assert data["exit_code"] == 1
