@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from .errors import InputError, SpecError
 from .issues import Issue, Level, count_levels, sort_issues
-from .reader import RawBook, ReadFailure, discover, read_book
+from .reader import RawBook, ReadFailure, discover, read_book, received_log
 from .recognise import Located, locate
 from .spec import FieldSpec, Spec, spec_from_json
 from .validate import Record, RowChecker
@@ -112,6 +112,10 @@ def merge_returns(spec: Spec, paths: Sequence[str | Path], progress: Progress | 
     files = find_files(paths)
     if not files:
         raise InputError("没有可读取的文件 (no input files)")
+    received: dict[Path, dt.datetime] = {}
+    for given in paths:
+        if Path(given).is_dir():
+            received.update(received_log(Path(given)))
     issues: list[Issue] = []
     inputs: list[InputFile] = []
     located: list[Located] = []
@@ -124,6 +128,7 @@ def merge_returns(spec: Spec, paths: Sequence[str | Path], progress: Progress | 
             failed.append((book, guessed))
             issues.append(Issue("E-UNREADABLE-FILE", unit=guessed or "", file=name, params={"reason": book.reason}))
         else:
+            book.received = received.get(path.resolve())
             found, found_issues = locate(book, spec)
             issues += found_issues
             if found is not None:
@@ -174,14 +179,14 @@ def _choose(
     chosen: dict[str, Located] = {}
     issues: list[Issue] = []
     for code, candidates in by_unit.items():
-        candidates.sort(key=lambda r: (r.book.modified, r.book.name), reverse=True)
+        candidates.sort(key=lambda r: (r.book.time, r.book.name), reverse=True)
         winner = candidates[0]
         chosen[code] = winner
         sub = submissions[code]
         sub.status = "returned" if len(candidates) == 1 else "duplicate"
         sub.file = winner.book.name
-        sub.received = winner.book.modified
-        sub.overdue = deadline is not None and winner.book.modified.date() > deadline
+        sub.received = winner.book.time
+        sub.overdue = deadline is not None and winner.book.time.date() > deadline
         sub.contact, sub.phone = winner.contact, winner.phone
         sub.other_files = [c.book.name for c in candidates[1:]]
         if len(candidates) > 1:

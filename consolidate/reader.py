@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +46,12 @@ class RawBook:
     modified: dt.datetime
     sheets: list[RawSheet]
     meta: dict[str, str] = field(default_factory=dict)
+    received: dt.datetime | None = None  # from the e-mail collector's log, when known
+
+    @property
+    def time(self) -> dt.datetime:
+        """When the return arrived: the e-mail's time if collected by mail, else the file's."""
+        return self.received or self.modified
 
     @property
     def has_meta(self) -> bool:
@@ -79,6 +86,33 @@ def is_junk(path: Path, root: Path) -> bool:
         return True
     name = path.name
     return name.startswith("~$") or name.lower() in _SKIP_NAMES
+
+
+RECEIVED_LOG = Path(".consolidate") / "received.json"
+
+
+def received_log(root: Path) -> dict[Path, dt.datetime]:
+    """Received times recorded by ``consolidate collect`` in ``ROOT/.consolidate/received.json``.
+
+    Format: ``{"files": {"<path relative to ROOT>": {"received": "<ISO time>", ...}}}``; aware
+    times are converted to local time. A missing or damaged log means no times are known.
+    """
+    path = root / RECEIVED_LOG
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        entries = data["files"].items()
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        return {}
+    times: dict[Path, dt.datetime] = {}
+    for name, entry in entries:
+        try:
+            when = dt.datetime.fromisoformat(str(entry["received"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+        if when.tzinfo is not None:
+            when = when.astimezone().replace(tzinfo=None)
+        times[(root / name).resolve()] = when.replace(microsecond=0)
+    return times
 
 
 def file_sha256(data: bytes) -> str:

@@ -166,3 +166,22 @@ def test_json_has_the_same_content(merged: tuple[MergeResult, Path], tmp_path: P
     assert [r["status"] for r in data["submissions"]["rows"]] == ["已报送", "已报送", "未报送"]
     assert [i["code"] for i in data["issues_raw"]][:3] == ["E-NOT-A-NUMBER", "E-REQUIRED", "E-CHOICE"]
     assert data["exit_code"] == 1
+
+
+def test_received_times_from_the_mail_log_decide_overdue(spec: Spec, tmp_path: Path) -> None:
+    returns = _returns(spec, tmp_path, PLAN)
+    log = returns / ".consolidate" / "received.json"
+    log.parent.mkdir()
+    yzk = "2025年第一季度重点工作完成情况_医政医管科.xlsx"
+    jwk = "2025年第一季度重点工作完成情况_基层卫生科.xlsx"
+    log.write_text(
+        json.dumps({"files": {yzk: {"received": "2025-04-14T16:05:00"}, jwk: {"received": "2025-04-16T09:00:00"}}}),
+        encoding="utf-8",
+    )
+    out = write_summary(merge_returns(spec, [returns]), tmp_path / "s.xlsx")
+    rows = sheet_rows(out, "报送情况")
+    assert [(r["单位编码"], str(r["收到时间"]), r["逾期"]) for r in rows] == [
+        ("YZK", "2025-04-14 16:05:00", None),
+        ("JWK", "2025-04-16 09:00:00", "是"),
+        ("LX", "None", None),
+    ]
