@@ -19,11 +19,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import __version__
-from .errors import ConsolidateError, SpecError
+from .errors import ConsolidateError, InputError, SpecError
 from .i18n import Lang, t
 from .issues import Level, count_levels
 from .merge import MergeResult, find_files, merge_returns, spec_from_returns
-from .spec import Spec, load_spec
+from .spec import load_spec
 
 app = typer.Typer(
     add_completion=False,
@@ -182,15 +182,32 @@ def templates(
     say(msg("templates_done", n=len(written), dir=out), "green")
 
 
-def _load(folder: Sequence[Path], spec: Path | None) -> Spec:
-    return load_spec(spec) if spec is not None else spec_from_returns(list(folder))
+PasswordOpt = Annotated[
+    list[str] | None, typer.Option("--password", help="打开加密文件的密码，可重复 / password for encrypted files")
+]
+PasswordsFileOpt = Annotated[
+    Path | None, typer.Option("--passwords", help="密码文件，每行一个 / a file of passwords, one per line")
+]
 
 
-def _run_merge(folder: Sequence[Path], spec: Path | None) -> MergeResult:
-    loaded = _load(folder, spec)
+def _passwords(given: list[str] | None, file: Path | None) -> list[str]:
+    out = list(given or [])
+    if file is not None:
+        try:
+            out += [line.strip() for line in file.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+        except OSError as exc:
+            raise InputError(f"{file}: {exc.strerror or exc}") from None
+    return out
+
+
+def _run_merge(
+    folder: Sequence[Path], spec: Path | None, password: list[str] | None = None, passwords_file: Path | None = None
+) -> MergeResult:
+    secrets = _passwords(password, passwords_file)
+    loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
     total = len(find_files(list(folder)))
     with _progress(total, msg("reading")) as tick:
-        return merge_returns(loaded, list(folder), progress=tick)
+        return merge_returns(loaded, list(folder), progress=tick, passwords=secrets)
 
 
 @contextmanager
@@ -207,6 +224,8 @@ def _progress(total: int, label: str) -> Iterator[Any]:
 def validate(
     folder: Annotated[list[Path], typer.Argument(help="回收报表的文件夹或文件 / returns folder or files")],
     spec: Annotated[Path | None, typer.Option("--spec", "-s", help="report.yaml；不给则从模板中读取")] = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="把问题写成 JSON（- 为标准输出）")] = None,
     all_levels: Annotated[
         bool, typer.Option("--all", help="也列出提示（I-CONVERTED 等）/ show info notes too")
@@ -217,7 +236,7 @@ def validate(
     Example: [bold]consolidate validate returns/[/bold]
     """
     with guarded():
-        result = _run_merge(folder, spec)
+        result = _run_merge(folder, spec, password, passwords_file)
     if json_out is not None:
         _emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     _print_issues(result, all_levels)
@@ -229,6 +248,8 @@ def validate(
 def merge(
     folder: Annotated[list[Path], typer.Argument(help="回收报表的文件夹或文件 / returns folder or files")],
     spec: Annotated[Path | None, typer.Option("--spec", "-s", help="report.yaml；不给则从模板中读取")] = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="汇总表 / summary workbook")] = Path("summary.xlsx"),
     json_out: Annotated[Path | None, typer.Option("--json", help="同时写出 JSON（- 为标准输出）")] = None,
 ) -> None:
@@ -239,7 +260,7 @@ def merge(
     from .summary import summary_json, write_summary
 
     with guarded():
-        result = _run_merge(folder, spec)
+        result = _run_merge(folder, spec, password, passwords_file)
         write_summary(result, out, state.lang)
     if json_out is not None:
         _emit_json(summary_json(result, state.lang), json_out)
@@ -252,6 +273,8 @@ def merge(
 def status(
     folder: Annotated[list[Path], typer.Argument(help="回收报表的文件夹 / returns folder")],
     spec: Annotated[Path | None, typer.Option("--spec", "-s", help="report.yaml；不给则从模板中读取")] = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json", help="写成 JSON（- 为标准输出）")] = None,
 ) -> None:
     """报送情况：哪些单位已报送、哪些未报送。
@@ -259,7 +282,7 @@ def status(
     Example: [bold]consolidate status returns/[/bold]
     """
     with guarded():
-        result = _run_merge(folder, spec)
+        result = _run_merge(folder, spec, password, passwords_file)
     rows = []
     table = Table(title=result.spec.report.title)
     for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):

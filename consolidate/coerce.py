@@ -213,10 +213,21 @@ _BY_TYPE: dict[str, Callable[[Any], Coerced]] = {
 }
 
 
+_EMPTY_LOOKING = frozenset(
+    {"-", "--", "—", "——", "–", "－", "/", "／", "\\", "无", "空", "暂无", "n/a", "na", "null", "none"}
+)
+
+
 def coerce(field: FieldSpec, raw: Any) -> Coerced:
-    """Coerce one raw cell for ``field``; blank cells are empty (the required check comes later)."""
+    """Coerce one raw cell for ``field``; blank cells are empty (the required check comes later).
+
+    A dash, a slash or 无 in a number, date or choice cell means "nothing to report": read as
+    blank, and said so, because guessing 0 would change totals.
+    """
     if is_blank(raw):
         return EMPTY
+    if field.type not in ("text", "bool") and isinstance(raw, str) and raw.strip().lower() in _EMPTY_LOOKING:
+        return Coerced(None, note="按空白读取")
     if isinstance(raw, str) and raw.strip() in _ERROR_VALUES and field.type != "text":
         return Coerced(error=_ERROR_CODE[field.type])
     if field.type == "choice":

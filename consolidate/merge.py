@@ -15,8 +15,9 @@ from typing import Any, Literal
 
 from .errors import InputError, SpecError
 from .issues import Issue, Level, count_levels, sort_issues
-from .reader import RawBook, ReadFailure, discover, read_book, received_log
+from .reader import RawBook, ReadFailure, read_book, received_log
 from .recognise import Located, locate
+from .sources import Source, SourceFailure, discover
 from .spec import FieldSpec, Spec, spec_from_json
 from .validate import Record, RowChecker
 
@@ -42,7 +43,6 @@ class Submission:
 class InputFile:
     name: str
     sha256: str
-    size: int
 
 
 @dataclass
@@ -81,36 +81,45 @@ class MergeResult:
 Progress = Callable[[str], None]
 
 
-def find_files(paths: Sequence[str | Path]) -> list[tuple[Path, str]]:
-    """(path, name shown to the user) for every candidate file under ``paths``."""
-    found: list[tuple[Path, str]] = []
+def find_files(paths: Sequence[str | Path]) -> list[Source | SourceFailure]:
+    """Every candidate return under ``paths`` (folders recursively, archives expanded)."""
+    found: list[Source | SourceFailure] = []
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise InputError(f"找不到：{root} (no such file or folder)")
-        for path in discover(root):
-            name = path.name if root.is_file() else path.relative_to(root).as_posix()
-            found.append((path, name))
+        found += discover(root)
     return found
 
 
-def spec_from_returns(paths: Sequence[str | Path]) -> Spec:
+def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()) -> Spec:
     """The spec embedded in the newest template-made return (used when ``-s`` is not given)."""
-    books = [b for p, n in find_files(paths) if isinstance(b := read_book(p, n), RawBook) and b.meta.get("spec_json")]
+    books = [
+        book
+        for source in find_files(paths)
+        if isinstance(source, Source)
+        and isinstance(book := read_book(source, passwords), RawBook)
+        and book.meta.get("spec_json")
+    ]
     if not books:
         raise InputError(
             "没有找到由模板生成的报表，请用 -s 指定 report.yaml (no template metadata found; pass -s SPEC)"
         )
-    newest = max(books, key=lambda b: (b.modified, b.name))
+    newest = max(books, key=lambda b: b.order)
     try:
         return spec_from_json(newest.meta["spec_json"])
     except SpecError as exc:
         raise InputError(f"{newest.name}: {exc}") from None
 
 
-def merge_returns(spec: Spec, paths: Sequence[str | Path], progress: Progress | None = None) -> MergeResult:
-    files = find_files(paths)
-    if not files:
+def merge_returns(
+    spec: Spec,
+    paths: Sequence[str | Path],
+    progress: Progress | None = None,
+    passwords: Sequence[str] = (),
+) -> MergeResult:
+    sources = find_files(paths)
+    if not sources:
         raise InputError("没有可读取的文件 (no input files)")
     received: dict[Path, dt.datetime] = {}
     for given in paths:
@@ -119,22 +128,26 @@ def merge_returns(spec: Spec, paths: Sequence[str | Path], progress: Progress | 
     issues: list[Issue] = []
     inputs: list[InputFile] = []
     located: list[Located] = []
-    failed: list[tuple[ReadFailure, str | None]] = []
-    for path, name in files:
-        book = read_book(path, name)
-        inputs.append(InputFile(name, book.sha256, path.stat().st_size))
-        if isinstance(book, ReadFailure):
-            guessed = _unit_from_name(path.stem, spec)
-            failed.append((book, guessed))
-            issues.append(Issue("E-UNREADABLE-FILE", unit=guessed or "", file=name, params={"reason": book.reason}))
-        else:
-            book.received = received.get(path.resolve())
+    failed: list[tuple[str, str | None]] = []
+    for source in sources:
+        book = read_book(source, passwords) if isinstance(source, Source) else source
+        if isinstance(book, RawBook):
+            inputs.append(InputFile(book.name, book.sha256))
+            book.received = (
+                received.get(source.path.resolve()) if isinstance(source, Source) and source.data is None else None
+            )
             found, found_issues = locate(book, spec)
             issues += found_issues
             if found is not None:
                 located.append(found)
+        else:
+            reason = book.reason
+            inputs.append(InputFile(book.name, book.sha256 if isinstance(book, ReadFailure) else ""))
+            guessed = _unit_from_name(Path(book.name).stem, spec)
+            failed.append((book.name, guessed))
+            issues.append(Issue("E-UNREADABLE-FILE", unit=guessed or "", file=book.name, params={"reason": reason}))
         if progress:
-            progress(name)
+            progress(source.name)
     chosen, submissions, dup_issues = _choose(spec, located, failed)
     issues += dup_issues
     checker = RowChecker(spec)
@@ -168,7 +181,7 @@ def _unit_from_name(stem: str, spec: Spec) -> str | None:
 
 
 def _choose(
-    spec: Spec, located: list[Located], failed: list[tuple[ReadFailure, str | None]]
+    spec: Spec, located: list[Located], failed: list[tuple[str, str | None]]
 ) -> tuple[dict[str, Located], dict[str, Submission], list[Issue]]:
     """Newest return per unit wins; the others are listed in W-DUPLICATE-RETURN."""
     by_unit: dict[str, list[Located]] = {}
@@ -179,7 +192,7 @@ def _choose(
     chosen: dict[str, Located] = {}
     issues: list[Issue] = []
     for code, candidates in by_unit.items():
-        candidates.sort(key=lambda r: (r.book.time, r.book.name), reverse=True)
+        candidates.sort(key=lambda r: r.book.order, reverse=True)
         winner = candidates[0]
         chosen[code] = winner
         sub = submissions[code]
@@ -199,10 +212,10 @@ def _choose(
                     params={"unit": spec.unit_map[code].name, "files": names, "kept": winner.book.name},
                 )
             )
-    for failure, guessed in failed:
+    for name, guessed in failed:
         if guessed is not None and guessed not in chosen:
             submissions[guessed].status = "unreadable"
-            submissions[guessed].file = failure.name
+            submissions[guessed].file = name
     return chosen, submissions, issues
 
 

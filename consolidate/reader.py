@@ -1,8 +1,11 @@
-"""Files → raw cells. python-calamine reads .xlsx/.xlsm/.xls/.ods; CSV is decoded by hand.
+"""Sources → raw cells, whatever the unit sent.
 
 This layer knows nothing of the spec: it returns every sheet as a grid of raw values (as the
-spreadsheet stored them) plus the ``_consolidate`` metadata if the file has it. Anything that
-cannot be read becomes a :class:`ReadFailure` with a reason in plain language.
+spreadsheet stored them) plus the ``_consolidate`` metadata if the file has it. The file's real
+format is taken from its bytes, not its name; python-calamine reads .xlsx/.xlsm/.xls/.ods (after
+:mod:`consolidate.ooxml` has checked an .xlsx is safe to hand over), CSV is decoded here, and
+encrypted files are opened with msoffcrypto-tool when a password is known. Anything that cannot
+be read becomes one :class:`ReadFailure` with a reason in plain language; nothing raises.
 """
 
 from __future__ import annotations
@@ -12,17 +15,19 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import ooxml
+from .sources import Source
 from .tables import decode_text
 
 META_SHEET = "_consolidate"
-SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv"})
-_SKIP_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Excel encrypts "read-only recommended" .xls files with this well-known password.
+DEFAULT_PASSWORDS = ("VelvetSweatshop",)
 
 
 @dataclass
@@ -30,6 +35,10 @@ class RawSheet:
     name: str
     rows: list[list[Any]]  # row 0 is spreadsheet row 1, column 0 is column A
     visible: bool = True
+    hidden_rows: set[int] = field(default_factory=set)  # 1-based
+    formulas: dict[str, str] = field(default_factory=dict)  # A1 -> formula without a stored value
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # 0-based, inclusive
+    stray: list[tuple[str, Any]] = field(default_factory=list)  # cells too far away to grid
 
     def cell(self, row: int, col: int) -> Any:
         """Value at 0-based (row, col), or None outside the grid."""
@@ -43,15 +52,26 @@ class RawBook:
     path: Path
     name: str  # as shown to the user (relative to the returns folder)
     sha256: str
-    modified: dt.datetime
+    modified: dt.datetime  # the file's time (or the archive member's)
     sheets: list[RawSheet]
     meta: dict[str, str] = field(default_factory=dict)
+    saved: dt.datetime | None = None  # the workbook's own save time (docProps), when it has one
     received: dt.datetime | None = None  # from the e-mail collector's log, when known
+    notes: list[str] = field(default_factory=list)  # how the file had to be opened (decrypted...)
 
     @property
     def time(self) -> dt.datetime:
         """When the return arrived: the e-mail's time if collected by mail, else the file's."""
         return self.received or self.modified
+
+    @property
+    def order(self) -> tuple[dt.datetime, dt.datetime, str]:
+        """Newest first among duplicates: e-mail time, else own save time, then file time."""
+        return (self.received or self.saved or self.modified, self.modified, self.name)
+
+    @property
+    def stem(self) -> str:
+        return Path(self.name).stem
 
     @property
     def has_meta(self) -> bool:
@@ -68,24 +88,9 @@ class ReadFailure:
     sha256: str
     reason: str
 
-
-def discover(root: Path) -> Iterator[Path]:
-    """Spreadsheet files under ``root`` (a file or a folder, recursive), in a stable order."""
-    if root.is_file():
-        yield root
-        return
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and not is_junk(path, root):
-            yield path
-
-
-def is_junk(path: Path, root: Path) -> bool:
-    """Lock files, OS litter and hidden files are skipped silently."""
-    parts = path.relative_to(root).parts
-    if any(part == "__MACOSX" or part.startswith(".") for part in parts):
-        return True
-    name = path.name
-    return name.startswith("~$") or name.lower() in _SKIP_NAMES
+    @property
+    def stem(self) -> str:
+        return Path(self.name).stem
 
 
 RECEIVED_LOG = Path(".consolidate") / "received.json"
@@ -119,47 +124,188 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_book(path: Path, name: str) -> RawBook | ReadFailure:
-    """Read every sheet of a file; never raises for a bad file."""
+class _Unreadable(Exception):
+    """Raised inside this module only; becomes a ReadFailure."""
+
+
+def read_book(source: Source, passwords: Sequence[str] = ()) -> RawBook | ReadFailure:
+    """Read every sheet of a source; never raises for a bad file."""
     try:
-        data = path.read_bytes()
-        modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime).replace(microsecond=0)
+        data = source.read()
     except OSError as exc:
-        return ReadFailure(path, name, "", f"无法打开文件：{exc.strerror or exc}")
+        return ReadFailure(source.path, source.name, "", f"无法打开文件：{exc.strerror or exc}")
     digest = file_sha256(data)
-    if not data:
-        return ReadFailure(path, name, digest, "文件是空的（0 字节）")
-    suffix = path.suffix.lower()
     try:
-        if suffix == ".csv":
-            sheets = [_read_csv(data, path.stem)]
-        elif suffix in SPREADSHEET_SUFFIXES:
-            sheets = _read_calamine(data)
-        else:
-            return ReadFailure(path, name, digest, f"不是电子表格文件（{suffix or '无扩展名'}）")
+        book = _read(data, source, passwords)
+    except _Unreadable as exc:
+        return ReadFailure(source.path, source.name, digest, str(exc))
+    except MemoryError:
+        return ReadFailure(source.path, source.name, digest, "文件过大，内存不足以读取")
     except Exception as exc:
-        return ReadFailure(path, name, digest, f"文件已损坏或格式不对（{type(exc).__name__}: {exc}）")
+        return ReadFailure(source.path, source.name, digest, f"文件已损坏或格式不对（{type(exc).__name__}: {exc}）")
+    book.sha256 = digest
+    return book
+
+
+def _read(data: bytes, source: Source, passwords: Sequence[str]) -> RawBook:
+    if not data:
+        raise _Unreadable("文件是空的（0 字节）")
+    notes: list[str] = []
+    kind = sniff(data, source.suffix)
+    if kind == "encrypted":
+        data = _decrypt(data, passwords)
+        notes.append("已用密码解密")
+        kind = sniff(data, source.suffix)
+    saved: dt.datetime | None = None
+    if kind == "xlsx":
+        sheets, saved = _read_xlsx(data)
+    elif kind in ("xls", "ods"):
+        sheets = _read_calamine(data, {})
+    elif kind == "csv":
+        sheets = [_read_csv(data, source.stem)]
+    else:
+        raise _Unreadable(_NOT_A_SPREADSHEET.get(kind, f"不是电子表格文件（{source.suffix or '无扩展名'}）"))
     meta_sheet = next((s for s in sheets if s.name == META_SHEET), None)
     meta = _meta(meta_sheet) if meta_sheet else {}
     data_sheets = [s for s in sheets if s.name != META_SHEET]
-    return RawBook(path, name, digest, modified, data_sheets, meta)
+    return RawBook(source.path, source.name, "", source.modified, data_sheets, meta, saved, notes=notes)
 
 
-def _read_calamine(data: bytes) -> list[RawSheet]:
+_NOT_A_SPREADSHEET = {
+    "docx": "这是 Word 文档（.docx），不是 Excel 表格；请对方把表格填在下发的 Excel 模板里",
+    "doc": "这是 Word 文档（.doc），不是 Excel 表格；请对方把表格填在下发的 Excel 模板里",
+    "pptx": "这是 PowerPoint 文件，不是 Excel 表格",
+    "pdf": "这是 PDF 文件，无法读取其中的数字；请对方发送 Excel 文件",
+    "html": "这是网页（HTML）文件，只是扩展名为 .xls；请对方用 Excel/WPS 打开后另存为 .xlsx",
+    "xml2003": "这是 Excel 2003 XML 表格；请对方用 Excel/WPS 打开后另存为 .xlsx",
+    "zip": "这是一个压缩包而不是 Excel 文件；请把扩展名改为 .zip 后再放入文件夹",
+    "text": "这是文本文件，只是扩展名像 Excel 表格；请对方发送真正的 Excel 文件",
+    "ole": "无法识别的 Office 文件（不是 Excel 表格）",
+}
+
+
+def sniff(data: bytes, suffix: str) -> str:
+    """The file's real kind from its first bytes (units rename files, and programs lie)."""
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        import zipfile
+
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise _Unreadable("文件不完整或已损坏（可能没有下载完整，或在传输中被截断）") from None
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "content.xml" in names and "mimetype" in names:
+            return "ods"
+        if "word/document.xml" in names:
+            return "docx"
+        if "ppt/presentation.xml" in names:
+            return "pptx"
+        return "zip"
+    if data[:8] == OLE_MAGIC:
+        return _sniff_ole(data)
+    if data[:5] == b"%PDF-":
+        return "pdf"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in data[:8192]:
+            return "xml2003"
+        if b"<html" in head or b"<table" in head or b"<!doctype html" in head:
+            return "html"
+    if suffix in (".csv", ".txt"):
+        return "csv"
+    return "text"
+
+
+def _sniff_ole(data: bytes) -> str:
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(io.BytesIO(data))
+    except OSError:
+        raise _Unreadable("文件不完整或已损坏（Office 文件结构有误）") from None
+    if ole.exists("EncryptionInfo"):
+        return "encrypted"
+    if ole.exists("Workbook") or ole.exists("Book"):
+        from msoffcrypto.format.xls97 import Xls97File
+
+        try:
+            if Xls97File(io.BytesIO(data)).is_encrypted():
+                return "encrypted"
+        except Exception:
+            pass
+        return "xls"
+    if ole.exists("WordDocument"):
+        return "doc"
+    return "ole"
+
+
+def _decrypt(data: bytes, passwords: Sequence[str]) -> bytes:
+    import msoffcrypto
+
+    tried = [*passwords, *DEFAULT_PASSWORDS]
+    for password in tried:
+        try:
+            office = msoffcrypto.OfficeFile(io.BytesIO(data))
+            office.load_key(password=password, verify_password=True)
+            out = io.BytesIO()
+            office.decrypt(out)
+        except Exception:
+            continue
+        return out.getvalue()
+    if passwords:
+        raise _Unreadable("文件有密码保护，给出的密码都不对；请向对方确认密码（--password）")
+    raise _Unreadable("文件有密码保护；请用 --password 或 --passwords 给出密码，或请对方去掉密码后重发")
+
+
+def _read_xlsx(data: bytes) -> tuple[list[RawSheet], dt.datetime | None]:
+    try:
+        info = ooxml.inspect(data)
+    except ooxml.PackageError as exc:
+        raise _Unreadable(str(exc)) from None
+    by_name = {s.name: s for s in info.sheets}
+    sheets = _read_calamine(data, by_name, skip={s.name for s in info.sheets if s.too_large})
+    for name, sheet_info in by_name.items():
+        if sheet_info.too_large:
+            grid, stray = ooxml.read_sparse(data, sheet_info)
+            sheets.append(RawSheet(name, grid, True, sheet_info.hidden_rows, sheet_info.formulas, [], stray))
+    order = list(by_name)
+    sheets.sort(key=lambda s: order.index(s.name) if s.name in by_name else len(order))
+    return sheets, info.saved
+
+
+def _read_calamine(data: bytes, infos: dict[str, ooxml.SheetInfo], skip: set[str] | None = None) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in book.sheets_metadata:
+        if skip and meta.name in skip:
+            continue
         sheet = book.get_sheet_by_name(meta.name)
         rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
-        sheets.append(RawSheet(meta.name, rows, meta.visible == SheetVisibleEnum.Visible))
+        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
+        info = infos.get(meta.name)
+        sheets.append(
+            RawSheet(
+                meta.name,
+                rows,
+                meta.visible == SheetVisibleEnum.Visible,
+                info.hidden_rows if info else set(),
+                info.formulas if info else {},
+                merged,
+            )
+        )
     return sheets
 
 
 def _read_csv(data: bytes, name: str) -> RawSheet:
     text = decode_text(data)
-    rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text))]
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
     return RawSheet(name, rows)
 
 

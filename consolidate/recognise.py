@@ -2,29 +2,34 @@
 
 A template's ``_consolidate`` sheet says all of this; without it (the unit pasted the table into a
 new workbook) the table is found by its header labels and the unit by the 填报单位 cell or the
-file name, with a ``W-NO-METADATA`` warning. Columns are always confirmed by their labels.
+file name, with a ``W-NO-METADATA`` warning. A return made from an older template of the same
+report is mapped by field id. Whatever is in a data row but in no field's column is reported,
+so that no number is lost without a trace.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from .coerce import is_blank, shown
-from .i18n import t
+from .errors import SpecError
 from .issues import Issue
 from .reader import RawBook, RawSheet
-from .spec import FieldSpec, Spec, UnitSpec, normalise
-from .xlsx import xl_rowcol_to_cell
+from .spec import FieldSpec, Spec, UnitSpec, normalise, spec_from_json
+from .xlsx import xl_col_to_name, xl_rowcol_to_cell
 
 _HEADER_SCAN_ROWS = 30
 _UNIT_LABELS = ("填报单位", "报送单位", "单位名称", "单位", "reportingunit", "unit")
 _CONTACT_LABELS = ("联系人", "填报人", "contactperson", "contact")
 _PHONE_LABELS = ("联系电话", "电话", "手机", "phone")
+_SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计|total|subtotal)[:：]?$", re.I)
+_FUZZY_CUTOFF = 80
 
 
 @dataclass
@@ -46,13 +51,24 @@ class Located:
     phone: str = ""
     spec_hash: str = ""
     issues: list[Issue] = dataclasses.field(default_factory=list)
+    formulas: dict[str, str] = dataclasses.field(default_factory=dict)  # A1 -> formula, no value
 
     def cell(self, row: int, field_id: str) -> str:
         return str(xl_rowcol_to_cell(row - 1, self.columns[field_id]))
 
 
+def _label_variants(text: str) -> set[str]:
+    """A header cell compared loosely: as is, and without a bracketed unit like （人）."""
+    base = normalise(text)
+    bare = normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text)))
+    return {base, bare} - {""}
+
+
 def header_keys(f: FieldSpec) -> set[str]:
-    return {normalise(x) for x in (f.label, f.header, f.id, *f.aliases)}
+    keys: set[str] = set()
+    for text in (f.label, f.header, f.id, *f.aliases):
+        keys |= _label_variants(text)
+    return keys
 
 
 def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
@@ -64,9 +80,9 @@ def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | Non
         for c, value in enumerate(row):
             if not isinstance(value, str) or not value.strip():
                 continue
-            label = normalise(value)
+            variants = _label_variants(value)
             for field_id, candidates in keys.items():
-                if field_id not in columns and label in candidates:
+                if field_id not in columns and variants & candidates:
                     columns[field_id] = c
                     break
         if best is None or len(columns) > len(best[1]):
@@ -75,6 +91,42 @@ def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | Non
     if best is None or len(best[1]) < min(needed, len(spec.fields)):
         return None
     return best
+
+
+def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
+    """The template's own column map, checked against the header cells still in place."""
+    meta = book.meta
+    try:
+        header0 = int(meta["header_row"]) - 1
+        letters = json.loads(meta["columns"])
+    except (KeyError, ValueError, TypeError):
+        return None
+    old_labels: dict[str, str] = {}
+    if meta.get("spec_json") and meta.get("spec_sha256") != spec.sha256:
+        try:
+            old_labels = {f.id: f.header for f in spec_from_json(meta["spec_json"]).fields}
+        except SpecError:
+            old_labels = {}
+    current = spec.field_map
+    columns: dict[str, int] = {}
+    for letter, field_id in letters.items():
+        if field_id not in current:
+            continue
+        col = _col(letter)
+        cell = sheet.cell(header0, col)
+        expected = _label_variants(old_labels.get(field_id, "")) | header_keys(current[field_id])
+        if isinstance(cell, str) and _label_variants(cell) & expected:
+            columns[field_id] = col
+    if len(columns) < max(1, len([f for f in letters.values() if f in current]) // 2):
+        return None
+    return header0, columns
+
+
+def _col(letters: str) -> int:
+    index = 0
+    for char in letters.upper():
+        index = index * 26 + ord(char) - 64
+    return index - 1
 
 
 def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
@@ -95,14 +147,13 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
     if book.has_meta:
         unit_code = meta.get("unit_code", "")
         if unit_code not in spec.unit_map:
-            issues.append(_unknown_unit(book, meta.get("unit_name", unit_code), spec.units))
-            return None, issues
+            return None, [_unknown_unit(book, meta.get("unit_name", unit_code), spec.units)]
+        issues += _version_issues(book, spec, unit_code, sheet.name)
     else:
-        seen, unit_code_or_none = _guess_unit(top, book, spec.units)
-        if unit_code_or_none is None:
-            issues.append(_unknown_unit(book, seen, spec.units))
-            return None, issues
-        unit_code = unit_code_or_none
+        seen, guessed = _guess_unit(top, book, spec.units)
+        if guessed is None:
+            return None, [_unknown_unit(book, seen, spec.units)]
+        unit_code = guessed
         issues.append(
             Issue(
                 "W-NO-METADATA",
@@ -113,6 +164,8 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
                 params={"unit": spec.unit_map[unit_code].name},
             )
         )
+    if book.notes:
+        issues.append(Issue("I-OPENED", unit=unit_code, file=book.name, params={"how": "；".join(book.notes)}))
     located = Located(
         book,
         unit_code,
@@ -123,19 +176,72 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
         contact=_labelled(top, _CONTACT_LABELS),
         phone=_labelled(top, _PHONE_LABELS),
         spec_hash=meta.get("spec_sha256", ""),
+        formulas=sheet.formulas,
     )
     _collect_rows(located, sheet, spec)
     return located, issues + located.issues
 
 
+def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
+    """A return from an older template of the same report: say which fields changed."""
+    meta = book.meta
+    if meta.get("spec_sha256") == spec.sha256 or not meta.get("spec_json"):
+        return []
+    try:
+        old = spec_from_json(meta["spec_json"])
+    except SpecError:
+        return []
+    old_fields, new_fields = old.field_map, spec.field_map
+    added = [new_fields[f].label for f in new_fields if f not in old_fields and new_fields[f].is_input]
+    removed = [old_fields[f].label for f in old_fields if f not in new_fields]
+    renamed = [
+        f"{old_fields[f].label}→{new_fields[f].label}"
+        for f in new_fields
+        if f in old_fields and old_fields[f].label != new_fields[f].label
+    ]
+    return [
+        Issue(
+            "W-OLD-TEMPLATE",
+            unit=unit_code,
+            file=book.name,
+            sheet=sheet,
+            params={
+                "added": "、".join(added) or "无",
+                "removed": "、".join(removed) or "无",
+                "renamed": "、".join(renamed) or "无",
+            },
+        )
+    ]
+
+
 def _pick_sheet(book: RawBook, spec: Spec) -> tuple[RawSheet | None, tuple[int, dict[str, int]] | None]:
     preferred = book.meta.get("data_sheet")
     order = sorted(book.sheets, key=lambda s: (s.name != preferred, not s.visible))
+    if book.has_meta:
+        for sheet in order:
+            found = _meta_columns(book, sheet, spec)
+            if found is not None:
+                return sheet, found
     for sheet in order:
         header = find_header(sheet, spec)
         if header is not None:
             return sheet, header
     return None, None
+
+
+def _merged_values(sheet: RawSheet, header0: int) -> dict[tuple[int, int], tuple[Any, str]]:
+    """Cells covered by a merged range below the header: (value of the range, range as A1:B2)."""
+    out: dict[tuple[int, int], tuple[Any, str]] = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if r2 <= header0:
+            continue
+        value = sheet.cell(r1, c1)
+        name = f"{xl_rowcol_to_cell(r1, c1)}:{xl_rowcol_to_cell(r2, c2)}"
+        for r in range(max(r1, header0 + 1), r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    out[(r, c)] = (value, name)
+    return out
 
 
 def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
@@ -146,45 +252,107 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
             meta_rows = {int(r): str(i) for r, i in json.loads(located.book.meta["rows"])}
         except (ValueError, TypeError):
             meta_rows = {}
-    fields = spec.fields
     items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
+    merged = _merged_values(sheet, header0)
+    mapped_cols = set(located.columns.values())
+    field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
     seen_items: set[str] = set()
+    where: dict[str, Any] = {"unit": located.unit_code, "file": located.book.name, "sheet": sheet.name}
     for r in range(header0 + 1, len(sheet.rows)):
-        cells = {field_id: sheet.cell(r, c) for field_id, c in located.columns.items()}
+        row = r + 1
+        cells: dict[str, Any] = {}
+        for field_id, c in located.columns.items():
+            value = sheet.cell(r, c)
+            if is_blank(value) and (r, c) in merged and not is_blank(merged[(r, c)][0]):
+                value = _from_merged(located, field_by_col[c], r, c, merged[(r, c)], where)
+            cells[field_id] = value
         values = {k: v for k, v in cells.items() if not is_blank(v)}
+        extras = [(c, v) for c, v in enumerate(sheet.rows[r]) if c not in mapped_cols and not is_blank(v)]
+        if not values and not extras:
+            continue
+        if _is_subtotal(cells, extras):
+            located.issues.append(
+                Issue("I-SUBTOTAL-ROW", cell=f"A{row}", value=_row_text(cells, extras), params={"row": row}, **where)
+            )
+            continue
+        if row in sheet.hidden_rows:
+            located.issues.append(Issue("I-HIDDEN-ROW", cell=f"A{row}", params={"row": row}, **where))
+        for c, v in extras:
+            located.issues.append(
+                Issue(
+                    "W-EXTRA-VALUE",
+                    cell=xl_rowcol_to_cell(r, c),
+                    value=shown(v),
+                    params={"column": xl_col_to_name(c)},
+                    **where,
+                )
+            )
         if not values:
             continue
-        row = r + 1
         if spec.rows == "open":
             located.rows.append(RawRow(row, None, cells))
             continue
         item_id = _match_item(row, cells, meta_rows, items, spec)
-        inputs = [f for f in fields if f.is_input and f.id in values]
+        inputs = [f for f in spec.fields if f.is_input and f.id in values]
         if item_id is None or item_id in seen_items:
             if inputs:
-                shown_key = "；".join(shown(values[k]) for k in values)[:80]
                 located.issues.append(
                     Issue(
-                        "E-UNKNOWN-ITEM",
-                        unit=located.unit_code,
-                        file=located.book.name,
-                        sheet=sheet.name,
-                        cell=xl_rowcol_to_cell(r, 0),
-                        value=shown_key,
-                        params={"row": row},
+                        "E-UNKNOWN-ITEM", cell=f"A{row}", value=_row_text(cells, [])[:80], params={"row": row}, **where
                     )
                 )
             continue
         seen_items.add(item_id)
         located.rows.append(RawRow(row, item_id, cells))
+    for ref, value in sheet.stray:
+        located.issues.append(
+            Issue("W-EXTRA-VALUE", cell=ref, value=shown(value), params={"column": re.sub(r"\d", "", ref)}, **where)
+        )
     for item in items:
         if item.id not in seen_items:
             label = " ".join(shown(v) for v in item.values_for(located.unit_code).values() if v is not None)
-            located.issues.append(
-                Issue(
-                    "W-MISSING-ROW", unit=located.unit_code, file=located.book.name, sheet=sheet.name, value=label[:80]
-                )
+            located.issues.append(Issue("W-MISSING-ROW", value=label[:80], **where))
+
+
+def _from_merged(
+    located: Located, field: FieldSpec, r: int, c: int, merged: tuple[Any, str], where: dict[str, Any]
+) -> Any:
+    """A cell inside a merged range: text is repeated; a number is counted once (top-left only)."""
+    value, name = merged
+    cell = xl_rowcol_to_cell(r, c)
+    if field.is_numeric:
+        located.issues.append(
+            Issue(
+                "W-MERGED-NUMBER",
+                cell=cell,
+                field=field.id,
+                value=shown(value),
+                params={"label": field.label, "range": name},
+                **where,
             )
+        )
+        return None
+    located.issues.append(
+        Issue(
+            "I-CONVERTED",
+            cell=cell,
+            field=field.id,
+            value="",
+            params={"label": field.label, "result": shown(value), "how": f"合并单元格 {name}，按合并的值读取"},
+            **where,
+        )
+    )
+    return value
+
+
+def _is_subtotal(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> bool:
+    texts = [v for v in list(cells.values()) + [v for _, v in extras] if isinstance(v, str) and v.strip()]
+    return any(_SUBTOTAL.match(normalise(t)) for t in texts[:3])
+
+
+def _row_text(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> str:
+    parts = [shown(v) for v in cells.values() if not is_blank(v)] + [shown(v) for _, v in extras]
+    return "；".join(parts)
 
 
 def _match_item(row: int, cells: dict[str, Any], meta_rows: dict[int, str], items: list[Any], spec: Spec) -> str | None:
@@ -227,11 +395,10 @@ def _labelled(rows: list[list[Any]], labels: tuple[str, ...]) -> str:
 
 
 def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]) -> tuple[str, str | None]:
-    """(what was seen, unit code) from the 填报单位 cell, else from the file name."""
+    """(what was seen, unit code) from the 填报单位 cell, else from the file name (fuzzy)."""
     seen = _labelled(top, _UNIT_LABELS)
     candidates = [seen] if seen else []
-    stem = book.path.stem
-    candidates.append(stem)
+    candidates.append(book.stem)
     for text in candidates:
         key = normalise(text)
         for unit in units:
@@ -240,15 +407,18 @@ def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]
         contained = [u for u in units if normalise(u.name) in key]
         if contained:
             return text, max(contained, key=lambda u: len(u.name)).code
-    return seen or stem, None
+    names = {u.code: normalise(u.name) for u in units}
+    for text in candidates:
+        found = process.extractOne(normalise(text), names, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
+        if found is not None:
+            return text, str(found[2])
+    return seen or book.stem, None
 
 
 def _unknown_unit(book: RawBook, seen: str, units: tuple[UnitSpec, ...]) -> Issue:
-    names = [u.name for u in units]
-    close = difflib.get_close_matches(seen, names, n=3, cutoff=0.3)
+    names = {u.name: normalise(u.name) for u in units}
+    close = [
+        name for _, _, name in process.extract(normalise(seen), names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
+    ]
     closest = f"；最接近的是：{'、'.join(close)}" if close else ""
     return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest})
-
-
-def data_sheet_name(spec: Spec) -> str:
-    return t("sheet.return", spec.lang)

@@ -65,7 +65,12 @@ class RowChecker:
             issues.append(where.issue(result.error, field, raw, choices="、".join(field.choices or [])))
             return None
         value = result.value
+        if value is None and result.note:
+            issues.append(where.issue("I-CONVERTED", field, raw, result="空白", how=result.note))
         if value is None:
+            formula = where.located.formulas.get(where.cell(field))
+            if formula is not None:
+                issues.append(where.issue("W-FORMULA-NO-VALUE", field, formula))
             if field.required:
                 issues.append(where.issue("E-REQUIRED", field, raw))
             return None
@@ -107,9 +112,14 @@ class _Where:
         self.raw = raw
         self.row = raw.row
 
+    def cell(self, field: FieldSpec | None) -> str:
+        if field is not None and field.id in self.located.columns:
+            return self.located.cell(self.row, field.id)
+        return f"A{self.row}"
+
     def issue(self, code: str, field: FieldSpec | None, raw: Any, **params: Any) -> Issue:
         loc = self.located
-        cell = loc.cell(self.row, field.id) if field is not None and field.id in loc.columns else f"A{self.row}"
+        cell = self.cell(field)
         label = field.label if field is not None else ""
         return Issue(
             code,
