@@ -7,11 +7,12 @@ in the data (outputs are still written), 2 the command could not run.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -23,7 +24,10 @@ from .errors import ConsolidateError, InputError, SpecError
 from .i18n import Lang, t
 from .issues import Level, count_levels
 from .merge import MergeResult, find_files, merge_returns, spec_from_returns
-from .spec import load_spec
+from .spec import ImapSpec, SmtpSpec, Spec, load_spec
+
+if TYPE_CHECKING:
+    from .mail import MailResult
 
 app = typer.Typer(
     add_completion=False,
@@ -51,6 +55,7 @@ _MSG: dict[str, tuple[str, str]] = {
     "templates_done": ("已生成 {n} 个模板：{dir}", "Wrote {n} templates to {dir}"),
     "reading": ("读取报表", "Reading returns"),
     "merged": ("汇总完成：{file}", "Summary written: {file}"),
+    "pdf": ("PDF 已生成（可直接打印）：{file}", "PDF written (ready to print): {file}"),
     "json": ("JSON 已写入：{file}", "JSON written: {file}"),
     "counts": (
         "{returned}/{units} 个单位已报送；错误 {e}，警告 {w}，提示 {i}",
@@ -67,7 +72,37 @@ _MSG: dict[str, tuple[str, str]] = {
         "Demo written to {dir}\n  spec {spec}\n  templates {templates}\n  returns {returns}\n  summary {summary}",
     ),
     "error": ("无法执行：", "Cannot run: "),
+    "feedback": ("已为 {n} 个单位写出反馈文件：{dir}", "Wrote feedback files for {n} unit(s) to {dir}"),
     "kinds": ("可用的报表类型：{kinds}", "Built-in kinds: {kinds}"),
+    "password": ("{server} 密码（{user}@{host}）", "{server} password for {user}@{host}"),
+    "sending": ("发送邮件", "Sending"),
+    "sent": (
+        "已发送 {sent} 封，此前已发送 {before} 封，失败 {failed} 封",
+        "{sent} sent, {before} sent before, {failed} failed",
+    ),
+    "outbox": (
+        "已把 {n} 封邮件写入 {dir}（未发送）；检查无误后去掉 --dry-run 再发送",
+        "Wrote {n} message(s) to {dir} (nothing sent); check them, then run without --dry-run",
+    ),
+    "no_address": (
+        "没有邮箱地址的单位：{names}（请在单位名单的 email 列填写）",
+        "Units without an e-mail address: {names} (fill in the email column of the units table)",
+    ),
+    "no_template": (
+        "找不到模板或模板已过期的单位：{names}（请先运行 consolidate templates）",
+        "Units without a current template: {names} (run consolidate templates first)",
+    ),
+    "invalid_address": ("无效的地址：{v}", "invalid address: {v}"),
+    "nobody_to_remind": (
+        "所有单位都已报送有效的报表，无需催报。",
+        "Every unit has returned a valid file; nobody to remind.",
+    ),
+    "collected": (
+        "共 {messages} 封邮件，新保存 {saved} 个文件，{seen} 封此前已收取：{dir}",
+        "{messages} message(s), {saved} new file(s) saved, {seen} collected before: {dir}",
+    ),
+    "skipped": ("未保存的附件：", "Attachments not saved:"),
+    "skipped_file": ("  {file}（{sender}，{subject}）：{why}", "  {file} ({sender}, {subject}): {why}"),
 }
 
 
@@ -200,14 +235,26 @@ def _passwords(given: list[str] | None, file: Path | None) -> list[str]:
     return out
 
 
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="不使用已解析文件的缓存 / do not use the cache of parsed files")
+]
+
+
 def _run_merge(
-    folder: Sequence[Path], spec: Path | None, password: list[str] | None = None, passwords_file: Path | None = None
+    folder: Sequence[Path],
+    spec: Path | None,
+    password: list[str] | None = None,
+    passwords_file: Path | None = None,
+    no_cache: bool = False,
 ) -> MergeResult:
+    from .pipeline import default_cache_path
+
     secrets = _passwords(password, passwords_file)
     loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
     total = len(find_files(list(folder)))
+    cache = None if no_cache else default_cache_path()
     with _progress(total, msg("reading")) as tick:
-        return merge_returns(loaded, list(folder), progress=tick, passwords=secrets)
+        return merge_returns(loaded, list(folder), progress=tick, passwords=secrets, cache=cache)
 
 
 @contextmanager
@@ -226,20 +273,29 @@ def validate(
     spec: Annotated[Path | None, typer.Option("--spec", "-s", help="report.yaml；不给则从模板中读取")] = None,
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
+    no_cache: NoCacheOpt = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="把问题写成 JSON（- 为标准输出）")] = None,
     all_levels: Annotated[
         bool, typer.Option("--all", help="也列出提示（I-CONVERTED 等）/ show info notes too")
     ] = False,
+    feedback: Annotated[
+        Path | None, typer.Option("--feedback", help="为有问题的单位写出反馈文件（问题单元格标红）/ feedback files")
+    ] = None,
 ) -> None:
     """校验回收的报表，列出所有问题（退出码：0 无错误，1 有错误，2 无法执行）。
 
     Example: [bold]consolidate validate returns/[/bold]
     """
     with guarded():
-        result = _run_merge(folder, spec, password, passwords_file)
+        result = _run_merge(folder, spec, password, passwords_file, no_cache)
     if json_out is not None:
         _emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     _print_issues(result, all_levels)
+    if feedback is not None:
+        from .feedback import write_feedback
+
+        written = write_feedback(result, feedback, state.lang)
+        say(msg("feedback", n=len(written), dir=feedback), "green")
     _print_counts(result)
     raise typer.Exit(result.exit_code)
 
@@ -250,21 +306,31 @@ def merge(
     spec: Annotated[Path | None, typer.Option("--spec", "-s", help="report.yaml；不给则从模板中读取")] = None,
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
+    no_cache: NoCacheOpt = False,
     out: Annotated[Path, typer.Option("--out", "-o", help="汇总表 / summary workbook")] = Path("summary.xlsx"),
     json_out: Annotated[Path | None, typer.Option("--json", help="同时写出 JSON（- 为标准输出）")] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="用 LibreOffice 同时打印成 PDF（与汇总表同名）/ also a PDF via LibreOffice")
+    ] = False,
 ) -> None:
     """汇总：校验全部报表并写出汇总工作簿（汇总、分单位、明细、报送情况、校验问题、说明）。
 
-    Example: [bold]consolidate merge returns/ -o 汇总.xlsx[/bold]
+    Example: [bold]consolidate merge returns/ -o 汇总.xlsx --pdf[/bold]
     """
+    from .office import find_soffice, to_pdf
     from .summary import summary_json, write_summary
 
     with guarded():
-        result = _run_merge(folder, spec, password, passwords_file)
+        if pdf:
+            find_soffice()  # a missing LibreOffice stops the run before anything is written
+        result = _run_merge(folder, spec, password, passwords_file, no_cache)
         write_summary(result, out, state.lang)
     if json_out is not None:
         _emit_json(summary_json(result, state.lang), json_out)
     say(msg("merged", file=out), "green")
+    if pdf:
+        with guarded():
+            say(msg("pdf", file=to_pdf(out)), "green")
     _print_counts(result)
     raise typer.Exit(result.exit_code)
 
@@ -275,6 +341,7 @@ def status(
     spec: Annotated[Path | None, typer.Option("--spec", "-s", help="report.yaml；不给则从模板中读取")] = None,
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
+    no_cache: NoCacheOpt = False,
     json_out: Annotated[Path | None, typer.Option("--json", help="写成 JSON（- 为标准输出）")] = None,
 ) -> None:
     """报送情况：哪些单位已报送、哪些未报送。
@@ -282,7 +349,7 @@ def status(
     Example: [bold]consolidate status returns/[/bold]
     """
     with guarded():
-        result = _run_merge(folder, spec, password, passwords_file)
+        result = _run_merge(folder, spec, password, passwords_file, no_cache)
     rows = []
     table = Table(title=result.spec.report.title)
     for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):
@@ -337,6 +404,200 @@ def kinds() -> None:
     from .kinds import list_kinds
 
     say(msg("kinds", kinds=", ".join(list_kinds())))
+
+
+# ---------------------------------------------------------------------------------------------
+# E-mail: send, collect, remind
+
+UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u", help="只给这些单位（编码或名称）/ only these units")]
+OutboxOpt = Annotated[
+    Path | None, typer.Option("--outbox", help="--dry-run 写 .eml 的文件夹（默认 outbox）/ where --dry-run writes")
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="不发送，写成 .eml 文件供检查 / write .eml files instead")]
+ThrottleOpt = Annotated[
+    float | None, typer.Option("--throttle", min=0, help="两封邮件间隔秒数（默认 mail.throttle）/ seconds between")
+]
+
+
+@app.command()
+def send(
+    spec: Annotated[Path, typer.Argument(help="report.yaml")],
+    templates_dir: Annotated[Path, typer.Option("--templates", "-t", help="模板文件夹 / templates folder")] = Path(
+        "templates_out"
+    ),
+    unit: UnitOpt = None,
+    dry_run: DryRunOpt = False,
+    outbox: OutboxOpt = None,
+    throttle: ThrottleOpt = None,
+    resend: Annotated[bool, typer.Option("--resend", help="已发送过的也再发一次 / send again")] = False,
+) -> None:
+    """给每个单位发一封邮件，附上该单位的模板（发送记录防止重复发送）。
+
+    Example: [bold]consolidate send 2025Q1/report.yaml -t 模板/ --dry-run --outbox 待发/[/bold]
+    """
+    from .mail import send_templates
+
+    with guarded():
+        loaded = load_spec(spec)
+        box = (outbox or Path("outbox")) if dry_run or outbox else None
+        password = _password(loaded.smtp, "SMTP") if box is None else None
+        codes = _unit_codes(loaded, unit)
+        with _progress(len(codes or loaded.units), msg("sending")) as tick:
+            result = send_templates(
+                loaded,
+                templates_dir,
+                units=codes,
+                password=password,
+                outbox=box,
+                resend=resend,
+                throttle=throttle,
+                progress=tick,
+            )
+    _print_mail(result, loaded)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def collect(
+    spec: Annotated[Path, typer.Argument(help="report.yaml（默认当前文件夹）/ the spec")] = Path("."),
+    since: Annotated[str | None, typer.Option("--since", help="只收该日期及以后的邮件，如 2025-04-01")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="回收报表文件夹 / returns folder")] = Path("returns"),
+    folder: Annotated[str | None, typer.Option("--folder", help="邮箱文件夹（默认 imap.folder）/ IMAP folder")] = None,
+) -> None:
+    """收取回复邮件（IMAP），把附件中的报表按单位保存到回收文件夹，记下收到时间。
+
+    Example: [bold]consolidate collect 2025Q1/report.yaml --since 2025-04-01 -o returns/[/bold]
+    """
+    import datetime as dt
+
+    from .mail import collect_returns
+
+    with guarded():
+        loaded = load_spec(spec)
+        try:
+            day = dt.date.fromisoformat(since) if since else None
+        except ValueError:
+            raise InputError(f"--since: 日期应写成 2025-04-01 (a date like 2025-04-01): {since}") from None
+        result = collect_returns(loaded, out, password=_password(loaded.imap, "IMAP"), since=day, folder=folder)
+    lang = state.lang
+    if result.saved and not state.quiet:
+        table = Table()
+        for key in ("col.unit_name", "col.file", "col.received", "col.sender", "col.by"):
+            table.add_column(t(key, lang))
+        for saved in result.saved:
+            name = loaded.unit_map[saved.unit].name
+            table.add_row(
+                name, saved.path, f"{saved.received:%Y-%m-%d %H:%M %z}", saved.sender, t(f"by.{saved.by}", lang)
+            )
+        console.print(table)
+    if result.skipped:
+        say(msg("skipped"), "yellow")
+        for skip in result.skipped:
+            why = t(f"skip.{skip.reason}", lang, v=skip.detail)
+            say(msg("skipped_file", file=skip.attachment, sender=skip.sender, subject=skip.subject, why=why), "yellow")
+    say(msg("collected", messages=result.messages, saved=len(result.saved), seen=result.already_seen, dir=out), "green")
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
+def remind(
+    spec: Annotated[Path, typer.Argument(help="report.yaml（默认当前文件夹）/ the spec")] = Path("."),
+    returns: Annotated[Path, typer.Option("--returns", "-r", help="回收报表文件夹 / returns folder")] = Path("returns"),
+    feedback: Annotated[
+        Path | None, typer.Option("--feedback", help="反馈文件夹：附上该单位的反馈文件 / attach feedback files")
+    ] = None,
+    templates_dir: Annotated[
+        Path | None, typer.Option("--templates", "-t", help="模板文件夹：给未报送的单位再附模板 / attach templates")
+    ] = None,
+    unit: UnitOpt = None,
+    dry_run: DryRunOpt = False,
+    outbox: OutboxOpt = None,
+    throttle: ThrottleOpt = None,
+) -> None:
+    """催报：只给未报送有效报表的单位发邮件，写明缺什么、错在哪里（附反馈文件）。
+
+    Example: [bold]consolidate remind 2025Q1/report.yaml -r returns/ --feedback 反馈/ -t 模板/[/bold]
+    """
+    from .mail import reminders, send_reminders
+
+    with guarded():
+        loaded = load_spec(spec)
+        box = (outbox or Path("outbox")) if dry_run or outbox else None
+        codes = _unit_codes(loaded, unit)
+        found = [r for r in reminders(loaded, returns) if codes is None or r.unit.code in codes]
+        password = _password(loaded.smtp, "SMTP") if box is None and found else None
+        with _progress(len(found), msg("sending")) as tick:
+            result = send_reminders(
+                loaded,
+                returns,
+                feedback_dir=feedback,
+                templates_dir=templates_dir,
+                password=password,
+                outbox=box,
+                throttle=throttle,
+                found=found,
+                progress=tick,
+            )
+    if not result.outcomes:
+        say(msg("nobody_to_remind"), "green")
+    _print_mail(result, loaded)
+    raise typer.Exit(result.exit_code)
+
+
+def _unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:
+    if not wanted:
+        return None
+    codes = [u.code for u in spec.units if u.code in wanted or u.name in wanted]
+    unknown = [w for w in wanted if w not in spec.unit_map and all(u.name != w for u in spec.units)]
+    if unknown:
+        raise InputError(f"不在单位名单中 (not in the units list): {'、'.join(unknown)}")
+    return codes
+
+
+def _password(server: SmtpSpec | ImapSpec | None, kind: str) -> str | None:
+    """From the variable named by ``password_env``, else asked for (hidden); never stored."""
+    if server is None or not server.user:
+        return None
+    if server.password_env and os.environ.get(server.password_env):
+        return os.environ[server.password_env]
+    text: str = typer.prompt(msg("password", server=kind, user=server.user, host=server.host), hide_input=True)
+    return text
+
+
+def _print_mail(result: MailResult, spec: Spec) -> None:
+    from .mail.deliver import PROBLEM_STATUSES
+
+    lang = state.lang
+    reminders = any(o.reason for o in result.outcomes)
+    if result.outcomes and not state.quiet:
+        table = Table()
+        keys = ["col.unit_name", *(["col.reason", "col.problems"] if reminders else [])]
+        for key in [*keys, "col.recipients", "col.attachments", "col.result", "col.detail"]:
+            table.add_column(t(key, lang), overflow="fold")
+        for o in result.outcomes:
+            detail = "; ".join(
+                filter(None, [o.detail, msg("invalid_address", v="、".join(o.invalid)) if o.invalid else ""])
+            )
+            cells = [spec.unit_map[o.unit].name]
+            if reminders:
+                cells += [t(f"remind.{o.reason}", lang), str(o.problems or "")]
+            cells += [", ".join(o.to), "\n".join(o.files), t(f"mail.{o.status}", lang), detail]
+            table.add_row(*cells, style="red" if o.status in PROBLEM_STATUSES else None)
+        console.print(table)
+    if result.outbox is not None:
+        say(msg("outbox", n=result.count("written"), dir=result.outbox), "green")
+    else:
+        failed = result.count("failed")
+        say(
+            msg("sent", sent=result.count("sent"), before=result.count("already_sent"), failed=failed),
+            "red" if failed else "green",
+        )
+    no_address = [spec.unit_map[o.unit].name for o in result.outcomes if o.status == "no_address"]
+    no_template = [spec.unit_map[o.unit].name for o in result.outcomes if o.status in ("no_template", "stale_template")]
+    if no_address:
+        say(msg("no_address", names="、".join(no_address)), "yellow")
+    if no_template:
+        say(msg("no_template", names="、".join(no_template)), "yellow")
 
 
 def _emit_json(data: Any, target: Path) -> None:

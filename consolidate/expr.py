@@ -9,7 +9,6 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from simpleeval import SimpleEval
@@ -43,25 +42,28 @@ class ExpressionError(ValueError):
     """The expression is not valid Python-like syntax or uses something not allowed."""
 
 
-@dataclass(frozen=True)
 class Expression:
-    source: str
-    tree: ast.Expression
+    """A parsed formula or rule; its names are computed once and one evaluator is reused."""
 
-    @property
-    def names(self) -> set[str]:
-        return {node.id for node in ast.walk(self.tree) if isinstance(node, ast.Name) and node.id not in FUNCTIONS}
+    __slots__ = ("_evaluator", "names", "source", "tree")
+
+    def __init__(self, source: str, tree: ast.Expression) -> None:
+        self.source = source
+        self.tree = tree
+        self.names = frozenset(
+            node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id not in FUNCTIONS
+        )
+        self._evaluator = SimpleEval(names={}, functions=FUNCTIONS)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         """Evaluate with ``values``; returns None when a referenced value is missing."""
-        if any(values.get(name) is None for name in self.names):
-            return None
-        evaluator = SimpleEval(names=dict(values), functions=FUNCTIONS)
+        for name in self.names:
+            if values.get(name) is None:
+                return None
+        self._evaluator.names = values
         try:
-            return evaluator.eval(self.source, previously_parsed=self.tree.body)
-        except ZeroDivisionError:
-            return None
-        except (TypeError, ValueError, OverflowError):
+            return self._evaluator.eval(self.source, previously_parsed=self.tree.body)
+        except (ZeroDivisionError, TypeError, ValueError, OverflowError):
             return None
 
     def to_excel(self, refs: Mapping[str, str]) -> str:

@@ -110,6 +110,40 @@ _LABELS: dict[str, tuple[str, str]] = {
         "from the totals (a ratio of sums, never a mean of ratios).",
     ),
     "chart.title": ("各事项完成情况", "Completion by item"),
+    # e-mail (send, collect, remind)
+    "col.recipients": ("收件人", "To"),
+    "col.attachments": ("附件", "Attachments"),
+    "col.result": ("结果", "Result"),
+    "col.detail": ("说明", "Detail"),
+    "col.reason": ("原因", "Reason"),
+    "col.problems": ("问题数", "Problems"),
+    "col.sender": ("发件人", "Sender"),
+    "col.by": ("识别依据", "Matched by"),
+    "mail.sent": ("已发送", "sent"),
+    "mail.written": ("已写成 .eml", "written as .eml"),
+    "mail.already_sent": ("已发送过，跳过", "sent before, skipped"),
+    "mail.no_address": ("没有邮箱地址", "no e-mail address"),
+    "mail.no_template": ("找不到模板", "no template"),
+    "mail.stale_template": ("模板不是当前报表定义生成的", "template made from another spec"),
+    "mail.failed": ("发送失败", "failed"),
+    "remind.missing": ("未报送", "missing"),
+    "remind.errors": ("有错误", "has errors"),
+    "remind.unreadable": ("无法读取", "unreadable"),
+    "by.metadata": ("模板信息", "template metadata"),
+    "by.subject": ("邮件主题", "subject"),
+    "by.sender": ("发件地址", "sender address"),
+    "skip.unattributed": ("无法确定是哪个单位的", "cannot tell which unit sent it"),
+    "skip.other_report": ("是另一份报表（{v}）的文件", "belongs to another report ({v})"),
+    "skip.same_content": ("与已保存的 {v} 内容相同", "same content as {v}, already saved"),
+    "skip.too_large": ("附件过大（{v}）", "attachment too large ({v})"),
+    "skip.not_spreadsheet": ("不是电子表格，未保存", "not a spreadsheet, not saved"),
+    "sheet.problems": ("问题清单", "Problems"),
+    "feedback.intro": (
+        "您报送的报表有 {n} 处问题，已在“填报”工作表中用红色标出，鼠标移到红色单元格上可看到说明。"
+        "请逐条修改后保存本文件，按原方式重新报送。",
+        "Your return has {n} problem(s), marked red on the Return sheet (hover for the note). "
+        "Correct them, save this file and send it again.",
+    ),
 }
 
 

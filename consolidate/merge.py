@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from typing import Any, Literal
 
 from .errors import InputError, SpecError
 from .issues import Issue, Level, count_levels, sort_issues
-from .reader import RawBook, ReadFailure, read_book, received_log
-from .recognise import Located, locate
+from .pipeline import parse_all
+from .reader import RawBook, read_book, received_log
+from .recognise import Located
 from .sources import Source, SourceFailure, discover
 from .spec import FieldSpec, Spec, spec_from_json
 from .validate import Record, RowChecker
@@ -64,13 +66,21 @@ class MergeResult:
     inputs: list[InputFile]
     summary: list[SummaryRow]
     totals: dict[str, Any]
+    returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
 
     @property
     def exit_code(self) -> int:
         return 1 if any(i.level is Level.ERROR for i in self.issues) else 0
 
     def counts_for(self, unit_code: str) -> dict[Level, int]:
-        return count_levels(i for i in self.issues if i.unit == unit_code)
+        return self._counts.get(unit_code) or count_levels([])
+
+    @functools.cached_property
+    def _counts(self) -> dict[str, dict[Level, int]]:
+        by_unit: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            by_unit.setdefault(issue.unit, []).append(issue)
+        return {unit: count_levels(issues) for unit, issues in by_unit.items()}
 
     @property
     def data_as_of(self) -> dt.datetime | None:
@@ -117,7 +127,15 @@ def merge_returns(
     paths: Sequence[str | Path],
     progress: Progress | None = None,
     passwords: Sequence[str] = (),
+    *,
+    workers: int | None = None,
+    cache: Path | None = None,
 ) -> MergeResult:
+    """Read, check and merge every return under ``paths``.
+
+    ``workers`` processes parse the files (default: one per core, for 16 files or more);
+    ``cache`` is a SQLite file remembering parsed files between runs (default: none).
+    """
     sources = find_files(paths)
     if not sources:
         raise InputError("没有可读取的文件 (no input files)")
@@ -125,36 +143,37 @@ def merge_returns(
     for given in paths:
         if Path(given).is_dir():
             received.update(received_log(Path(given)))
+    # An archive's members arrived with the archive: they share its received time.
+    on_disk = {s.name: s.path.resolve() for s in sources if isinstance(s, Source)}
+    file_times = {s.name: s.modified for s in sources if isinstance(s, Source)}
     issues: list[Issue] = []
     inputs: list[InputFile] = []
     located: list[Located] = []
     failed: list[tuple[str, str | None]] = []
-    for source in sources:
-        book = read_book(source, passwords) if isinstance(source, Source) else source
-        if isinstance(book, RawBook):
-            inputs.append(InputFile(book.name, book.sha256))
-            book.received = (
-                received.get(source.path.resolve()) if isinstance(source, Source) and source.data is None else None
+    checked: dict[str, tuple[list[Record], list[Issue]]] = {}
+    for parsed in parse_all(sources, spec, passwords, workers=workers, cache=cache, progress=progress):
+        inputs.append(InputFile(parsed.name, parsed.sha256))
+        if parsed.failure is not None:
+            guessed = _unit_from_name(Path(parsed.name).stem, spec)
+            failed.append((parsed.name, guessed))
+            issues.append(
+                Issue("E-UNREADABLE-FILE", unit=guessed or "", file=parsed.name, params={"reason": parsed.failure})
             )
-            found, found_issues = locate(book, spec)
-            issues += found_issues
-            if found is not None:
-                located.append(found)
-        else:
-            reason = book.reason
-            inputs.append(InputFile(book.name, book.sha256 if isinstance(book, ReadFailure) else ""))
-            guessed = _unit_from_name(Path(book.name).stem, spec)
-            failed.append((book.name, guessed))
-            issues.append(Issue("E-UNREADABLE-FILE", unit=guessed or "", file=book.name, params={"reason": reason}))
-        if progress:
-            progress(source.name)
+            continue
+        issues += parsed.locate_issues
+        if parsed.located is not None:
+            book = parsed.located.book
+            book.modified = file_times.get(parsed.name, book.modified)  # a cached parse keeps an old time
+            book.received = received.get(on_disk[parsed.name]) if parsed.name in on_disk else None
+            located.append(parsed.located)
+            checked[parsed.name] = (parsed.records, parsed.check_issues)
     chosen, submissions, dup_issues = _choose(spec, located, failed)
     issues += dup_issues
     checker = RowChecker(spec)
     records: list[Record] = []
     for unit in spec.units:
         if unit.code in chosen:
-            unit_records, unit_issues = checker.check(chosen[unit.code])
+            unit_records, unit_issues = checked[chosen[unit.code].book.name]
             records += unit_records
             issues += unit_issues
             submissions[unit.code].rows = len(unit_records)
@@ -169,6 +188,7 @@ def merge_returns(
         sorted(inputs, key=lambda i: i.name),
         summary,
         totals,
+        chosen,
     )
 
 

@@ -34,14 +34,17 @@ _NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dcterms": "http://purl.org/dc/terms/",
 }
-_REF = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+# Cell references (rows have r="digits" only; other attributes are "ref"/"sqref": no match).
+_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"')
 _HIDDEN_ROW_REV = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="([0-9]+)"')
+# A formula cell whose value is missing or empty. Excel, WPS, LibreOffice, openpyxl and
+# xlsxwriter all write r as the first attribute of <c>, which keeps this scan linear.
 _FORMULA_NO_VALUE = re.compile(
-    rb'<c\b[^>]*?\br="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(?:/>|>(.*?)</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>',
-    re.S,
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>'
 )
+_NO_VALUE_HINTS = (b"</f></c>", b"<v></v>", b"<v/>", b"<v />", b"/></c>")
 
 
 class PackageError(Exception):
@@ -131,8 +134,9 @@ def _scan(sheet: SheetInfo, xml: bytes) -> None:
             # calamine sizes its grid from the dimension too: count it as extent.
             sheet.max_row = max(sheet.max_row, int(digits))
             sheet.max_col = max(sheet.max_col, col_index(letters.decode()) + 1)
-    sheet.hidden_rows = {int(r) for r in _HIDDEN_ROW.findall(xml)} | {int(r) for r in _HIDDEN_ROW_REV.findall(xml)}
-    if b"<f" in xml:
+    if b'hidden="' in xml:
+        sheet.hidden_rows = {int(r) for r in _HIDDEN_ROW.findall(xml)} | {int(r) for r in _HIDDEN_ROW_REV.findall(xml)}
+    if b"<f" in xml and any(hint in xml for hint in _NO_VALUE_HINTS):
         for ref, formula in _FORMULA_NO_VALUE.findall(xml):
             sheet.formulas[ref.decode()] = "=" + _unescape(formula.decode("utf-8", "replace"))
 

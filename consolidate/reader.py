@@ -278,25 +278,27 @@ def _read_calamine(data: bytes, infos: dict[str, ooxml.SheetInfo], skip: set[str
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = []
-    for meta in book.sheets_metadata:
-        if skip and meta.name in skip:
-            continue
-        sheet = book.get_sheet_by_name(meta.name)
-        rows = [list(r) for r in sheet.to_python(skip_empty_area=False)]
-        merged = [(a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])]
-        info = infos.get(meta.name)
-        sheets.append(
-            RawSheet(
-                meta.name,
-                rows,
-                meta.visible == SheetVisibleEnum.Visible,
-                info.hidden_rows if info else set(),
-                info.formulas if info else {},
-                merged,
-            )
-        )
-    return sheets
+    visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
+    skip = skip or set()
+    read: dict[str, RawSheet] = {}
+
+    def sheet(name: str) -> RawSheet:
+        if name not in read:
+            raw = book.get_sheet_by_name(name)
+            rows = [list(r) for r in raw.to_python(skip_empty_area=False)]
+            merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
+            info = infos.get(name)
+            hidden, formulas = (info.hidden_rows, info.formulas) if info else (set(), {})
+            read[name] = RawSheet(name, rows, visible[name], hidden, formulas, merged)
+        return read[name]
+
+    wanted = [name for name in visible if name not in skip]
+    if META_SHEET in wanted:
+        # A template-made return names its data sheet: the others (填报说明...) need not be read.
+        data_sheet = _meta(sheet(META_SHEET)).get("data_sheet")
+        if data_sheet in wanted:
+            wanted = [name for name in wanted if name in (META_SHEET, data_sheet)]
+    return [sheet(name) for name in wanted]
 
 
 def _read_csv(data: bytes, name: str) -> RawSheet:

@@ -260,10 +260,12 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
     where: dict[str, Any] = {"unit": located.unit_code, "file": located.book.name, "sheet": sheet.name}
     for r in range(header0 + 1, len(sheet.rows)):
         row = r + 1
+        line = sheet.rows[r]
+        width = len(line)
         cells: dict[str, Any] = {}
         for field_id, c in located.columns.items():
-            value = sheet.cell(r, c)
-            if is_blank(value) and (r, c) in merged and not is_blank(merged[(r, c)][0]):
+            value = line[c] if c < width else None
+            if merged and is_blank(value) and (r, c) in merged and not is_blank(merged[(r, c)][0]):
                 value = _from_merged(located, field_by_col[c], r, c, merged[(r, c)], where)
             cells[field_id] = value
         values = {k: v for k, v in cells.items() if not is_blank(v)}
@@ -346,8 +348,10 @@ def _from_merged(
 
 
 def _is_subtotal(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> bool:
-    texts = [v for v in list(cells.values()) + [v for _, v in extras] if isinstance(v, str) and v.strip()]
-    return any(_SUBTOTAL.match(normalise(t)) for t in texts[:3])
+    texts = [v for v in list(cells.values()) + [v for _, v in extras] if isinstance(v, str) and v.strip()][:3]
+    if not any("计" in t or "otal" in t or "OTAL" in t for t in texts):
+        return False  # the usual row, decided without normalising
+    return any(_SUBTOTAL.match(normalise(t)) for t in texts)
 
 
 def _row_text(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -20,6 +21,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from . import expr
 from .errors import SpecError, SpecProblem
@@ -123,6 +125,85 @@ class UnitSpec(_Model):
     parent: str = ""
 
 
+Security = Literal["ssl", "starttls", "none"]
+# Placeholders of mail subjects and bodies (see consolidate.mail.texts); reminders add two more.
+MAIL_PLACEHOLDERS = frozenset(
+    {"unit", "unit_code", "unit_contact", "title", "period", "deadline", "issuer", "contact", "report_id", "tag"}
+    | {"file", "today"}
+)
+REMIND_PLACEHOLDERS = MAIL_PLACEHOLDERS | {"status", "problems"}
+
+
+class _ServerSpec(_Model):
+    """A mail server; the password is never in the spec (``password_env`` names a variable)."""
+
+    host: str = Field(min_length=1)
+    port: int | None = Field(default=None, gt=0, lt=65536)
+    security: Security = "ssl"
+    user: str = ""
+    password_env: str = ""
+    timeout: float = Field(default=30, gt=0)
+
+
+class SmtpSpec(_ServerSpec):
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
+
+
+class ImapSpec(_ServerSpec):
+    folder: str = "INBOX"
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or (993 if self.security == "ssl" else 143)
+
+
+class MailSpec(_Model):
+    """Texts of the e-mails to units; empty texts mean the built-in ones (in the report's language)."""
+
+    sender: str = ""  # "玉环市卫生健康局 <office@example.cn>"; default: issuer and smtp.user
+    reply_to: str = ""
+    subject: str = ""
+    body: str = ""
+    remind_subject: str = ""
+    remind_body: str = ""
+    throttle: float = Field(default=1.0, ge=0, le=3600)  # seconds between two messages
+
+    @field_validator("subject", "body", "remind_subject", "remind_body")
+    @classmethod
+    def _placeholders(cls, value: str, info: Any) -> str:
+        allowed = REMIND_PLACEHOLDERS if info.field_name.startswith("remind") else MAIL_PLACEHOLDERS
+        import string
+
+        try:
+            parsed = [
+                (name, spec or conv) for _, name, spec, conv in string.Formatter().parse(value) if name is not None
+            ]
+        except ValueError as exc:
+            raise _text_error(f"花括号不配对，字面的花括号请写成 {{{{ 和 }}}} (unbalanced braces): {exc}") from None
+        bad = sorted({"{" + name + "}" for name, extra in parsed if name not in allowed or extra})
+        if bad:
+            raise _text_error(
+                f"未知的占位符 {'、'.join(bad)}；可用：{', '.join(sorted(allowed))} (unknown placeholder)"
+            )
+        return value
+
+    @field_validator("sender", "reply_to")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        from email.utils import parseaddr
+
+        if value and "@" not in parseaddr(value)[1]:
+            raise _text_error(f"不是邮箱地址 (not an e-mail address): {value}")
+        return value
+
+
+def _text_error(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown as is (no "Value error," prefix, braces kept)."""
+    return PydanticCustomError("mail_text", "{text}", {"text": message})
+
+
 class SpecFile(_Model):
     version: Literal[1] = 1
     report: ReportInfo
@@ -132,6 +213,9 @@ class SpecFile(_Model):
     max_rows: int = Field(default=50, gt=0, le=100_000)
     fields: list[FieldSpec] = Field(min_length=1)
     rules: list[RuleSpec] = []
+    mail: MailSpec | None = None
+    smtp: SmtpSpec | None = None
+    imap: ImapSpec | None = None
 
     @model_validator(mode="after")
     def _items_for_fixed(self) -> SpecFile:
@@ -168,6 +252,9 @@ class Spec:
     rows: Literal["fixed", "open"] = "fixed"
     max_rows: int = 50
     path: Path | None = None
+    mail: MailSpec | None = None
+    smtp: SmtpSpec | None = None
+    imap: ImapSpec | None = None
 
     @property
     def lang(self) -> Lang:
@@ -176,15 +263,15 @@ class Spec:
     def field(self, field_id: str) -> FieldSpec:
         return self.field_map[field_id]
 
-    @property
+    @functools.cached_property
     def field_map(self) -> dict[str, FieldSpec]:
         return {f.id: f for f in self.fields}
 
-    @property
+    @functools.cached_property
     def unit_map(self) -> dict[str, UnitSpec]:
         return {u.code: u for u in self.units}
 
-    @property
+    @functools.cached_property
     def item_map(self) -> dict[str, Item]:
         return {i.id: i for i in self.items}
 
@@ -197,12 +284,17 @@ class Spec:
     def rule_expressions(self) -> list[tuple[RuleSpec, expr.Expression]]:
         return [(r, expr.parse(r.when)) for r in self.rules]
 
-    def to_dict(self) -> dict[str, Any]:
-        """The resolved spec, units and items inline: what templates embed."""
-        return {
+    def to_dict(self, public: bool = False) -> dict[str, Any]:
+        """The resolved spec, units and items inline.
+
+        ``public`` is what every template embeds: without the units' e-mail addresses, contacts
+        and phones, and without the mail server settings, which one unit must not see of others.
+        """
+        private = {"email", "contact", "phone"} if public else set()
+        out = {
             "version": FORMAT_VERSION,
             "report": self.report.model_dump(mode="json", exclude_defaults=True),
-            "units": [u.model_dump(mode="json", exclude_defaults=True) for u in self.units],
+            "units": [u.model_dump(mode="json", exclude_defaults=True, exclude=private) for u in self.units],
             "items": [
                 {
                     "id": i.id,
@@ -216,14 +308,31 @@ class Spec:
             "max_rows": self.max_rows,
             "fields": [f.model_dump(mode="json", exclude_defaults=True) for f in self.fields],
             "rules": [r.model_dump(mode="json", exclude_defaults=True) for r in self.rules],
+            # Only when given, so that specs without e-mail settings keep their hash.
+            **{
+                key: section.model_dump(mode="json", exclude_defaults=True)
+                for key, section in (("mail", self.mail), ("smtp", self.smtp), ("imap", self.imap))
+                if section is not None and not public
+            },
         }
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
-    @property
+    @functools.cached_property
+    def public_json(self) -> str:
+        """The spec as templates embed it (see :meth:`to_dict`), computed once."""
+        return json.dumps(self.to_dict(public=True), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @functools.cached_property
     def sha256(self) -> str:
-        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+        """Identifies the report's content: the hash of :attr:`public_json`.
+
+        Contact details and mail settings are left out, so correcting an e-mail address does not
+        make the templates already sent look out of date.
+        """
+        return hashlib.sha256(self.public_json.encode("utf-8")).hexdigest()
 
 
 def _json_value(value: Any) -> Any:
@@ -330,6 +439,9 @@ def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: 
         rows=raw.rows,
         max_rows=raw.max_rows,
         path=path,
+        mail=raw.mail,
+        smtp=raw.smtp,
+        imap=raw.imap,
     )
 
 
@@ -347,11 +459,23 @@ def split_units(text: str) -> list[str]:
 
 def resolve_unit(token: str, units: Sequence[UnitSpec]) -> str | None:
     """A unit code from a code or a name as written in a table."""
-    key = normalise(token)
-    for unit in units:
-        if normalise(unit.code) == key or normalise(unit.name) == key:
-            return unit.code
-    return None
+    return _unit_index(units).get(normalise(token))
+
+
+_last_index: tuple[Sequence[UnitSpec], dict[str, str]] | None = None
+
+
+def _unit_index(units: Sequence[UnitSpec]) -> dict[str, str]:
+    """Normalised code or name → code, built once per unit list (items of 1,000 units ask often)."""
+    global _last_index
+    if _last_index is None or _last_index[0] is not units:
+        index: dict[str, str] = {}
+        for unit in reversed(units):
+            index[normalise(unit.name)] = unit.code
+        for unit in reversed(units):
+            index[normalise(unit.code)] = unit.code
+        _last_index = (units, index)
+    return _last_index[1]
 
 
 def build_item(
@@ -499,6 +623,7 @@ def _did_you_mean(token: str, units: Sequence[UnitSpec]) -> str:
     return f"，是否是：{'、'.join(matches)}？" if matches else ""
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Compare labels loosely: full/half width, spaces, line breaks and brackets ignored."""
     import unicodedata
@@ -601,6 +726,9 @@ _MODEL_KEYS: dict[str, list[str]] = {
     "fields": list(FieldSpec.model_fields),
     "rules": list(RuleSpec.model_fields),
     "units": list(UnitSpec.model_fields),
+    "mail": list(MailSpec.model_fields),
+    "smtp": list(SmtpSpec.model_fields),
+    "imap": list(ImapSpec.model_fields),
 }
 
 

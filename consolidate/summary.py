@@ -39,7 +39,8 @@ def write_summary(result: MergeResult, path: str | Path, lang: Lang | None = Non
 
 
 def _write(result: MergeResult, path: str, lang: Lang) -> None:
-    book = new_workbook(path)
+    # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
+    book = new_workbook(path, constant_memory=True)
     fmts = _Formats(book)
     for table in all_tables(result, lang):
         sheet = book.add_worksheet(table.title)
@@ -131,12 +132,10 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     _conditional(sheet, table, fmts, first0, last0)
     if table.key == "summary" and table.rows:
         _chart(book, sheet, table, first0, last0, lang)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.repeat_rows(header0)
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    sheet.set_footer("&C&P / &N")
+    # Title and subtitle repeat with the header, so every printed page says which report and
+    # sheet it belongs to; one page wide so no column is ever split onto another page.
+    sheet.repeat_rows(0, header0)
+    _print_setup(sheet)
 
 
 def _widths(sheet: Any, table: Table) -> list[float]:
@@ -240,8 +239,13 @@ def _chart(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: L
     chart.set_y_axis({"reverse": True})
     if table.columns[target].kind == "percent":
         chart.set_x_axis({"num_format": "0%", "min": 0})
-    chart.set_size({"width": 720, "height": max(240, 28 * (last0 - first0 + 1) + 80)})
+    # Taller than a printed A4 landscape page (under its repeated header rows) it would be cut
+    # across pages; at most 500 px it prints whole on the page after the table.
+    chart.set_size({"width": 720, "height": min(max(240, 28 * (last0 - first0 + 1) + 80), 500)})
     sheet.insert_chart(last0 + 3, 0, chart)
+    # The chart starts a printed page of its own rather than being cut by a page break (the
+    # break goes a row above it: a frame starting exactly on the break leaves a line behind).
+    sheet.set_h_pagebreaks([last0 + 2])
 
 
 def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) -> None:
@@ -254,6 +258,16 @@ def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) 
             write_value(sheet, r, 1, value)
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 80)
+    _print_setup(sheet)
+
+
+def _print_setup(sheet: Any) -> None:
+    """A4 landscape, as wide as one page, as many pages tall as needed, page numbers at the foot."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -107,9 +107,12 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
 
     rows = []
     parsed = {f.id: parse(f.formula or "") for f in computable}
+    by_unit: dict[str, list[Any]] = {}
+    for record in result.records:
+        by_unit.setdefault(record.unit_code, []).append(record)
     for sub in result.submissions:
         unit = spec.unit_map[sub.unit_code]
-        records = [r for r in result.records if r.unit_code == sub.unit_code]
+        records = by_unit.get(sub.unit_code, [])
         counts = result.counts_for(sub.unit_code)
         values: dict[str, Any] = {
             "unit_code": unit.code,

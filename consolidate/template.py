@@ -87,13 +87,33 @@ def write_templates(
     return written
 
 
-def write_template(spec: Spec, unit: UnitSpec, path: str | Path) -> None:
-    """Write one template atomically (temp file + rename)."""
+@dataclass
+class Refill:
+    """What a unit sent, written back into a fresh copy of its template (the feedback file)."""
+
+    values: dict[tuple[str, str], Any]  # (row key, field id) -> the value as the unit typed it
+    typed: dict[str, dict[str, Any]]  # row key -> typed values, for the formulas' cached results
+    problems: dict[tuple[str, str], str]  # (row key, field id) -> comment on the highlighted cell
+    contact: str = ""
+    phone: str = ""
+    front: Callable[[Any], None] | None = None  # writes the sheets that come before 填报
+
+
+PROBLEM_FILL = "#FFC7CE"
+
+
+def row_key(spec: Spec, item_id: str | None, index: int) -> str:
+    """How a data row is named across a return and its template: item id, or position in open lists."""
+    return item_id if spec.rows == "fixed" and item_id is not None else str(index)
+
+
+def write_template(spec: Spec, unit: UnitSpec, path: str | Path, refill: Refill | None = None) -> None:
+    """Write one template atomically (temp file + rename); with ``refill``, a feedback copy."""
     with atomic_output(Path(path)) as tmp:
-        _write(spec, unit, tmp)
+        _write(spec, unit, tmp, refill)
 
 
-def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
+def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) -> None:
     lang = spec.lang
     book = new_workbook(path)
     layout = layout_for(spec, unit.code)
@@ -119,6 +139,19 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
             cell_fmts[key] = book.add_format(props)
         return cell_fmts[key]
 
+    problem_fmts: dict[str, Any] = {}
+
+    def problem_fmt(field: FieldSpec) -> Any:
+        if field.type not in problem_fmts:
+            props: dict[str, Any] = {**base, "border": 1, "text_wrap": field.type == "text", "locked": False}
+            props.update(bg_color=PROBLEM_FILL, font_color="#9C0006")
+            if field.type in NUMBER_FORMATS:
+                props["num_format"] = NUMBER_FORMATS[field.type]
+            problem_fmts[field.type] = book.add_format(props)
+        return problem_fmts[field.type]
+
+    if refill is not None and refill.front is not None:
+        refill.front(book)
     sheet = book.add_worksheet(t("sheet.return", lang))
     book.add_worksheet(t("sheet.instructions", lang))
     last_col = max(ncols - 1, 3)
@@ -127,9 +160,9 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
     sheet.write_string(1, 0, t("unit", lang), label_fmt)
     sheet.write_string(1, 1, unit.name, info_fmt)
     sheet.write_string(2, 0, t("contact", lang), label_fmt)
-    sheet.write_string(2, 1, unit.contact, fill_fmt)
+    sheet.write_string(2, 1, refill.contact if refill else unit.contact, fill_fmt)
     sheet.write_string(2, 2, t("phone", lang), label_fmt)
-    sheet.write_string(2, 3, unit.phone, fill_fmt)
+    sheet.write_string(2, 3, refill.phone if refill else unit.phone, fill_fmt)
     deadline = spec.report.deadline.isoformat() if spec.report.deadline else ""
     sheet.write_string(
         3, 0, f"{t('period', lang)}：{spec.report.period}    {t('deadline', lang)}：{deadline}", label_fmt
@@ -144,16 +177,18 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
         if spec.rows == "fixed"
         else [(layout.first_data_row + i, {}) for i in range(spec.max_rows)]
     )
+    keys = [layout.rows[i][1] if spec.rows == "fixed" else str(i) for i in range(len(data_rows))]
     widths = [column_width(f, [values.get(f.id) for _, values in data_rows]) for f in spec.fields]
     widths[0] = max(widths[0], 10.0)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     sheet.set_row(header0, row_height([(f.header, w) for f, w in zip(spec.fields, widths, strict=True)]))
-    for row, values in data_rows:
+    for (row, values), key in zip(data_rows, keys, strict=True):
         refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
+        typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
         for col, field in enumerate(spec.fields):
             if field.id in formulas:
-                cached = formulas[field.id].evaluate(_numeric(spec, values))
+                cached = formulas[field.id].evaluate(_numeric(spec, typed))
                 sheet.write_formula(
                     row - 1,
                     col,
@@ -163,9 +198,15 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
                 )
             elif field.source == "item":
                 write_value(sheet, row - 1, col, _typed(field, values.get(field.id)), cell_fmt(field, False))
+            elif refill is not None and (key, field.id) in refill.problems:
+                write_value(sheet, row - 1, col, refill.values.get((key, field.id)), problem_fmt(field))
+                sheet.write_comment(row - 1, col, refill.problems[(key, field.id)], {"x_scale": 2.5, "y_scale": 2})
+            elif refill is not None:
+                write_value(sheet, row - 1, col, refill.values.get((key, field.id)), cell_fmt(field, True))
             else:
                 sheet.write_blank(row - 1, col, None, cell_fmt(field, True))
-        height = row_height([(values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
+        shown_values = {**values, **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {})}
+        height = row_height([(shown_values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
         if height is not None:
             sheet.set_row(row - 1, height)
     if data_rows:
@@ -183,7 +224,8 @@ def _write(spec: Spec, unit: UnitSpec, path: str) -> None:
     sheet.fit_to_pages(1, 0)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer("&C&P / &N")
-    sheet.activate()
+    if refill is None or refill.front is None:
+        sheet.activate()
     _instructions(book, spec, unit)
     _metadata(book, spec, unit, layout)
     book.close()
@@ -301,7 +343,7 @@ def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
 
 def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout) -> None:
     sheet = book.add_worksheet(META_SHEET)
-    spec_json = spec.to_json()
+    spec_json = spec.public_json
     chunks = [spec_json[i : i + _JSON_CHUNK] for i in range(0, len(spec_json), _JSON_CHUNK)] or [""]
     rows: list[tuple[str, str]] = [
         ("format_version", str(FORMAT_VERSION)),

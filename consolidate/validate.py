@@ -134,7 +134,7 @@ class _Where:
 
 
 def _changed(field: FieldSpec, cell_value: Any, expected: Any) -> bool:
-    if is_blank(cell_value) or expected is None:
+    if cell_value == expected or expected is None or is_blank(cell_value):
         return False
     if field.is_numeric:
         result = coerce(field, cell_value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,11 +57,12 @@ def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Work
 
 
 def text_width(text: str) -> int:
-    """Display width in Excel character units: CJK and full-width characters count two."""
-    width = 0
-    for char in text:
-        width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    """Display width in Excel character units: CJK and full-width characters count two.
+
+    GBK encodes exactly those as two bytes and ASCII as one, so its length is the width,
+    computed in C (this runs for every text cell of the summary).
+    """
+    return len(text.encode("gbk", errors="replace"))
 
 
 def column_width(field: FieldSpec, samples: list[Any]) -> float:
@@ -83,19 +83,24 @@ def _shown(value: Any) -> str:
 
 
 def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
-    """Write a typed value; text is always written as text (never a formula, URL or number)."""
+    """Write a typed value; text is always written as text (never a formula, URL or number).
+
+    The summary writes hundreds of thousands of cells: the worksheet's row/column methods are
+    called directly, skipping the public methods' A1-notation wrapper.
+    """
     if value is None or value == "":
-        sheet.write_blank(row, col, None, fmt)
+        sheet._write_blank(row, col, None, fmt)
     elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
+        sheet._write_boolean(row, col, value, fmt)
     elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
+        sheet._write_number(row, col, value, fmt)
+    elif isinstance(value, str):
+        sheet._write_string(row, col, value, fmt)
     elif isinstance(value, dt.datetime | dt.date):
-        sheet.write_datetime(
-            row, col, value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time()), fmt
-        )
+        when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        sheet._write_datetime(row, col, when, fmt)
     else:
-        sheet.write_string(row, col, str(value), fmt)
+        sheet._write_string(row, col, str(value), fmt)
 
 
 @contextmanager
@@ -123,11 +128,12 @@ def row_height(cells: list[tuple[Any, float]], line_height: float = 14.5) -> flo
     """
     lines = 1
     for value, width in cells:
-        if not isinstance(value, str) or not value:
-            continue
-        usable = max(width - 1.5, 1.0)
-        count = sum(max(1, -(-text_width(line) // int(usable))) for line in value.split("\n"))
-        lines = max(lines, count)
+        if value.__class__ is not str or (2 * len(value) < width - 1.5 and "\n" not in value):
+            continue  # not text, or surely one line: the common case, decided without measuring
+        usable = int(max(width - 1.5, 1.0))
+        count = sum(max(1, -(-text_width(line) // usable)) for line in value.split("\n"))
+        if count > lines:
+            lines = count
     if lines == 1:
         return None
     return min(409.0, lines * line_height + 3)

@@ -51,6 +51,12 @@ def write_spec(folder: Path, text: str = SPEC_YAML) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI caches parsed files under XDG_CACHE_HOME: keep each test's cache to itself."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 @pytest.fixture
 def spec_path(tmp_path: Path) -> Path:
     return write_spec(tmp_path / "spec")

@@ -1,0 +1,279 @@
+"""Merge benchmark: consolidate against the I/O floor and the naive pandas loop, same files.
+
+    python benchmarks/bench_merge.py                 # N = 1,000 returns
+    python benchmarks/bench_merge.py -n 100 -n 1000 -n 5000 --reps 3
+
+Returns (40 rows x 10 fields, livelihood-like Chinese text and numbers, real templates filled in)
+are generated once into ``benchmarks/.cache/nN`` and reused. Every measurement runs in a fresh
+child process so that its peak RSS is its own; each figure is the median of ``--reps`` runs.
+
+1. floor       python-calamine reads every return on both cores (a process pool) + xlsxwriter
+               writes the same rows once into one sheet (constant memory): work no merge avoids.
+2. naive       pandas.read_excel per file, pandas.concat, DataFrame.to_excel (openpyxl engine).
+3. api         consolidate.merge_returns + write_summary: read, coerce, validate, aggregate,
+               write the whole six-sheet summary workbook.
+4. cli         the same through ``consolidate merge`` in a subprocess.
+5. re-merge    api again after 10 returns changed, with the parse cache warm.
+6. templates   consolidate.write_templates for N units.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import platform
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+ROWS = 40
+
+TASKS = [
+    "为全市适龄妇女进行“两癌”检查",
+    "村卫生室标准化建设引领提升工程，达到市级示范标准",
+    "村卫生室达到县级示范标准",
+    "改扩建精神卫生机构",
+    "增加精神科用房",
+    "增加精神科床位",
+    "增加精神科医师",
+    "二级及以上公立医疗机构应用电子健康卡",
+    "基本公卫人均服务经费标准提高",
+    "核酸检测实验室改造",
+]
+MEASURES = ["人", "处", "处", "家", "平方米", "张", "名", "家", "元", "个"]
+PROGRESS = [
+    "①按计划推进，已完成年度目标的{p}%。②召开专题推进会，明确时间节点。③开展督导检查。",
+    "①完成摸底调查，编制花名册。②下发通知，确定建设名单。③已完成{p}%，正加快推进。",
+    "①资金已拨付到位。②项目已开工建设，完成进度{p}%。③每月调度一次进展情况。",
+]
+
+
+def spec_dict(units: int) -> dict[str, Any]:
+    return {
+        "version": 1,
+        "report": {
+            "id": "bench-livelihood",
+            "title": "民生实事进展情况（基准测试）",
+            "period": "2020-08",
+            "deadline": "2020-08-31",
+            "issuer": "临沂市卫生健康委员会",
+        },
+        "units": [{"code": f"U{i:04d}", "name": f"第{i:04d}号卫生院"} for i in range(units)],
+        "items": [
+            {
+                "id": f"T{r:02d}",
+                "no": str(r + 1),
+                "task": f"{TASKS[r % 10]}（第{r // 10 + 1}批）",
+                "measure": MEASURES[r % 10],
+                "target": 100 + 37 * r,
+            }
+            for r in range(ROWS)
+        ],
+        "fields": [
+            {"id": "no", "label": "序号", "type": "text", "source": "item"},
+            {"id": "task", "label": "民生实事项目", "type": "text", "source": "item"},
+            {"id": "measure", "label": "计量单位", "type": "text", "source": "item", "aggregate": "first"},
+            {"id": "target", "label": "年度目标", "type": "number", "source": "item", "aggregate": "sum"},
+            {"id": "done", "label": "累计完成", "type": "number", "required": True, "min": 0},
+            {"id": "rate", "label": "完成率", "type": "percent", "formula": "done / target"},
+            {"id": "funds", "label": "到位资金", "type": "number", "unit": "万元"},
+            {"id": "progress", "label": "进展情况", "type": "text", "required": True, "max_length": 2000},
+            {
+                "id": "status",
+                "label": "进度自评",
+                "type": "choice",
+                "choices": ["超前", "正常", "滞后"],
+                "required": True,
+                "aggregate": "worst",
+                "order": ["滞后", "正常", "超前"],
+            },
+            {"id": "finished", "label": "完成日期", "type": "date"},
+        ],
+        "rules": [
+            {"id": "over", "when": "done > target * 1.5", "level": "warning", "message": "累计完成超过年度目标的150%"}
+        ],
+    }
+
+
+def load(units: int) -> Any:
+    from consolidate.spec import spec_from_json
+
+    return spec_from_json(json.dumps(spec_dict(units), ensure_ascii=False))
+
+
+def _fill_one(args: tuple[int, int, str]) -> None:
+    import datetime as dt
+
+    from consolidate.template import Refill, template_filename, write_template
+
+    index, units, folder = args
+    spec = load(units)
+    unit = spec.units[index]
+    rng = random.Random(index)
+    values: dict[tuple[str, str], Any] = {}
+    typed: dict[str, dict[str, Any]] = {}
+    for item in spec.items:
+        target = item.values["target"]
+        done = round(target * rng.uniform(0.3, 1.2))
+        p = round(100 * done / target)
+        row = {
+            "done": done,
+            "funds": round(rng.uniform(0, 500), 2),
+            "progress": rng.choice(PROGRESS).format(p=p),
+            "status": "滞后" if p < 50 else ("超前" if p > 100 else "正常"),
+            "finished": dt.datetime(2020, 8, rng.randint(1, 28)) if p >= 100 else None,
+        }
+        for field_id, value in row.items():
+            values[(item.id, field_id)] = value
+        typed[item.id] = row
+    write_template(spec, unit, Path(folder) / template_filename(spec, unit), Refill(values, typed, {}))
+
+
+def generate(n: int) -> Path:
+    folder = CACHE / f"n{n}" / "returns"
+    stamp = CACHE / f"n{n}" / "done"
+    if stamp.exists():
+        return folder
+    shutil.rmtree(folder.parent, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_fill_one, [(i, n, str(folder)) for i in range(n)], chunksize=16))
+    (CACHE / f"n{n}" / "report.json").write_text(json.dumps(spec_dict(n), ensure_ascii=False), encoding="utf-8")
+    stamp.write_text(f"{time.perf_counter() - started:.1f}s\n")
+    return folder
+
+
+# ---------------------------------------------------------------------------------------------
+# The measured jobs (each runs in its own child process)
+
+
+def _calamine_rows(paths: list[str]) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    rows: list[list[Any]] = []
+    for path in paths:
+        sheet = CalamineWorkbook.from_path(path).get_sheet_by_index(0).to_python()
+        rows += sheet[5:]
+    return rows
+
+
+def job_floor(folder: Path, out: Path) -> None:
+    import xlsxwriter
+
+    files = sorted(str(p) for p in folder.iterdir())
+    chunks = [files[i::2] for i in range(2)]
+    with ProcessPoolExecutor(2) as pool:
+        parts = list(pool.map(_calamine_rows, chunks))
+    book = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    r = 0
+    for part in parts:
+        for row in part:
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+            r += 1
+    book.close()
+
+
+def job_naive(folder: Path, out: Path) -> None:
+    import pandas as pd
+
+    frames = [pd.read_excel(p, sheet_name=0, header=4) for p in sorted(folder.iterdir())]
+    pd.concat(frames).to_excel(out, engine="openpyxl")
+
+
+def job_api(folder: Path, out: Path) -> None:
+    from consolidate.merge import merge_returns
+    from consolidate.spec import spec_from_json
+    from consolidate.summary import write_summary
+
+    spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
+    write_summary(merge_returns(spec, [folder]), out)
+
+
+def job_cli(folder: Path, out: Path) -> None:
+    exe = Path(sys.executable).parent / "consolidate"
+    subprocess.run([str(exe), "merge", str(folder), "-o", str(out), "-q"], check=False, capture_output=True)
+
+
+def job_templates(folder: Path, out: Path) -> None:
+    from consolidate.spec import spec_from_json
+    from consolidate.template import write_templates
+
+    spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
+    write_templates(spec, out)
+
+
+JOBS: dict[str, Callable[[Path, Path], None]] = {
+    "floor": job_floor,
+    "naive": job_naive,
+    "api": job_api,
+    "cli": job_cli,
+    "templates": job_templates,
+}
+
+
+def _child(name: str, folder: str, out: str, queue: Any) -> None:
+    started = time.perf_counter()
+    JOBS[name](Path(folder), Path(out))
+    elapsed = time.perf_counter() - started
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    queue.put((elapsed, max(own, children) / 1024))
+
+
+def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
+    ctx = mp.get_context("spawn")
+    times, peaks = [], []
+    for rep in range(reps):
+        out = CACHE / "out" / f"{name}-{rep}"
+        shutil.rmtree(out, ignore_errors=True)
+        if name != "templates":
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out = out.with_suffix(".xlsx")
+            out.unlink(missing_ok=True)
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_child, args=(name, str(folder), str(out), queue))
+        proc.start()
+        elapsed, peak = queue.get()
+        proc.join()
+        times.append(elapsed)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, action="append", help="number of returns (repeatable; default 1000)")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--skip", action="append", default=[], help="jobs to skip, e.g. --skip naive")
+    args = parser.parse_args()
+    print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    for n in args.n or [1000]:
+        folder = generate(n)
+        results = {name: measure(name, folder, args.reps) for name in JOBS if name not in args.skip}
+        floor = results.get("floor", (float("nan"), 0))[0]
+        naive = results.get("naive", (float("nan"), 0))[0]
+        print(f"\nN = {n} returns x {ROWS} rows x 10 fields (median of {args.reps})")
+        print(f"{'job':<10} {'seconds':>8} {'returns/s':>10} {'peak MB':>8} {'x floor':>8} {'naive/x':>8}")
+        for name, (seconds, peak) in results.items():
+            print(
+                f"{name:<10} {seconds:8.2f} {n / seconds:10.0f} {peak:8.0f} {seconds / floor:8.2f} {naive / seconds:8.2f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

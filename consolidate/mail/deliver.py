@@ -1,0 +1,148 @@
+"""Delivering messages to units, shared by ``send`` and ``remind``: SMTP or an outbox of .eml files.
+
+Each unit gets its own message; what happened to it is an :class:`Outcome`. A refused message
+is recorded and the run goes on with the next unit; only a server that cannot be reached or
+refuses the login before anything is sent stops the run (:class:`MailError`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Literal
+
+from ..errors import InputError
+from ..spec import MailSpec, Spec, UnitSpec
+from ..template import sanitise_filename
+from .mime import Attachment, address_of, compose, format_address, is_address, make_message_id, split_addresses
+from .servers import SendError, SmtpSender
+
+Status = Literal["sent", "written", "already_sent", "no_address", "no_template", "stale_template", "failed"]
+PROBLEM_STATUSES = frozenset({"no_address", "no_template", "stale_template", "failed"})
+
+
+@dataclass
+class Outcome:
+    """What happened to one unit's message."""
+
+    unit: str  # unit code
+    status: Status
+    to: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # names of the attachments
+    detail: str = ""  # the server's answer, when it was sent before ...
+    invalid: tuple[str, ...] = ()  # entries of the unit's email that are not addresses
+    message_id: str = ""
+    reason: str = ""  # reminders: missing | errors | unreadable
+    problems: int = 0  # reminders: how many problems were quoted
+
+
+@dataclass
+class MailResult:
+    outcomes: list[Outcome]
+    outbox: Path | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a unit was not reached (no address, no template, refused), else 0."""
+        return 1 if any(o.status in PROBLEM_STATUSES for o in self.outcomes) else 0
+
+    def count(self, *statuses: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status in statuses)
+
+
+def recipients(unit: UnitSpec) -> tuple[list[str], list[str]]:
+    """(valid addresses, invalid entries) of a unit's ``email``."""
+    parts = split_addresses(unit.email)
+    return [p for p in parts if is_address(p)], [p for p in parts if not is_address(p)]
+
+
+def sender_of(spec: Spec) -> str:
+    """The From: ``mail.sender``, else the issuer's name with ``smtp.user``."""
+    if spec.mail is not None and spec.mail.sender:
+        return format_address(spec.mail.sender)
+    user = spec.smtp.user if spec.smtp is not None else ""
+    if is_address(user):
+        return format_address(f"{spec.report.issuer} <{user}>" if spec.report.issuer else user)
+    raise InputError(
+        "需要发件地址：在报表定义的 mail.sender 中写明（如 办公室 <office@example.cn>），或把 smtp.user 设为邮箱地址 "
+        "(set mail.sender or an address as smtp.user)"
+    )
+
+
+class Courier:
+    """Sends messages over SMTP (throttled), or writes them as .eml files into ``outbox``."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        *,
+        password: str | None = None,
+        outbox: Path | None = None,
+        throttle: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        if outbox is None and spec.smtp is None:
+            raise InputError(
+                "报表定义中没有 smtp: 设置，无法发送；可先用 --dry-run --outbox 目录 预览 (no smtp: settings)"
+            )
+        self.spec = spec
+        self.sender = sender_of(spec)
+        self.outbox = outbox
+        self.smtp = SmtpSender(spec.smtp, password) if outbox is None and spec.smtp is not None else None
+        self.throttle = throttle if throttle is not None else (spec.mail or MailSpec()).throttle
+        self.sleep = sleep
+        self.now = now or (lambda: dt.datetime.now().astimezone())
+        self._delivered = 0
+        self._opened = False
+
+    @property
+    def envelope_sender(self) -> str:
+        user = self.spec.smtp.user if self.spec.smtp is not None else ""
+        return user if is_address(user) else address_of(self.sender)
+
+    def deliver(
+        self, unit: UnitSpec, to: Sequence[str], subject: str, body: str, attachments: Sequence[Attachment]
+    ) -> Outcome:
+        """Send (or write) one message; an SMTP refusal becomes a ``failed`` outcome."""
+        mail = self.spec.mail
+        message_id = make_message_id(self.sender)
+        data = compose(
+            sender=self.sender,
+            to=to,
+            to_name=unit.name,
+            subject=subject,
+            body=body,
+            attachments=attachments,
+            reply_to=mail.reply_to if mail else "",
+            when=self.now(),
+            message_id=message_id,
+        )
+        names = tuple(a.name for a in attachments)
+        if self.outbox is not None:
+            self.outbox.mkdir(parents=True, exist_ok=True)
+            (self.outbox / f"{sanitise_filename(f'{unit.code}_{unit.name}')}.eml").write_bytes(data)
+            return Outcome(unit.code, "written", tuple(to), names, message_id=message_id)
+        assert self.smtp is not None
+        if not self._opened:
+            self.smtp.open()  # a wrong host or password stops the run before anything is sent
+            self._opened = True
+        if self._delivered and self.throttle > 0:
+            self.sleep(self.throttle)
+        self._delivered += 1
+        try:
+            refused = self.smtp.send(self.envelope_sender, to, data)
+        except SendError as exc:
+            return Outcome(unit.code, "failed", tuple(to), names, detail=str(exc))
+        return Outcome(unit.code, "sent", tuple(to), names, detail="; ".join(refused), message_id=message_id)
+
+    def __enter__(self) -> Courier:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if self.smtp is not None:
+            self.smtp.close()

@@ -1,0 +1,182 @@
+"""``consolidate remind``: a message to each unit that has not returned a valid file.
+
+The returns folder is merged exactly as ``merge`` does; a unit is reminded when its return is
+missing or unreadable, or has an error. The message quotes each problem with its cell and the
+suggested fix, attaches the unit's feedback file (``validate --feedback``) when there is one,
+and the template again when nothing usable came back. A unit gets the same reminder at most once
+a day, so a re-run after a failure reaches only the units not reached yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import InputError
+from ..issues import Issue, Level
+from ..merge import MergeResult, Submission, find_files, merge_returns
+from ..spec import Spec, UnitSpec
+from ..template import sanitise_filename, template_filename
+from .deliver import Courier, MailResult, Outcome, recipients
+from .journal import REMINDED_LOG, Journal
+from .mime import Attachment
+from .send import find_templates
+from .texts import fix_note, remind_texts
+
+MAX_QUOTED = 30  # problems quoted in one message; the feedback file has them all
+_NOT_FOR_UNITS = frozenset({"W-MISSING-RETURN", "W-DUPLICATE-RETURN"})  # the clerk's business
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """Why one unit is reminded and what the message will say."""
+
+    unit: UnitSpec
+    reason: str  # missing | unreadable | errors
+    file: str  # the return (or, when missing, the template) named in the message
+    problems: list[str]
+
+
+def reminders(spec: Spec, returns_dir: str | Path) -> list[Reminder]:
+    """The units without a valid return in ``returns_dir``, with the problems to quote."""
+    folder = Path(returns_dir)
+    if not folder.is_dir():
+        raise InputError(f"找不到回收报表的文件夹：{folder} (no such folder)")
+    result = merge_returns(spec, [folder]) if find_files([folder]) else None
+    out: list[Reminder] = []
+    for unit in spec.units:
+        sub = _submission(result, unit.code)
+        issues = [i for i in result.issues if i.unit == unit.code] if result else []
+        errors = [i for i in issues if i.level is Level.ERROR]
+        if sub.status == "missing":
+            out.append(Reminder(unit, "missing", template_filename(spec, unit), []))
+        elif sub.status == "unreadable" or (errors and sub.status in ("returned", "duplicate")):
+            quoted = [i for i in issues if i.level is not Level.INFO and i.code not in _NOT_FOR_UNITS]
+            quoted.sort(key=Issue.sort_key)
+            reason = "unreadable" if sub.status == "unreadable" else "errors"
+            out.append(Reminder(unit, reason, Path(sub.file).name, [_quote(i, spec) for i in quoted]))
+    return out
+
+
+def _submission(result: MergeResult | None, code: str) -> Submission:
+    if result is None:
+        return Submission(code)
+    return next(s for s in result.submissions if s.unit_code == code)
+
+
+def _quote(issue: Issue, spec: Spec) -> str:
+    lang = spec.lang
+    where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.cell
+    check = "" if issue.level is Level.ERROR else ("请核实：" if lang == "zh" else "please check: ")
+    prefix = f"{where}：" if where and lang == "zh" else (f"{where}: " if where else "")
+    return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang), lang)}"
+
+
+def feedback_file(spec: Spec, unit: UnitSpec, feedback_dir: Path) -> Path | None:
+    """``<template file stem>_反馈.xlsx`` as written by ``validate --feedback``."""
+    stems = [Path(template_filename(spec, unit)).stem, f"{spec.report.title}_{unit.name}_{unit.code}"]
+    for stem in stems:
+        path = feedback_dir / (sanitise_filename(stem + "_反馈") + ".xlsx")
+        if path.is_file():
+            return path
+    return None
+
+
+def send_reminders(
+    spec: Spec,
+    returns_dir: str | Path,
+    *,
+    feedback_dir: str | Path | None = None,
+    templates_dir: str | Path | None = None,
+    units: Sequence[str] | None = None,
+    password: str | None = None,
+    outbox: str | Path | None = None,
+    throttle: float | None = None,
+    today: dt.date | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    found: Sequence[Reminder] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> MailResult:
+    """Remind every unit without a valid return (or only the given unit codes).
+
+    ``found`` takes the result of :func:`reminders` when the caller has it already.
+    """
+    day = today or dt.date.today()
+    found = reminders(spec, returns_dir) if found is None else found
+    wanted = [r for r in found if units is None or r.unit.code in units]
+    out = Path(outbox) if outbox is not None else None
+    if not wanted:
+        return MailResult([], out)
+    templates = find_templates(spec, Path(templates_dir)) if templates_dir is not None else {}
+    log = Journal(Path(returns_dir) / REMINDED_LOG, "sent")
+    outcomes: list[Outcome] = []
+    with Courier(spec, password=password, outbox=out, throttle=throttle, sleep=sleep) as courier:
+        for reminder in wanted:
+            unit = reminder.unit
+            attached: dict[str, Path] = {}
+            if feedback_dir is not None and (feedback := feedback_file(spec, unit, Path(feedback_dir))):
+                attached["feedback"] = feedback
+            template = templates.get(unit.code)
+            if reminder.reason != "errors" and template is not None and template.current:
+                attached["template"] = template.path
+            outcomes.append(_remind_one(spec, reminder, attached, day, log, courier))
+            if progress:
+                progress(unit.code)
+    return MailResult(outcomes, out)
+
+
+def _remind_one(
+    spec: Spec, reminder: Reminder, attached: dict[str, Path], day: dt.date, log: Journal, courier: Courier
+) -> Outcome:
+    outcome = _deliver(spec, reminder, attached, day, log, courier)
+    outcome.reason, outcome.problems = reminder.reason, len(reminder.problems)
+    return outcome
+
+
+def _deliver(
+    spec: Spec, reminder: Reminder, attached: dict[str, Path], day: dt.date, log: Journal, courier: Courier
+) -> Outcome:
+    unit = reminder.unit
+    problems = reminder.problems
+    if len(problems) > MAX_QUOTED:
+        more = len(problems) - MAX_QUOTED
+        problems = [*problems[:MAX_QUOTED], f"……另有 {more} 处" if spec.lang == "zh" else f"... and {more} more"]
+    to, invalid = recipients(unit)
+    names = tuple(p.name for p in attached.values())
+    if not to:
+        return Outcome(unit.code, "no_address", (), names, invalid=tuple(invalid))
+    attachments = [Attachment(p.name, p.read_bytes()) for p in attached.values()]
+    content = json.dumps([reminder.reason, problems, [hashlib.sha256(a.data).hexdigest() for a in attachments]])
+    key = f"{unit.code}:{day.isoformat()}:{hashlib.sha256(content.encode()).hexdigest()[:16]}"
+    before = log.get(key)
+    if before is not None:
+        return Outcome(unit.code, "already_sent", tuple(before.get("to", to)), names, detail=before.get("sent", ""))
+    subject, body = remind_texts(
+        spec,
+        unit,
+        reason=reminder.reason,
+        file=reminder.file,
+        problems=problems,
+        attached={kind: path.name for kind, path in attached.items()},
+        today=day,
+    )
+    outcome = courier.deliver(unit, to, subject, body, attachments)
+    outcome.invalid = tuple(invalid)
+    if outcome.status == "sent":
+        log.put(
+            key,
+            {
+                "unit": unit.code,
+                "reason": reminder.reason,
+                "to": list(to),
+                "files": list(names),
+                "message_id": outcome.message_id,
+                "sent": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            },
+        )
+    return outcome

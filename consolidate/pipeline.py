@@ -1,0 +1,190 @@
+"""Per-file work (read → recognise → check), on both cores and remembered between runs.
+
+Each source is parsed on its own, so the files are spread over a process pool; results come
+back in input order (``Executor.map``), so the summary's bytes never depend on scheduling. A
+parsed file is cached in SQLite, keyed by its name, its bytes' sha256, the spec's sha256 and the
+tool version: re-merging while returns trickle in only parses what changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing as mp
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .issues import Issue
+from .reader import RawBook, read_book
+from .recognise import Located, locate
+from .sources import Source, SourceFailure
+from .spec import Spec, spec_from_json
+from .validate import Record, RowChecker
+
+PARALLEL_FROM = 16  # fewer files are parsed in this process: a pool costs more than it saves
+_CACHE_KEEP_DAYS = 60
+
+
+@dataclass
+class Parsed:
+    """One source after reading, recognising and checking: what a worker sends back."""
+
+    name: str
+    sha256: str
+    failure: str | None = None  # why it could not be read
+    located: Located | None = None  # without its sheets: only what merge and feedback need
+    locate_issues: list[Issue] = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    check_issues: list[Issue] = field(default_factory=list)
+    cache_key: str = ""
+
+
+def parse(source: Source | SourceFailure, spec: Spec, checker: RowChecker, passwords: Sequence[str]) -> Parsed:
+    if isinstance(source, SourceFailure):
+        return Parsed(source.name, "", failure=source.reason)
+    book = read_book(source, passwords)
+    if not isinstance(book, RawBook):
+        return Parsed(book.name, book.sha256, failure=book.reason)
+    found, issues = locate(book, spec)
+    parsed = Parsed(book.name, book.sha256, located=found, locate_issues=issues)
+    if found is not None:
+        parsed.records, parsed.check_issues = checker.check(found)
+        # What merge and feedback keep of a return: not its sheets, nor the embedded spec
+        # (hundreds of KB each when a report has 1,000 units).
+        found.book.sheets = []
+        found.book.meta.pop("spec_json", None)
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# Cache
+
+
+def default_cache_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "consolidate" / "parsed.sqlite"
+
+
+def _key(name: str, data: bytes, spec_sha256: str, passwords: Sequence[str]) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, spec_sha256, name, "\0".join(passwords)):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()
+
+
+class ParseCache:
+    """name + bytes + spec + version → Parsed, in one SQLite file (pickled values, local only)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB, used REAL)")
+
+    def get(self, key: str) -> Parsed | None:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            row = db.execute("SELECT value FROM parsed WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        try:
+            value = pickle.loads(row[0])
+        except Exception:
+            return None
+        return value if isinstance(value, Parsed) else None
+
+    def put_all(self, items: list[Parsed], used: list[str]) -> None:
+        now = time.time()
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+            db.executemany(
+                "INSERT OR REPLACE INTO parsed (key, value, used) VALUES (?, ?, ?)",
+                [(p.cache_key, pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL), now) for p in items],
+            )
+            db.executemany("UPDATE parsed SET used = ? WHERE key = ?", [(now, k) for k in used])
+            db.execute("DELETE FROM parsed WHERE used < ?", (now - _CACHE_KEEP_DAYS * 86400,))
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers
+
+_worker: tuple[Spec, RowChecker, tuple[str, ...], ParseCache | None] | None = None
+
+
+def _init(spec_json: str, passwords: tuple[str, ...], cache_path: str | None) -> None:
+    global _worker
+    spec = spec_from_json(spec_json)
+    _worker = (spec, RowChecker(spec), passwords, ParseCache(Path(cache_path)) if cache_path else None)
+
+
+def _work(source: Source | SourceFailure) -> tuple[Parsed, bool]:
+    """(parsed, came from the cache)."""
+    assert _worker is not None
+    spec, checker, passwords, cache = _worker
+    if cache is not None and isinstance(source, Source):
+        try:
+            data = source.read()
+        except OSError:
+            data = b""
+        key = _key(source.name, data, spec.sha256, passwords)
+        hit = cache.get(key)
+        if hit is not None:
+            return hit, True
+        parsed = parse(source, spec, checker, passwords)
+        parsed.cache_key = key
+        return parsed, False
+    return parse(source, spec, checker, passwords), False
+
+
+def parse_all(
+    sources: list[Source | SourceFailure],
+    spec: Spec,
+    passwords: Sequence[str] = (),
+    *,
+    workers: int | None = None,
+    cache: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Iterator[Parsed]:
+    """Parsed sources in input order; in a process pool when there are enough of them."""
+    spec_json = spec.public_json
+    secrets = tuple(passwords)
+    cache_path = str(cache) if cache is not None else None
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    fresh: list[Parsed] = []
+    used: list[str] = []
+    if count > 1 and len(sources) >= PARALLEL_FROM:
+        context = mp.get_context("fork" if sys.platform == "linux" and sys.version_info < (3, 12) else "spawn")
+        with ProcessPoolExecutor(
+            count, mp_context=context, initializer=_init, initargs=(spec_json, secrets, cache_path)
+        ) as pool:
+            chunk = max(1, len(sources) // (count * 8))
+            results = pool.map(_work, sources, chunksize=chunk)
+            yield from _collect(results, fresh, used, progress)
+    else:
+        _init(spec_json, secrets, cache_path)
+        yield from _collect(map(_work, sources), fresh, used, progress)
+    if cache is not None:
+        ParseCache(cache).put_all(fresh, used)
+
+
+def _collect(
+    results: Iterator[tuple[Parsed, bool]],
+    fresh: list[Parsed],
+    used: list[str],
+    progress: Callable[[str], None] | None,
+) -> Iterator[Parsed]:
+    for parsed, hit in results:
+        if hit:
+            used.append(parsed.cache_key)
+        elif parsed.cache_key:
+            fresh.append(parsed)
+        if progress:
+            progress(parsed.name)
+        yield parsed

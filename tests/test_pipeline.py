@@ -1,0 +1,79 @@
+"""Both cores and the parse cache change nothing a user sees, only how long it takes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from consolidate import pipeline
+from consolidate.demo import fill_template
+from consolidate.merge import merge_returns
+from consolidate.spec import Spec
+from consolidate.summary import write_summary
+from consolidate.template import write_templates
+
+
+@pytest.fixture
+def many(spec: Spec, tmp_path: Path) -> Path:
+    """24 returns (more than PARALLEL_FROM): each unit's file, copied under other names."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    plans = {
+        "医政医管科": {
+            "T1": {"done": 60, "progress": "进行中", "status": "正常"},
+            "T2": {"done": "约3", "status": "超前"},
+        },
+        "基层卫生科": {"T3": {"done": "1,200", "progress": "巡诊", "status": "滞后"}},
+        "龙溪镇卫生院": {
+            "T1": {"done": 80, "progress": "已完成", "status": "超前"},
+            "T3": {"done": 20, "progress": "x"},
+        },
+    }
+    for template in write_templates(spec, tmp_path / "t"):
+        unit = template.stem.split("_")[-1]
+        first = returns / template.name
+        fill_template(template, first, plans[unit])
+        for copy in range(7):
+            target = returns / f"{unit}_旧{copy}.xlsx"
+            shutil.copyfile(first, target)
+            os.utime(target, (1_600_000_000 + copy, 1_600_000_000 + copy))
+    assert len(list(returns.iterdir())) >= pipeline.PARALLEL_FROM
+    return returns
+
+
+def test_pool_and_single_process_give_the_same_bytes(spec: Spec, many: Path, tmp_path: Path) -> None:
+    one = merge_returns(spec, [many], workers=1)
+    two = merge_returns(spec, [many], workers=2)
+    assert [(i.code, i.file, i.cell) for i in one.issues] == [(i.code, i.file, i.cell) for i in two.issues]
+    a = write_summary(one, tmp_path / "one.xlsx").read_bytes()
+    b = write_summary(two, tmp_path / "two.xlsx").read_bytes()
+    assert a == b
+    assert [s.status for s in two.submissions] == ["duplicate", "duplicate", "duplicate"]
+
+
+def test_cache_is_used_and_refreshed_when_a_file_changes(
+    spec: Spec, many: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache.sqlite"
+    first = merge_returns(spec, [many], workers=1, cache=cache)
+    calls: list[str] = []
+    original = pipeline.parse
+
+    def counting(source, *args):  # type: ignore[no-untyped-def]
+        calls.append(source.name)
+        return original(source, *args)
+
+    monkeypatch.setattr(pipeline, "parse", counting)
+    again = merge_returns(spec, [many], workers=1, cache=cache)
+    assert calls == []
+    assert (
+        write_summary(first, tmp_path / "a.xlsx").read_bytes() == write_summary(again, tmp_path / "b.xlsx").read_bytes()
+    )
+    changed = many / "基层卫生科_旧3.xlsx"
+    changed.write_bytes(b"")
+    third = merge_returns(spec, [many], workers=1, cache=cache)
+    assert calls == ["基层卫生科_旧3.xlsx"]
+    assert [i.file for i in third.issues if i.code == "E-UNREADABLE-FILE"] == ["基层卫生科_旧3.xlsx"]
