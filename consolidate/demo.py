@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import shutil
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,5 +180,19 @@ def build_demo(folder: str | Path, kind: str = "livelihood") -> DemoResult:
 
 
 def _touch(path: Path, when: dt.datetime) -> None:
+    """Give a demo return a fixed save time (docProps) and file time, as if saved then.
+
+    openpyxl stamps the save time with the clock; duplicates are ordered by it, so the demo sets
+    it to keep the older version older whatever the clock said.
+    """
+    saved = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(path)
+    members = [(info, source.read(info)) for info in source.infolist()]
+    source.close()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, content in members:
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + saved + rb"\g<2>", content)
+            target.writestr(info, content)
     stamp = when.timestamp()
     os.utime(path, (stamp, stamp))

@@ -147,6 +147,7 @@ def to_pdf(source: str | Path, target: str | Path | None = None, *, timeout: flo
     """Print ``source`` (every visible sheet, with its own print setup) to a PDF next to it."""
     source = Path(source)
     target = Path(target) if target is not None else source.with_suffix(".pdf")
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="consolidate-pdf-", dir=target.parent) as work:
         (pdf,) = convert(source, "pdf", work, timeout=timeout)
         os.replace(pdf, target)

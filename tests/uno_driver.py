@@ -123,8 +123,10 @@ class Office:
                 "--nolockcheck",
                 f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            # stdout is the answer channel; soffice's own messages (a crash report) go to stderr,
+            # which pytest shows with a failing test.
+            stdout=sys.stderr,
+            stderr=sys.stderr,
         )
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
