@@ -246,6 +246,7 @@ def _run_merge(
     password: list[str] | None = None,
     passwords_file: Path | None = None,
     no_cache: bool = False,
+    keep_raw: bool = False,
 ) -> MergeResult:
     from .pipeline import default_cache_path
 
@@ -254,7 +255,7 @@ def _run_merge(
     total = len(find_files(list(folder)))
     cache = None if no_cache else default_cache_path()
     with _progress(total, msg("reading")) as tick:
-        return merge_returns(loaded, list(folder), progress=tick, passwords=secrets, cache=cache)
+        return merge_returns(loaded, list(folder), progress=tick, passwords=secrets, cache=cache, keep_raw=keep_raw)
 
 
 @contextmanager
@@ -287,7 +288,7 @@ def validate(
     Example: [bold]consolidate validate returns/[/bold]
     """
     with guarded():
-        result = _run_merge(folder, spec, password, passwords_file, no_cache)
+        result = _run_merge(folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None)
     if json_out is not None:
         _emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     _print_issues(result, all_levels)

@@ -28,6 +28,8 @@ def feedback_filename(spec: Spec, unit: UnitSpec) -> str:
 
 def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None = None) -> list[Path]:
     """One feedback workbook per unit with problems; returns the files written."""
+    if not result.raw_kept:
+        raise ValueError("write_feedback needs merge_returns(..., keep_raw=True)")
     spec = result.spec
     lang = lang or spec.lang
     out = Path(out_dir)

@@ -47,7 +47,10 @@ class Parsed:
     cache_key: str = ""
 
 
-def parse(source: Source | SourceFailure, spec: Spec, checker: RowChecker, passwords: Sequence[str]) -> Parsed:
+def parse(
+    source: Source | SourceFailure, spec: Spec, checker: RowChecker, passwords: Sequence[str], keep_raw: bool = True
+) -> Parsed:
+    """Read, recognise and check one source; ``keep_raw`` keeps the cells as typed (for feedback)."""
     if isinstance(source, SourceFailure):
         return Parsed(source.name, "", failure=source.reason)
     book = read_book(source, passwords)
@@ -61,6 +64,8 @@ def parse(source: Source | SourceFailure, spec: Spec, checker: RowChecker, passw
         # (hundreds of KB each when a report has 1,000 units).
         found.book.sheets = []
         found.book.meta.pop("spec_json", None)
+        if not keep_raw:
+            found.rows = []
     return parsed
 
 
@@ -73,9 +78,9 @@ def default_cache_path() -> Path:
     return Path(base) / "consolidate" / "parsed.sqlite"
 
 
-def _key(name: str, data: bytes, spec_sha256: str, passwords: Sequence[str]) -> str:
+def _key(name: str, data: bytes, spec_sha256: str, passwords: Sequence[str], keep_raw: bool) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, spec_sha256, name, "\0".join(passwords)):
+    for part in (__version__, spec_sha256, name, "\0".join(passwords), str(keep_raw)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(data)
     return digest.hexdigest()
@@ -115,32 +120,33 @@ class ParseCache:
 # ---------------------------------------------------------------------------------------------
 # Workers
 
-_worker: tuple[Spec, RowChecker, tuple[str, ...], ParseCache | None] | None = None
+_worker: tuple[Spec, RowChecker, tuple[str, ...], ParseCache | None, bool] | None = None
 
 
-def _init(spec_json: str, passwords: tuple[str, ...], cache_path: str | None) -> None:
+def _init(spec_json: str, passwords: tuple[str, ...], cache_path: str | None, keep_raw: bool) -> None:
     global _worker
     spec = spec_from_json(spec_json)
-    _worker = (spec, RowChecker(spec), passwords, ParseCache(Path(cache_path)) if cache_path else None)
+    cache = ParseCache(Path(cache_path)) if cache_path else None
+    _worker = (spec, RowChecker(spec), passwords, cache, keep_raw)
 
 
 def _work(source: Source | SourceFailure) -> tuple[Parsed, bool]:
     """(parsed, came from the cache)."""
     assert _worker is not None
-    spec, checker, passwords, cache = _worker
+    spec, checker, passwords, cache, keep_raw = _worker
     if cache is not None and isinstance(source, Source):
         try:
             data = source.read()
         except OSError:
             data = b""
-        key = _key(source.name, data, spec.sha256, passwords)
+        key = _key(source.name, data, spec.sha256, passwords, keep_raw)
         hit = cache.get(key)
         if hit is not None:
             return hit, True
-        parsed = parse(source, spec, checker, passwords)
+        parsed = parse(source, spec, checker, passwords, keep_raw)
         parsed.cache_key = key
         return parsed, False
-    return parse(source, spec, checker, passwords), False
+    return parse(source, spec, checker, passwords, keep_raw), False
 
 
 def parse_all(
@@ -151,6 +157,7 @@ def parse_all(
     workers: int | None = None,
     cache: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    keep_raw: bool = True,
 ) -> Iterator[Parsed]:
     """Parsed sources in input order; in a process pool when there are enough of them."""
     spec_json = spec.public_json
@@ -162,13 +169,13 @@ def parse_all(
     if count > 1 and len(sources) >= PARALLEL_FROM:
         context = mp.get_context("fork" if sys.platform == "linux" and sys.version_info < (3, 12) else "spawn")
         with ProcessPoolExecutor(
-            count, mp_context=context, initializer=_init, initargs=(spec_json, secrets, cache_path)
+            count, mp_context=context, initializer=_init, initargs=(spec_json, secrets, cache_path, keep_raw)
         ) as pool:
             chunk = max(1, len(sources) // (count * 8))
             results = pool.map(_work, sources, chunksize=chunk)
             yield from _collect(results, fresh, used, progress)
     else:
-        _init(spec_json, secrets, cache_path)
+        _init(spec_json, secrets, cache_path, keep_raw)
         yield from _collect(map(_work, sources), fresh, used, progress)
     if cache is not None:
         ParseCache(cache).put_all(fresh, used)

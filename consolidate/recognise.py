@@ -32,7 +32,7 @@ _SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计
 _FUZZY_CUTOFF = 80
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     row: int  # 1-based spreadsheet row
     item_id: str | None
@@ -120,6 +120,11 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
     if len(columns) < max(1, len([f for f in letters.values() if f in current]) // 2):
         return None
     return header0, columns
+
+
+def _ref_row(ref: str) -> int:
+    digits = re.sub(r"\D", "", ref)
+    return int(digits) if digits else 0
 
 
 def _col(letters: str) -> int:
@@ -306,7 +311,13 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
             continue
         seen_items.add(item_id)
         located.rows.append(RawRow(row, item_id, cells))
-    for ref, value in sheet.stray:
+    # Far-away cells, and formulas without a result outside the fields (calamine shows them blank).
+    outside = [
+        (ref, formula)
+        for ref, formula in sheet.formulas.items()
+        if _ref_row(ref) > header0 + 1 and _col(re.sub(r"\d", "", ref)) not in mapped_cols
+    ]
+    for ref, value in [*sheet.stray, *outside]:
         located.issues.append(
             Issue("W-EXTRA-VALUE", cell=ref, value=shown(value), params={"column": re.sub(r"\d", "", ref)}, **where)
         )

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing as mp
+import os
 import re
+import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,11 +70,16 @@ def write_templates(
     out_dir: str | Path,
     units: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
-    """Write a template per unit (or for the given unit codes) into ``out_dir``."""
+    """Write a template per unit (or for the given unit codes) into ``out_dir``.
+
+    Many templates are written by a process pool (one worker per core); each file's bytes
+    depend only on the spec and the unit.
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
+    jobs: list[tuple[str, Path]] = []
     used: set[str] = set()
     for unit in spec.units:
         if units is not None and unit.code not in units:
@@ -79,12 +88,39 @@ def write_templates(
         if name.lower() in used:
             name = sanitise_filename(f"{spec.report.title}_{unit.name}_{unit.code}") + ".xlsx"
         used.add(name.lower())
-        path = out / name
-        write_template(spec, unit, path)
-        written.append(path)
-        if progress:
-            progress(unit.code)
-    return written
+        jobs.append((unit.code, out / name))
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count > 1 and len(jobs) >= 16:
+        context = mp.get_context("fork" if sys.platform == "linux" and sys.version_info < (3, 12) else "spawn")
+        with ProcessPoolExecutor(
+            count, mp_context=context, initializer=_init_worker, initargs=(spec.to_json(),)
+        ) as pool:
+            for code in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (count * 8))):
+                if progress:
+                    progress(code)
+    else:
+        for code, path in jobs:
+            write_template(spec, spec.unit_map[code], path)
+            if progress:
+                progress(code)
+    return [path for _, path in jobs]
+
+
+_worker_spec: Spec | None = None
+
+
+def _init_worker(spec_json: str) -> None:
+    global _worker_spec
+    from .spec import spec_from_json
+
+    _worker_spec = spec_from_json(spec_json)
+
+
+def _write_job(job: tuple[str, Path]) -> str:
+    assert _worker_spec is not None
+    code, path = job
+    write_template(_worker_spec, _worker_spec.unit_map[code], path)
+    return code
 
 
 @dataclass

@@ -14,7 +14,7 @@ from .recognise import Located, RawRow
 from .spec import FieldSpec, Spec, normalise
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """One typed row of a return: a (unit, item) pair, or one row of an open list."""
 

@@ -42,6 +42,7 @@ def fixed_time() -> dt.datetime:
 
 
 def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    """A workbook that writes text as text; small ones (not constant_memory) stay in memory."""
     book = xlsxwriter.Workbook(
         path,
         {
@@ -49,6 +50,7 @@ def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Work
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "constant_memory": constant_memory,
+            "in_memory": not constant_memory,
             "default_date_format": "yyyy-mm-dd",
         },
     )
