@@ -113,7 +113,7 @@ def load(units: int) -> Any:
     return spec_from_json(json.dumps(spec_dict(units), ensure_ascii=False))
 
 
-def _fill_one(args: tuple[int, int, str]) -> None:
+def _fill_one(args: tuple[int, int, str], seed: int = 0) -> None:
     import datetime as dt
 
     from consolidate.template import Refill, template_filename, write_template
@@ -121,7 +121,7 @@ def _fill_one(args: tuple[int, int, str]) -> None:
     index, units, folder = args
     spec = load(units)
     unit = spec.units[index]
-    rng = random.Random(index)
+    rng = random.Random(index if not seed else f"{index}-{seed}")
     values: dict[tuple[str, str], Any] = {}
     typed: dict[str, dict[str, Any]] = {}
     for item in spec.items:
@@ -201,12 +201,42 @@ def job_api(folder: Path, out: Path) -> None:
     from consolidate.summary import write_summary
 
     spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
-    write_summary(merge_returns(spec, [folder]), out)
+    write_summary(merge_returns(spec, [folder], keep_raw=False), out)
+
+
+def job_remerge(folder: Path, out: Path) -> float:
+    """A warm cache, then 10 returns replaced by new versions: only the re-merge is timed."""
+    from consolidate.merge import merge_returns
+    from consolidate.spec import spec_from_json
+    from consolidate.summary import write_summary
+
+    spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
+    trickle = out.parent / f"{out.stem}-returns"
+    shutil.rmtree(trickle, ignore_errors=True)
+    trickle.mkdir(parents=True)
+    files = sorted(folder.iterdir())
+    for path in files:
+        (trickle / path.name).symlink_to(path)
+    cache = out.parent / f"{out.stem}.sqlite"
+    cache.unlink(missing_ok=True)
+    merge_returns(spec, [trickle], keep_raw=False, cache=cache)
+    for index in list(range(0, len(files), max(1, len(files) // 10)))[:10]:
+        (trickle / files[index].name).unlink()
+        _fill_one((index, len(spec.units), str(trickle)), seed=1)
+    started = time.perf_counter()
+    write_summary(merge_returns(spec, [trickle], keep_raw=False, cache=cache), out)
+    return time.perf_counter() - started
 
 
 def job_cli(folder: Path, out: Path) -> None:
     exe = Path(sys.executable).parent / "consolidate"
-    subprocess.run([str(exe), "merge", str(folder), "-o", str(out), "-q"], check=False, capture_output=True)
+    spec = folder.parent / "report.json"
+    # -s: the spec as a file, like a clerk's report.yaml (JSON is YAML); no cache, as on a first run.
+    subprocess.run(
+        [str(exe), "merge", str(folder), "-s", str(spec), "-o", str(out), "-q", "--no-cache"],
+        check=False,
+        capture_output=True,
+    )
 
 
 def job_templates(folder: Path, out: Path) -> None:
@@ -217,19 +247,20 @@ def job_templates(folder: Path, out: Path) -> None:
     write_templates(spec, out)
 
 
-JOBS: dict[str, Callable[[Path, Path], None]] = {
+JOBS: dict[str, Callable[[Path, Path], float | None]] = {
     "floor": job_floor,
     "naive": job_naive,
     "api": job_api,
     "cli": job_cli,
+    "re-merge": job_remerge,
     "templates": job_templates,
 }
 
 
 def _child(name: str, folder: str, out: str, queue: Any) -> None:
     started = time.perf_counter()
-    JOBS[name](Path(folder), Path(out))
-    elapsed = time.perf_counter() - started
+    timed = JOBS[name](Path(folder), Path(out))
+    elapsed = timed if timed is not None else time.perf_counter() - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     queue.put((elapsed, max(own, children) / 1024))
@@ -255,14 +286,70 @@ def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
     return statistics.median(times), max(peaks)
 
 
+def big_spec(rows: int) -> dict[str, Any]:
+    spec = spec_dict(1)
+    spec["rows"] = "open"
+    spec["max_rows"] = rows
+    spec["items"] = []
+    for field in spec["fields"]:
+        field.pop("source", None)
+    return spec
+
+
+def generate_big(rows: int) -> Path:
+    """One unit's open list of ``rows`` rows, pasted into a plain workbook (no template)."""
+    import xlsxwriter
+
+    folder = CACHE / f"big{rows}" / "returns"
+    stamp = CACHE / f"big{rows}" / "done"
+    if stamp.exists():
+        return folder
+    shutil.rmtree(folder.parent, ignore_errors=True)
+    folder.mkdir(parents=True)
+    spec = big_spec(rows)
+    (folder.parent / "report.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
+    book = xlsxwriter.Workbook(str(folder / "第0000号卫生院.xlsx"), {"constant_memory": True})
+    sheet = book.add_worksheet("Sheet1")
+    sheet.write_row(0, 0, ["填报单位", "第0000号卫生院"])
+    sheet.write_row(1, 0, [f["label"] for f in spec["fields"]])
+    rng = random.Random(rows)
+    for r in range(rows):
+        target = 100 + r % 400
+        done = round(target * rng.uniform(0.3, 1.2))
+        sheet.write_row(
+            r + 2,
+            0,
+            [
+                str(r + 1),
+                f"{TASKS[r % 10]}（第{r // 10 + 1}批）",
+                MEASURES[r % 10],
+                target,
+                done,
+                None,
+                round(rng.uniform(0, 500), 2),
+                PROGRESS[r % 3].format(p=50),
+                "正常",
+                None,
+            ],
+        )
+    book.close()
+    stamp.write_text("ok\n")
+    return folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, action="append", help="number of returns (repeatable; default 1000)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--skip", action="append", default=[], help="jobs to skip, e.g. --skip naive")
+    parser.add_argument("--big", type=int, default=0, help="also merge one open return of this many rows")
     args = parser.parse_args()
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
-    for n in args.n or [1000]:
+    if args.big:
+        folder = generate_big(args.big)
+        seconds, peak = measure("api", folder, args.reps)
+        print(f"\nOne open return of {args.big:,} rows x 10 fields: {seconds:.2f} s, peak {peak:.0f} MB")
+    for n in args.n or ([] if args.big else [1000]):
         folder = generate(n)
         results = {name: measure(name, folder, args.reps) for name in JOBS if name not in args.skip}
         floor = results.get("floor", (float("nan"), 0))[0]

@@ -119,3 +119,29 @@ def test_csv_errors_name_the_csv_line(tmp_path: Path) -> None:
         ("items.csv", 3, "target"),
     ]
     assert "“abc”不是数字" in info.value.problems[1].message
+
+
+def test_items_from_xlsx_with_one_column_per_unit(tmp_path: Path) -> None:
+    import openpyxl
+
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "units.csv").write_text("编码,单位名称\nLS,兰山区\nLZ,罗庄区\nHD,河东区\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["序号", "目标任务", "年度目标", "兰山区", "罗庄区", "HD"])
+    ws.append(["33", "2020年为全市40万适龄妇女进行“两癌”检查", 90600, 44000, 22600, 24000])
+    ws.append(["39", "力争年内增加精神科医师10名左右", 2, 1, None, 1])
+    book.save(folder / "items.xlsx")
+    text = (
+        SPEC_YAML.split("units:\n")[0]
+        + "units: units.csv\nitems: items.xlsx\nfields:\n"
+        + SPEC_YAML.split("fields:\n")[1]
+    )
+    spec = load_spec(write_spec(folder, text))
+    first, second = spec.items
+    assert first.units == ("LS", "LZ", "HD")
+    assert [first.values_for(u)["target"] for u in first.units] == [44000, 22600, 24000]
+    assert second.units == ("LS", "HD")  # an empty cell: the unit does not carry this item
+    assert (first.id, second.id) == ("1", "2")  # no id column: items are numbered in order
