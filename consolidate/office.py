@@ -10,6 +10,7 @@ load, so what it prints or exports is what it computes, not the values cached in
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
@@ -96,6 +97,8 @@ def convert(
         (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
         produced = Path(work) / "out"
         produced.mkdir()
+        scratch = Path(work) / "tmp"  # LibreOffice's own temporary files, gone with ``work``
+        scratch.mkdir()
         command = [
             str(soffice),
             f"-env:UserInstallation={profile.as_uri()}",
@@ -108,7 +111,8 @@ def convert(
             str(produced),
             str(source),
         ]
-        returncode, output = _run(command, timeout, source.name)
+        env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
+        returncode, output = _run(command, env, timeout, source.name, profile.as_uri())
         files = sorted(produced.iterdir())
         if returncode != 0 or not files:
             detail = output.decode("utf-8", "replace").strip().splitlines()
@@ -122,11 +126,15 @@ def convert(
         return written
 
 
-def _run(command: list[str], timeout: float, name: str) -> tuple[int, bytes]:
+def _run(command: list[str], env: dict[str, str], timeout: float, name: str, profile_url: str) -> tuple[int, bytes]:
     """Run soffice; on timeout end it together with the soffice.bin it started (its grandchild)."""
     try:
         proc = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=sys.platform != "win32"
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+            start_new_session=sys.platform != "win32",
         )
     except OSError as exc:
         raise OfficeError(f"无法启动 LibreOffice：{exc} (cannot start soffice)") from None
@@ -137,10 +145,19 @@ def _run(command: list[str], timeout: float, name: str) -> tuple[int, bytes]:
             if sys.platform != "win32":
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
+                # A killed soffice cannot remove its single-instance socket from /tmp.
+                _instance_socket(profile_url).unlink(missing_ok=True)
             proc.kill()
             proc.communicate()
             raise OfficeError(f"LibreOffice 转换 {name} 超过 {timeout:g} 秒未完成 (conversion timed out)") from None
     return proc.returncode, output
+
+
+def _instance_socket(profile_url: str) -> Path:
+    """The socket soffice listens on for a second start with the same profile (LibreOffice names
+    it after the MD5 of the profile URL in UTF-16, each byte in hex without leading zeros)."""
+    digest = hashlib.md5(profile_url.encode("utf-16-le"), usedforsecurity=False).digest()
+    return Path("/tmp") / f"OSL_PIPE_{os.getuid()}_SingleOfficeIPC_{''.join(format(b, 'x') for b in digest)}"
 
 
 def to_pdf(source: str | Path, target: str | Path | None = None, *, timeout: float = DEFAULT_TIMEOUT) -> Path:

@@ -158,7 +158,7 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
     title_fmt = book.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
     label_fmt = book.add_format({**base, "bold": True})
     info_fmt = book.add_format({**base, "bg_color": LOCKED_FILL})
-    fill_fmt = book.add_format({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1})
+    fill_fmt = book.add_format({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1, "num_format": "@"})
     header_fmt = book.add_format(
         {**base, "bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True, "align": "center"}
     )
@@ -172,6 +172,8 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
             props["locked"] = not editable
             if field.type in NUMBER_FORMATS:
                 props["num_format"] = NUMBER_FORMATS[field.type]
+            elif field.type == "text" and editable:
+                props["num_format"] = "@"  # text as typed: 007 and 05761234 keep their zeros
             cell_fmts[key] = book.add_format(props)
         return cell_fmts[key]
 
@@ -216,6 +218,9 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
     keys = [layout.rows[i][1] if spec.rows == "fixed" else str(i) for i in range(len(data_rows))]
     widths = [column_width(f, [values.get(f.id) for _, values in data_rows]) for f in spec.fields]
     widths[0] = max(widths[0], 10.0)
+    for col in (1, 3):  # 联系人 and 联系电话 are typed into columns B and D
+        if col < len(widths):
+            widths[col] = max(widths[col], 14.0)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     sheet.set_row(header0, row_height([(f.header, w) for f, w in zip(spec.fields, widths, strict=True)]))

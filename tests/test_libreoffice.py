@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import warnings
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -377,9 +378,8 @@ def test_libreoffice_reads_typed_text_as_a_chinese_clerk_expects(round_trip: Rou
         qg = round_trip.typed[fmt]["清港镇卫生院"]
         assert (qg["H6"]["type"], qg["H6"]["string"]) == ("value", "2025-04-02")  # so is 2025年4月2日
         assert (qg["F7"]["type"], qg["F7"]["value"]) == ("value", 5.0)  # full-width ５
-        # A phone number typed without a dash becomes a number in a cell not formatted as text;
-        # the reader still shows it as the digits typed (see the 报送情况 check above).
-        assert (qg["D3"]["type"], qg["D3"]["value"]) == ("value", 13905761234.0)
+        # The phone cell is formatted as text (@): digits typed stay text, leading zeros and all.
+        assert (qg["D3"]["type"], qg["D3"]["string"]) == ("text", "13905761234")
         # The locked, pre-filled target refused the 999 typed over it.
         assert (lx["C6"]["type"], lx["C6"]["value"]) == ("value", 1200.0)
         assert (qg["C6"]["type"], qg["C6"]["value"]) == ("value", 800.0)
@@ -480,6 +480,8 @@ def test_headless_resave_writes_no_view_settings(round_trip: RoundTrip) -> None:
     with template.open("rb") as before, resaved.open("rb") as after:
         assert openpyxl.load_workbook(before)["填报"].freeze_panes == "A6"
         assert openpyxl.load_workbook(after)["填报"].freeze_panes is None
+    with zipfile.ZipFile(round_trip.returns["ods"] / "龙溪镇卫生院.ods") as ods:
+        assert b"SplitMode" not in ods.read("settings.xml")  # where .ods keeps a frozen pane
 
 
 @pytest.mark.parametrize("fmt", list(FILTERS))

@@ -142,3 +142,9 @@ def test_filenames_are_sanitised_and_unique(tmp_path: Path) -> None:
         "2025_Q1_重点工作_完成情况_龙溪镇卫生院.xlsx",
     ]
     assert template_filename(spec, spec.units[0]) == names[0]
+
+
+def test_text_input_cells_keep_leading_zeros(yzk: openpyxl.Workbook) -> None:
+    ws = yzk["填报"]
+    assert [ws[c].number_format for c in ("F6", "G6", "B3", "D3")] == ["@", "@", "@", "@"]
+    assert ws.column_dimensions["D"].width >= 14

@@ -42,10 +42,16 @@ from com.sun.star.connection import NoConnectException  # type: ignore[import-no
 from com.sun.star.task import XInteractionHandler  # type: ignore[import-not-found]
 
 # The clerk's LibreOffice is Chinese; the locale decides how typed numbers and dates are read.
-# Recalculating on load (0 = always) makes LibreOffice compute every formula itself.
+# Recalculating on load (0 = always) makes LibreOffice compute every formula itself. No .~lock
+# files: one left behind, or not yet removed, opens the next document read-only, and typing into
+# a read-only document aborts a headless soffice.
 PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseDocumentOOoLockFile" oor:op="fuse">
+<value>false</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="UseDocumentSystemFileLocking" oor:op="fuse">
+<value>false</value></prop></item>
 <item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
 <value>zh-CN</value></prop></item>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
@@ -108,6 +114,8 @@ class Office:
         user.mkdir()
         (user / "registrymodifications.xcu").write_text(PROFILE_SETTINGS, encoding="utf-8")
         pipe = f"consolidate_test_{os.getpid()}"
+        # soffice leaves the socket of its named pipe behind in the temporary folder.
+        self.pipe_socket = Path(os.environ.get("TMPDIR") or "/tmp") / f"OSL_PIPE_{os.getuid()}_{pipe}"
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice is None:
             raise SystemExit("soffice not found")
@@ -127,6 +135,7 @@ class Office:
             # which pytest shows with a failing test.
             stdout=sys.stderr,
             stderr=sys.stderr,
+            env={**os.environ, "TMPDIR": str(self.profile)},  # its temporary files go with the profile
         )
         local = uno.getComponentContext()
         resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
@@ -177,6 +186,7 @@ class Office:
             self.proc.kill()
             self.proc.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
+        self.pipe_socket.unlink(missing_ok=True)
 
     # -- commands ------------------------------------------------------------------------------
 
