@@ -20,7 +20,7 @@ from .pipeline import parse_all
 from .reader import RawBook, read_book, received_log
 from .recognise import Located
 from .sources import Source, SourceFailure, discover
-from .spec import FieldSpec, Spec, spec_from_json
+from .spec import FieldSpec, Spec, normalise, spec_from_json
 from .validate import Record, RowChecker
 
 Status = Literal["returned", "missing", "duplicate", "unreadable"]
@@ -200,8 +200,6 @@ def merge_returns(
 
 
 def _unit_from_name(stem: str, spec: Spec) -> str | None:
-    from .spec import normalise
-
     key = normalise(stem)
     hits = [u for u in spec.units if normalise(u.name) in key or normalise(u.code) == key]
     return max(hits, key=lambda u: len(u.name)).code if hits else None

@@ -10,6 +10,7 @@ so that no number is lost without a trace.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -104,7 +105,7 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
     old_labels: dict[str, str] = {}
     if meta.get("spec_json") and meta.get("spec_sha256") != spec.sha256:
         try:
-            old_labels = {f.id: f.header for f in spec_from_json(meta["spec_json"]).fields}
+            old_labels = {f.id: f.header for f in _embedded_spec(meta["spec_json"]).fields}
         except SpecError:
             old_labels = {}
     current = spec.field_map
@@ -125,6 +126,12 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
 def _ref_row(ref: str) -> int:
     digits = re.sub(r"\D", "", ref)
     return int(digits) if digits else 0
+
+
+@functools.lru_cache(maxsize=8)
+def _embedded_spec(text: str) -> Spec:
+    """The spec inside an older template: every return of that version carries the same text."""
+    return spec_from_json(text)
 
 
 def _col(letters: str) -> int:
@@ -193,7 +200,7 @@ def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> li
     if meta.get("spec_sha256") == spec.sha256 or not meta.get("spec_json"):
         return []
     try:
-        old = spec_from_json(meta["spec_json"])
+        old = _embedded_spec(meta["spec_json"])
     except SpecError:
         return []
     old_fields, new_fields = old.field_map, spec.field_map

@@ -14,7 +14,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -291,6 +291,7 @@ class Spec:
         and phones, and without the mail server settings, which one unit must not see of others.
         """
         private = {"email", "contact", "phone"} if public else set()
+        everyone = tuple(u.code for u in self.units)
         out = {
             "version": FORMAT_VERSION,
             "report": self.report.model_dump(mode="json", exclude_defaults=True),
@@ -299,7 +300,9 @@ class Spec:
                 {
                     "id": i.id,
                     **{k: _json_value(v) for k, v in i.values.items()},
-                    "units": list(i.units),
+                    # An item for every unit leaves its list out (it means all): every template
+                    # embeds this, and 5,000 units x 40 items would make each template megabytes.
+                    **({} if i.units == everyone and not i.per_unit else {"units": list(i.units)}),
                     **{k: {u: _json_value(v) for u, v in by_unit.items()} for k, by_unit in i.per_unit.items()},
                 }
                 for i in self.items
@@ -810,7 +813,3 @@ def _dotted(loc: Sequence[Any]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def iter_input_fields(spec: Spec) -> Iterator[FieldSpec]:
-    return (f for f in spec.fields if f.is_input)

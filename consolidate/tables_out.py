@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import __version__
+from .expr import clean_number, parse
 from .i18n import Lang, t
 from .issues import Level
-from .merge import MergeResult
+from .merge import MergeResult, aggregate_values
 from .spec import FieldSpec
 
 Kind = str  # text | integer | number | percent | date | datetime | bool | choice
@@ -90,8 +91,6 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
     columns += [Column(f.id, f.header, _field_kind(f), f, total="sum") for f in sums]
     have = {f.id for f in sums}
     formulas = {f.id: f for f in spec.fields if f.formula}
-    from .expr import parse
-
     computable = [f for f in formulas.values() if parse(f.formula or "").names <= have]
     columns += [Column(f.id, f.header, _field_kind(f), f, total="formula") for f in computable]
     worst = [f for f in spec.fields if f.effective_aggregate == "worst"]
@@ -102,9 +101,6 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         Column("errors", t("col.errors", lang), "integer", total="sum"),
         Column("warnings", t("col.warnings", lang), "integer", total="sum"),
     ]
-    from .expr import clean_number
-    from .merge import aggregate_values
-
     rows = []
     parsed = {f.id: parse(f.formula or "") for f in computable}
     by_unit: dict[str, list[Any]] = {}

@@ -16,7 +16,7 @@ from typing import Any
 
 from . import expr
 from .i18n import Lang, t
-from .spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec
+from .spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, spec_from_json
 from .xlsx import (
     HEADER_FILL,
     INPUT_FILL,
@@ -111,8 +111,6 @@ _worker_spec: Spec | None = None
 
 def _init_worker(spec_json: str) -> None:
     global _worker_spec
-    from .spec import spec_from_json
-
     _worker_spec = spec_from_json(spec_json)
 
 
