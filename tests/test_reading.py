@@ -404,13 +404,22 @@ def test_merged_hidden_formula_and_empty_looking_cells(
     assert [r.values["progress"] for r in result.records] == ["合并说明", "合并说明"]
 
 
-def test_xlsx_whose_sheet_is_a_decompression_bomb(spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path) -> None:
+def test_xlsx_whose_sheet_is_a_decompression_bomb(
+    spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path
+) -> None:
     good = filled_bytes(templates["医政医管科"], GOOD, tmp_path)
     padding = b"<!--" + b" " * (30 * 2**20) + b"-->"
-    bomb = rewrite_member(good, "xl/worksheets/sheet1.xml", lambda x: x.replace(b"<sheetData>", padding + b"<sheetData>"))
+    bomb = rewrite_member(
+        good, "xl/worksheets/sheet1.xml", lambda x: x.replace(b"<sheetData>", padding + b"<sheetData>")
+    )
     (returns / YZK_FILE).write_bytes(bomb)
     assert len(bomb) < 2**20
     result = merge_returns(spec, [returns])
     assert issues(result, "E-UNREADABLE-FILE") == [
-        ("E-UNREADABLE-FILE", YZK_FILE, "", "文件无法读取：文件中的“xl/worksheets/sheet1.xml”压缩比异常（疑似压缩炸弹），已拒绝")
+        (
+            "E-UNREADABLE-FILE",
+            YZK_FILE,
+            "",
+            "文件无法读取：文件中的“xl/worksheets/sheet1.xml”压缩比异常（疑似压缩炸弹），已拒绝",
+        )
     ]
