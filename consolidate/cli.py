@@ -247,15 +247,18 @@ def _run_merge(
     passwords_file: Path | None = None,
     no_cache: bool = False,
     keep_raw: bool = False,
+    exclude: Sequence[Path] = (),
 ) -> MergeResult:
     from .pipeline import default_cache_path
 
     secrets = _passwords(password, passwords_file)
     loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
-    total = len(find_files(list(folder)))
+    total = len(find_files(list(folder), exclude))
     cache = None if no_cache else default_cache_path()
     with _progress(total, msg("reading")) as tick:
-        return merge_returns(loaded, list(folder), progress=tick, passwords=secrets, cache=cache, keep_raw=keep_raw)
+        return merge_returns(
+            loaded, list(folder), progress=tick, passwords=secrets, cache=cache, keep_raw=keep_raw, exclude=exclude
+        )
 
 
 @contextmanager
@@ -324,7 +327,8 @@ def merge(
     with guarded():
         if pdf:
             find_soffice()  # a missing LibreOffice stops the run before anything is written
-        result = _run_merge(folder, spec, password, passwords_file, no_cache)
+        outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
+        result = _run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs)
         write_summary(result, out, state.lang)
     if json_out is not None:
         _emit_json(summary_json(result, state.lang), json_out)

@@ -92,35 +92,35 @@ class MergeResult:
 Progress = Callable[[str], None]
 
 
-def find_files(paths: Sequence[str | Path]) -> list[Source | SourceFailure]:
-    """Every candidate return under ``paths`` (folders recursively, archives expanded)."""
+def find_files(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Source | SourceFailure]:
+    """Every candidate return under ``paths`` (folders recursively, archives expanded).
+
+    ``exclude`` names files that are not returns although they lie there: the summary this run
+    writes (and wrote last time) when it is put into the returns folder.
+    """
+    skip = {p.resolve() for p in exclude}
     found: list[Source | SourceFailure] = []
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise InputError(f"找不到：{root} (no such file or folder)")
-        found += discover(root)
+        found += [s for s in discover(root) if s.path.resolve() not in skip]
     return found
 
 
 def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()) -> Spec:
     """The spec embedded in the newest template-made return (used when ``-s`` is not given)."""
-    books = [
-        book
-        for source in find_files(paths)
-        if isinstance(source, Source)
-        and isinstance(book := read_book(source, passwords), RawBook)
-        and book.meta.get("spec_json")
-    ]
-    if not books:
-        raise InputError(
-            "没有找到由模板生成的报表，请用 -s 指定 report.yaml (no template metadata found; pass -s SPEC)"
-        )
-    newest = max(books, key=lambda b: b.order)
-    try:
-        return spec_from_json(newest.meta["spec_json"])
-    except SpecError as exc:
-        raise InputError(f"{newest.name}: {exc}") from None
+    # Newest file first: it is the most likely to carry the current version of the template, and
+    # usually the only one that has to be opened.
+    sources = [s for s in find_files(paths) if isinstance(s, Source)]
+    for source in sorted(sources, key=lambda s: (s.modified, s.name), reverse=True):
+        book = read_book(source, passwords)
+        if isinstance(book, RawBook) and book.meta.get("spec_json"):
+            try:
+                return spec_from_json(book.meta["spec_json"])
+            except SpecError as exc:
+                raise InputError(f"{book.name}: {exc}") from None
+    raise InputError("没有找到由模板生成的报表，请用 -s 指定 report.yaml (no template metadata found; pass -s SPEC)")
 
 
 def merge_returns(
@@ -132,6 +132,7 @@ def merge_returns(
     workers: int | None = None,
     cache: Path | None = None,
     keep_raw: bool = True,
+    exclude: Sequence[Path] = (),
 ) -> MergeResult:
     """Read, check and merge every return under ``paths``.
 
@@ -140,7 +141,7 @@ def merge_returns(
     ``keep_raw=False`` forgets the cells as typed once checked, which halves the memory of a
     large merge but leaves nothing for :func:`consolidate.feedback.write_feedback`.
     """
-    sources = find_files(paths)
+    sources = find_files(paths, exclude)
     if not sources:
         raise InputError("没有可读取的文件 (no input files)")
     received: dict[Path, dt.datetime] = {}

@@ -165,3 +165,16 @@ def test_init_from_an_existing_task_table(tmp_path: Path) -> None:
     ]
     code, output = run("init", tmp_path / "spec", "--kind", "task-list")
     assert code == 2 and "--force" in output
+
+
+def test_merge_into_the_returns_folder_does_not_read_its_own_summary(demo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    returns = tmp_path / "returns"
+    shutil.copytree(demo / "returns", returns)
+    for _ in range(2):
+        code, _ = run("merge", returns, "-o", returns / "汇总.xlsx", "-q")
+        assert code == 1
+    rows = sheet_rows(returns / "汇总.xlsx", "校验问题")
+    assert "汇总.xlsx" not in {r["文件"] for r in rows}
+    assert [r["代码"] for r in rows if r["级别"] == "错误"] == ["E-REQUIRED", "E-NOT-A-NUMBER", "E-CHOICE"]
