@@ -518,6 +518,8 @@ def remind(
     dry_run: DryRunOpt = False,
     outbox: OutboxOpt = None,
     throttle: ThrottleOpt = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
 ) -> None:
     """催报：只给未报送有效报表的单位发邮件，写明缺什么、错在哪里（附反馈文件）。
 
@@ -529,15 +531,16 @@ def remind(
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
         codes = _unit_codes(loaded, unit)
-        found = [r for r in reminders(loaded, returns) if codes is None or r.unit.code in codes]
-        password = _password(loaded.smtp, "SMTP") if box is None and found else None
+        secrets = _passwords(password, passwords_file)
+        found = [r for r in reminders(loaded, returns, secrets) if codes is None or r.unit.code in codes]
+        smtp_password = _password(loaded.smtp, "SMTP") if box is None and found else None
         with _progress(len(found), msg("sending")) as tick:
             result = send_reminders(
                 loaded,
                 returns,
                 feedback_dir=feedback,
                 templates_dir=templates_dir,
-                password=password,
+                password=smtp_password,
                 outbox=box,
                 throttle=throttle,
                 found=found,

@@ -42,12 +42,15 @@ class Reminder:
     problems: list[str]
 
 
-def reminders(spec: Spec, returns_dir: str | Path) -> list[Reminder]:
-    """The units without a valid return in ``returns_dir``, with the problems to quote."""
+def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()) -> list[Reminder]:
+    """The units without a valid return in ``returns_dir``, with the problems to quote.
+
+    ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable.
+    """
     folder = Path(returns_dir)
     if not folder.is_dir():
         raise InputError(f"找不到回收报表的文件夹：{folder} (no such folder)")
-    result = merge_returns(spec, [folder]) if find_files([folder]) else None
+    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False) if find_files([folder]) else None
     out: list[Reminder] = []
     for unit in spec.units:
         sub = _submission(result, unit.code)
