@@ -625,8 +625,15 @@ def _print_issues(result: MergeResult, all_levels: bool) -> None:
         say(msg("no_issues"), "green")
         return
     table = Table(show_lines=False)
+    # The message matters most; file names are long and repetitive, so they give way first.
+    widths = {"col.file": 18, "col.value": 12, "col.unit_name": 10}
     for key in ("col.level", "col.code", "col.unit_name", "col.file", "col.cell", "col.value", "col.message"):
-        table.add_column(t(key, state.lang), overflow="fold", no_wrap=key in ("col.level", "col.code"))
+        table.add_column(
+            t(key, state.lang),
+            overflow="fold",
+            no_wrap=key in ("col.level", "col.code", "col.cell", "col.file"),
+            max_width=widths.get(key),
+        )
     colours = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "dim"}
     for issue in shown:
         unit = result.spec.unit_map.get(issue.unit)
@@ -635,13 +642,28 @@ def _print_issues(result: MergeResult, all_levels: bool) -> None:
             t(f"level.{issue.level.value}", state.lang),
             issue.code,
             unit.name if unit else issue.unit,
-            issue.file,
+            # Returns share the report title in their names: keep the end, where the unit is.
+            _tail(issue.file, 18),
             cell,
             issue.value[:40],
             issue.message(state.lang),
             style=colours[issue.level],
         )
     console.print(table)
+
+
+def _tail(text: str, width: int) -> str:
+    """The end of ``text`` in at most ``width`` terminal columns (CJK characters take two)."""
+    from .xlsx import text_width
+
+    if text_width(text) <= width:
+        return text
+    kept = ""
+    for char in reversed(text):
+        if text_width(char + kept) > width - 1:
+            break
+        kept = char + kept
+    return "…" + kept
 
 
 def _print_counts(result: MergeResult) -> None:
