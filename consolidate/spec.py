@@ -539,10 +539,14 @@ def build_item(
     codes: list[str] = []
     for token in unit_tokens:
         code = resolve_unit(token, units)
-        if code is None:
+        parts = [resolve_unit(part, units) for part in token.split()] if code is None else [code]
+        if None in parts or not parts:
+            # Units separated by spaces ("JWK YZK") are accepted only when every part is a unit.
             problem("units", f"事项 {item_id} 的单位“{token}”不在单位名单中{_did_you_mean(token, units)}")
-        elif code not in codes:
-            codes.append(code)
+            continue
+        for part in parts:
+            if part is not None and part not in codes:
+                codes.append(part)
     resolved_per_unit: dict[str, dict[str, Any]] = {}
     for field_id, by_unit in per_unit.items():
         for token, value in by_unit.items():
@@ -587,9 +591,14 @@ def _split_per_unit_key(
     if found is not None:
         return found, None
     if resolve_unit(key, units) is not None:
+        # A column per unit holds that unit's target: the field called target, else the only
+        # (or first summed) numeric item field.
         numeric = [f for f in by_id.values() if f.source == "item" and f.is_numeric]
-        if len(numeric) == 1:
-            return numeric[0], key
+        chosen = by_id.get("target") if "target" in by_id and by_id["target"] in numeric else None
+        summed = [f for f in numeric if f.effective_aggregate == "sum"]
+        chosen = chosen or (numeric[0] if len(numeric) == 1 else (summed[0] if summed else None))
+        if chosen is not None:
+            return chosen, key
     return None, None
 
 

@@ -145,3 +145,19 @@ def test_items_from_xlsx_with_one_column_per_unit(tmp_path: Path) -> None:
     assert [first.values_for(u)["target"] for u in first.units] == [44000, 22600, 24000]
     assert second.units == ("LS", "HD")  # an empty cell: the unit does not carry this item
     assert (first.id, second.id) == ("1", "2")  # no id column: items are numbered in order
+
+
+def test_units_separated_by_spaces_and_unit_columns_with_two_numeric_fields(tmp_path: Path) -> None:
+    folder = tmp_path / "spec"
+    folder.mkdir()
+    (folder / "units.csv").write_text("code,name\nA,甲卫生院\nB,乙卫生院\n", encoding="utf-8")
+    (folder / "items.csv").write_text(
+        "id,no,task,last_year,target,units,A,B\nT1,1,两癌检查,100,300,A B,100,200\n", encoding="utf-8"
+    )
+    fields = SPEC_YAML.split("fields:\n")[1].replace(
+        "  - {id: target,", "  - {id: last_year, label: 上年完成, type: number, source: item}\n  - {id: target,"
+    )
+    text = SPEC_YAML.split("units:\n")[0] + "units: units.csv\nitems: items.csv\nfields:\n" + fields
+    (item,) = load_spec(write_spec(folder, text)).items
+    assert item.units == ("A", "B")
+    assert (item.values_for("A")["target"], item.values_for("B")["target"], item.values["last_year"]) == (100, 200, 100)
