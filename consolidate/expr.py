@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import ast
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from simpleeval import SimpleEval
 
+
+def excel_round(value: float, digits: int = 0) -> float:
+    """ROUND as Excel and LibreOffice do it: halves away from zero (Python's round goes to even)."""
+    quantum = Decimal(1).scaleb(-int(digits))
+    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "abs": abs,
     "min": min,
     "max": max,
-    "round": round,
+    "round": excel_round,
     "len": len,
 }
 _EXCEL_FUNCTIONS = {"abs": "ABS", "min": "MIN", "max": "MAX", "round": "ROUND", "len": "LEN"}

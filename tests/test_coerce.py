@@ -158,3 +158,10 @@ def test_number_never_raises_and_never_silently_zero(text: str) -> None:
     assert (result.value is None) == (result.error is not None) or not text.strip()
     if result.value == 0:
         assert "0" in text or "０" in text
+
+
+def test_round_in_formulas_rounds_halves_like_excel() -> None:
+    from consolidate.expr import parse
+
+    assert [parse("round(x, 1)").evaluate({"x": v}) for v in (0.25, 0.35, -0.25, 2.5)] == [0.3, 0.4, -0.3, 2.5]
+    assert parse("round(x)").evaluate({"x": 2.5}) == 3.0
