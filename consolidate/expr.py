@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import ast
 import math
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from simpleeval import SimpleEval
