@@ -98,19 +98,27 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     widths = _widths(sheet, table)
     sheet.set_row(header0, row_height([(c.title, w) for c, w in zip(table.columns, widths, strict=True)]))
     first0 = header0 + 1
+    # Per column, decided once: its format, and its formula when the formula's inputs are columns.
+    cell_fmts = [fmts.cell(column.kind) for column in table.columns]
+    live = {
+        c: formulas[column.key]
+        for c, column in enumerate(table.columns)
+        if column.key in formulas and formulas[column.key].names <= col_of.keys()
+    }
     for r, row in enumerate(table.rows):
         row0 = first0 + r
         height = row_height(list(zip(row, widths, strict=True)))
         if height is not None:
             sheet.set_row(row0, height)
-        for c, (column, value) in enumerate(zip(table.columns, row, strict=True)):
-            fmt = fmts.cell(column.kind)
-            formula = formulas.get(column.key)
-            if formula is not None and formula.names <= col_of.keys():
+        for c, value in enumerate(row):
+            formula = live.get(c)
+            if formula is not None:
                 refs = {name: xl_rowcol_to_cell(row0, col_of[name]) for name in formula.names}
-                sheet.write_formula(row0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
+                sheet.write_formula(
+                    row0, c, expr.excel_formula(formula, refs), cell_fmts[c], "" if value is None else value
+                )
             else:
-                write_value(sheet, row0, c, value, fmt)
+                write_value(sheet, row0, c, value, cell_fmts[c])
     last0 = first0 + len(table.rows) - 1
     if table.totals is not None and table.rows:
         total0 = last0 + 1
