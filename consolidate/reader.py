@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import ooxml
+from . import guards, ooxml
 from .sources import Source
 from .tables import decode_text
 
@@ -160,6 +160,10 @@ def _read(data: bytes, source: Source, passwords: Sequence[str]) -> RawBook:
     if kind == "xlsx":
         sheets, saved = _read_xlsx(data)
     elif kind in ("xls", "ods"):
+        try:
+            guards.check_ods(data) if kind == "ods" else guards.check_xls(_xls_stream(data))
+        except ooxml.PackageError as exc:
+            raise _Unreadable(str(exc)) from None
         sheets = _read_calamine(data, {})
     elif kind == "csv":
         sheets = [_read_csv(data, source.stem)]
@@ -238,6 +242,14 @@ def _sniff_ole(data: bytes) -> str:
     if ole.exists("WordDocument"):
         return "doc"
     return "ole"
+
+
+def _xls_stream(data: bytes) -> bytes:
+    import olefile
+
+    ole = olefile.OleFileIO(io.BytesIO(data))
+    name = "Workbook" if ole.exists("Workbook") else "Book"
+    return bytes(ole.openstream(name).read())
 
 
 def _decrypt(data: bytes, passwords: Sequence[str]) -> bytes:

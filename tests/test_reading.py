@@ -423,3 +423,69 @@ def test_xlsx_whose_sheet_is_a_decompression_bomb(
             "文件无法读取：文件中的“xl/worksheets/sheet1.xml”压缩比异常（疑似压缩炸弹），已拒绝",
         )
     ]
+
+
+def _ods(rows_repeated: int, columns_repeated: int) -> bytes:
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        f'xmlns:table="{table}" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+        '<office:body><office:spreadsheet><table:table table:name="填报">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>序号</text:p>'
+        "</table:table-cell></table:table-row>"
+        f'<table:table-row table:number-rows-repeated="{rows_repeated}">'
+        f'<table:table-cell table:number-columns-repeated="{columns_repeated}" office:value-type="string">'
+        "<text:p>x</text:p></table:table-cell></table:table-row>"
+        # What LibreOffice writes after the data: repeated empty cells and rows, not values.
+        '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+            '<manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>',
+        )
+    return out.getvalue()
+
+
+def test_ods_with_a_value_repeated_over_the_whole_sheet_is_refused(spec: Spec, returns: Path) -> None:
+    (returns / "医政医管科.ods").write_bytes(_ods(1_048_575, 16_384))
+    (returns / "基层卫生科.ods").write_bytes(_ods(3, 4))
+    result = merge_returns(spec, [returns])
+    assert issues(result, "E-UNREADABLE-FILE") == [
+        (
+            "E-UNREADABLE-FILE",
+            "医政医管科.ods",
+            "",
+            "文件无法读取：表格“填报”的范围过大（1048576 行 × 16384 列），疑似恶意文件，已拒绝",
+        ),
+    ]
+    assert [i.code for i in result.issues if i.file == "基层卫生科.ods"] == ["E-NO-TABLE"]
+
+
+def test_xls_with_a_stray_cell_at_the_last_row_and_column_is_refused(spec: Spec, returns: Path, tmp_path: Path) -> None:
+    from consolidate.office import convert
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws["A1"] = "序号"
+    ws["IV65536"] = "far"
+    book.save(tmp_path / "医政医管科.xlsx")
+    convert(tmp_path / "医政医管科.xlsx", "xls", returns)
+    result = merge_returns(spec, [returns])
+    assert issues(result, "E-UNREADABLE-FILE") == [
+        (
+            "E-UNREADABLE-FILE",
+            "医政医管科.xls",
+            "",
+            "文件无法读取：表格“第1个工作表”的范围过大（65536 行 × 256 列），疑似恶意文件，已拒绝",
+        ),
+    ]
