@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .items import ITEM_UNITS_KEYS, split_units
 from .recognise import header_keys
-from .spec import ITEM_UNITS_KEYS, Spec, load_spec, normalise, split_units
+from .spec import Spec, load_spec, normalise
 from .tables import read_table
 
 SPEC_FILES = ("report.yaml", "units.csv", "items.csv")

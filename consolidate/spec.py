@@ -20,21 +20,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from . import expr
 from .errors import SpecError, SpecProblem
 from .i18n import Lang
+from .mailspec import ImapSpec, MailSpec, SmtpSpec
+from .model import StrictModel as _Model
 
 FieldType = Literal["text", "integer", "number", "percent", "date", "choice", "bool"]
 Aggregate = Literal["sum", "mean", "min", "max", "count", "join", "worst", "first", "none"]
 NUMERIC_TYPES = frozenset({"integer", "number", "percent"})
 FORMAT_VERSION = 1
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ReportInfo(_Model):
@@ -123,85 +120,6 @@ class UnitSpec(_Model):
     contact: str = ""
     phone: str = ""
     parent: str = ""
-
-
-Security = Literal["ssl", "starttls", "none"]
-# Placeholders of mail subjects and bodies (see consolidate.mail.texts); reminders add two more.
-MAIL_PLACEHOLDERS = frozenset(
-    {"unit", "unit_code", "unit_contact", "title", "period", "deadline", "issuer", "contact", "report_id", "tag"}
-    | {"file", "today"}
-)
-REMIND_PLACEHOLDERS = MAIL_PLACEHOLDERS | {"status", "problems"}
-
-
-class _ServerSpec(_Model):
-    """A mail server; the password is never in the spec (``password_env`` names a variable)."""
-
-    host: str = Field(min_length=1)
-    port: int | None = Field(default=None, gt=0, lt=65536)
-    security: Security = "ssl"
-    user: str = ""
-    password_env: str = ""
-    timeout: float = Field(default=30, gt=0)
-
-
-class SmtpSpec(_ServerSpec):
-    @property
-    def effective_port(self) -> int:
-        return self.port or {"ssl": 465, "starttls": 587, "none": 25}[self.security]
-
-
-class ImapSpec(_ServerSpec):
-    folder: str = "INBOX"
-
-    @property
-    def effective_port(self) -> int:
-        return self.port or (993 if self.security == "ssl" else 143)
-
-
-class MailSpec(_Model):
-    """Texts of the e-mails to units; empty texts mean the built-in ones (in the report's language)."""
-
-    sender: str = ""  # "玉环市卫生健康局 <office@example.cn>"; default: issuer and smtp.user
-    reply_to: str = ""
-    subject: str = ""
-    body: str = ""
-    remind_subject: str = ""
-    remind_body: str = ""
-    throttle: float = Field(default=1.0, ge=0, le=3600)  # seconds between two messages
-
-    @field_validator("subject", "body", "remind_subject", "remind_body")
-    @classmethod
-    def _placeholders(cls, value: str, info: Any) -> str:
-        allowed = REMIND_PLACEHOLDERS if info.field_name.startswith("remind") else MAIL_PLACEHOLDERS
-        import string
-
-        try:
-            parsed = [
-                (name, spec or conv) for _, name, spec, conv in string.Formatter().parse(value) if name is not None
-            ]
-        except ValueError as exc:
-            raise _text_error(f"花括号不配对，字面的花括号请写成 {{{{ 和 }}}} (unbalanced braces): {exc}") from None
-        bad = sorted({"{" + name + "}" for name, extra in parsed if name not in allowed or extra})
-        if bad:
-            raise _text_error(
-                f"未知的占位符 {'、'.join(bad)}；可用：{', '.join(sorted(allowed))} (unknown placeholder)"
-            )
-        return value
-
-    @field_validator("sender", "reply_to")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        from email.utils import parseaddr
-
-        if value and "@" not in parseaddr(value)[1]:
-            raise _text_error(f"不是邮箱地址 (not an e-mail address): {value}")
-        return value
-
-
-def _text_error(message: str) -> PydanticCustomError:
-    """A validation error whose message is shown as is (no "Value error," prefix, braces kept)."""
-    return PydanticCustomError("mail_text", "{text}", {"text": message})
 
 
 class SpecFile(_Model):
@@ -407,6 +325,7 @@ def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: 
         raw = SpecFile.model_validate(data)
     except ValidationError as exc:
         raise SpecError([locator.problem(err) for err in _relevant(exc.errors())]) from None
+    from .items import build_item
     from .tables import load_items, load_units
 
     problems: list[SpecProblem] = []
@@ -446,193 +365,6 @@ def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: 
         smtp=raw.smtp,
         imap=raw.imap,
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Items: shared by inline lists and tables
-
-ITEM_UNITS_KEYS = ("units", "单位", "责任单位", "责任科室", "牵头单位", "填报单位")
-ITEM_ID_KEYS = ("id", "编号", "事项编号")
-_SPLIT = re.compile(r"[、,，;；/\n\r]+")
-
-
-def split_units(text: str) -> list[str]:
-    return [part.strip() for part in _SPLIT.split(text) if part.strip()]
-
-
-def resolve_unit(token: str, units: Sequence[UnitSpec]) -> str | None:
-    """A unit code from a code or a name as written in a table."""
-    return _unit_index(units).get(normalise(token))
-
-
-_last_index: tuple[Sequence[UnitSpec], dict[str, str]] | None = None
-
-
-def _unit_index(units: Sequence[UnitSpec]) -> dict[str, str]:
-    """Normalised code or name → code, built once per unit list (items of 1,000 units ask often)."""
-    global _last_index
-    if _last_index is None or _last_index[0] is not units:
-        index: dict[str, str] = {}
-        for unit in reversed(units):
-            index[normalise(unit.name)] = unit.code
-        for unit in reversed(units):
-            index[normalise(unit.code)] = unit.code
-        _last_index = (units, index)
-    return _last_index[1]
-
-
-def build_item(
-    entry: Mapping[str, Any],
-    fields: Sequence[FieldSpec],
-    units: Sequence[UnitSpec],
-    ordinal: int,
-    where: Any,
-) -> tuple[Item | None, list[SpecProblem]]:
-    """Turn one item mapping (from YAML or a table row) into an :class:`Item`.
-
-    ``where(key)`` returns ``(file, line)`` for a problem with ``key``.
-    """
-    problems: list[SpecProblem] = []
-
-    def problem(key: str, message: str) -> None:
-        file, line = where(key)
-        problems.append(SpecProblem(file, line, key, message))
-
-    by_id = {f.id: f for f in fields}
-    by_label = {normalise(f.label): f for f in fields} | {normalise(f.header): f for f in fields}
-    item_fields = {f.id for f in fields if f.source == "item"}
-    item_id = ""
-    values: dict[str, Any] = {}
-    unit_tokens: list[str] = []
-    per_unit: dict[str, dict[str, Any]] = {}
-    for key, value in entry.items():
-        key_s = str(key).strip()
-        if key_s in ITEM_ID_KEYS:
-            item_id = "" if value is None else _plain(value)
-            continue
-        if key_s in ITEM_UNITS_KEYS:
-            if isinstance(value, list):
-                unit_tokens += [str(v).strip() for v in value if str(v).strip()]
-            elif value is not None:
-                unit_tokens += split_units(str(value))
-            continue
-        target_field, unit_token = _split_per_unit_key(key_s, by_id, by_label, units)
-        if target_field is None:
-            matches = difflib.get_close_matches(key_s, sorted(item_fields | set(ITEM_ID_KEYS[:1]) | {"units"}), n=1)
-            hint = f"，是否想写“{matches[0]}”？(did you mean {matches[0]}?)" if matches else ""
-            problem(key_s, f"未知的列/键“{key_s}”：不是 source: item 的栏目{hint}")
-            continue
-        if target_field.source != "item":
-            problem(key_s, f"栏目“{target_field.id}”不是 source: item，不能在事项中预填")
-            continue
-        if unit_token is not None:
-            if value is None or value == "":
-                continue
-            per_unit.setdefault(target_field.id, {})[unit_token] = value
-        elif isinstance(value, Mapping):
-            for unit_key, unit_value in value.items():
-                per_unit.setdefault(target_field.id, {})[str(unit_key)] = unit_value
-        else:
-            values[target_field.id] = value
-    if not item_id:
-        item_id = str(ordinal)
-    codes: list[str] = []
-    for token in unit_tokens:
-        code = resolve_unit(token, units)
-        parts = [resolve_unit(part, units) for part in token.split()] if code is None else [code]
-        if None in parts or not parts:
-            # Units separated by spaces ("JWK YZK") are accepted only when every part is a unit.
-            problem("units", f"事项 {item_id} 的单位“{token}”不在单位名单中{_did_you_mean(token, units)}")
-            continue
-        for part in parts:
-            if part is not None and part not in codes:
-                codes.append(part)
-    resolved_per_unit: dict[str, dict[str, Any]] = {}
-    for field_id, by_unit in per_unit.items():
-        for token, value in by_unit.items():
-            code = resolve_unit(token, units)
-            if code is None:
-                problem(
-                    field_id,
-                    f"事项 {item_id} 的“{field_id}”按单位给值，单位“{token}”不在名单中{_did_you_mean(token, units)}",
-                )
-                continue
-            resolved_per_unit.setdefault(field_id, {})[code] = value
-            if unit_tokens and code not in codes:
-                problem(field_id, f"事项 {item_id} 给单位“{token}”设了“{field_id}”，但该单位不在此事项的 units 中")
-    if not unit_tokens:
-        with_values = [c for by_unit in resolved_per_unit.values() for c in by_unit]
-        codes = list(dict.fromkeys(with_values)) if with_values else [u.code for u in units]
-    for field_id, value in list(values.items()):
-        coerced, error = _coerce_item_value(by_id[field_id], value)
-        if error:
-            problem(field_id, f"事项 {item_id} 的“{by_id[field_id].label}”：{error}")
-        values[field_id] = coerced
-    for field_id, by_unit in resolved_per_unit.items():
-        for code, value in list(by_unit.items()):
-            coerced, error = _coerce_item_value(by_id[field_id], value)
-            if error:
-                problem(field_id, f"事项 {item_id} 单位 {code} 的“{by_id[field_id].label}”：{error}")
-            by_unit[code] = coerced
-    return Item(item_id, values, tuple(codes), resolved_per_unit), problems
-
-
-def _split_per_unit_key(
-    key: str, by_id: Mapping[str, FieldSpec], by_label: Mapping[str, FieldSpec], units: Sequence[UnitSpec]
-) -> tuple[FieldSpec | None, str | None]:
-    """``target`` → (target, None); ``target@JWK`` → (target, "JWK"); a bare unit column too."""
-    for sep in ("@", ":", "："):
-        if sep in key:
-            name, unit = key.split(sep, 1)
-            found = by_id.get(name.strip()) or by_label.get(normalise(name))
-            if found is not None:
-                return found, unit.strip()
-    found = by_id.get(key) or by_label.get(normalise(key))
-    if found is not None:
-        return found, None
-    if resolve_unit(key, units) is not None:
-        # A column per unit holds that unit's target: the field called target, else the only
-        # (or first summed) numeric item field.
-        numeric = [f for f in by_id.values() if f.source == "item" and f.is_numeric]
-        chosen = by_id.get("target") if "target" in by_id and by_id["target"] in numeric else None
-        summed = [f for f in numeric if f.effective_aggregate == "sum"]
-        chosen = chosen or (numeric[0] if len(numeric) == 1 else (summed[0] if summed else None))
-        if chosen is not None:
-            return chosen, key
-    return None, None
-
-
-def _coerce_item_value(spec_field: FieldSpec, value: Any) -> tuple[Any, str]:
-    if value is None or value == "":
-        return None, ""
-    if spec_field.is_numeric:
-        if isinstance(value, bool):
-            return value, "应为数字 (must be a number)"
-        if isinstance(value, int | float):
-            return value, ""
-        text = str(value).strip().replace(",", "").replace("，", "")
-        percent = text.endswith("%")
-        try:
-            number = float(text.rstrip("%"))
-        except ValueError:
-            return value, f"“{value}”不是数字 (not a number)"
-        number = number / 100 if percent else number
-        return (int(number) if number.is_integer() and not percent else number), ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)), ""
-    return (value.isoformat() if isinstance(value, dt.date) else str(value)), ""
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _did_you_mean(token: str, units: Sequence[UnitSpec]) -> str:
-    names = [u.name for u in units] + [u.code for u in units]
-    matches = difflib.get_close_matches(token, names, n=2, cutoff=0.4)
-    return f"，是否是：{'、'.join(matches)}？" if matches else ""
 
 
 @functools.lru_cache(maxsize=65536)

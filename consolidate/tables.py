@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SpecProblem
-from .spec import FieldSpec, Item, UnitSpec, build_item, normalise
+from .items import build_item
+from .spec import FieldSpec, Item, UnitSpec, normalise
 
 UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "code": ("code", "编码", "单位编码", "代码"),

@@ -14,7 +14,8 @@ from consolidate.errors import SpecError
 from consolidate.mail.collect import Collector
 from consolidate.mail.mime import Attachment, attachment_name, compose, decode_words, header_text, parse
 from consolidate.mail.servers import encode_mutf7
-from consolidate.spec import ImapSpec, SmtpSpec, load_spec, parse_spec, spec_from_json
+from consolidate.mailspec import ImapSpec, SmtpSpec
+from consolidate.spec import load_spec, parse_spec, spec_from_json
 
 from .conftest import SPEC_YAML
 from .mailservers import base_spec_text, mail_spec_text

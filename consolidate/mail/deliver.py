@@ -16,7 +16,8 @@ from types import TracebackType
 from typing import Literal
 
 from ..errors import InputError
-from ..spec import MailSpec, Spec, UnitSpec
+from ..mailspec import MailSpec
+from ..spec import Spec, UnitSpec
 from ..template import sanitise_filename
 from .mime import Attachment, address_of, compose, format_address, is_address, make_message_id, split_addresses
 from .servers import SendError, SmtpSender

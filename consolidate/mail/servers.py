@@ -19,7 +19,7 @@ from types import TracebackType
 
 from .. import __version__
 from ..errors import ConsolidateError
-from ..spec import ImapSpec, SmtpSpec
+from ..mailspec import ImapSpec, SmtpSpec
 
 
 class MailError(ConsolidateError):

@@ -1,7 +1,7 @@
 """Texts of the e-mails to units: built-in subjects and bodies (zh/en) and their placeholders.
 
 A spec may replace any of them under ``mail:``; placeholders are checked when the spec is loaded
-(see :data:`consolidate.spec.MAIL_PLACEHOLDERS`). The subject carries a tag ``[report-id/UNIT]``
+(see :data:`consolidate.mailspec.MAIL_PLACEHOLDERS`). The subject carries a tag ``[report-id/UNIT]``
 that replies keep, so that ``collect`` can tell which unit a reply comes from.
 """
 
@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Mapping
 
 from ..i18n import Lang
-from ..spec import MailSpec, Spec, UnitSpec
+from ..mailspec import MailSpec
+from ..spec import Spec, UnitSpec
 
 SUBJECT = {
     "zh": "请报送《{title}》（{unit}）[{tag}]",
