@@ -228,18 +228,8 @@ def coerce(field: FieldSpec, raw: Any) -> Coerced:
         return EMPTY
     if field.type not in ("text", "bool") and isinstance(raw, str) and raw.strip().lower() in _EMPTY_LOOKING:
         return Coerced(None, note="按空白读取")
-    if isinstance(raw, str) and raw.strip() in _ERROR_VALUES and field.type != "text":
-        return Coerced(error=_ERROR_CODE[field.type])
+    if isinstance(raw, str) and raw.strip() in _ERROR_VALUES:
+        return Coerced(error="E-CELL-ERROR")
     if field.type == "choice":
         return coerce_choice(raw, field.choices or [])
     return _BY_TYPE[field.type](raw)
-
-
-_ERROR_CODE = {
-    "number": "E-NOT-A-NUMBER",
-    "integer": "E-NOT-AN-INTEGER",
-    "percent": "E-NOT-A-PERCENT",
-    "date": "E-NOT-A-DATE",
-    "choice": "E-CHOICE",
-    "bool": "E-NOT-A-BOOL",
-}

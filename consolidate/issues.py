@@ -84,6 +84,13 @@ CATALOGUE: dict[str, Entry] = {
         "从下拉列表选择“是”或“否”",
         "Pick yes or no from the list",
     ),
+    "E-CELL-ERROR": _e(
+        E,
+        "“{label}”是错误值 {value}（公式出错），未读取",
+        "“{label}” holds the error value {value} (a broken formula); not read",
+        "修正公式，或直接填写数值",
+        "Fix the formula, or type the value",
+    ),
     "E-CHOICE": _e(
         E,
         "“{label}”的“{value}”不在可选项（{choices}）中",

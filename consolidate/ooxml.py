@@ -44,6 +44,10 @@ _HIDDEN_ROW_REV = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="([0-
 _FORMULA_NO_VALUE = re.compile(
     rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*>\s*<f\b[^>]*?(?:/>|>([^<]*)</f>)\s*(?:<v>\s*</v>\s*|<v\s*/>\s*)?</c>'
 )
+# A cell holding an error value (#DIV/0!, #N/A...): calamine reads these as empty strings.
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?\bt="e"[^>]*>(?:\s*<f\b[^>]*?(?:/>|>[^<]*</f>))?\s*<v>([^<]*)</v>'
+)
 _NO_VALUE_HINTS = (b"</f></c>", b"<v></v>", b"<v/>", b"<v />", b"/></c>")
 
 
@@ -66,6 +70,7 @@ class SheetInfo:
     max_col: int = 0
     hidden_rows: set[int] = field(default_factory=set)
     formulas: dict[str, str] = field(default_factory=dict)  # A1 -> formula text, no stored value
+    errors: dict[str, str] = field(default_factory=dict)  # A1 -> error value such as #DIV/0!
 
     @property
     def too_large(self) -> bool:
@@ -136,6 +141,8 @@ def _scan(sheet: SheetInfo, xml: bytes) -> None:
             sheet.max_col = max(sheet.max_col, col_index(letters.decode()) + 1)
     if b'hidden="' in xml:
         sheet.hidden_rows = {int(r) for r in _HIDDEN_ROW.findall(xml)} | {int(r) for r in _HIDDEN_ROW_REV.findall(xml)}
+    if b't="e"' in xml:
+        sheet.errors = {ref.decode(): value.decode("utf-8", "replace") for ref, value in _ERROR_CELL.findall(xml)}
     if b"<f" in xml and any(hint in xml for hint in _NO_VALUE_HINTS):
         for ref, formula in _FORMULA_NO_VALUE.findall(xml):
             sheet.formulas[ref.decode()] = "=" + _unescape(formula.decode("utf-8", "replace"))

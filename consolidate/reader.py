@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -301,6 +302,8 @@ def _read_calamine(data: bytes, infos: dict[str, ooxml.SheetInfo], skip: set[str
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
             info = infos.get(name)
             hidden, formulas = (info.hidden_rows, info.formulas) if info else (set(), {})
+            for ref, error in (info.errors if info else {}).items():
+                _put(rows, ref, error)
             read[name] = RawSheet(name, rows, visible[name], hidden, formulas, merged)
         return read[name]
 
@@ -313,13 +316,25 @@ def _read_calamine(data: bytes, infos: dict[str, ooxml.SheetInfo], skip: set[str
     return [sheet(name) for name in wanted]
 
 
+def _put(rows: list[list[Any]], ref: str, value: Any) -> None:
+    """Set a cell by its A1 reference, growing the grid if needed (calamine shows errors as "")."""
+    match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", ref)
+    if match is None:
+        return
+    row, col = int(match[2]) - 1, ooxml.col_index(match[1])
+    while len(rows) <= row:
+        rows.append([])
+    line = rows[row]
+    line.extend([""] * (col + 1 - len(line)))
+    line[col] = value
+
+
 def _read_csv(data: bytes, name: str) -> RawSheet:
     text = decode_text(data)
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    # The separator used most in the first lines: comma, tab (Excel's "Unicode text") or semicolon.
+    head = text[:8192].splitlines()[:20]
+    delimiter = max(",\t;", key=lambda d: sum(line.count(d) for line in head))
+    rows: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
     return RawSheet(name, rows)
 
 

@@ -122,7 +122,8 @@ def test_blank_and_error_values() -> None:
     number = FieldSpec(id="n", label="数", type="number")
     assert coerce(number, "   ").empty
     assert coerce(number, None).empty
-    assert coerce(number, "#DIV/0!") == Coerced(error="E-NOT-A-NUMBER")
+    assert coerce(number, "#DIV/0!") == Coerced(error="E-CELL-ERROR")
+    assert coerce(FieldSpec(id="t", label="文"), "#N/A") == Coerced(error="E-CELL-ERROR")
 
 
 @given(st.integers(min_value=-(10**12), max_value=10**12))

@@ -489,3 +489,28 @@ def test_xls_with_a_stray_cell_at_the_last_row_and_column_is_refused(spec: Spec,
             "文件无法读取：表格“第1个工作表”的范围过大（65536 行 × 256 列），疑似恶意文件，已拒绝",
         ),
     ]
+
+
+def test_error_values_are_reported_not_read_as_blank(spec: Spec, templates: dict[str, Path], returns: Path) -> None:
+    path = returns / YZK_FILE
+    fill_template(templates["医政医管科"], path, GOOD)
+    book = openpyxl.load_workbook(path)
+    ws = book["填报"]
+    for ref, error in (("D6", "#DIV/0!"), ("G7", "#N/A")):
+        ws[ref].value = error
+        ws[ref].data_type = "e"
+    book.save(path)
+    result = merge_returns(spec, [returns])
+    assert [(i.code, i.cell, i.value, i.message()) for i in result.issues] == [
+        ("E-CELL-ERROR", "D6", "#DIV/0!", "“累计完成”是错误值 #DIV/0!（公式出错），未读取"),
+        ("E-CELL-ERROR", "G7", "#N/A", "“存在问题及解决建议”是错误值 #N/A（公式出错），未读取"),
+        ("W-MISSING-RETURN", "", "", "基层卫生科 未报送"),
+        ("W-MISSING-RETURN", "", "", "龙溪镇卫生院 未报送"),
+    ]
+
+
+def test_utf16_tab_separated_text_as_excel_saves_unicode_text(spec: Spec, returns: Path) -> None:
+    text = "填报单位\t龙溪镇卫生院\n序号\t目标任务\t累计完成\t完成情况\t完成情况自评\n3\t深化基层卫生综合试验区工作\t12\t巡诊\t正常\n"
+    (returns / "报表.csv").write_bytes(text.encode("utf-16"))
+    result = merge_returns(spec, [returns])
+    assert [(r.unit_code, r.item_id, r.values["done"]) for r in result.records] == [("LX", "T3", 12)]
