@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import functools
 import math
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,12 +100,20 @@ def find_files(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> lis
     writes (and wrote last time) when it is put into the returns folder.
     """
     skip = {p.resolve() for p in exclude}
-    found: list[Source | SourceFailure] = []
-    for given in paths:
-        root = Path(given)
+    roots = [Path(given) for given in paths]
+    for root in roots:
         if not root.exists():
             raise InputError(f"找不到：{root} (no such file or folder)")
-        found += [s for s in discover(root) if s.path.resolve() not in skip]
+    # With several folders or files, names are relative to what they have in common, so that two
+    # "returns/同名.xlsx" from different places stay apart.
+    base = Path(os.path.commonpath([r.resolve().parent for r in roots])) if len(roots) > 1 else None
+    found: list[Source | SourceFailure] = []
+    for root in roots:
+        prefix = ""
+        if base is not None:
+            where = (root.resolve() if root.is_dir() else root.resolve().parent).relative_to(base).as_posix()
+            prefix = "" if where == "." else f"{where}/"
+        found += [s for s in discover(root, prefix) if s.path.resolve() not in skip]
     return found
 
 

@@ -61,13 +61,16 @@ def is_junk(parts: tuple[str, ...]) -> bool:
     return name.startswith(("~$", ".~lock", "._", ".")) or name.lower() in _SKIP_NAMES
 
 
-def discover(root: Path) -> Iterator[Source | SourceFailure]:
-    """Every candidate under ``root`` (a file or a folder, recursive), in a stable order."""
+def discover(root: Path, prefix: str = "") -> Iterator[Source | SourceFailure]:
+    """Every candidate under ``root`` (a file or a folder, recursive), in a stable order.
+
+    Names are relative to ``root``, after ``prefix`` (which keeps names from several folders apart).
+    """
     if root.is_file():
-        files = [(root, root.name)]
+        files = [(root, prefix + root.name)]
     else:
         files = [
-            (path, path.relative_to(root).as_posix())
+            (path, prefix + path.relative_to(root).as_posix())
             for path in sorted(root.rglob("*"))
             if path.is_file() and not is_junk(path.relative_to(root).parts)
         ]

@@ -185,3 +185,17 @@ def test_received_times_from_the_mail_log_decide_overdue(spec: Spec, tmp_path: P
         ("JWK", "2025-04-16 09:00:00", "是"),
         ("LX", "None", None),
     ]
+
+
+def test_two_folders_with_the_same_file_names(spec: Spec, tmp_path: Path) -> None:
+    first = _returns(spec, tmp_path / "a", {"医政医管科": PLAN["医政医管科"]})
+    second = _returns(spec, tmp_path / "b", {"龙溪镇卫生院": {"T1": {"done": 5, "progress": "x", "status": "正常"}}})
+    (second / "2025年第一季度重点工作完成情况_龙溪镇卫生院.xlsx").rename(second / "同名.xlsx")
+    (first / "2025年第一季度重点工作完成情况_医政医管科.xlsx").rename(first / "同名.xlsx")
+    result = merge_returns(spec, [first, second])
+    assert sorted((r.unit_code, r.file) for r in result.records) == [
+        ("LX", "b/returns/同名.xlsx"),
+        ("LX", "b/returns/同名.xlsx"),  # T3 left empty: still a row of 明细 (with E-REQUIRED)
+        ("YZK", "a/returns/同名.xlsx"),
+        ("YZK", "a/returns/同名.xlsx"),
+    ]
