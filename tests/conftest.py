@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from consolidate.spec import Spec, load_spec
+
+from .mailservers import SmtpSink
 
 # The example of SPEC §2 with three units and items shared between them (per-unit targets).
 SPEC_YAML = textwrap.dedent(
@@ -49,6 +52,13 @@ def write_spec(folder: Path, text: str = SPEC_YAML) -> Path:
     path = folder / "report.yaml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 that keeps what it receives."""
+    with SmtpSink() as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)

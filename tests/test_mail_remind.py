@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -27,12 +26,6 @@ def run(*args: object) -> tuple[int, str]:
     env = {"COLUMNS": "250", SMTP_PASSWORD_ENV: SmtpSink.password}
     result = CliRunner().invoke(app, _global_options_first([str(a) for a in args]), env=env)
     return result.exit_code, result.output
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as server:
-        yield server
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import email
 import email.policy
 import hashlib
 import json
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -30,12 +29,6 @@ def run(*args: object, env: dict[str, str] | None = None, input: str | None = No
         app, _global_options_first([str(a) for a in args]), env={"COLUMNS": "250", **(env or {})}, input=input
     )
     return result.exit_code, result.output
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpSink]:
-    with SmtpSink() as server:
-        yield server
 
 
 @pytest.fixture
