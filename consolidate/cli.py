@@ -249,11 +249,18 @@ def _run_merge(
 
     secrets = _passwords(password, passwords_file)
     loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
-    total = len(find_files(list(folder), exclude))
+    sources = find_files(list(folder), exclude)
     cache = None if no_cache else default_cache_path()
-    with _progress(total, msg("reading")) as tick:
+    with _progress(len(sources), msg("reading")) as tick:
         return merge_returns(
-            loaded, list(folder), progress=tick, passwords=secrets, cache=cache, keep_raw=keep_raw, exclude=exclude
+            loaded,
+            list(folder),
+            progress=tick,
+            passwords=secrets,
+            cache=cache,
+            keep_raw=keep_raw,
+            exclude=exclude,
+            sources=sources,
         )
 
 

@@ -142,6 +142,7 @@ def merge_returns(
     cache: Path | None = None,
     keep_raw: bool = True,
     exclude: Sequence[Path] = (),
+    sources: list[Source | SourceFailure] | None = None,
 ) -> MergeResult:
     """Read, check and merge every return under ``paths``.
 
@@ -150,7 +151,9 @@ def merge_returns(
     ``keep_raw=False`` forgets the cells as typed once checked, which halves the memory of a
     large merge but leaves nothing for :func:`consolidate.feedback.write_feedback`.
     """
-    sources = find_files(paths, exclude)
+    # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
+    # walking folders and opening archives once is enough.
+    sources = find_files(paths, exclude) if sources is None else sources
     if not sources:
         raise InputError("没有可读取的文件 (no input files)")
     received: dict[Path, dt.datetime] = {}
