@@ -122,18 +122,19 @@ def atomic_output(path: Path) -> Iterator[str]:
             os.unlink(tmp)
 
 
-def row_height(cells: list[tuple[Any, float]], line_height: float = 14.5) -> float | None:
+def row_height(cells: list[tuple[Any, float]], line_height: float = 14.5, scale: float = 1.0) -> float | None:
     """Height (points) that shows all wrapped text of a row, or None when one line fits.
 
     Spreadsheet programs do not grow rows for wrapped text written by xlsxwriter, so the height
-    is set from the text width of each cell and its column width.
+    is set from the text width of each cell and its column width; ``scale`` is the font size
+    relative to the 11-point text that column widths are measured in.
     """
     lines = 1
     for value, width in cells:
-        if value.__class__ is not str or (2 * len(value) < width - 1.5 and "\n" not in value):
+        if value.__class__ is not str or (2 * scale * len(value) < width - 1.5 and "\n" not in value):
             continue  # not text, or surely one line: the common case, decided without measuring
         usable = int(max(width - 1.5, 1.0))
-        count = sum(max(1, -(-text_width(line) // usable)) for line in value.split("\n"))
+        count = sum(max(1, -(-int(text_width(line) * scale) // usable)) for line in value.split("\n"))
         if count > lines:
             lines = count
     if lines == 1:
