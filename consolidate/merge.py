@@ -19,9 +19,9 @@ from .errors import InputError, SpecError
 from .issues import Issue, Level, count_levels, sort_issues
 from .pipeline import parse_all
 from .reader import RawBook, read_book, received_log
-from .recognise import Located
+from .recognise import Located, unit_in_text
 from .sources import Source, SourceFailure, discover
-from .spec import FieldSpec, Spec, normalise, spec_from_json
+from .spec import FieldSpec, Spec, spec_from_json
 from .validate import Record, RowChecker
 
 Status = Literal["returned", "missing", "duplicate", "unreadable"]
@@ -173,7 +173,7 @@ def merge_returns(
     ):
         inputs.append(InputFile(parsed.name, parsed.sha256))
         if parsed.failure is not None:
-            guessed = _unit_from_name(Path(parsed.name).stem, spec)
+            guessed = unit_in_text(Path(parsed.name).stem, spec.units)
             failed.append((parsed.name, guessed))
             issues.append(
                 Issue("E-UNREADABLE-FILE", unit=guessed or "", file=parsed.name, params={"reason": parsed.failure})
@@ -210,12 +210,6 @@ def merge_returns(
         chosen,
         keep_raw,
     )
-
-
-def _unit_from_name(stem: str, spec: Spec) -> str | None:
-    key = normalise(stem)
-    hits = [u for u in spec.units if normalise(u.name) in key or normalise(u.code) == key]
-    return max(hits, key=lambda u: len(u.name)).code if hits else None
 
 
 def _choose(

@@ -9,27 +9,24 @@ tool version: re-merging while returns trickle in only parses what changed.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing as mp
 import os
 import pickle
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
 from .issues import Issue
+from .parallel import ordered_map
 from .reader import RawBook, read_book
 from .recognise import Located, locate
 from .sources import Source, SourceFailure
 from .spec import Spec, spec_from_json
 from .validate import Record, RowChecker
 
-PARALLEL_FROM = 16  # fewer files are parsed in this process: a pool costs more than it saves
 _CACHE_KEEP_DAYS = 60
 
 
@@ -163,20 +160,12 @@ def parse_all(
     spec_json = spec.public_json
     secrets = tuple(passwords)
     cache_path = str(cache) if cache is not None else None
-    count = workers if workers is not None else (os.cpu_count() or 1)
     fresh: list[Parsed] = []
     used: list[str] = []
-    if count > 1 and len(sources) >= PARALLEL_FROM:
-        context = mp.get_context("fork" if sys.platform == "linux" and sys.version_info < (3, 12) else "spawn")
-        with ProcessPoolExecutor(
-            count, mp_context=context, initializer=_init, initargs=(spec_json, secrets, cache_path, keep_raw)
-        ) as pool:
-            chunk = max(1, len(sources) // (count * 8))
-            results = pool.map(_work, sources, chunksize=chunk)
-            yield from _collect(results, fresh, used, progress)
-    else:
-        _init(spec_json, secrets, cache_path, keep_raw)
-        yield from _collect(map(_work, sources), fresh, used, progress)
+    results = ordered_map(
+        _work, sources, workers=workers, initializer=_init, initargs=(spec_json, secrets, cache_path, keep_raw)
+    )
+    yield from _collect(results, fresh, used, progress)
     if cache is not None:
         ParseCache(cache).put_all(fresh, used)
 

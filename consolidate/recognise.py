@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -416,19 +417,25 @@ def _labelled(rows: list[list[Any]], labels: tuple[str, ...]) -> str:
     return ""
 
 
+def unit_in_text(text: str, units: Sequence[UnitSpec]) -> str | None:
+    """The unit a text names: its code or name exactly, else the longest unit name it contains."""
+    key = normalise(text)
+    for unit in units:
+        if key in (normalise(unit.code), normalise(unit.name)):
+            return unit.code
+    contained = [u for u in units if normalise(u.name) in key]
+    return max(contained, key=lambda u: len(u.name)).code if contained else None
+
+
 def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]) -> tuple[str, str | None]:
     """(what was seen, unit code) from the 填报单位 cell, else from the file name (fuzzy)."""
     seen = _labelled(top, _UNIT_LABELS)
     candidates = [seen] if seen else []
     candidates.append(book.stem)
     for text in candidates:
-        key = normalise(text)
-        for unit in units:
-            if key in (normalise(unit.code), normalise(unit.name)):
-                return text, unit.code
-        contained = [u for u in units if normalise(u.name) in key]
-        if contained:
-            return text, max(contained, key=lambda u: len(u.name)).code
+        code = unit_in_text(text, units)
+        if code is not None:
+            return text, code
     names = {u.code: normalise(u.name) for u in units}
     for text in candidates:
         found = process.extractOne(normalise(text), names, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)

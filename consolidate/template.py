@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing as mp
-import os
 import re
-import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from . import expr
 from .i18n import Lang, t
+from .parallel import ordered_map
 from .spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, spec_from_json
 from .xlsx import (
     HEADER_FILL,
@@ -89,20 +86,9 @@ def write_templates(
             name = sanitise_filename(f"{spec.report.title}_{unit.name}_{unit.code}") + ".xlsx"
         used.add(name.lower())
         jobs.append((unit.code, out / name))
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count > 1 and len(jobs) >= 16:
-        context = mp.get_context("fork" if sys.platform == "linux" and sys.version_info < (3, 12) else "spawn")
-        with ProcessPoolExecutor(
-            count, mp_context=context, initializer=_init_worker, initargs=(spec.to_json(),)
-        ) as pool:
-            for code in pool.map(_write_job, jobs, chunksize=max(1, len(jobs) // (count * 8))):
-                if progress:
-                    progress(code)
-    else:
-        for code, path in jobs:
-            write_template(spec, spec.unit_map[code], path)
-            if progress:
-                progress(code)
+    for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=(spec.to_json(),)):
+        if progress:
+            progress(code)
     return [path for _, path in jobs]
 
 

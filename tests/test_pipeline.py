@@ -11,6 +11,7 @@ import pytest
 from consolidate import pipeline
 from consolidate.demo import fill_template
 from consolidate.merge import merge_returns
+from consolidate.parallel import PARALLEL_FROM
 from consolidate.spec import Spec
 from consolidate.summary import write_summary
 from consolidate.template import write_templates
@@ -40,7 +41,7 @@ def many(spec: Spec, tmp_path: Path) -> Path:
             target = returns / f"{unit}_旧{copy}.xlsx"
             shutil.copyfile(first, target)
             os.utime(target, (1_600_000_000 + copy, 1_600_000_000 + copy))
-    assert len(list(returns.iterdir())) >= pipeline.PARALLEL_FROM
+    assert len(list(returns.iterdir())) >= PARALLEL_FROM
     return returns
 
 
