@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from . import expr
+from . import expr, fastrows
 from .i18n import Lang, t
 from .merge import MergeResult
 from .tables_out import Column, Table, all_tables
@@ -31,6 +32,8 @@ _TITLE_ROWS = 2  # title + subtitle above each table's header
 # 10-point text measured against 11-point column widths; between LibreOffice's narrower CJK
 # glyphs (about 0.85) and Excel's 宋体 (about 0.95): rows a little tall rather than cut.
 _FONT_SCALE = 0.9
+# Tests set this to write every row through xlsxwriter's cell methods, to compare the bytes.
+_API_ROWS = False
 
 
 def write_summary(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
@@ -108,20 +111,14 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
         for c, column in enumerate(table.columns)
         if column.key in formulas and formulas[column.key].names <= col_of.keys()
     }
-    for r, row in enumerate(table.rows):
-        row0 = first0 + r
-        height = row_height(list(zip(row, widths, strict=True)), scale=_FONT_SCALE)
-        if height is not None:
-            sheet.set_row(row0, height)
-        for c, value in enumerate(row):
-            formula = live.get(c)
-            if formula is not None:
-                refs = {name: xl_rowcol_to_cell(row0, col_of[name]) for name in formula.names}
-                sheet.write_formula(
-                    row0, c, expr.excel_formula(formula, refs), cell_fmts[c], "" if value is None else value
-                )
-            else:
-                write_value(sheet, row0, c, value, cell_fmts[c])
+    rows: Iterable[list[Any]] = table.rows
+    if live:
+        rows = (_with_formulas(row, first0 + r, live, col_of) for r, row in enumerate(table.rows))
+    heights = (row_height(list(zip(row, widths, strict=True)), scale=_FONT_SCALE) for row in table.rows)
+    if fastrows.supported(sheet) and not _API_ROWS:
+        fastrows.RowWriter(sheet, cell_fmts).write(first0, rows, heights)
+    else:
+        _write_rows_api(sheet, first0, rows, heights, cell_fmts)
     last0 = first0 + len(table.rows) - 1
     if table.totals is not None and table.rows:
         total0 = last0 + 1
@@ -147,6 +144,28 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     # sheet it belongs to; one page wide so no column is ever split onto another page.
     sheet.repeat_rows(0, header0)
     _print_setup(sheet)
+
+
+def _with_formulas(row: list[Any], row0: int, live: dict[int, expr.Expression], col_of: dict[str, int]) -> list[Any]:
+    row = list(row)
+    for c, formula in live.items():
+        refs = {name: xl_rowcol_to_cell(row0, col_of[name]) for name in formula.names}
+        row[c] = fastrows.Formula(expr.excel_formula(formula, refs), "" if row[c] is None else row[c])
+    return row
+
+
+def _write_rows_api(
+    sheet: Any, first0: int, rows: Iterable[list[Any]], heights: Iterable[float | None], cell_fmts: list[Any]
+) -> None:
+    """The same rows through xlsxwriter's cell methods (when its row stream is not reachable)."""
+    for row0, (row, height) in enumerate(zip(rows, heights, strict=True), start=first0):
+        if height is not None:
+            sheet.set_row(row0, height)
+        for c, value in enumerate(row):
+            if isinstance(value, fastrows.Formula):
+                sheet.write_formula(row0, c, value.text, cell_fmts[c], value.value)
+            else:
+                write_value(sheet, row0, c, value, cell_fmts[c])
 
 
 def _widths(sheet: Any, table: Table) -> list[float]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from .spec import FieldSpec
 
@@ -41,9 +42,31 @@ def fixed_time() -> dt.datetime:
     return dt.datetime(2000, 1, 1)
 
 
+class _Worksheet(Worksheet):  # type: ignore[misc]
+    """A worksheet that writes every text as that text.
+
+    XlsxWriter takes a text that starts with ``<r>`` and ends with ``</r>`` for its own rich-text
+    XML and copies it into the file unescaped, so such a value typed into a return would make the
+    workbook unreadable. Written as a rich string of plain runs it shows (and reads back) as
+    the same text.
+    """
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
+        if string.startswith("<r>") and string.endswith("</r>"):
+            runs: tuple[Any, ...] = (string[:1], string[1:3], string[3:])  # xlsxwriter wants three or more
+            result: int = self._write_rich_string(row, col, *runs, *([cell_format] if cell_format else []))
+            return result
+        done: int = super()._write_string(row, col, string, cell_format)
+        return done
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    worksheet_class = _Worksheet
+
+
 def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
     """A workbook that writes text as text; small ones (not constant_memory) stay in memory."""
-    book = xlsxwriter.Workbook(
+    book = _Workbook(
         path,
         {
             "strings_to_numbers": False,

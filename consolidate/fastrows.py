@@ -1,0 +1,170 @@
+"""Whole rows of a constant-memory xlsxwriter worksheet, rendered straight to sheet XML.
+
+The summary writes hundreds of thousands of cells. Through xlsxwriter's cell methods each one
+costs about 10 µs of Python (a cell tuple stored, then escaped and written when its row is
+flushed, several regular expressions per string); here a row is rendered in one pass with one
+regular expression per text cell, about 1 µs a cell.
+
+The XML is what xlsxwriter itself writes for the same cells in constant-memory mode (inline
+strings, ``_xHHHH_`` escapes, ``xml:space="preserve"``, ``%.16G`` numbers, Excel serial dates,
+formulas with their cached values), and ``tests/test_fastrows.py`` holds the two byte for byte
+against each other. One deliberate difference: xlsxwriter copies a text that starts with ``<r>``
+and ends with ``</r>`` into the file unescaped, as a rich string, so a return containing such a
+text would corrupt the summary; here every text is escaped.
+
+The rows go into the worksheet's own row stream (xlsxwriter's ``row_data_fh``), so the rest of the
+sheet (columns, panes, filters, conditional formats, print setup) is still written by xlsxwriter.
+Those are private parts of XlsxWriter 3; :func:`supported` checks they are there and the caller
+falls back to the cell methods when they are not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from xlsxwriter.utility import xl_col_to_name
+
+# Anything that needs more than copying the text: XML specials, control characters, a literal
+# "_xHHHH_" (escaped again so it is not read as an escape), Excel's two non-characters, and
+# whitespace at either end (which needs xml:space="preserve").
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s\Z")
+_LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+_MAX_TEXT = 32767  # UTF-16 units in one cell
+_ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+
+
+def supported(sheet: Any) -> bool:
+    """True when ``sheet`` is a constant-memory worksheet whose row stream can be written to."""
+    return bool(getattr(sheet, "constant_memory", False)) and all(
+        hasattr(sheet, name)
+        for name in (
+            "row_data_fh",
+            "previous_row",
+            "_write_single_row",
+            "_check_dimensions",
+            "_prepare_formula",
+            "_convert_date_time",
+        )
+    )
+
+
+def _escape(text: str) -> tuple[str, bool]:
+    """Text as xlsxwriter writes it into ``<t>``, and whether it needs xml:space="preserve"."""
+    if len(text) > _MAX_TEXT // 2 and len(text.encode("utf-16-le", "surrogatepass")) > 2 * _MAX_TEXT:
+        text = text.encode("utf-16-le", "surrogatepass")[: 2 * _MAX_TEXT].decode("utf-16-le", "ignore")
+    text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    preserve = _EDGE_SPACE.search(text) is not None
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), preserve
+
+
+def _escape_formula(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class Formula:
+    """A formula cell: its text (with or without the leading ``=``) and its cached value."""
+
+    __slots__ = ("text", "value")
+
+    def __init__(self, text: str, value: Any = "") -> None:
+        self.text = text
+        self.value = value
+
+
+class RowWriter:
+    """Writes rows of one worksheet, every cell of column ``c`` in format ``formats[c]``.
+
+    Rows must come in increasing order, after anything written through xlsxwriter above them.
+    """
+
+    def __init__(self, sheet: Any, formats: Sequence[Any]) -> None:
+        self.sheet = sheet
+        self.formats = formats
+        self.columns: list[tuple[str, str]] = []
+
+    def write(self, first0: int, rows: Iterable[Sequence[Any]], heights: Iterable[float | None]) -> int:
+        """Write ``rows`` from zero-based row ``first0`` on; ``heights`` in points (None: default).
+
+        Returns the number of rows written.
+        """
+        sheet = self.sheet
+        # Whatever xlsxwriter still holds (the header row) goes out first.
+        sheet._write_single_row(first0)
+        # Formats are numbered in the order cells first use them, as xlsxwriter does.
+        self.columns = [(xl_col_to_name(c), f' s="{fmt._get_xf_index()}"') for c, fmt in enumerate(self.formats)]
+        out: list[str] = []
+        r = first0
+        for row, height in zip(rows, heights, strict=True):
+            number = r + 1
+            if height is None:
+                out.append(f'<row r="{number}">')
+            else:
+                out.append(f'<row r="{number}" ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">')
+            for (letter, style), value in zip(self.columns, row, strict=False):
+                ref = f"{letter}{number}"
+                kind = value.__class__
+                if kind is str:
+                    if not value:
+                        out.append(f'<c r="{ref}"{style}/>')
+                    elif _SPECIAL.search(value) is None and len(value) <= _MAX_TEXT // 2:
+                        out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                    else:
+                        text, preserve = _escape(value)
+                        space = ' xml:space="preserve"' if preserve else ""
+                        out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                elif kind is int or kind is float:
+                    if kind is float and not math.isfinite(value):
+                        out.append(f'<c r="{ref}"{style}/>')
+                    else:
+                        out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
+                elif value is None:
+                    out.append(f'<c r="{ref}"{style}/>')
+                else:
+                    out.append(self._other(ref, style, value))
+            out.append("</row>")
+            r += 1
+            if len(out) > 4096:
+                sheet.row_data_fh.write("".join(out))
+                out.clear()
+        sheet.row_data_fh.write("".join(out))
+        if r > first0:
+            sheet._check_dimensions(first0, 0)
+            sheet._check_dimensions(r - 1, len(self.columns) - 1)
+            # Nothing of these rows is left for xlsxwriter to write.
+            sheet._write_single_row(r)
+        return r - first0
+
+    def _other(self, ref: str, style: str, value: Any) -> str:
+        if isinstance(value, bool):
+            return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+        if isinstance(value, int | float):
+            return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
+        if isinstance(value, dt.datetime | dt.date):
+            when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+            serial = self.sheet._convert_date_time(when)
+            return f'<c r="{ref}"{style}><v>{serial:.16G}</v></c>'
+        if isinstance(value, Formula):
+            return self._formula(ref, style, value)
+        text, preserve = _escape(str(value))
+        space = ' xml:space="preserve"' if preserve else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+    def _formula(self, ref: str, style: str, cell: Formula) -> str:
+        value = cell.value
+        kind = ""
+        if isinstance(value, bool):
+            kind, value = ' t="b"', int(value)
+        elif isinstance(value, str) and value:
+            kind = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
+        formula = _escape_formula(self.sheet._prepare_formula(cell.text))
+        return f'<c r="{ref}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'

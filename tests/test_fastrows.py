@@ -1,0 +1,123 @@
+"""The summary's fast row writer writes exactly what xlsxwriter's cell methods write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from python_calamine import CalamineWorkbook
+
+from consolidate import fastrows, summary
+from consolidate.merge import MergeResult
+from consolidate.xlsx import new_workbook
+
+from .test_merge import merged  # noqa: F401  (fixture)
+
+TRICKY: list[list[Any]] = [
+    ["plain 文本", 1, 2.5, None, ""],
+    ["a & b < c > d \"q\" 'q'", -3, 0.1, 1e20, 123456789012345678],
+    ["  leading", "trailing  ", "line\n", "\ttab", "两行\n第二行"],
+    ["ctrl\x01\x1f end", "_x0041_ literal", "non\ufffechar\uffff", "\x0b", "_x00ff_\x02"],
+    [dt.datetime(2020, 8, 31, 13, 45), dt.date(2020, 2, 29), True, False, 0],
+    [
+        fastrows.Formula("=D7/C7", 0.5),
+        fastrows.Formula("=SUM(C4:C5)", ""),
+        fastrows.Formula('=IF(C5>1,"是","否")', "是"),
+        fastrows.Formula("=C4>0", True),
+        fastrows.Formula("=1/0", "#DIV/0!"),
+    ],
+    ["x" * 20000, "长" * 17000 + "😀" * 20, "y" * 40000, 3.141592653589793, -0.0],
+]
+HEIGHTS = [None, 30.0, 47.5, None, 17.25, None, 409.0]
+
+
+def _sheet_xml(tmp_path: Path, name: str, fast: bool) -> bytes:
+    path = tmp_path / f"{name}.xlsx"
+    book = new_workbook(str(path), constant_memory=True)
+    header = book.add_format({"bold": True})
+    formats = [book.add_format({"border": 1, "num_format": f"0.{'0' * c}"}) for c in range(5)]
+    sheet = book.add_worksheet("明细")
+    sheet.write_string(0, 0, "标题", header)
+    sheet.set_row(1, 30)
+    for c in range(5):
+        sheet.write_string(1, c, f"列{c}", header)
+    if fast:
+        assert fastrows.supported(sheet)
+        assert fastrows.RowWriter(sheet, formats).write(2, TRICKY, HEIGHTS) == len(TRICKY)
+    else:
+        summary._write_rows_api(sheet, 2, TRICKY, HEIGHTS, formats)
+    sheet.write_string(len(TRICKY) + 2, 0, "合计", header)
+    book.close()
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml") + z.read("xl/styles.xml")
+
+
+def test_rows_are_byte_identical_to_xlsxwriter(tmp_path: Path) -> None:
+    assert _sheet_xml(tmp_path, "fast", True) == _sheet_xml(tmp_path, "api", False)
+
+
+def test_rows_read_back_as_written(tmp_path: Path) -> None:
+    _sheet_xml(tmp_path, "fast", True)
+    rows = CalamineWorkbook.from_path(str(tmp_path / "fast.xlsx")).get_sheet_by_name("明细").to_python()
+    assert rows[2][:3] == ["plain 文本", 1, 2.5]
+    assert rows[3][0] == "a & b < c > d \"q\" 'q'"
+    assert rows[4][:2] == ["  leading", "trailing  "]
+    assert rows[5][:2] == ["ctrl\x01\x1f end", "_x0041_ literal"]
+    assert rows[6][:2] == [pytest.approx(44074 + (13 * 60 + 45) / 1440), 43890]  # Excel serials
+    assert rows[8][0] == "x" * 20000
+    assert len(rows[8][2]) == 32767  # Excel's limit for one cell, as xlsxwriter truncates
+
+
+def test_rich_string_lookalike_stays_text(tmp_path: Path) -> None:
+    """xlsxwriter copies "<r>…</r>" unescaped in constant-memory mode; a return's text must not."""
+    path = tmp_path / "rich.xlsx"
+    book = new_workbook(str(path), constant_memory=True)
+    sheet = book.add_worksheet("s")
+    text = "<r><t>x</t></r>"
+    fastrows.RowWriter(sheet, [book.add_format({})]).write(0, [[text]], [None])
+    book.close()
+    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python() == [[text]]
+
+
+def test_not_a_number_is_left_blank(tmp_path: Path) -> None:
+    path = tmp_path / "nan.xlsx"
+    book = new_workbook(str(path), constant_memory=True)
+    sheet = book.add_worksheet("s")
+    fastrows.RowWriter(sheet, [book.add_format({})] * 3).write(0, [[1, float("nan"), float("inf")]], [None])
+    book.close()
+    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python() == [[1.0]]
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    assert re.search(r'<c r="B1" s="\d+"/><c r="C1" s="\d+"/></row>', xml)
+
+
+def test_summary_bytes_do_not_depend_on_the_row_writer(
+    merged: tuple[MergeResult, Path],  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    result, _ = merged
+    fast = summary.write_summary(result, tmp_path / "fast.xlsx")
+    monkeypatch.setattr(summary, "_API_ROWS", True)
+    api = summary.write_summary(result, tmp_path / "api.xlsx")
+    assert fast.read_bytes() == api.read_bytes()
+
+
+@pytest.mark.parametrize("constant_memory", [True, False])
+def test_rich_string_lookalike_through_cell_methods(tmp_path: Path, constant_memory: bool) -> None:
+    """Templates, feedback files and the summary's other cells go through xlsxwriter's methods."""
+    path = tmp_path / "rich.xlsx"
+    book = new_workbook(str(path), constant_memory=constant_memory)
+    sheet = book.add_worksheet("s")
+    fmt = book.add_format({"bold": True})
+    sheet.write_string(0, 0, "<r><t>x</t></r>")
+    sheet.write_string(0, 1, "<r>a & b</r>", fmt)
+    sheet.write_string(0, 2, "<r>")
+    book.close()
+    assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python() == [
+        ["<r><t>x</t></r>", "<r>a & b</r>", "<r>"]
+    ]
