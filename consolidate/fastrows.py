@@ -101,36 +101,35 @@ class RowWriter:
         # Whatever xlsxwriter still holds (the header row) goes out first.
         sheet._write_single_row(first0)
         # Formats are numbered in the order cells first use them, as xlsxwriter does.
-        self.columns = [(xl_col_to_name(c), f' s="{fmt._get_xf_index()}"') for c, fmt in enumerate(self.formats)]
+        self.columns = [
+            (f'<c r="{xl_col_to_name(c)}', f' s="{fmt._get_xf_index()}"') for c, fmt in enumerate(self.formats)
+        ]
         out: list[str] = []
+        append = out.append
         r = first0
         for row, height in zip(rows, heights, strict=True):
-            number = r + 1
+            n = str(r + 1)
             if height is None:
-                out.append(f'<row r="{number}">')
+                append(f'<row r="{n}">')
             else:
-                out.append(f'<row r="{number}" ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">')
-            for (letter, style), value in zip(self.columns, row, strict=False):
-                ref = f"{letter}{number}"
+                append(f'<row r="{n}" ht="{int(height * 4.0 / 3.0 + 0.5) * 0.75:.16g}" customHeight="1">')
+            for (cell, style), value in zip(self.columns, row, strict=False):
                 kind = value.__class__
                 if kind is str:
                     if not value:
-                        out.append(f'<c r="{ref}"{style}/>')
+                        append(f'{cell}{n}"{style}/>')
                     elif _SPECIAL.search(value) is None and len(value) <= _MAX_TEXT // 2:
-                        out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
+                        append(f'{cell}{n}"{style} t="inlineStr"><is><t>{value}</t></is></c>')
                     else:
                         text, preserve = _escape(value)
                         space = ' xml:space="preserve"' if preserve else ""
-                        out.append(f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-                elif kind is int or kind is float:
-                    if kind is float and not math.isfinite(value):
-                        out.append(f'<c r="{ref}"{style}/>')
-                    else:
-                        out.append(f'<c r="{ref}"{style}><v>{value:.16G}</v></c>')
-                elif value is None:
-                    out.append(f'<c r="{ref}"{style}/>')
+                        append(f'{cell}{n}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
+                elif kind is int or (kind is float and math.isfinite(value)):
+                    append(f'{cell}{n}"{style}><v>{value:.16G}</v></c>')
+                elif value is None or kind is float:
+                    append(f'{cell}{n}"{style}/>')  # NaN and infinity have no cell value in Excel
                 else:
-                    out.append(self._other(ref, style, value))
+                    append(self._other(f"{cell}{n}", style, value))
             out.append("</row>")
             r += 1
             if len(out) > 4096:
@@ -144,27 +143,28 @@ class RowWriter:
             sheet._write_single_row(r)
         return r - first0
 
-    def _other(self, ref: str, style: str, value: Any) -> str:
+    def _other(self, cell: str, style: str, value: Any) -> str:
+        """``cell`` is the tag's start up to the reference: ``<c r="B7``."""
         if isinstance(value, bool):
-            return f'<c r="{ref}"{style} t="b"><v>{int(value)}</v></c>'
+            return f'{cell}"{style} t="b"><v>{int(value)}</v></c>'
         if isinstance(value, int | float):
-            return f'<c r="{ref}"{style}><v>{value:.16G}</v></c>'
+            return f'{cell}"{style}><v>{value:.16G}</v></c>'
         if isinstance(value, dt.datetime | dt.date):
             when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
             serial = self.sheet._convert_date_time(when)
-            return f'<c r="{ref}"{style}><v>{serial:.16G}</v></c>'
+            return f'{cell}"{style}><v>{serial:.16G}</v></c>'
         if isinstance(value, Formula):
-            return self._formula(ref, style, value)
+            return self._formula(cell, style, value)
         text, preserve = _escape(str(value))
         space = ' xml:space="preserve"' if preserve else ""
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'{cell}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 
-    def _formula(self, ref: str, style: str, cell: Formula) -> str:
-        value = cell.value
+    def _formula(self, cell: str, style: str, value_cell: Formula) -> str:
+        value = value_cell.value
         kind = ""
         if isinstance(value, bool):
             kind, value = ' t="b"', int(value)
         elif isinstance(value, str) and value:
             kind = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
-        formula = _escape_formula(self.sheet._prepare_formula(cell.text))
-        return f'<c r="{ref}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'
+        formula = _escape_formula(self.sheet._prepare_formula(value_cell.text))
+        return f'{cell}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'

@@ -258,29 +258,30 @@ def _choose(
 def aggregate_values(field: FieldSpec, values: Sequence[Any], unit_names: Sequence[str]) -> Any:
     """Aggregate one field over rows (``unit_names`` label each value for ``join``)."""
     how = field.effective_aggregate
-    present = [(v, u) for v, u in zip(values, unit_names, strict=True) if v is not None and v != ""]
+    if how == "join":
+        joined = "\n".join(f"【{u}】{v}" for v, u in zip(values, unit_names, strict=True) if v is not None and v != "")
+        return joined or None
+    present = [v for v in values if v is not None and v != ""]
     if how == "none" or not present:
         return 0 if how == "count" else None
-    nums = [v for v, _ in present if isinstance(v, int | float) and not isinstance(v, bool)]
-    if how == "sum":
-        return _tidy(math.fsum(nums)) if nums else None
-    if how == "mean":
-        return math.fsum(nums) / len(nums) if nums else None
+    if how in ("sum", "mean"):
+        nums = [v for v in present if v.__class__ is int or v.__class__ is float]  # not bool
+        if not nums:
+            return None
+        return _tidy(math.fsum(nums)) if how == "sum" else math.fsum(nums) / len(nums)
     if how == "min":
-        return min(v for v, _ in present)
+        return min(present)
     if how == "max":
-        return max(v for v, _ in present)
+        return max(present)
     if how == "count":
         if field.type == "bool":
-            return sum(1 for v, _ in present if v is True)
+            return sum(1 for v in present if v is True)
         return len(present)
-    if how == "join":
-        return "\n".join(f"【{u}】{v}" for v, u in present)
     if how == "worst":
         order = field.worst_order
-        ranked = [v for v, _ in present if v in order]
+        ranked = [v for v in present if v in order]
         return min(ranked, key=order.index) if ranked else None
-    return present[0][0]  # first
+    return present[0]  # first
 
 
 def _tidy(value: float) -> float | int:
@@ -323,7 +324,9 @@ def _aggregate_group(
     spec: Spec, group: Iterable[Record], names: dict[str, Any], totals: bool = False
 ) -> dict[str, Any]:
     group = list(group)
-    labels = [names[r.unit_code].name for r in group]
+    needs_labels = any(f.effective_aggregate == "join" for f in spec.fields) and not totals
+    labels = [names[r.unit_code].name for r in group] if needs_labels else [""] * len(group)
+    rows = [r.values for r in group]
     values: dict[str, Any] = {}
     for f in spec.fields:
         if f.formula:
@@ -332,5 +335,6 @@ def _aggregate_group(
         if totals and how not in ("sum", "count"):
             values[f.id] = None
             continue
-        values[f.id] = aggregate_values(f, [r.values.get(f.id) for r in group], labels)
+        field_id = f.id
+        values[field_id] = aggregate_values(f, [v.get(field_id) for v in rows], labels)
     return values

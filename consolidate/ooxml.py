@@ -35,7 +35,8 @@ _NS = {
     "dcterms": "http://purl.org/dc/terms/",
 }
 # Cell references (rows have r="digits" only; other attributes are "ref"/"sqref": no match).
-_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
+_REF_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
+_REF_COL = re.compile(rb' r="([A-Z]{1,3})[0-9]{1,7}"')
 _DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"')
 _HIDDEN_ROW_REV = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="([0-9]+)"')
@@ -123,13 +124,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:
 
 
 def _scan(sheet: SheetInfo, xml: bytes) -> None:
-    for letters, digits in _REF.findall(xml):
-        row = int(digits)
-        col = col_index(letters.decode()) + 1
-        if row > sheet.max_row:
-            sheet.max_row = row
-        if col > sheet.max_col:
-            sheet.max_col = col
+    # The largest row number, and the widest of the distinct column letters: both in C.
+    rows = _REF_ROW.findall(xml)
+    if rows:
+        sheet.max_row = max(sheet.max_row, max(map(int, rows)))
+        sheet.max_col = max(sheet.max_col, max(col_index(c.decode()) for c in set(_REF_COL.findall(xml))) + 1)
     dimension = _DIMENSION.search(xml[:4096])
     if dimension:
         letters, digits = (

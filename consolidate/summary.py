@@ -19,6 +19,7 @@ from .tables_out import Column, Table, all_tables
 from .xlsx import (
     HEADER_FILL,
     NUMBER_FORMATS,
+    RowHeights,
     atomic_output,
     new_workbook,
     row_height,
@@ -114,7 +115,7 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     rows: Iterable[list[Any]] = table.rows
     if live:
         rows = (_with_formulas(row, first0 + r, live, col_of) for r, row in enumerate(table.rows))
-    heights = (row_height(list(zip(row, widths, strict=True)), scale=_FONT_SCALE) for row in table.rows)
+    heights = map(RowHeights(widths, scale=_FONT_SCALE), table.rows)
     if fastrows.supported(sheet) and not _API_ROWS:
         fastrows.RowWriter(sheet, cell_fmts).write(first0, rows, heights)
     else:

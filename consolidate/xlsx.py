@@ -152,14 +152,28 @@ def row_height(cells: list[tuple[Any, float]], line_height: float = 14.5, scale:
     is set from the text width of each cell and its column width; ``scale`` is the font size
     relative to the 11-point text that column widths are measured in.
     """
-    lines = 1
-    for value, width in cells:
-        if value.__class__ is not str or (2 * scale * len(value) < width - 1.5 and "\n" not in value):
-            continue  # not text, or surely one line: the common case, decided without measuring
-        usable = int(max(width - 1.5, 1.0))
-        count = sum(max(1, -(-int(text_width(line) * scale) // usable)) for line in value.split("\n"))
-        if count > lines:
-            lines = count
-    if lines == 1:
-        return None
-    return min(409.0, lines * line_height + 3)
+    return RowHeights([w for _, w in cells], line_height, scale)([v for v, _ in cells])
+
+
+class RowHeights:
+    """:func:`row_height` for many rows of the same columns (the summary's 明细 has 40,000)."""
+
+    def __init__(self, widths: list[float], line_height: float = 14.5, scale: float = 1.0) -> None:
+        self.line_height = line_height
+        self.scale = scale
+        # Characters per line, and the length below which a text surely fits on one line (every
+        # character at most two units wide): most cells are decided by that alone.
+        self.columns = [((w - 1.5) / (2 * scale), int(max(w - 1.5, 1.0))) for w in widths]
+
+    def __call__(self, values: list[Any]) -> float | None:
+        lines = 1
+        scale = self.scale
+        for value, (short, usable) in zip(values, self.columns, strict=True):
+            if value.__class__ is not str or (len(value) < short and "\n" not in value):
+                continue
+            count = sum(max(1, -(-int(text_width(line) * scale) // usable)) for line in value.split("\n"))
+            if count > lines:
+                lines = count
+        if lines == 1:
+            return None
+        return min(409.0, lines * self.line_height + 3)
