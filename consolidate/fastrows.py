@@ -92,8 +92,10 @@ class RowWriter:
         self.formats = formats
         self.columns: list[tuple[str, str]] = []
 
-    def write(self, first0: int, rows: Iterable[Sequence[Any]], heights: Iterable[float | None]) -> int:
-        """Write ``rows`` from zero-based row ``first0`` on; ``heights`` in points (None: default).
+    def write(self, first0: int, rows: Iterable[tuple[Sequence[Any], float | None]]) -> int:
+        """Write ``(values, height)`` rows from zero-based row ``first0`` on.
+
+        A height is in points; None leaves the row at the default height.
 
         Returns the number of rows written.
         """
@@ -107,7 +109,7 @@ class RowWriter:
         out: list[str] = []
         append = out.append
         r = first0
-        for row, height in zip(rows, heights, strict=True):
+        for row, height in rows:
             n = str(r + 1)
             if height is None:
                 append(f'<row r="{n}">')

@@ -57,7 +57,7 @@ def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: La
     marks: dict[tuple[str, str], str] = {}
     if located is not None:
         keys_by_row = {}
-        records = {r.row: r for r in result.records if r.unit_code == unit.code}
+        records = {r.row: r for r in result.records_of(unit.code)}
         for index, raw in enumerate(located.rows):
             key = row_key(spec, raw.item_id, index)
             keys_by_row[raw.row] = key

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import math
 import os
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from .reader import RawBook, read_book, received_log
 from .recognise import Located, unit_in_text
 from .sources import Source, SourceFailure, discover
 from .spec import FieldSpec, Spec, spec_from_json
+from .store import Records, RecordStore
 from .validate import Record, RowChecker
 
 Status = Literal["returned", "missing", "duplicate", "unreadable"]
@@ -61,7 +63,7 @@ class SummaryRow:
 @dataclass
 class MergeResult:
     spec: Spec
-    records: list[Record]
+    records: Records  # every kept record in unit order, read from memory or disk as iterated
     submissions: list[Submission]
     issues: list[Issue]
     inputs: list[InputFile]
@@ -69,6 +71,11 @@ class MergeResult:
     totals: dict[str, Any]
     returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
+
+    def records_of(self, unit_code: str) -> list[Record]:
+        """The records of the return kept for one unit."""
+        located = self.returns.get(unit_code)
+        return self.records.of(located.book.name) if located is not None else []
 
     @property
     def exit_code(self) -> int:
@@ -167,7 +174,8 @@ def merge_returns(
     inputs: list[InputFile] = []
     located: list[Located] = []
     failed: list[tuple[str, str | None]] = []
-    checked: dict[str, tuple[list[Record], list[Issue]]] = {}
+    checked: dict[str, list[Issue]] = {}
+    store = RecordStore()
     for parsed in parse_all(
         sources, spec, passwords, workers=workers, cache=cache, progress=progress, keep_raw=keep_raw
     ):
@@ -185,19 +193,21 @@ def merge_returns(
             book.modified = file_times.get(parsed.name, book.modified)  # a cached parse keeps an old time
             book.received = received.get(on_disk[parsed.name]) if parsed.name in on_disk else None
             located.append(parsed.located)
-            checked[parsed.name] = (parsed.records, parsed.check_issues)
+            checked[parsed.name] = parsed.check_issues
+            store.add(parsed.name, parsed.take_records(), parsed.record_count)
     chosen, submissions, dup_issues = _choose(spec, located, failed)
     issues += dup_issues
     checker = RowChecker(spec)
-    records: list[Record] = []
+    kept: list[str] = []
     for unit in spec.units:
         if unit.code in chosen:
-            unit_records, unit_issues = checked[chosen[unit.code].book.name]
-            records += unit_records
-            issues += unit_issues
-            submissions[unit.code].rows = len(unit_records)
+            name = chosen[unit.code].book.name
+            kept.append(name)
+            issues += checked[name]
+            submissions[unit.code].rows = store.count(name)
         elif submissions[unit.code].status == "missing":
             issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
+    records = Records(store, kept)
     summary, totals = aggregate(spec, records, checker)
     return MergeResult(
         spec,
@@ -255,33 +265,71 @@ def _choose(
 # Aggregation
 
 
-def aggregate_values(field: FieldSpec, values: Sequence[Any], unit_names: Sequence[str]) -> Any:
-    """Aggregate one field over rows (``unit_names`` label each value for ``join``)."""
-    how = field.effective_aggregate
-    if how == "join":
-        joined = "\n".join(f"【{u}】{v}" for v, u in zip(values, unit_names, strict=True) if v is not None and v != "")
-        return joined or None
-    present = [v for v in values if v is not None and v != ""]
-    if how == "none" or not present:
-        return 0 if how == "count" else None
-    if how in ("sum", "mean"):
-        nums = [v for v in present if v.__class__ is int or v.__class__ is float]  # not bool
-        if not nums:
+class Accumulator:
+    """One field's aggregate over rows, fed one value at a time (nothing but the result is kept)."""
+
+    __slots__ = ("best", "count", "field", "how", "numbers", "present", "rank", "texts")
+
+    def __init__(self, field: FieldSpec) -> None:
+        self.field = field
+        self.how = field.effective_aggregate
+        self.numbers = array("d")  # sum, mean (math.fsum reads them as floats, exactly as before)
+        self.texts: list[str] = []  # join
+        self.best: Any = None  # min, max, first, worst
+        self.rank = len(field.worst_order)
+        self.count = 0  # count
+        self.present = False
+
+    def add(self, value: Any, unit_name: str = "") -> None:
+        if value is None or value == "":
+            return
+        how = self.how
+        self.present = True
+        if how == "sum" or how == "mean":
+            if value.__class__ is int or value.__class__ is float:  # not bool
+                self.numbers.append(value)
+        elif how == "join":
+            self.texts.append(f"【{unit_name}】{value}")
+        elif how == "count":
+            if self.field.type != "bool" or value is True:
+                self.count += 1
+        elif how == "first":
+            if self.best is None:
+                self.best = value
+        elif how == "min":
+            if self.best is None or value < self.best:
+                self.best = value
+        elif how == "max":
+            if self.best is None or value > self.best:
+                self.best = value
+        elif how == "worst":
+            order = self.field.worst_order
+            if value in order and order.index(value) < self.rank:
+                self.rank = order.index(value)
+                self.best = value
+
+    def result(self) -> Any:
+        how = self.how
+        if how == "count":
+            return self.count
+        if how == "none" or not self.present:
             return None
-        return _tidy(math.fsum(nums)) if how == "sum" else math.fsum(nums) / len(nums)
-    if how == "min":
-        return min(present)
-    if how == "max":
-        return max(present)
-    if how == "count":
-        if field.type == "bool":
-            return sum(1 for v in present if v is True)
-        return len(present)
-    if how == "worst":
-        order = field.worst_order
-        ranked = [v for v in present if v in order]
-        return min(ranked, key=order.index) if ranked else None
-    return present[0]  # first
+        if how == "join":
+            return "\n".join(self.texts)
+        if how == "sum" or how == "mean":
+            if not self.numbers:
+                return None
+            total = math.fsum(self.numbers)
+            return _tidy(total) if how == "sum" else total / len(self.numbers)
+        return self.best
+
+
+def aggregate_values(field: FieldSpec, values: Iterable[Any], unit_names: Iterable[str]) -> Any:
+    """Aggregate one field over rows (``unit_names`` label each value for ``join``)."""
+    acc = Accumulator(field)
+    for value, unit_name in zip(values, unit_names, strict=True):
+        acc.add(value, unit_name)
+    return acc.result()
 
 
 def _tidy(value: float) -> float | int:
@@ -290,51 +338,39 @@ def _tidy(value: float) -> float | int:
     return round(value, 10)
 
 
-def aggregate(spec: Spec, records: list[Record], checker: RowChecker) -> tuple[list[SummaryRow], dict[str, Any]]:
-    names = spec.unit_map
-    groups: dict[str, list[Record]] = {}
-    if spec.rows == "fixed":
-        for item in spec.items:
-            groups[item.id] = []
-        for record in records:
-            if record.item_id is not None:
-                groups[record.item_id].append(record)
-        expected = {item.id: len(item.units) for item in spec.items}
-    else:
-        for unit in spec.units:
-            groups[unit.code] = []
-        for record in records:
-            groups[record.unit_code].append(record)
-        expected = {unit.code: 1 for unit in spec.units}
+def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker) -> tuple[list[SummaryRow], dict[str, Any]]:
+    """Per item (per unit for open lists) and in total, in one pass over the records."""
+    fields = [f for f in spec.fields if not f.formula]
+    totalled = [f for f in fields if f.effective_aggregate in ("sum", "count")]
+    fixed = spec.rows == "fixed"
+    keys = [item.id for item in spec.items] if fixed else [unit.code for unit in spec.units]
+    groups = {key: [Accumulator(f) for f in fields] for key in keys}
+    reported: dict[str, set[str]] = {key: set() for key in keys}
+    totals_acc = [Accumulator(f) for f in totalled]
+    names = {unit.code: unit.name for unit in spec.units}
+    ids = [f.id for f in fields]
+    total_ids = [f.id for f in totalled]
+    for record in records:
+        values = record.values
+        key = record.item_id if fixed else record.unit_code
+        group = groups.get(key) if key is not None else None
+        if group is not None:
+            reported[key].add(record.unit_code)  # type: ignore[index]
+            name = names[record.unit_code]
+            for acc, field_id in zip(group, ids, strict=True):
+                acc.add(values.get(field_id), name)
+        for acc, field_id in zip(totals_acc, total_ids, strict=True):
+            acc.add(values.get(field_id))
+    expected = {item.id: len(item.units) for item in spec.items} if fixed else dict.fromkeys(keys, 1)
     rows: list[SummaryRow] = []
     for key, group in groups.items():
-        values = _aggregate_group(spec, group, names)
-        if spec.rows == "fixed" and not group:
+        values = {f.id: acc.result() for f, acc in zip(fields, group, strict=True)}
+        if fixed and not reported[key]:
             item_values = spec.item_map[key].values
             values.update({f.id: item_values.get(f.id) for f in spec.fields if f.source == "item" and f.type == "text"})
         checker.compute(values)
-        reported = len({r.unit_code for r in group})
-        rows.append(SummaryRow(key, values, expected[key], reported))
-    totals = _aggregate_group(spec, records, names, totals=True)
+        rows.append(SummaryRow(key, values, expected[key], len(reported[key])))
+    totals: dict[str, Any] = dict.fromkeys(ids)
+    totals.update({f.id: acc.result() for f, acc in zip(totalled, totals_acc, strict=True)})
     checker.compute(totals)
     return rows, totals
-
-
-def _aggregate_group(
-    spec: Spec, group: Iterable[Record], names: dict[str, Any], totals: bool = False
-) -> dict[str, Any]:
-    group = list(group)
-    needs_labels = any(f.effective_aggregate == "join" for f in spec.fields) and not totals
-    labels = [names[r.unit_code].name for r in group] if needs_labels else [""] * len(group)
-    rows = [r.values for r in group]
-    values: dict[str, Any] = {}
-    for f in spec.fields:
-        if f.formula:
-            continue
-        how = f.effective_aggregate
-        if totals and how not in ("sum", "count"):
-            values[f.id] = None
-            continue
-        field_id = f.id
-        values[field_id] = aggregate_values(f, [v.get(field_id) for v in rows], labels)
-    return values

@@ -28,6 +28,8 @@ from .spec import Spec, spec_from_json
 from .validate import Record, RowChecker
 
 _CACHE_KEEP_DAYS = 60
+_CACHE_BATCH = 256
+_CACHE_FORMAT = "2"  # what a cached Parsed holds; changed when that changes
 
 
 @dataclass
@@ -42,6 +44,14 @@ class Parsed:
     records: list[Record] = field(default_factory=list)
     check_issues: list[Issue] = field(default_factory=list)
     cache_key: str = ""
+    # From a worker, the records come pickled: the merge keeps them as they are (on disk for a
+    # large merge) instead of unpickling and holding every one of them.
+    records_blob: bytes | None = None
+    record_count: int = 0
+
+    def take_records(self) -> list[Record] | bytes:
+        """The records, as objects or pickled, to hand to a RecordStore (with ``record_count``)."""
+        return self.records_blob if self.records_blob is not None else self.records
 
 
 def parse(
@@ -57,6 +67,7 @@ def parse(
     parsed = Parsed(book.name, book.sha256, located=found, locate_issues=issues)
     if found is not None:
         parsed.records, parsed.check_issues = checker.check(found)
+        parsed.record_count = len(parsed.records)
         # What merge and feedback keep of a return: not its sheets, nor the embedded spec
         # (hundreds of KB each when a report has 1,000 units).
         found.book.sheets = []
@@ -77,7 +88,7 @@ def default_cache_path() -> Path:
 
 def _key(name: str, data: bytes, spec_sha256: str, passwords: Sequence[str], keep_raw: bool) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, spec_sha256, name, "\0".join(passwords), str(keep_raw)):
+    for part in (__version__, _CACHE_FORMAT, spec_sha256, name, "\0".join(passwords), str(keep_raw)):
         digest.update(part.encode("utf-8") + b"\0")
     digest.update(data)
     return digest.hexdigest()
@@ -131,6 +142,7 @@ def _work(source: Source | SourceFailure) -> tuple[Parsed, bool]:
     """(parsed, came from the cache)."""
     assert _worker is not None
     spec, checker, passwords, cache, keep_raw = _worker
+    key = ""
     if cache is not None and isinstance(source, Source):
         try:
             data = source.read()
@@ -140,10 +152,11 @@ def _work(source: Source | SourceFailure) -> tuple[Parsed, bool]:
         hit = cache.get(key)
         if hit is not None:
             return hit, True
-        parsed = parse(source, spec, checker, passwords, keep_raw)
-        parsed.cache_key = key
-        return parsed, False
-    return parse(source, spec, checker, passwords, keep_raw), False
+    parsed = parse(source, spec, checker, passwords, keep_raw)
+    parsed.cache_key = key
+    parsed.records_blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
+    parsed.records = []
+    return parsed, False
 
 
 def parse_all(
@@ -165,17 +178,6 @@ def parse_all(
     results = ordered_map(
         _work, sources, workers=workers, initializer=_init, initargs=(spec_json, secrets, cache_path, keep_raw)
     )
-    yield from _collect(results, fresh, used, progress)
-    if cache is not None:
-        ParseCache(cache).put_all(fresh, used)
-
-
-def _collect(
-    results: Iterator[tuple[Parsed, bool]],
-    fresh: list[Parsed],
-    used: list[str],
-    progress: Callable[[str], None] | None,
-) -> Iterator[Parsed]:
     for parsed, hit in results:
         if hit:
             used.append(parsed.cache_key)
@@ -184,3 +186,10 @@ def _collect(
         if progress:
             progress(parsed.name)
         yield parsed
+        # Written as they come, a few hundred at a time, so they are not all held to the end.
+        if cache is not None and len(fresh) + len(used) >= _CACHE_BATCH:
+            ParseCache(cache).put_all(fresh, used)
+            fresh.clear()
+            used.clear()
+    if cache is not None:
+        ParseCache(cache).put_all(fresh, used)

@@ -112,14 +112,16 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
         for c, column in enumerate(table.columns)
         if column.key in formulas and formulas[column.key].names <= col_of.keys()
     }
-    rows: Iterable[list[Any]] = table.rows
+    # One pass over the rows (明细 may be read back from disk): heights are taken from each row
+    # before its formulas replace values.
+    heights = RowHeights(widths, scale=_FONT_SCALE)
+    rows: Iterable[tuple[list[Any], float | None]] = ((row, heights(row)) for row in table.rows)
     if live:
-        rows = (_with_formulas(row, first0 + r, live, col_of) for r, row in enumerate(table.rows))
-    heights = map(RowHeights(widths, scale=_FONT_SCALE), table.rows)
+        rows = ((_with_formulas(row, first0 + r, live, col_of), h) for r, (row, h) in enumerate(rows))
     if fastrows.supported(sheet) and not _API_ROWS:
-        fastrows.RowWriter(sheet, cell_fmts).write(first0, rows, heights)
+        fastrows.RowWriter(sheet, cell_fmts).write(first0, rows)
     else:
-        _write_rows_api(sheet, first0, rows, heights, cell_fmts)
+        _write_rows_api(sheet, first0, rows, cell_fmts)
     last0 = first0 + len(table.rows) - 1
     if table.totals is not None and table.rows:
         total0 = last0 + 1
@@ -156,10 +158,10 @@ def _with_formulas(row: list[Any], row0: int, live: dict[int, expr.Expression], 
 
 
 def _write_rows_api(
-    sheet: Any, first0: int, rows: Iterable[list[Any]], heights: Iterable[float | None], cell_fmts: list[Any]
+    sheet: Any, first0: int, rows: Iterable[tuple[list[Any], float | None]], cell_fmts: list[Any]
 ) -> None:
     """The same rows through xlsxwriter's cell methods (when its row stream is not reachable)."""
-    for row0, (row, height) in enumerate(zip(rows, heights, strict=True), start=first0):
+    for row0, (row, height) in enumerate(rows, start=first0):
         if height is not None:
             sheet.set_row(row0, height)
         for c, value in enumerate(row):
@@ -171,9 +173,10 @@ def _write_rows_api(
 
 def _widths(sheet: Any, table: Table) -> list[float]:
     widths: list[float] = []
+    sample = table.rows[:500]
     for c, column in enumerate(table.columns):
         longest = text_width(column.title)
-        for row in table.rows[:500]:
+        for row in sample:
             value = row[c]
             if isinstance(value, str):
                 longest = max(longest, max((text_width(line) for line in value.split("\n")), default=0))

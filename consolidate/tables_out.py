@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from . import __version__
 from .expr import clean_number, parse
@@ -30,12 +32,37 @@ class Column:
     total: str = ""  # "sum": SUM() in the totals row; "formula": the field's formula on totals
 
 
+class LazyRows(Sequence[list[Any]]):
+    """Rows made when iterated (明细 has one per record: they are not all held at once)."""
+
+    def __init__(self, count: int, make: Callable[[], Iterator[list[Any]]]) -> None:
+        self.length = count
+        self.make = make
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return self.make()
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice) and (index.start or 0) >= 0 and index.stop is not None and index.stop >= 0:
+            return list(itertools.islice(self.make(), index.start, index.stop, index.step))
+        return list(self.make())[index]
+
+
 @dataclass
 class Table:
     key: str
     title: str
     columns: list[Column]
-    rows: list[list[Any]]
+    rows: Sequence[list[Any]]
     totals: list[Any] | None = None
     formula_columns: dict[str, str] = dataclasses.field(default_factory=dict)  # column key -> formula text
 
@@ -103,12 +130,9 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
     ]
     rows = []
     parsed = {f.id: parse(f.formula or "") for f in computable}
-    by_unit: dict[str, list[Any]] = {}
-    for record in result.records:
-        by_unit.setdefault(record.unit_code, []).append(record)
     for sub in result.submissions:
         unit = spec.unit_map[sub.unit_code]
-        records = by_unit.get(sub.unit_code, [])
+        records = result.records_of(sub.unit_code)
         counts = result.counts_for(sub.unit_code)
         values: dict[str, Any] = {
             "unit_code": unit.code,
@@ -162,14 +186,17 @@ def detail_table(result: MergeResult, lang: Lang) -> Table:
         if c.field is not None and (c.field.type == "bool" or (c.kind == "text" and c.field.source == "item"))
     ]
     fixed = spec.rows == "fixed"
-    rows = []
-    for r in result.records:
-        get = r.values.get
-        head = [r.unit_code, names[r.unit_code], r.item_id] if fixed else [r.unit_code, names[r.unit_code]]
-        row = [*head, *map(get, field_ids), r.file, r.sheet, r.row]
-        for i in flags:
-            row[i] = _out(columns[i], row[i], lang)
-        rows.append(row)
+
+    def make_rows() -> Iterator[list[Any]]:
+        for r in result.records:
+            get = r.values.get
+            head = [r.unit_code, names[r.unit_code], r.item_id] if fixed else [r.unit_code, names[r.unit_code]]
+            row = [*head, *map(get, field_ids), r.file, r.sheet, r.row]
+            for i in flags:
+                row[i] = _out(columns[i], row[i], lang)
+            yield row
+
+    rows = LazyRows(len(result.records), make_rows)
     return Table("detail", t("sheet.detail", lang), columns, rows)
 
 

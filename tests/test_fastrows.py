@@ -47,9 +47,9 @@ def _sheet_xml(tmp_path: Path, name: str, fast: bool) -> bytes:
         sheet.write_string(1, c, f"列{c}", header)
     if fast:
         assert fastrows.supported(sheet)
-        assert fastrows.RowWriter(sheet, formats).write(2, TRICKY, HEIGHTS) == len(TRICKY)
+        assert fastrows.RowWriter(sheet, formats).write(2, zip(TRICKY, HEIGHTS, strict=True)) == len(TRICKY)
     else:
-        summary._write_rows_api(sheet, 2, TRICKY, HEIGHTS, formats)
+        summary._write_rows_api(sheet, 2, zip(TRICKY, HEIGHTS, strict=True), formats)
     sheet.write_string(len(TRICKY) + 2, 0, "合计", header)
     book.close()
     with zipfile.ZipFile(path) as z:
@@ -78,7 +78,7 @@ def test_rich_string_lookalike_stays_text(tmp_path: Path) -> None:
     book = new_workbook(str(path), constant_memory=True)
     sheet = book.add_worksheet("s")
     text = "<r><t>x</t></r>"
-    fastrows.RowWriter(sheet, [book.add_format({})]).write(0, [[text]], [None])
+    fastrows.RowWriter(sheet, [book.add_format({})]).write(0, [([text], None)])
     book.close()
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python() == [[text]]
 
@@ -87,7 +87,7 @@ def test_not_a_number_is_left_blank(tmp_path: Path) -> None:
     path = tmp_path / "nan.xlsx"
     book = new_workbook(str(path), constant_memory=True)
     sheet = book.add_worksheet("s")
-    fastrows.RowWriter(sheet, [book.add_format({})] * 3).write(0, [[1, float("nan"), float("inf")]], [None])
+    fastrows.RowWriter(sheet, [book.add_format({})] * 3).write(0, [([1, float("nan"), float("inf")], None)])
     book.close()
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python() == [[1.0]]
     with zipfile.ZipFile(path) as z:

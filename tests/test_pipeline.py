@@ -78,3 +78,33 @@ def test_cache_is_used_and_refreshed_when_a_file_changes(
     third = merge_returns(spec, [many], workers=1, cache=cache)
     assert calls == ["基层卫生科_旧3.xlsx"]
     assert [i.file for i in third.issues if i.code == "E-UNREADABLE-FILE"] == ["基层卫生科_旧3.xlsx"]
+
+
+def test_records_spilled_to_disk_give_the_same_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the memory budget, records wait in a temporary file; nothing in the output changes."""
+    from consolidate import store
+    from consolidate.demo import build_demo
+    from consolidate.feedback import write_feedback
+    from consolidate.summary import write_json
+
+    demo = build_demo(tmp_path / "demo")
+    spec = demo.result.spec
+    outputs = {}
+    for budget in (store.MEMORY_BUDGET, 0):
+        monkeypatch.setattr(store, "MEMORY_BUDGET", budget)
+        result = merge_returns(spec, [demo.returns])
+        out = tmp_path / f"budget{budget}"
+        write_summary(result, out / "summary.xlsx")
+        write_json(result, out / "summary.json")
+        feedback = write_feedback(result, out / "feedback")
+        outputs[budget] = [p.read_bytes() for p in [out / "summary.xlsx", out / "summary.json", *feedback]]
+        kept = [s for s in result.submissions if s.status in ("returned", "duplicate")]
+        assert len(kept) == 12
+        # 12 kept returns and the older duplicate: on disk when the budget is 0, else in memory.
+        assert result.records.store.spilled == (13 if budget == 0 else 0)
+        assert len(result.records) == sum(s.rows for s in kept) > 0
+        assert [r.unit_code for r in result.records] == sorted(
+            (r.unit_code for r in result.records), key=[u.code for u in spec.units].index
+        )
+    assert outputs[store.MEMORY_BUDGET] == outputs[0]
+    assert len(outputs[0]) > 2  # feedback files were written from the spilled records too

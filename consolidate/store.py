@@ -1,0 +1,95 @@
+"""Where the typed records of a merge wait for the summary: in memory up to a budget, then on disk.
+
+A province-wide merge holds hundreds of thousands of records. Workers send each return's records
+pickled (one blob per return); the first ones, up to :data:`MEMORY_BUDGET` bytes of blobs, are
+kept as objects, the rest stay blobs in a temporary file (deleted when the merge result is). So
+the memory a merge needs stops growing with the number of returns once the budget is reached,
+and a merge of ordinary size never touches the disk.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+import weakref
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+from .validate import Record
+
+MEMORY_BUDGET = 16 * 1024 * 1024  # bytes of pickled records kept as objects (~50 MB of them)
+
+
+class RecordStore:
+    """Each return's records by file name."""
+
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = MEMORY_BUDGET if budget is None else budget
+        self._held = 0
+        self._objects: dict[str, list[Record]] = {}
+        self._spilled: dict[str, tuple[int, int]] = {}  # name -> (offset, length) in the file
+        self._counts: dict[str, int] = {}
+        self._file: Any = None
+
+    def add(self, name: str, records: list[Record] | bytes, count: int) -> None:
+        """Keep the ``count`` records of one return, given as objects or as a pickled list."""
+        self._counts[name] = count
+        if isinstance(records, list):
+            self._objects[name] = records
+        elif self._held + len(records) <= self.budget:
+            self._held += len(records)
+            self._objects[name] = pickle.loads(records)
+        else:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(prefix="consolidate-records-")  # noqa: SIM115
+                # The file lives as long as the store (the merge result): closed, and so deleted, with it.
+                weakref.finalize(self, self._file.close)
+            self._file.seek(0, 2)
+            self._spilled[name] = (self._file.tell(), len(records))
+            self._file.write(records)
+
+    def load(self, name: str) -> list[Record]:
+        if name in self._objects:
+            return self._objects[name]
+        if name not in self._spilled:
+            return []
+        offset, length = self._spilled[name]
+        self._file.seek(offset)
+        records: list[Record] = pickle.loads(self._file.read(length))
+        return records
+
+    def count(self, name: str) -> int:
+        return self._counts.get(name, 0)
+
+    @property
+    def spilled(self) -> int:
+        """How many returns' records are on disk rather than in memory."""
+        return len(self._spilled)
+
+
+class Records(Sequence[Record]):
+    """The records of the returns a merge kept, in unit order, read from the store as iterated."""
+
+    def __init__(self, store: RecordStore, names: list[str]) -> None:
+        self.store = store
+        self.names = names  # the file kept for each unit that sent one, in the spec's unit order
+
+    def __iter__(self) -> Iterator[Record]:
+        for name in self.names:
+            yield from self.store.load(name)
+
+    def __len__(self) -> int:
+        return sum(self.store.count(name) for name in self.names)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        return list(self)[index]
+
+    def of(self, name: str) -> list[Record]:
+        """The records of one kept file."""
+        return self.store.load(name) if name in self.names else []
