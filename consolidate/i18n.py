@@ -84,6 +84,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "col.phone": ("联系电话", "Phone"),
     "col.count_of": ("{v}数", "count {v}"),
     "total": ("合计", "Total"),
+    "join.more": (
+        "……另有 {n} 个单位的内容超出 Excel 单元格的长度上限，见「明细」",
+        "... {n} more units' entries exceed the length limit of an Excel cell: see the Detail sheet",
+    ),
     "level.error": ("错误", "error"),
     "level.warning": ("警告", "warning"),
     "level.info": ("提示", "info"),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError, SpecError
+from .i18n import Lang, t
 from .issues import Issue, Level, count_levels, sort_issues
 from .pipeline import parse_all
 from .reader import RawBook, read_book, received_log
@@ -265,16 +266,24 @@ def _choose(
 # Aggregation
 
 
+# One Excel cell holds 32,767 characters; a joined text stops short of that, leaving room to say
+# how many units' entries did not fit (they are all in 明细).
+JOIN_LIMIT = 32_000
+
+
 class Accumulator:
     """One field's aggregate over rows, fed one value at a time (nothing but the result is kept)."""
 
-    __slots__ = ("best", "count", "field", "how", "numbers", "present", "rank", "texts")
+    __slots__ = ("best", "count", "field", "how", "lang", "length", "numbers", "omitted", "present", "rank", "texts")
 
-    def __init__(self, field: FieldSpec) -> None:
+    def __init__(self, field: FieldSpec, lang: Lang = "zh") -> None:
         self.field = field
         self.how = field.effective_aggregate
+        self.lang = lang
         self.numbers = array("d")  # sum, mean (math.fsum reads them as floats, exactly as before)
-        self.texts: list[str] = []  # join
+        self.texts: list[str] = []  # join, up to what one Excel cell holds
+        self.length = 0
+        self.omitted = 0  # units whose text did not fit (明细 has them all)
         self.best: Any = None  # min, max, first, worst
         self.rank = len(field.worst_order)
         self.count = 0  # count
@@ -289,7 +298,12 @@ class Accumulator:
             if value.__class__ is int or value.__class__ is float:  # not bool
                 self.numbers.append(value)
         elif how == "join":
-            self.texts.append(f"【{unit_name}】{value}")
+            text = f"【{unit_name}】{value}"
+            if self.length + len(text) + 1 > JOIN_LIMIT:
+                self.omitted += 1
+            else:
+                self.texts.append(text)
+                self.length += len(text) + 1
         elif how == "count":
             if self.field.type != "bool" or value is True:
                 self.count += 1
@@ -315,6 +329,8 @@ class Accumulator:
         if how == "none" or not self.present:
             return None
         if how == "join":
+            if self.omitted:
+                return "\n".join([*self.texts, t("join.more", self.lang, n=self.omitted)])
             return "\n".join(self.texts)
         if how == "sum" or how == "mean":
             if not self.numbers:
@@ -324,9 +340,9 @@ class Accumulator:
         return self.best
 
 
-def aggregate_values(field: FieldSpec, values: Iterable[Any], unit_names: Iterable[str]) -> Any:
+def aggregate_values(field: FieldSpec, values: Iterable[Any], unit_names: Iterable[str], lang: Lang = "zh") -> Any:
     """Aggregate one field over rows (``unit_names`` label each value for ``join``)."""
-    acc = Accumulator(field)
+    acc = Accumulator(field, lang)
     for value, unit_name in zip(values, unit_names, strict=True):
         acc.add(value, unit_name)
     return acc.result()
@@ -344,7 +360,7 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker) -> tup
     totalled = [f for f in fields if f.effective_aggregate in ("sum", "count")]
     fixed = spec.rows == "fixed"
     keys = [item.id for item in spec.items] if fixed else [unit.code for unit in spec.units]
-    groups = {key: [Accumulator(f) for f in fields] for key in keys}
+    groups = {key: [Accumulator(f, spec.lang) for f in fields] for key in keys}
     reported: dict[str, set[str]] = {key: set() for key in keys}
     totals_acc = [Accumulator(f) for f in totalled]
     names = {unit.code: unit.name for unit in spec.units}

@@ -29,6 +29,7 @@ from .validate import Record, RowChecker
 
 _CACHE_KEEP_DAYS = 60
 _CACHE_BATCH = 256
+_META_KEPT = frozenset({"format_version", "report_id", "period", "unit_code", "unit_name", "spec_sha256"})
 _CACHE_FORMAT = "2"  # what a cached Parsed holds; changed when that changes
 
 
@@ -69,9 +70,9 @@ def parse(
         parsed.records, parsed.check_issues = checker.check(found)
         parsed.record_count = len(parsed.records)
         # What merge and feedback keep of a return: not its sheets, nor the embedded spec
-        # (hundreds of KB each when a report has 1,000 units).
+        # (hundreds of KB each when a report has 1,000 units), nor the template's layout.
         found.book.sheets = []
-        found.book.meta.pop("spec_json", None)
+        found.book.meta = {k: v for k, v in found.book.meta.items() if k in _META_KEPT}
         if not keep_raw:
             found.rows = []
     return parsed

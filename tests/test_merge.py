@@ -199,3 +199,25 @@ def test_two_folders_with_the_same_file_names(spec: Spec, tmp_path: Path) -> Non
         ("YZK", "a/returns/同名.xlsx"),
         ("YZK", "a/returns/同名.xlsx"),
     ]
+
+
+def test_joined_text_stops_at_what_an_excel_cell_holds_and_says_so() -> None:
+    from consolidate.merge import JOIN_LIMIT, aggregate_values
+    from consolidate.spec import FieldSpec
+
+    field = FieldSpec(id="progress", label="进展情况", type="text", aggregate="join")
+    texts = [f"第{i}项工作已完成" + "。" * 300 for i in range(200)]  # 200 units × ~310 characters
+    names = [f"第{i:03d}号卫生院" for i in range(200)]
+    joined = aggregate_values(field, texts, names)
+    lines = joined.split("\n")
+    kept = len(lines) - 1
+    assert 90 < kept < 110
+    assert lines[0] == f"【第000号卫生院】{texts[0]}"
+    assert lines[kept - 1] == f"【{names[kept - 1]}】{texts[kept - 1]}"
+    assert lines[-1] == f"……另有 {200 - kept} 个单位的内容超出 Excel 单元格的长度上限，见「明细」"
+    assert JOIN_LIMIT < len(joined) <= 32767
+    english = aggregate_values(field, texts, names, lang="en")
+    assert english.endswith(
+        f"... {200 - kept} more units' entries exceed the length limit of an Excel cell: see the Detail sheet"
+    )
+    assert aggregate_values(field, texts[:3], names[:3]).count("\n") == 2  # short joins are whole
