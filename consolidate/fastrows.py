@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
@@ -99,16 +99,35 @@ class RowWriter:
 
         Returns the number of rows written.
         """
-        sheet = self.sheet
-        # Whatever xlsxwriter still holds (the header row) goes out first.
-        sheet._write_single_row(first0)
+        self.start(first0)
+        count = 0
+        for chunk, rendered in self.render(first0, rows):
+            self.sheet.row_data_fh.write(chunk)
+            count += rendered
+        self.finish(first0, count)
+        return count
+
+    def start(self, first0: int) -> None:
+        """Before the first row: what xlsxwriter still holds (the header row) goes out first."""
+        self.sheet._write_single_row(first0)
         # Formats are numbered in the order cells first use them, as xlsxwriter does.
         self.columns = [
             (f'<c r="{xl_col_to_name(c)}', f' s="{fmt._get_xf_index()}"') for c, fmt in enumerate(self.formats)
         ]
+
+    def finish(self, first0: int, count: int) -> None:
+        """After the last row: the sheet's extent, and nothing left for xlsxwriter to write."""
+        if count:
+            self.sheet._check_dimensions(first0, 0)
+            self.sheet._check_dimensions(first0 + count - 1, len(self.columns) - 1)
+            self.sheet._write_single_row(first0 + count)
+
+    def render(self, first0: int, rows: Iterable[tuple[Sequence[Any], float | None]]) -> Iterator[tuple[str, int]]:
+        """The XML of ``rows`` from row ``first0`` on, in chunks: (text, rows in it)."""
         out: list[str] = []
         append = out.append
         r = first0
+        done = first0
         for row, height in rows:
             n = str(r + 1)
             if height is None:
@@ -132,18 +151,14 @@ class RowWriter:
                     append(f'{cell}{n}"{style}/>')  # NaN and infinity have no cell value in Excel
                 else:
                     append(self._other(f"{cell}{n}", style, value))
-            out.append("</row>")
+            append("</row>")
             r += 1
             if len(out) > 4096:
-                sheet.row_data_fh.write("".join(out))
+                yield "".join(out), r - done
                 out.clear()
-        sheet.row_data_fh.write("".join(out))
-        if r > first0:
-            sheet._check_dimensions(first0, 0)
-            sheet._check_dimensions(r - 1, len(self.columns) - 1)
-            # Nothing of these rows is left for xlsxwriter to write.
-            sheet._write_single_row(r)
-        return r - first0
+                done = r
+        if out:
+            yield "".join(out), r - done
 
     def _other(self, cell: str, style: str, value: Any) -> str:
         """``cell`` is the tag's start up to the reference: ``<c r="B7``."""
@@ -168,5 +183,10 @@ class RowWriter:
             kind, value = ' t="b"', int(value)
         elif isinstance(value, str) and value:
             kind = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
-        formula = _escape_formula(self.sheet._prepare_formula(value_cell.text))
+        text = value_cell.text
+        if "(" in text or "{" in text or "}" in text:
+            text = self.sheet._prepare_formula(text)
+        else:
+            text = text[1:] if text.startswith("=") else text  # what _prepare_formula does to it
+        formula = _escape_formula(text)
         return f'{cell}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'

@@ -9,6 +9,7 @@ and a merge of ordinary size never touches the disk.
 
 from __future__ import annotations
 
+import os
 import pickle
 import tempfile
 import weakref
@@ -47,6 +48,7 @@ class RecordStore:
             self._file.seek(0, 2)
             self._spilled[name] = (self._file.tell(), len(records))
             self._file.write(records)
+            self._file.flush()  # nothing left in a buffer a forked process would also hold
 
     def load(self, name: str) -> list[Record]:
         if name in self._objects:
@@ -54,8 +56,8 @@ class RecordStore:
         if name not in self._spilled:
             return []
         offset, length = self._spilled[name]
-        self._file.seek(offset)
-        records: list[Record] = pickle.loads(self._file.read(length))
+        # pread: no shared file position, so a forked writer (summary.py) may read at the same time.
+        records: list[Record] = pickle.loads(os.pread(self._file.fileno(), length, offset))
         return records
 
     def count(self, name: str) -> int:
@@ -89,6 +91,18 @@ class Records(Sequence[Record]):
 
     def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
         return list(self)[index]
+
+    def between(self, start: int, stop: int) -> Iterator[Record]:
+        """Records ``start`` to ``stop`` (as in a slice), reading only the returns they are in."""
+        at = 0
+        for name in self.names:
+            count = self.store.count(name)
+            if at + count > start and at < stop:
+                records = self.store.load(name)
+                yield from records[max(start - at, 0) : stop - at]
+            at += count
+            if at >= stop:
+                return
 
     def of(self, name: str) -> list[Record]:
         """The records of one kept file."""

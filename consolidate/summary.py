@@ -8,6 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,7 +20,7 @@ from typing import Any
 from . import expr, fastrows
 from .i18n import Lang, t
 from .merge import MergeResult
-from .tables_out import Column, Table, all_tables
+from .tables_out import Column, LazyRows, Table, all_tables
 from .xlsx import (
     HEADER_FILL,
     NUMBER_FORMATS,
@@ -35,6 +40,8 @@ _TITLE_ROWS = 2  # title + subtitle above each table's header
 _FONT_SCALE = 0.9
 # Tests set this to write every row through xlsxwriter's cell methods, to compare the bytes.
 _API_ROWS = False
+# A table this long (明细 of about 500 returns) is rendered by two processes.
+SPLIT_FROM = 20_000
 
 
 def write_summary(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
@@ -118,7 +125,9 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     rows: Iterable[tuple[list[Any], float | None]] = ((row, heights(row)) for row in table.rows)
     if live:
         rows = ((_with_formulas(row, first0 + r, live, col_of), h) for r, (row, h) in enumerate(rows))
-    if fastrows.supported(sheet) and not _API_ROWS:
+    if isinstance(table.rows, LazyRows) and not live and _can_split(sheet, len(table.rows)):
+        _write_split(fastrows.RowWriter(sheet, cell_fmts), first0, table.rows, heights)
+    elif fastrows.supported(sheet) and not _API_ROWS:
         fastrows.RowWriter(sheet, cell_fmts).write(first0, rows)
     else:
         _write_rows_api(sheet, first0, rows, cell_fmts)
@@ -147,6 +156,52 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     # sheet it belongs to; one page wide so no column is ever split onto another page.
     sheet.repeat_rows(0, header0)
     _print_setup(sheet)
+
+
+def _can_split(sheet: Any, count: int) -> bool:
+    """Whether a long table's rows can be rendered by two processes (a fork, on Linux)."""
+    return (
+        count >= SPLIT_FROM
+        and not _API_ROWS
+        and fastrows.supported(sheet)
+        and hasattr(os, "fork")
+        and sys.platform == "linux"
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1  # forking a process with threads can deadlock the child
+    )
+
+
+def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, heights: RowHeights) -> None:
+    """The second half of ``rows`` rendered by a forked child while this process renders the first.
+
+    The child writes its XML into a temporary file, which is then copied after the first half:
+    the bytes are the same as from one process. If the child fails, its half is rendered here.
+    """
+    count = len(rows)
+    half = count // 2
+    writer.start(first0)
+    out = writer.sheet.row_data_fh
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as part:
+        pid = os.fork()
+        if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
+            code = 1
+            try:
+                for chunk, _ in writer.render(first0 + half, ((row, heights(row)) for row in rows.make(half, count))):
+                    part.write(chunk)
+                part.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        for chunk, _ in writer.render(first0, ((row, heights(row)) for row in rows.make(0, half))):
+            out.write(chunk)
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) == 0:
+            part.seek(0)
+            shutil.copyfileobj(part, out, 1 << 20)
+        else:
+            for chunk, _ in writer.render(first0 + half, ((row, heights(row)) for row in rows.make(half, count))):
+                out.write(chunk)
+    writer.finish(first0, count)
 
 
 def _with_formulas(row: list[Any], row0: int, live: dict[int, expr.Expression], col_of: dict[str, int]) -> list[Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
@@ -33,9 +32,12 @@ class Column:
 
 
 class LazyRows(Sequence[list[Any]]):
-    """Rows made when iterated (明细 has one per record: they are not all held at once)."""
+    """Rows made when iterated (明细 has one per record: they are not all held at once).
 
-    def __init__(self, count: int, make: Callable[[], Iterator[list[Any]]]) -> None:
+    ``make(start, stop)`` makes rows ``start`` to ``stop``; a slice makes only those rows.
+    """
+
+    def __init__(self, count: int, make: Callable[[int, int], Iterator[list[Any]]]) -> None:
         self.length = count
         self.make = make
 
@@ -43,7 +45,7 @@ class LazyRows(Sequence[list[Any]]):
         return self.length
 
     def __iter__(self) -> Iterator[list[Any]]:
-        return self.make()
+        return self.make(0, self.length)
 
     @overload
     def __getitem__(self, index: int) -> list[Any]: ...
@@ -52,9 +54,13 @@ class LazyRows(Sequence[list[Any]]):
     def __getitem__(self, index: slice) -> list[list[Any]]: ...
 
     def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
-        if isinstance(index, slice) and (index.start or 0) >= 0 and index.stop is not None and index.stop >= 0:
-            return list(itertools.islice(self.make(), index.start, index.stop, index.step))
-        return list(self.make())[index]
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.length)
+            return list(self.make(start, stop))[::step]
+        start = index + self.length if index < 0 else index
+        if not 0 <= start < self.length:
+            raise IndexError(index)
+        return next(self.make(start, start + 1))
 
 
 @dataclass
@@ -187,8 +193,8 @@ def detail_table(result: MergeResult, lang: Lang) -> Table:
     ]
     fixed = spec.rows == "fixed"
 
-    def make_rows() -> Iterator[list[Any]]:
-        for r in result.records:
+    def make_rows(start: int, stop: int) -> Iterator[list[Any]]:
+        for r in result.records.between(start, stop):
             get = r.values.get
             head = [r.unit_code, names[r.unit_code], r.item_id] if fixed else [r.unit_code, names[r.unit_code]]
             row = [*head, *map(get, field_ids), r.file, r.sheet, r.row]
