@@ -121,3 +121,46 @@ def test_rich_string_lookalike_through_cell_methods(tmp_path: Path, constant_mem
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("s").to_python() == [
         ["<r><t>x</t></r>", "<r>a & b</r>", "<r>"]
     ]
+
+
+@pytest.fixture(scope="module")
+def demo_result(tmp_path_factory: pytest.TempPathFactory) -> MergeResult:
+    from consolidate.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("split") / "demo").result
+
+
+def test_two_process_rendering_gives_the_same_bytes(
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    splits = []
+    real_split = summary._write_split
+    monkeypatch.setattr(summary, "_write_split", lambda *a: splits.append(1) or real_split(*a))
+    monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
+    one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
+    assert splits == []
+    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
+    two = summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes()
+    assert splits == [1]  # 明细 only: the other tables have formulas or are short
+    assert one == two
+
+
+def test_a_failing_child_leaves_its_half_to_the_parent(
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    parent = os.getpid()
+    real_render = fastrows.RowWriter.render
+
+    def render(self: fastrows.RowWriter, first0: int, rows: Any) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real_render(self, first0, rows)
+
+    monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
+    one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
+    monkeypatch.setattr(fastrows.RowWriter, "render", render)
+    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
+    two = summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes()
+    assert one == two
