@@ -13,8 +13,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .spec import FieldSpec
 
@@ -26,8 +25,7 @@ _TRUE = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "
 _FALSE = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "false", "0", "无", "不是"})
 
 
-@dataclass(frozen=True)
-class Coerced:
+class Coerced(NamedTuple):
     value: Any = None
     error: str | None = None  # an issue code such as E-NOT-A-NUMBER
     note: str | None = None  # how the form was changed, for I-CONVERTED
@@ -224,6 +222,15 @@ def coerce(field: FieldSpec, raw: Any) -> Coerced:
     A dash, a slash or 无 in a number, date or choice cell means "nothing to report": read as
     blank, and said so, because guessing 0 would change totals.
     """
+    # The usual cells (a number in a number column, text in a text column), decided first: the
+    # same result as the general rules below, without them.
+    kind = raw.__class__
+    if (kind is int or kind is float) and field.type in ("number", "percent") and math.isfinite(raw):
+        return Coerced(_tidy(raw))
+    if kind is str and field.type == "text":
+        text = raw.strip()
+        if text and text not in _ERROR_VALUES:
+            return Coerced(text)
     if is_blank(raw):
         return EMPTY
     if field.type not in ("text", "bool") and isinstance(raw, str) and raw.strip().lower() in _EMPTY_LOOKING:

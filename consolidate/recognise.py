@@ -266,6 +266,7 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         except (ValueError, TypeError):
             meta_rows = {}
     items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
+    item_ids = {item.id for item in items}
     merged = _merged_values(sheet, header0)
     mapped_cols = set(located.columns.values())
     field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
@@ -307,10 +308,9 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         if spec.rows == "open":
             located.rows.append(RawRow(row, None, cells))
             continue
-        item_id = _match_item(row, cells, meta_rows, items, spec)
-        inputs = [f for f in spec.fields if f.is_input and f.id in values]
+        item_id = _match_item(row, cells, meta_rows, items, item_ids, spec)
         if item_id is None or item_id in seen_items:
-            if inputs:
+            if any(f.is_input and f.id in values for f in spec.fields):
                 located.issues.append(
                     Issue(
                         "E-UNKNOWN-ITEM", cell=f"A{row}", value=_row_text(cells, [])[:80], params={"row": row}, **where
@@ -378,11 +378,12 @@ def _row_text(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> str:
     return "；".join(parts)
 
 
-def _match_item(row: int, cells: dict[str, Any], meta_rows: dict[int, str], items: list[Any], spec: Spec) -> str | None:
-    item_fields = [f for f in spec.fields if f.source == "item" and f.id in cells]
-    by_id = {i.id: i for i in items}
-    if row in meta_rows and meta_rows[row] in by_id:
+def _match_item(
+    row: int, cells: dict[str, Any], meta_rows: dict[int, str], items: list[Any], item_ids: set[str], spec: Spec
+) -> str | None:
+    if meta_rows.get(row) in item_ids:
         return meta_rows[row]
+    item_fields = [f for f in spec.fields if f.source == "item" and f.id in cells]
     best, best_score = None, 0
     for item in items:
         values = item.values_for("")

@@ -151,6 +151,10 @@ class Item:
     units: tuple[str, ...]
     per_unit: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
+    @functools.cached_property
+    def unit_set(self) -> frozenset[str]:
+        return frozenset(self.units)
+
     def values_for(self, unit_code: str) -> dict[str, Any]:
         """The item's values as pre-filled for one unit (per-unit targets applied)."""
         out = dict(self.values)
@@ -194,7 +198,7 @@ class Spec:
         return {i.id: i for i in self.items}
 
     def items_for(self, unit_code: str) -> list[Item]:
-        return [item for item in self.items if unit_code in item.units]
+        return [item for item in self.items if unit_code in item.unit_set]
 
     def formulas(self) -> dict[str, expr.Expression]:
         return {f.id: expr.parse(f.formula) for f in self.fields if f.formula}

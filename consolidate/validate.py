@@ -34,19 +34,21 @@ class RowChecker:
         self.formulas = spec.formulas()
         self.rules = spec.rule_expressions()
         self.patterns = {f.id: re.compile(f.pattern) for f in spec.fields if f.pattern}
+        # The fields a row gives values to, in order, and whether each comes from the item.
+        self.fields = [(f, f.source == "item") for f in spec.fields if not f.formula]
 
     def check(self, located: Located) -> tuple[list[Record], list[Issue]]:
         records: list[Record] = []
         issues: list[Issue] = []
+        fields = self.fields
         for raw in located.rows:
             values: dict[str, Any] = {}
             where = _Where(located, raw)
             expected = self.spec.item_map[raw.item_id].values_for(located.unit_code) if raw.item_id is not None else {}
-            for field in self.spec.fields:
-                if field.formula:
-                    continue
-                cell_value = raw.cells.get(field.id)
-                if field.source == "item" and raw.item_id is not None:
+            cells = raw.cells
+            for field, from_item in fields:
+                cell_value = cells.get(field.id)
+                if from_item and raw.item_id is not None:
                     values[field.id] = expected.get(field.id)
                     if _changed(field, cell_value, expected.get(field.id)):
                         issues.append(
