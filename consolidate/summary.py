@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import sys
 import tempfile
 import threading
@@ -40,8 +39,11 @@ _TITLE_ROWS = 2  # title + subtitle above each table's header
 _FONT_SCALE = 0.9
 # Tests set this to write every row through xlsxwriter's cell methods, to compare the bytes.
 _API_ROWS = False
+# Off in tests that compare bytes with xlsxwriter's cell methods (which write inline strings).
+_SHARED_STRINGS = True
 # A table this long (明细 of about 500 returns) is rendered by two processes.
 SPLIT_FROM = 20_000
+_SPLIT_READ = 1 << 20  # characters of the child's rows read at a time
 
 
 def write_summary(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
@@ -125,10 +127,11 @@ def _write_table(book: Any, sheet: Any, table: Table, fmts: _Formats, result: Me
     rows: Iterable[tuple[list[Any], float | None]] = ((row, heights(row)) for row in table.rows)
     if live:
         rows = ((_with_formulas(row, first0 + r, live, col_of), h) for r, (row, h) in enumerate(rows))
+    shared = [column.repeats and _SHARED_STRINGS and not _API_ROWS for column in table.columns]
     if isinstance(table.rows, LazyRows) and not live and _can_split(sheet, len(table.rows)):
-        _write_split(fastrows.RowWriter(sheet, cell_fmts), first0, table.rows, heights)
+        _write_split(fastrows.RowWriter(sheet, cell_fmts, shared), first0, table.rows, heights)
     elif fastrows.supported(sheet) and not _API_ROWS:
-        fastrows.RowWriter(sheet, cell_fmts).write(first0, rows)
+        fastrows.RowWriter(sheet, cell_fmts, shared).write(first0, rows)
     else:
         _write_rows_api(sheet, first0, rows, cell_fmts)
     last0 = first0 + len(table.rows) - 1
@@ -186,7 +189,8 @@ def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, height
         if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
             code = 1
             try:
-                for chunk, _ in writer.render(first0 + half, ((row, heights(row)) for row in rows.make(half, count))):
+                second = ((row, heights(row)) for row in rows.make(half, count))
+                for chunk, _ in writer.render(first0 + half, second, deferred=True):
                     part.write(chunk)
                 part.flush()
                 code = 0
@@ -197,7 +201,15 @@ def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, height
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) == 0:
             part.seek(0)
-            shutil.copyfileobj(part, out, 1 << 20)
+            pending = ""  # cut at row ends: a deferred text never spans two reads
+            while data := part.read(_SPLIT_READ):
+                pending += data
+                cut = pending.rfind("</row>")
+                if cut >= 0:
+                    cut += len("</row>")
+                    out.write(writer.resolve(pending[:cut]))
+                    pending = pending[cut:]
+            out.write(writer.resolve(pending))
         else:
             for chunk, _ in writer.render(first0 + half, ((row, heights(row)) for row in rows.make(half, count))):
                 out.write(chunk)

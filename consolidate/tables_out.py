@@ -29,6 +29,7 @@ class Column:
     kind: Kind = "text"
     field: FieldSpec | None = None
     total: str = ""  # "sum": SUM() in the totals row; "formula": the field's formula on totals
+    repeats: bool = False  # the same few texts on many rows (unit, item, file): stored once in the workbook
 
 
 class LazyRows(Sequence[list[Any]]):
@@ -173,13 +174,18 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
 
 def detail_table(result: MergeResult, lang: Lang) -> Table:
     spec = result.spec
-    columns = [Column("unit_code", t("col.unit_code", lang)), Column("unit_name", t("col.unit_name", lang))]
+    columns = [
+        Column("unit_code", t("col.unit_code", lang), repeats=True),
+        Column("unit_name", t("col.unit_name", lang), repeats=True),
+    ]
     if spec.rows == "fixed":
-        columns.append(Column("item", t("col.item", lang)))
-    columns += [Column(f.id, f.header, _field_kind(f), f) for f in spec.fields]
+        columns.append(Column("item", t("col.item", lang), repeats=True))
     columns += [
-        Column("file", t("col.file", lang)),
-        Column("sheet", t("col.sheet", lang)),
+        Column(f.id, f.header, _field_kind(f), f, repeats=f.source == "item" or f.type == "choice") for f in spec.fields
+    ]
+    columns += [
+        Column("file", t("col.file", lang), repeats=True),
+        Column("sheet", t("col.sheet", lang), repeats=True),
         Column("row", t("col.row", lang), "integer"),
     ]
     # 明细 has a row per record (40,000 for 1,000 returns): each row is built in one expression.

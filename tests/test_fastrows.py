@@ -101,10 +101,20 @@ def test_summary_bytes_do_not_depend_on_the_row_writer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     result, _ = merged
+    shared = summary.write_summary(result, tmp_path / "shared.xlsx")
+    monkeypatch.setattr(summary, "_SHARED_STRINGS", False)
     fast = summary.write_summary(result, tmp_path / "fast.xlsx")
     monkeypatch.setattr(summary, "_API_ROWS", True)
     api = summary.write_summary(result, tmp_path / "api.xlsx")
     assert fast.read_bytes() == api.read_bytes()
+    # 明细's repeated texts (unit, item, file...) are shared strings; every cell reads the same.
+    with zipfile.ZipFile(shared) as z:
+        assert b't="s"' in z.read("xl/worksheets/sheet3.xml")
+    for name in ("汇总", "分单位", "明细", "报送情况", "校验问题", "说明"):
+        assert (
+            CalamineWorkbook.from_path(str(shared)).get_sheet_by_name(name).to_python()
+            == CalamineWorkbook.from_path(str(api)).get_sheet_by_name(name).to_python()
+        )
 
 
 @pytest.mark.parametrize("constant_memory", [True, False])
@@ -143,6 +153,8 @@ def test_two_process_rendering_gives_the_same_bytes(
     two = summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes()
     assert splits == [1]  # 明细 only: the other tables have formulas or are short
     assert one == two
+    monkeypatch.setattr(summary, "_SPLIT_READ", 97)  # the child's rows read back in small pieces
+    assert summary.write_summary(demo_result, tmp_path / "three.xlsx").read_bytes() == one
 
 
 def test_a_failing_child_leaves_its_half_to_the_parent(
