@@ -9,6 +9,7 @@ tool version: re-merging while returns trickle in only parses what changed.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 import os
 import pickle
 import sqlite3
@@ -155,8 +156,11 @@ def _work(source: Source | SourceFailure) -> tuple[Parsed, bool]:
             return hit, True
     parsed = parse(source, spec, checker, passwords, keep_raw)
     parsed.cache_key = key
-    parsed.records_blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
-    parsed.records = []
+    if key or mp.parent_process() is not None:
+        # To the merge process (and the cache) pickled once, here on the worker's core: the merge
+        # keeps the bytes as they are when its memory budget is used up.
+        parsed.records_blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
+        parsed.records = []
     return parsed, False
 
 

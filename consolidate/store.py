@@ -1,10 +1,10 @@
 """Where the typed records of a merge wait for the summary: in memory up to a budget, then on disk.
 
 A province-wide merge holds hundreds of thousands of records. Workers send each return's records
-pickled (one blob per return); the first ones, up to :data:`MEMORY_BUDGET` bytes of blobs, are
-kept as objects, the rest stay blobs in a temporary file (deleted when the merge result is). So
-the memory a merge needs stops growing with the number of returns once the budget is reached,
-and a merge of ordinary size never touches the disk.
+pickled (one blob per return); the first ones, up to :data:`MEMORY_BUDGET` records, are kept as
+objects, the rest stay pickled in a temporary file (deleted with the merge result). So the memory
+a merge needs stops growing with the number of returns once the budget is reached, and a merge of
+ordinary size never touches the disk.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any, overload
 
 from .validate import Record
 
-MEMORY_BUDGET = 16 * 1024 * 1024  # bytes of pickled records kept as objects (~50 MB of them)
+MEMORY_BUDGET = 50_000  # records kept as objects (about 55 MB; 1,250 returns of 40 rows)
 
 
 class RecordStore:
@@ -35,20 +35,19 @@ class RecordStore:
     def add(self, name: str, records: list[Record] | bytes, count: int) -> None:
         """Keep the ``count`` records of one return, given as objects or as a pickled list."""
         self._counts[name] = count
-        if isinstance(records, list):
-            self._objects[name] = records
-        elif self._held + len(records) <= self.budget:
-            self._held += len(records)
-            self._objects[name] = pickle.loads(records)
-        else:
-            if self._file is None:
-                self._file = tempfile.TemporaryFile(prefix="consolidate-records-")  # noqa: SIM115
-                # The file lives as long as the store (the merge result): closed, and so deleted, with it.
-                weakref.finalize(self, self._file.close)
-            self._file.seek(0, 2)
-            self._spilled[name] = (self._file.tell(), len(records))
-            self._file.write(records)
-            self._file.flush()  # nothing left in a buffer a forked process would also hold
+        if self._held + count <= self.budget:
+            self._held += count
+            self._objects[name] = records if isinstance(records, list) else pickle.loads(records)
+            return
+        blob = records if isinstance(records, bytes) else pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._file is None:
+            self._file = tempfile.TemporaryFile(prefix="consolidate-records-")  # noqa: SIM115
+            # The file lives as long as the store (the merge result): closed, and so deleted, with it.
+            weakref.finalize(self, self._file.close)
+        self._file.seek(0, 2)
+        self._spilled[name] = (self._file.tell(), len(blob))
+        self._file.write(blob)
+        self._file.flush()  # nothing left in a buffer a forked process would also hold
 
     def load(self, name: str) -> list[Record]:
         if name in self._objects:
