@@ -35,7 +35,9 @@ class RecordStore:
     def add(self, name: str, records: list[Record] | bytes, count: int) -> None:
         """Keep the ``count`` records of one return, given as objects or as a pickled list."""
         self._counts[name] = count
-        if self._held + count <= self.budget:
+        # One return larger than the whole budget is read whole later anyway: pickling it would
+        # only hold it twice for a while.
+        if self._held + count <= self.budget or (isinstance(records, list) and count > self.budget):
             self._held += count
             self._objects[name] = records if isinstance(records, list) else pickle.loads(records)
             return
