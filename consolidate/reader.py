@@ -23,6 +23,7 @@ from typing import Any
 
 from . import guards, ooxml
 from .sources import Source
+from .spec import unpack_spec
 from .tables import decode_text
 
 META_SHEET = "_consolidate"
@@ -339,16 +340,22 @@ def _read_csv(data: bytes, name: str) -> RawSheet:
 
 
 def _meta(sheet: RawSheet) -> dict[str, str]:
+    """The metadata sheet's keys; ``spec_json`` is the embedded spec, packed or (older) plain."""
     meta: dict[str, str] = {}
     parts: list[str] = []
+    packed: list[str] = []
     for row in sheet.rows:
         if len(row) < 2 or not isinstance(row[0], str):
             continue
         key, value = row[0], "" if row[1] is None else str(row[1])
         if key == "spec_json":
             parts.append(value)
+        elif key == "spec_json_z":
+            packed.append(value)
         else:
             meta[key] = value
-    if parts:
+    if packed:
+        meta["spec_json"] = unpack_spec("".join(packed)) or "{}"  # damaged: "{}" is reported as a bad spec
+    elif parts:
         meta["spec_json"] = "".join(parts)
     return meta

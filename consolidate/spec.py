@@ -8,12 +8,14 @@ that can be embedded as JSON in templates and rebuilt from it.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import difflib
 import functools
 import hashlib
 import json
 import re
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,6 +326,26 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
     if not isinstance(data, dict):
         raise SpecError([SpecProblem(filename, 1, "", "报表定义应是一个键值映射 (the spec must be a mapping)")])
     return _build(data, _Locator(filename, None, text), base or Path("."), Path(filename))
+
+
+_PACKED_LIMIT = 64 * 1024 * 1024  # a packed spec unpacks to at most this many bytes
+
+
+def pack_spec(spec_json: str) -> str:
+    """A spec's JSON as embedded in templates: zlib, then base64 (plain ASCII text in a cell)."""
+    return base64.b64encode(zlib.compress(spec_json.encode("utf-8"), 9)).decode("ascii")
+
+
+def unpack_spec(packed: str) -> str:
+    """The JSON of :func:`pack_spec`; "" when it is damaged (or would unpack beyond reason)."""
+    try:
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(base64.b64decode(packed, validate=True), _PACKED_LIMIT)
+        if inflater.unconsumed_tail or not inflater.eof:
+            return ""
+        return data.decode("utf-8")
+    except (ValueError, zlib.error):
+        return ""
 
 
 def spec_from_json(text: str) -> Spec:

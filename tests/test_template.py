@@ -23,7 +23,7 @@ def test_sheets_and_metadata(yzk: openpyxl.Workbook, spec: Spec) -> None:
     assert yzk.sheetnames == ["填报", "填报说明", "_consolidate"]
     meta_sheet = yzk["_consolidate"]
     assert meta_sheet.sheet_state == "veryHidden"
-    meta = {r[0].value: r[1].value for r in meta_sheet.iter_rows(max_col=2) if r[0].value != "spec_json"}
+    meta = {r[0].value: r[1].value for r in meta_sheet.iter_rows(max_col=2) if r[0].value != "spec_json_z"}
     assert meta["report_id"] == "key-work-2025q1"
     assert meta["period"] == "2025-Q1"
     assert (meta["unit_code"], meta["unit_name"]) == ("YZK", "医政医管科")
@@ -148,3 +148,34 @@ def test_text_input_cells_keep_leading_zeros(yzk: openpyxl.Workbook) -> None:
     ws = yzk["填报"]
     assert [ws[c].number_format for c in ("F6", "G6", "B3", "D3")] == ["@", "@", "@", "@"]
     assert ws.column_dimensions["D"].width >= 14
+
+
+def test_embedded_spec_is_packed_and_older_plain_specs_still_read(spec: Spec) -> None:
+    import zlib
+
+    from consolidate.reader import RawSheet, _meta
+    from consolidate.spec import pack_spec, spec_from_json, unpack_spec
+
+    packed = pack_spec(spec.public_json)
+    assert packed.isascii() and len(packed) < len(spec.public_json.encode("utf-8"))
+    assert unpack_spec(packed) == spec.public_json
+    half = len(packed) // 2
+    new = _meta(
+        RawSheet("_consolidate", [["report_id", "r"], ["spec_json_z", packed[:half]], ["spec_json_z", packed[half:]]])
+    )
+    old = _meta(
+        RawSheet(
+            "_consolidate",
+            [["report_id", "r"], ["spec_json", spec.public_json[:9]], ["spec_json", spec.public_json[9:]]],
+        )
+    )
+    assert new == old == {"report_id": "r", "spec_json": spec.public_json}
+    assert spec_from_json(new["spec_json"]).sha256 == spec.sha256
+    # Damaged, or a bomb that would unpack to gigabytes: not unpacked, reported as a bad spec.
+    assert unpack_spec(packed[:-8]) == ""
+    assert unpack_spec("not base64!") == ""
+    import base64
+
+    bomb = base64.b64encode(zlib.compress(b" " * (100 * 1024 * 1024), 9)).decode()
+    assert unpack_spec(bomb) == ""
+    assert _meta(RawSheet("_consolidate", [["spec_json_z", "garbage"]])) == {"spec_json": "{}"}
