@@ -212,10 +212,5 @@ class RowWriter:
             kind, value = ' t="b"', int(value)
         elif isinstance(value, str) and value:
             kind = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
-        text = value_cell.text
-        if "(" in text or "{" in text or "}" in text:
-            text = self.sheet._prepare_formula(text)
-        else:
-            text = text[1:] if text.startswith("=") else text  # what _prepare_formula does to it
-        formula = _escape_formula(text)
+        formula = _escape_formula(self.sheet._prepare_formula(value_cell.text))
         return f'{cell}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'

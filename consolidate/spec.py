@@ -331,6 +331,7 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
 _PACKED_LIMIT = 64 * 1024 * 1024  # a packed spec unpacks to at most this many bytes
 
 
+@functools.lru_cache(maxsize=4)  # every template of a run embeds the same spec
 def pack_spec(spec_json: str) -> str:
     """A spec's JSON as embedded in templates: zlib, then base64 (plain ASCII text in a cell)."""
     return base64.b64encode(zlib.compress(spec_json.encode("utf-8"), 9)).decode("ascii")

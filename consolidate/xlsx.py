@@ -59,6 +59,14 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
         done: int = super()._write_string(row, col, string, cell_format)
         return done
 
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # xlsxwriter tries 30 patterns of newer Excel functions on every formula; ours are mostly
+        # plain arithmetic ("=E6/D6"), for which all it does is drop the "=".
+        if "(" in formula or "{" in formula or "}" in formula:
+            prepared: str = super()._prepare_formula(formula, expand_future_functions)
+            return prepared
+        return formula[1:] if formula.startswith("=") else formula
+
 
 class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
