@@ -20,7 +20,7 @@ from .errors import InputError, SpecError
 from .i18n import Lang, t
 from .issues import Issue, Level, count_levels, sort_issues
 from .pipeline import parse_all
-from .reader import RawBook, read_book, received_log
+from .reader import RawBook, embedded_spec_json, read_book, received_log
 from .recognise import Located, unit_in_text
 from .sources import Source, SourceFailure, discover
 from .spec import FieldSpec, Spec, spec_from_json
@@ -132,9 +132,10 @@ def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()
     sources = [s for s in find_files(paths) if isinstance(s, Source)]
     for source in sorted(sources, key=lambda s: (s.modified, s.name), reverse=True):
         book = read_book(source, passwords)
-        if isinstance(book, RawBook) and book.meta.get("spec_json"):
+        embedded = embedded_spec_json(book.meta) if isinstance(book, RawBook) else ""
+        if embedded:
             try:
-                return spec_from_json(book.meta["spec_json"])
+                return spec_from_json(embedded)
             except SpecError as exc:
                 raise InputError(f"{book.name}: {exc}") from None
     raise InputError("没有找到由模板生成的报表，请用 -s 指定 report.yaml (no template metadata found; pass -s SPEC)")

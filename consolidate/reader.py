@@ -340,22 +340,28 @@ def _read_csv(data: bytes, name: str) -> RawSheet:
 
 
 def _meta(sheet: RawSheet) -> dict[str, str]:
-    """The metadata sheet's keys; ``spec_json`` is the embedded spec, packed or (older) plain."""
+    """The metadata sheet's keys; the embedded spec stays packed (see :func:`embedded_spec_json`)."""
     meta: dict[str, str] = {}
-    parts: list[str] = []
-    packed: list[str] = []
+    parts: dict[str, list[str]] = {"spec_json": [], "spec_json_z": []}
     for row in sheet.rows:
         if len(row) < 2 or not isinstance(row[0], str):
             continue
         key, value = row[0], "" if row[1] is None else str(row[1])
-        if key == "spec_json":
-            parts.append(value)
-        elif key == "spec_json_z":
-            packed.append(value)
+        if key in parts:
+            parts[key].append(value)
         else:
             meta[key] = value
-    if packed:
-        meta["spec_json"] = unpack_spec("".join(packed)) or "{}"  # damaged: "{}" is reported as a bad spec
-    elif parts:
-        meta["spec_json"] = "".join(parts)
+    for key, chunks in parts.items():
+        if chunks:
+            meta[key] = "".join(chunks)
     return meta
+
+
+def embedded_spec_json(meta: dict[str, str]) -> str:
+    """The spec a template embedded: packed (current templates) or plain JSON (older ones).
+
+    "" when there is none; "{}" when it is damaged (then reported as a spec that cannot be read).
+    """
+    if meta.get("spec_json_z"):
+        return unpack_spec(meta["spec_json_z"]) or "{}"
+    return meta.get("spec_json", "")

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from .coerce import is_blank, shown
 from .errors import SpecError
 from .issues import Issue
-from .reader import RawBook, RawSheet
+from .reader import RawBook, RawSheet, embedded_spec_json
 from .spec import FieldSpec, Spec, UnitSpec, normalise, spec_from_json
 from .xlsx import xl_col_to_name, xl_rowcol_to_cell
 
@@ -104,9 +104,10 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
     except (KeyError, ValueError, TypeError):
         return None
     old_labels: dict[str, str] = {}
-    if meta.get("spec_json") and meta.get("spec_sha256") != spec.sha256:
+    embedded = embedded_spec_json(meta) if meta.get("spec_sha256") != spec.sha256 else ""
+    if embedded:
         try:
-            old_labels = {f.id: f.header for f in _embedded_spec(meta["spec_json"]).fields}
+            old_labels = {f.id: f.header for f in _embedded_spec(embedded).fields}
         except SpecError:
             old_labels = {}
     current = spec.field_map
@@ -198,10 +199,11 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
 def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
     """A return from an older template of the same report: say which fields changed."""
     meta = book.meta
-    if meta.get("spec_sha256") == spec.sha256 or not meta.get("spec_json"):
+    embedded = embedded_spec_json(meta) if meta.get("spec_sha256") != spec.sha256 else ""
+    if not embedded:
         return []
     try:
-        old = _embedded_spec(meta["spec_json"])
+        old = _embedded_spec(embedded)
     except SpecError:
         return []
     old_fields, new_fields = old.field_map, spec.field_map

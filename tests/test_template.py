@@ -153,7 +153,7 @@ def test_text_input_cells_keep_leading_zeros(yzk: openpyxl.Workbook) -> None:
 def test_embedded_spec_is_packed_and_older_plain_specs_still_read(spec: Spec) -> None:
     import zlib
 
-    from consolidate.reader import RawSheet, _meta
+    from consolidate.reader import RawSheet, _meta, embedded_spec_json
     from consolidate.spec import pack_spec, spec_from_json, unpack_spec
 
     packed = pack_spec(spec.public_json)
@@ -169,8 +169,11 @@ def test_embedded_spec_is_packed_and_older_plain_specs_still_read(spec: Spec) ->
             [["report_id", "r"], ["spec_json", spec.public_json[:9]], ["spec_json", spec.public_json[9:]]],
         )
     )
-    assert new == old == {"report_id": "r", "spec_json": spec.public_json}
-    assert spec_from_json(new["spec_json"]).sha256 == spec.sha256
+    assert new == {"report_id": "r", "spec_json_z": packed}
+    assert old == {"report_id": "r", "spec_json": spec.public_json}
+    assert embedded_spec_json(new) == embedded_spec_json(old) == spec.public_json
+    assert spec_from_json(embedded_spec_json(new)).sha256 == spec.sha256
+    assert embedded_spec_json({"report_id": "r"}) == ""
     # Damaged, or a bomb that would unpack to gigabytes: not unpacked, reported as a bad spec.
     assert unpack_spec(packed[:-8]) == ""
     assert unpack_spec("not base64!") == ""
@@ -178,4 +181,4 @@ def test_embedded_spec_is_packed_and_older_plain_specs_still_read(spec: Spec) ->
 
     bomb = base64.b64encode(zlib.compress(b" " * (100 * 1024 * 1024), 9)).decode()
     assert unpack_spec(bomb) == ""
-    assert _meta(RawSheet("_consolidate", [["spec_json_z", "garbage"]])) == {"spec_json": "{}"}
+    assert embedded_spec_json(_meta(RawSheet("_consolidate", [["spec_json_z", "garbage"]]))) == "{}"
