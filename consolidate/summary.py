@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import tempfile
 import threading
@@ -57,14 +58,29 @@ def write_summary(result: MergeResult, path: str | Path, lang: Lang | None = Non
 def _write(result: MergeResult, path: str, lang: Lang) -> None:
     # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
     book = new_workbook(path, constant_memory=True)
-    fmts = _Formats(book)
-    for table in all_tables(result, lang):
-        sheet = book.add_worksheet(table.title)
-        if table.key == "about":
-            _write_about(sheet, table, fmts, result)
-            continue
-        _write_table(book, sheet, table, fmts, result, lang)
+    try:
+        fmts = _Formats(book)
+        for table in all_tables(result, lang):
+            sheet = book.add_worksheet(table.title)
+            if table.key == "about":
+                _write_about(sheet, table, fmts, result)
+                continue
+            _write_table(book, sheet, table, fmts, result, lang)
+    except BaseException:
+        _discard(book)
+        raise
     book.close()
+
+
+def _discard(book: Any) -> None:
+    """A workbook abandoned half-written: its sheets' temporary row files closed and removed."""
+    for sheet in book.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
+        name = getattr(sheet, "row_data_filename", None)
+        if name and os.path.exists(name):
+            os.unlink(name)
 
 
 class _Formats:
@@ -196,8 +212,13 @@ def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, height
                 code = 0
             finally:
                 os._exit(code)
-        for chunk, _ in writer.render(first0, ((row, heights(row)) for row in rows.make(0, half))):
-            out.write(chunk)
+        try:
+            for chunk, _ in writer.render(first0, ((row, heights(row)) for row in rows.make(0, half))):
+                out.write(chunk)
+        except BaseException:  # interrupted or failed here: the child's work is of no use
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
         _, status = os.waitpid(pid, 0)
         if os.waitstatus_to_exitcode(status) == 0:
             part.seek(0)

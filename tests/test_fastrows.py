@@ -176,3 +176,35 @@ def test_a_failing_child_leaves_its_half_to_the_parent(
     monkeypatch.setattr(summary, "SPLIT_FROM", 2)
     two = summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes()
     assert one == two
+
+
+def test_a_failure_here_stops_the_child(
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    parent = os.getpid()
+    real_render = fastrows.RowWriter.render
+    children: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            children.append(pid)
+        return pid
+
+    def render(self: fastrows.RowWriter, first0: int, rows: Any, deferred: bool = False) -> Any:
+        if os.getpid() == parent and children:  # 明细's first half, with the child at work
+            raise RuntimeError("the parent fails")
+        return real_render(self, first0, rows, deferred)
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(fastrows.RowWriter, "render", render)
+    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
+    with pytest.raises(RuntimeError, match="the parent fails"):
+        summary.write_summary(demo_result, tmp_path / "out.xlsx")
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(children[0], 0)  # already reaped: nothing left running
+    assert not (tmp_path / "out.xlsx").exists()
