@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -269,9 +270,21 @@ def _progress(total: int, label: str) -> Iterator[Any]:
     if state.quiet or total < 20 or not sys.stderr.isatty():
         yield lambda _name: None
         return
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), console=err_console, transient=True) as bar:
+    # Refreshed here, at most ten times a second, rather than by rich's refresh thread: a process
+    # without threads may fork its parsing workers (see parallel.py).
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err_console, transient=True, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda _name: bar.advance(task)
+        shown = [0.0]
+
+        def tick(_name: str) -> None:
+            bar.advance(task)
+            now = time.monotonic()
+            if now - shown[0] >= 0.1:
+                shown[0] = now
+                bar.refresh()
+
+        yield tick
 
 
 @app.command()
