@@ -8,7 +8,7 @@ the same way and the suggested fix is never forgotten.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -292,9 +292,17 @@ def _cell_order(cell: str) -> tuple[int, str]:
     return (int(digits) if digits else 0, letters.rjust(3))
 
 
-def sort_issues(issues: Iterable[Issue]) -> list[Issue]:
-    """Errors first, then by unit, file and cell: the order the clerk works through them."""
-    return sorted(issues, key=Issue.sort_key)
+def sort_issues(issues: Iterable[Issue], units: Sequence[str] = ()) -> list[Issue]:
+    """Errors first, then by unit, file and cell: the order the clerk works through them.
+
+    Files of no known unit come first, then the units in ``units`` order (the spec's, as in every
+    other sheet).
+    """
+    order = {code: i for i, code in enumerate(units)}
+    order[""] = -1
+    return sorted(
+        issues, key=lambda issue: (issue.level.rank, order.get(issue.unit, len(units)), *issue.sort_key()[1:])
+    )
 
 
 def count_levels(issues: Iterable[Issue]) -> dict[Level, int]:

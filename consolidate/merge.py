@@ -215,7 +215,7 @@ def merge_returns(
         spec,
         records,
         [submissions[u.code] for u in spec.units],
-        sort_issues(issues),
+        sort_issues(issues, [u.code for u in spec.units]),
         sorted(inputs, key=lambda i: i.name),
         summary,
         totals,

@@ -37,14 +37,14 @@ def test_demo_builds_the_whole_flow(demo: Path) -> None:
     assert [r["单位名称"] for r in rows if r["状态"] == "重复"] == ["费县"]
     assert [r["单位名称"] for r in rows if r["逾期"] == "是"] == ["蒙阴县"]
     codes = [r["代码"] for r in sheet_rows(demo / "summary.xlsx", "校验问题")]
-    assert codes == [
+    assert codes == [  # by level, then the units in the spec's order (河东区, 郯城县, 兰陵县, 沂水县...)
         "E-REQUIRED",
-        "E-NOT-A-NUMBER",
         "E-CHOICE",
+        "E-NOT-A-NUMBER",
+        "W-RULE",
+        "W-NO-METADATA",
         "W-DUPLICATE-RETURN",
         "W-MISSING-RETURN",
-        "W-NO-METADATA",
-        "W-RULE",
         "I-CONVERTED",
         "I-CONVERTED",
     ]
@@ -65,9 +65,9 @@ def test_validate_exit_code_and_json(demo: Path) -> None:
     assert code == 1
     issues = json.loads(output[: output.rindex("]") + 1])
     assert [(i["code"], i["cell"]) for i in issues if i["level"] == "error"] == [
-        ("E-REQUIRED", "G6"),
-        ("E-NOT-A-NUMBER", "E6"),
+        ("E-REQUIRED", "G6"),  # the units in the spec's order
         ("E-CHOICE", "H6"),
+        ("E-NOT-A-NUMBER", "E6"),
     ]
 
 
@@ -177,4 +177,4 @@ def test_merge_into_the_returns_folder_does_not_read_its_own_summary(demo: Path,
         assert code == 1
     rows = sheet_rows(returns / "汇总.xlsx", "校验问题")
     assert "汇总.xlsx" not in {r["文件"] for r in rows}
-    assert [r["代码"] for r in rows if r["级别"] == "错误"] == ["E-REQUIRED", "E-NOT-A-NUMBER", "E-CHOICE"]
+    assert [r["代码"] for r in rows if r["级别"] == "错误"] == ["E-REQUIRED", "E-CHOICE", "E-NOT-A-NUMBER"]

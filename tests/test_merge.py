@@ -72,8 +72,8 @@ def test_issue_codes_and_cells(merged: tuple[MergeResult, Path]) -> None:
         ("E-NOT-A-NUMBER", "JWK", "D6", "abc"),
         ("E-REQUIRED", "JWK", "F6", ""),
         ("E-CHOICE", "JWK", "H6", "良好"),
+        ("W-RULE", "YZK", "D7", "1,234"),  # units in the spec's order: YZK, JWK, LX
         ("W-MISSING-RETURN", "LX", "", ""),
-        ("W-RULE", "YZK", "D7", "1,234"),
         ("I-CONVERTED", "YZK", "D7", "1,234"),
     ]
     rows = sheet_rows(out, "校验问题")
@@ -90,7 +90,7 @@ def test_issue_codes_and_cells(merged: tuple[MergeResult, Path]) -> None:
         "修改建议": "只填数字，不要带文字或单位",
     }
     assert rows[2]["问题说明"] == "“完成情况自评”的“良好”不在可选项（超前、正常、滞后）中"
-    assert rows[4]["问题说明"] == "累计完成超过年度目标的150%，请核实"
+    assert rows[3]["问题说明"] == "累计完成超过年度目标的150%，请核实"
     assert rows[5]["问题说明"] == "“累计完成”的“1,234”按 1234 读取（去掉千分位逗号，文本转数字）"
     assert result.exit_code == 1
 

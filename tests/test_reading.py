@@ -88,7 +88,7 @@ def test_broken_files_each_give_one_clear_issue(
         (returns / junk).write_bytes(b"junk")
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in returns.rglob("*") if p.is_file()}
     result = merge_returns(spec, [returns])
-    # Issues without a unit come first, then by unit code: 基层卫生科 (JWK), 龙溪镇卫生院 (LX).
+    # Issues without a unit come first, then in the spec's unit order: 基层卫生科 (JWK), 龙溪镇卫生院 (LX).
     assert issues(result, "E-UNREADABLE-FILE") == [
         (
             "E-UNREADABLE-FILE",
