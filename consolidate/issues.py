@@ -8,7 +8,7 @@ the same way and the suggested fix is never forgotten.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
