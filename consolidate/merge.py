@@ -59,6 +59,7 @@ class SummaryRow:
     values: dict[str, Any]
     expected_units: int
     reported_units: int
+    cut: dict[str, int] = dataclasses.field(default_factory=dict)  # joined field -> units left out
 
 
 @dataclass
@@ -323,14 +324,15 @@ class Accumulator:
                 self.rank = order.index(value)
                 self.best = value
 
-    def result(self) -> Any:
+    def result(self, note: bool = True) -> Any:
+        """The aggregate; a cut join ends with a line saying so (``note``), in ``lang``."""
         how = self.how
         if how == "count":
             return self.count
         if how == "none" or not self.present:
             return None
         if how == "join":
-            if self.omitted:
+            if self.omitted and note:
                 return "\n".join([*self.texts, t("join.more", self.lang, n=self.omitted)])
             return "\n".join(self.texts)
         if how == "sum" or how == "mean":
@@ -381,12 +383,14 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker) -> tup
     expected = {item.id: len(item.units) for item in spec.items} if fixed else dict.fromkeys(keys, 1)
     rows: list[SummaryRow] = []
     for key, group in groups.items():
-        values = {f.id: acc.result() for f, acc in zip(fields, group, strict=True)}
+        # A cut join's note is added in the summary's language when the tables are made.
+        values = {f.id: acc.result(note=False) for f, acc in zip(fields, group, strict=True)}
+        cut = {f.id: acc.omitted for f, acc in zip(fields, group, strict=True) if acc.omitted}
         if fixed and not reported[key]:
             item_values = spec.item_map[key].values
             values.update({f.id: item_values.get(f.id) for f in spec.fields if f.source == "item" and f.type == "text"})
         checker.compute(values)
-        rows.append(SummaryRow(key, values, expected[key], len(reported[key])))
+        rows.append(SummaryRow(key, values, expected[key], len(reported[key]), cut))
     totals: dict[str, Any] = dict.fromkeys(ids)
     totals.update({f.id: acc.result() for f, acc in zip(totalled, totals_acc, strict=True)})
     checker.compute(totals)

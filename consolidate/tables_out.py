@@ -96,6 +96,8 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
     rows = []
     for row in result.summary:
         values = {**row.values, "expected_units": row.expected_units, "reported_units": row.reported_units}
+        for field_id, left_out in row.cut.items():
+            values[field_id] = f"{values[field_id]}\n{t('join.more', lang, n=left_out)}"
         if spec.rows == "open":
             values["unit"] = spec.unit_map[row.key].name
         rows.append([_out(c, values.get(c.key)) for c in columns])

@@ -221,3 +221,33 @@ def test_joined_text_stops_at_what_an_excel_cell_holds_and_says_so() -> None:
         f"... {200 - kept} more units' entries exceed the length limit of an Excel cell: see the Detail sheet"
     )
     assert aggregate_values(field, texts[:3], names[:3]).count("\n") == 2  # short joins are whole
+
+
+def test_a_cut_join_says_so_in_the_summary_language(
+    merged: tuple[MergeResult, Path], spec: Spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from consolidate import merge
+
+    monkeypatch.setattr(merge, "JOIN_LIMIT", 30)  # room for one unit's 完成情况 in 汇总, not two
+    returns = _returns(
+        spec,
+        tmp_path / "cut",
+        {
+            "医政医管科": {"T1": {"done": 1, "progress": "院前急救分站已完成选址", "status": "正常"}},
+            "龙溪镇卫生院": {"T1": {"done": 2, "progress": "急救分站设备已到位", "status": "正常"}},
+        },
+    )
+    result = merge_returns(spec, [returns])
+    (t1,) = [row for row in result.summary if row.key == "T1"]
+    assert t1.values["progress"] == "【医政医管科】院前急救分站已完成选址"
+    assert t1.cut == {"progress": 1}
+    zh = write_summary(result, tmp_path / "zh.xlsx")
+    en = write_summary(result, tmp_path / "en.xlsx", lang="en")
+    assert sheet_rows(zh, "汇总")[0]["完成情况"] == (
+        "【医政医管科】院前急救分站已完成选址\n……另有 1 个单位的内容超出 Excel 单元格的长度上限，见「明细」"
+    )
+    assert sheet_rows(en, "Summary")[0]["完成情况"].endswith(
+        "\n... 1 more units' entries exceed the length limit of an Excel cell: see the Detail sheet"
+    )
+    detail = [r["完成情况"] for r in sheet_rows(zh, "明细") if r["事项编号"] == "T1"]
+    assert detail == ["院前急救分站已完成选址", "急救分站设备已到位"]  # 明细 has every unit's text
