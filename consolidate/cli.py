@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -51,6 +51,7 @@ _MSG: dict[str, tuple[str, str]] = {
     "spec_bad": ("报表定义有 {n} 处问题：", "The spec has {n} problem(s):"),
     "templates_done": ("已生成 {n} 个模板：{dir}", "Wrote {n} templates to {dir}"),
     "reading": ("读取报表", "Reading returns"),
+    "fetching": ("收取邮件", "Fetching mail"),
     "merged": ("汇总完成：{file}", "Summary written: {file}"),
     "pdf": ("PDF 已生成（可直接打印）：{file}", "PDF written (ready to print): {file}"),
     "json": ("JSON 已写入：{file}", "JSON written: {file}"),
@@ -263,6 +264,21 @@ def _run_merge(
             exclude=exclude,
             sources=sources,
         )
+
+
+@contextmanager
+def counted_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """``progress(done, total)`` for work that learns its total as it starts (mail to fetch)."""
+    state_: dict[str, Any] = {}
+    with ExitStack() as stack:
+
+        def progress(done: int, total: int) -> None:
+            if "tick" not in state_:
+                state_["tick"] = stack.enter_context(_progress(total, label))
+            elif done:
+                state_["tick"]("")
+
+        yield progress
 
 
 @contextmanager

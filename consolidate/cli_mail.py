@@ -9,7 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from .cli import PasswordOpt, PasswordsFileOpt, _passwords, _progress, app, console, guarded, msg, say, state
+from .cli import (
+    PasswordOpt,
+    PasswordsFileOpt,
+    _passwords,
+    _progress,
+    app,
+    console,
+    counted_progress,
+    guarded,
+    msg,
+    say,
+    state,
+)
 from .errors import InputError
 from .i18n import t
 from .mailspec import ImapSpec, SmtpSpec
@@ -88,7 +100,9 @@ def collect(
             day = dt.date.fromisoformat(since) if since else None
         except ValueError:
             raise InputError(f"--since: 日期应写成 2025-04-01 (a date like 2025-04-01): {since}") from None
-        result = collect_returns(loaded, out, password=_password(loaded.imap, "IMAP"), since=day, folder=folder)
+        secret = _password(loaded.imap, "IMAP")
+        with counted_progress(msg("fetching")) as progress:
+            result = collect_returns(loaded, out, password=secret, since=day, folder=folder, progress=progress)
     lang = state.lang
     if result.saved and not state.quiet:
         table = Table()

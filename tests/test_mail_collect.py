@@ -372,3 +372,22 @@ def test_a_chinese_folder_and_a_wrong_password(
     )
     assert result.exit_code == 2
     assert "IMAP 登录失败 (login refused) clerk@county.test@127.0.0.1" in result.output.replace("\n", "")
+
+
+def test_collect_reports_its_progress_message_by_message(
+    tmp_path: Path, imap: Dovecot, setup: tuple[Path, dict[str, bytes]]
+) -> None:
+    from consolidate.mail import collect_returns
+    from consolidate.spec import load_spec
+
+    spec_path, filled = setup
+    deliver_replies(imap, filled)
+    calls: list[tuple[int, int]] = []
+    result = collect_returns(
+        load_spec(spec_path),
+        tmp_path / "returns",
+        password=Dovecot.password,
+        progress=lambda d, n: calls.append((d, n)),
+    )
+    assert result.messages == 6  # no --since: the old March reply too
+    assert calls == [(done, 6) for done in range(7)]

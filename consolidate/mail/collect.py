@@ -17,6 +17,7 @@ import email.utils
 import hashlib
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -80,8 +81,12 @@ def collect_returns(
     password: str | None = None,
     since: dt.date | None = None,
     folder: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CollectResult:
-    """Fetch the replies over IMAP (``imap:`` in the spec) and save their returns into ``out_dir``."""
+    """Fetch the replies over IMAP (``imap:`` in the spec) and save their returns into ``out_dir``.
+
+    ``progress(done, total)`` is called after each message (and once with 0 before the first).
+    """
     if spec.imap is None:
         raise InputError("报表定义中没有 imap: 设置，无法收取邮件 (no imap: settings in the spec)")
     collector = Collector(spec, Path(out_dir))
@@ -89,12 +94,16 @@ def collect_returns(
         uids = box.search(since)
         heads = box.headers(uids)
         collector.result.messages = len(uids)
-        for uid in uids:
+        if progress:
+            progress(0, len(uids))
+        for done, uid in enumerate(uids, start=1):
             message_id, internal = heads.get(uid, ("", ""))
             if message_id and message_id in collector.seen:
                 collector.result.already_seen += 1
             else:
                 collector.ingest(box.fetch(uid), parse_internaldate(internal), box.folder, uid)
+            if progress:
+                progress(done, len(uids))
     return collector.result
 
 
