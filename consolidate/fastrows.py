@@ -97,7 +97,7 @@ class RowWriter:
         self.formats = formats
         self.columns: list[tuple[str, str, bool]] = []
         # Columns whose texts repeat go into the workbook's shared strings (as Excel itself stores
-        # every text): 明细 shrinks by about a third, and so does the time to compress it.
+        # every text): 明细's XML shrinks by a quarter, the summary file by about 15 %.
         self.shared = [bool(flag) for flag in shared] + [False] * (len(formats) - len(shared))
         self.strings = getattr(getattr(sheet, "str_table", None), "_get_shared_string_index", None)
 

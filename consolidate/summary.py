@@ -201,7 +201,13 @@ def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, height
     writer.start(first0)
     out = writer.sheet.row_data_fh
     with tempfile.TemporaryFile("w+", encoding="utf-8") as part:
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no process to be had (a limit): all rows here
+            for chunk, _ in writer.render(first0, ((row, heights(row)) for row in rows)):
+                out.write(chunk)
+            writer.finish(first0, count)
+            return
         if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
             code = 1
             try:

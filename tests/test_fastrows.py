@@ -208,3 +208,19 @@ def test_a_failure_here_stops_the_child(
     with pytest.raises(ChildProcessError):
         os.waitpid(children[0], 0)  # already reaped: nothing left running
     assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_no_process_to_fork_renders_everything_here(
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
+    one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
+    assert summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes() == one
