@@ -57,8 +57,13 @@ class RecordStore:
         if name not in self._spilled:
             return []
         offset, length = self._spilled[name]
-        # pread: no shared file position, so a forked writer (summary.py) may read at the same time.
-        records: list[Record] = pickle.loads(os.pread(self._file.fileno(), length, offset))
+        if hasattr(os, "pread"):
+            # No shared file position: a forked writer (summary.py) may read at the same time.
+            data = os.pread(self._file.fileno(), length, offset)
+        else:  # Windows: no fork either, so one reader at a time
+            self._file.seek(offset)
+            data = self._file.read(length)
+        records: list[Record] = pickle.loads(data)
         return records
 
     def count(self, name: str) -> int:

@@ -108,3 +108,22 @@ def test_records_spilled_to_disk_give_the_same_summary(tmp_path: Path, monkeypat
         )
     assert outputs[store.MEMORY_BUDGET] == outputs[7]
     assert len(outputs[7]) > 2  # feedback files were written from the spilled records too
+
+
+def test_spilled_records_read_back_without_pread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no os.pread: the store reads its file by position instead."""
+    import pickle
+
+    from consolidate.store import RecordStore
+    from consolidate.validate import Record
+
+    store = RecordStore(budget=0)
+    first = [Record("A", "T1", "a.xlsx", "填报", 6, {"done": 1})]
+    second = [Record("B", "T1", "b.xlsx", "填报", 6, {"done": 2}), Record("B", "T2", "b.xlsx", "填报", 7, {"done": 3})]
+    store.add("a.xlsx", pickle.dumps(first), 1)  # as a worker sends them
+    store.add("b.xlsx", pickle.dumps(second), 2)
+    assert store.spilled == 2
+    monkeypatch.delattr("os.pread")
+    assert store.load("b.xlsx") == second
+    assert store.load("a.xlsx") == first
+    assert (store.count("a.xlsx"), store.count("b.xlsx"), store.load("c.xlsx")) == (1, 2, [])
