@@ -337,13 +337,20 @@ def generate_big(rows: int) -> Path:
     return folder
 
 
+def _use_cache(folder: Path) -> None:
+    global CACHE
+    CACHE = folder.resolve()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, action="append", help="number of returns (repeatable; default 1000)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--skip", action="append", default=[], help="jobs to skip, e.g. --skip naive")
     parser.add_argument("--big", type=int, default=0, help="also merge one open return of this many rows")
+    parser.add_argument("--cache", type=Path, default=CACHE, help="where the generated returns are kept")
     args = parser.parse_args()
+    _use_cache(args.cache)
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     if args.big:
         folder = generate_big(args.big)

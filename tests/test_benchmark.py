@@ -1,0 +1,32 @@
+"""The benchmark script runs end to end (a few returns: its figures are not checked here)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
+    # pandas (the naive baseline) is the [bench] extra, not a test dependency: that job is left out.
+    script = str(ROOT / "benchmarks" / "bench_merge.py")
+    done = subprocess.run(
+        [sys.executable, script, "-n", "20", "--reps", "1", "--skip", "naive", "--cache", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if re.match(r"^[a-z-]+ +\d", line)}
+    assert list(rows) == ["floor", "api", "cli", "re-merge", "templates"]
+    for name, (seconds, per_second, peak, *_ratios) in rows.items():
+        assert float(seconds) > 0 and float(per_second) > 0 and float(peak) > 10, name
+    assert float(rows["floor"][3]) == 1.0  # x floor
+    assert len(list((tmp_path / "n20" / "returns").glob("*.xlsx"))) == 20
+    # The api job merged every return into a real summary workbook.
+    summary = tmp_path / "out" / "api-0.xlsx"
+    assert summary.stat().st_size > 10_000
