@@ -258,12 +258,20 @@ JOBS: dict[str, Callable[[Path, Path], float | None]] = {
 
 
 def _child(name: str, folder: str, out: str, queue: Any) -> None:
-    started = time.perf_counter()
-    timed = JOBS[name](Path(folder), Path(out))
-    elapsed = timed if timed is not None else time.perf_counter() - started
+    try:
+        started = time.perf_counter()
+        timed = JOBS[name](Path(folder), Path(out))
+        elapsed = timed if timed is not None else time.perf_counter() - started
+    except BaseException as exc:  # told to the parent, which would otherwise wait for ever
+        queue.put(f"{type(exc).__name__}: {exc}")
+        raise
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     queue.put((elapsed, max(own, children) / 1024))
+
+
+class JobFailed(Exception):
+    pass
 
 
 def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
@@ -279,8 +287,11 @@ def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
         queue = ctx.Queue()
         proc = ctx.Process(target=_child, args=(name, str(folder), str(out), queue))
         proc.start()
-        elapsed, peak = queue.get()
+        got = queue.get()
         proc.join()
+        if isinstance(got, str):
+            raise JobFailed(got)
+        elapsed, peak = got
         times.append(elapsed)
         peaks.append(peak)
     return statistics.median(times), max(peaks)
@@ -358,7 +369,15 @@ def main() -> None:
         print(f"\nOne open return of {args.big:,} rows x 10 fields: {seconds:.2f} s, peak {peak:.0f} MB")
     for n in args.n or ([] if args.big else [1000]):
         folder = generate(n)
-        results = {name: measure(name, folder, args.reps) for name in JOBS if name not in args.skip}
+        results = {}
+        for name in JOBS:
+            if name in args.skip:
+                continue
+            try:
+                results[name] = measure(name, folder, args.reps)
+            except JobFailed as exc:
+                hint = " (pip install -e '.[bench]' installs pandas)" if name == "naive" else ""
+                print(f"{name}: failed, left out: {exc}{hint}", file=sys.stderr)
         floor = results.get("floor", (float("nan"), 0))[0]
         naive = results.get("naive", (float("nan"), 0))[0]
         print(f"\nN = {n} returns x {ROWS} rows x 10 fields (median of {args.reps})")
