@@ -269,14 +269,15 @@ def _run_merge(
 @contextmanager
 def counted_progress(label: str) -> Iterator[Callable[[int, int], None]]:
     """``progress(done, total)`` for work that learns its total as it starts (mail to fetch)."""
-    state_: dict[str, Any] = {}
     with ExitStack() as stack:
+        tick: Callable[[str], None] | None = None
 
         def progress(done: int, total: int) -> None:
-            if "tick" not in state_:
-                state_["tick"] = stack.enter_context(_progress(total, label))
+            nonlocal tick
+            if tick is None:
+                tick = stack.enter_context(_progress(total, label))
             elif done:
-                state_["tick"]("")
+                tick("")
 
         yield progress
 

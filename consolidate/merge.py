@@ -273,6 +273,11 @@ def _choose(
 JOIN_LIMIT = 32_000
 
 
+def with_cut_note(joined: str, left_out: int, lang: Lang) -> str:
+    """A joined text that stopped at JOIN_LIMIT, with the line saying how many units are left out."""
+    return f"{joined}\n{t('join.more', lang, n=left_out)}" if left_out else joined
+
+
 class Accumulator:
     """One field's aggregate over rows, fed one value at a time (nothing but the result is kept)."""
 
@@ -332,9 +337,8 @@ class Accumulator:
         if how == "none" or not self.present:
             return None
         if how == "join":
-            if self.omitted and note:
-                return "\n".join([*self.texts, t("join.more", self.lang, n=self.omitted)])
-            return "\n".join(self.texts)
+            joined = "\n".join(self.texts)
+            return with_cut_note(joined, self.omitted, self.lang) if note else joined
         if how == "sum" or how == "mean":
             if not self.numbers:
                 return None

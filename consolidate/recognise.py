@@ -103,13 +103,8 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
         letters = json.loads(meta["columns"])
     except (KeyError, ValueError, TypeError):
         return None
-    old_labels: dict[str, str] = {}
-    embedded = embedded_spec_json(meta) if meta.get("spec_sha256") != spec.sha256 else ""
-    if embedded:
-        try:
-            old_labels = {f.id: f.header for f in _embedded_spec(embedded).fields}
-        except SpecError:
-            old_labels = {}
+    older = _older_spec(meta, spec)
+    old_labels = {f.id: f.header for f in older.fields} if older is not None else {}
     current = spec.field_map
     columns: dict[str, int] = {}
     for letter, field_id in letters.items():
@@ -130,10 +125,20 @@ def _ref_row(ref: str) -> int:
     return int(digits) if digits else 0
 
 
+def _older_spec(meta: dict[str, str], spec: Spec) -> Spec | None:
+    """The spec an older template embedded; None for the current one, or when it cannot be read."""
+    if meta.get("spec_sha256") == spec.sha256 or not (meta.get("spec_json_z") or meta.get("spec_json")):
+        return None
+    try:
+        return _embedded_spec(meta.get("spec_json_z", ""), meta.get("spec_json", ""))
+    except SpecError:
+        return None
+
+
 @functools.lru_cache(maxsize=8)
-def _embedded_spec(text: str) -> Spec:
-    """The spec inside an older template: every return of that version carries the same text."""
-    return spec_from_json(text)
+def _embedded_spec(packed: str, plain: str) -> Spec:
+    """Every return of one template version carries the same text: unpacked and read once."""
+    return spec_from_json(embedded_spec_json({"spec_json_z": packed, "spec_json": plain}))
 
 
 def _col(letters: str) -> int:
@@ -198,13 +203,8 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
 
 def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
     """A return from an older template of the same report: say which fields changed."""
-    meta = book.meta
-    embedded = embedded_spec_json(meta) if meta.get("spec_sha256") != spec.sha256 else ""
-    if not embedded:
-        return []
-    try:
-        old = _embedded_spec(embedded)
-    except SpecError:
+    old = _older_spec(book.meta, spec)
+    if old is None:
         return []
     old_fields, new_fields = old.field_map, spec.field_map
     added = [new_fields[f].label for f in new_fields if f not in old_fields and new_fields[f].is_input]

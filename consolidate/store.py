@@ -81,10 +81,10 @@ class Records(Sequence[Record]):
     def __init__(self, store: RecordStore, names: list[str]) -> None:
         self.store = store
         self.names = names  # the file kept for each unit that sent one, in the spec's unit order
+        self._kept = frozenset(names)  # `of` runs once per unit: no scan of the list each time
 
     def __iter__(self) -> Iterator[Record]:
-        for name in self.names:
-            yield from self.store.load(name)
+        return self.between(0, len(self))
 
     def __len__(self) -> int:
         return sum(self.store.count(name) for name in self.names)
@@ -112,4 +112,4 @@ class Records(Sequence[Record]):
 
     def of(self, name: str) -> list[Record]:
         """The records of one kept file."""
-        return self.store.load(name) if name in self.names else []
+        return self.store.load(name) if name in self._kept else []

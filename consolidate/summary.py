@@ -13,7 +13,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,39 +194,43 @@ def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, height
     """The second half of ``rows`` rendered by a forked child while this process renders the first.
 
     The child writes its XML into a temporary file, which is then copied after the first half:
-    the bytes are the same as from one process. If the child fails, its half is rendered here.
+    the bytes are the same as from one process. Without a child (fork failed), or when it fails,
+    its half is rendered here.
     """
     count = len(rows)
     half = count // 2
     writer.start(first0)
     out = writer.sheet.row_data_fh
+
+    def rendered(start: int, stop: int, deferred: bool = False) -> Iterator[tuple[str, int]]:
+        return writer.render(first0 + start, ((row, heights(row)) for row in rows.make(start, stop)), deferred)
+
+    def write_here(start: int, stop: int) -> None:
+        for chunk, _ in rendered(start, stop):
+            out.write(chunk)
+
     with tempfile.TemporaryFile("w+", encoding="utf-8") as part:
         try:
             pid = os.fork()
         except OSError:  # no process to be had (a limit): all rows here
-            for chunk, _ in writer.render(first0, ((row, heights(row)) for row in rows)):
-                out.write(chunk)
-            writer.finish(first0, count)
-            return
+            pid = -1
         if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
             code = 1
             try:
-                second = ((row, heights(row)) for row in rows.make(half, count))
-                for chunk, _ in writer.render(first0 + half, second, deferred=True):
+                for chunk, _ in rendered(half, count, deferred=True):
                     part.write(chunk)
                 part.flush()
                 code = 0
             finally:
                 os._exit(code)
         try:
-            for chunk, _ in writer.render(first0, ((row, heights(row)) for row in rows.make(0, half))):
-                out.write(chunk)
+            write_here(0, half)
         except BaseException:  # interrupted or failed here: the child's work is of no use
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            if pid > 0:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
             raise
-        _, status = os.waitpid(pid, 0)
-        if os.waitstatus_to_exitcode(status) == 0:
+        if pid > 0 and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0:
             part.seek(0)
             pending = ""  # cut at row ends: a deferred text never spans two reads
             while data := part.read(_SPLIT_READ):
@@ -237,9 +241,8 @@ def _write_split(writer: fastrows.RowWriter, first0: int, rows: LazyRows, height
                     out.write(writer.resolve(pending[:cut]))
                     pending = pending[cut:]
             out.write(writer.resolve(pending))
-        else:
-            for chunk, _ in writer.render(first0 + half, ((row, heights(row)) for row in rows.make(half, count))):
-                out.write(chunk)
+        else:  # no child, or it failed: its half is rendered here
+            write_here(half, count)
     writer.finish(first0, count)
 
 

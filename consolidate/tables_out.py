@@ -16,7 +16,7 @@ from . import __version__
 from .expr import clean_number, parse
 from .i18n import Lang, t
 from .issues import Level
-from .merge import MergeResult, aggregate_values
+from .merge import MergeResult, aggregate_values, with_cut_note
 from .spec import FieldSpec
 
 Kind = str  # text | integer | number | percent | date | datetime | bool | choice
@@ -97,7 +97,7 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
     for row in result.summary:
         values = {**row.values, "expected_units": row.expected_units, "reported_units": row.reported_units}
         for field_id, left_out in row.cut.items():
-            values[field_id] = f"{values[field_id]}\n{t('join.more', lang, n=left_out)}"
+            values[field_id] = with_cut_note(values[field_id], left_out, lang)
         if spec.rows == "open":
             values["unit"] = spec.unit_map[row.key].name
         rows.append([_out(c, values.get(c.key)) for c in columns])

@@ -165,10 +165,10 @@ def test_a_failing_child_leaves_its_half_to_the_parent(
     parent = os.getpid()
     real_render = fastrows.RowWriter.render
 
-    def render(self: fastrows.RowWriter, first0: int, rows: Any) -> Any:
+    def render(self: fastrows.RowWriter, first0: int, rows: Any, deferred: bool = False) -> Any:
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
-        return real_render(self, first0, rows)
+        return real_render(self, first0, rows, deferred)
 
     monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
     one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
