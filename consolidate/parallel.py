@@ -31,12 +31,19 @@ def ordered_map(
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(items) >= PARALLEL_FROM:
-        # fork is fast and needs no `if __name__ == "__main__"` in a caller's script; from Python
-        # 3.12 it warns in a process with threads (it may deadlock there), which then spawns.
-        single = sys.version_info < (3, 12) or threading.active_count() == 1
-        context = mp.get_context("fork" if sys.platform == "linux" and single else "spawn")
+        context = mp.get_context(start_method())
         with ProcessPoolExecutor(count, mp_context=context, initializer=initializer, initargs=initargs) as pool:
             yield from pool.map(fn, items, chunksize=max(1, len(items) // (count * 8)))
     else:
         initializer(*initargs)
         yield from map(fn, items)
+
+
+def start_method() -> str:
+    """fork where it is safe, else spawn.
+
+    fork is fast and needs no ``if __name__ == "__main__"`` in a caller's script; from Python 3.12
+    it warns in a process with threads (it may deadlock there), which then spawns.
+    """
+    single = sys.version_info < (3, 12) or threading.active_count() == 1
+    return "fork" if sys.platform == "linux" and single else "spawn"

@@ -127,3 +127,26 @@ def test_spilled_records_read_back_without_pread(monkeypatch: pytest.MonkeyPatch
     assert store.load("b.xlsx") == second
     assert store.load("a.xlsx") == first
     assert (store.count("a.xlsx"), store.count("b.xlsx"), store.load("c.xlsx")) == (1, 2, [])
+
+
+def test_pools_fork_unless_threads_make_it_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import threading
+
+    from consolidate.parallel import start_method
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr(sys, "version_info", (3, 13, 0))
+    assert start_method() == "fork"  # a script needs no main guard
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert start_method() == "spawn"  # a progress bar's thread, say
+        monkeypatch.setattr(sys, "version_info", (3, 11, 7))
+        assert start_method() == "fork"  # before 3.12 fork does not warn
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert start_method() == "spawn"
