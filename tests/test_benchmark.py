@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -30,3 +31,25 @@ def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
     # The api job merged every return into a real summary workbook.
     summary = tmp_path / "out" / "api-0.xlsx"
     assert summary.stat().st_size > 10_000
+
+
+def test_a_failing_job_is_reported_and_left_out(tmp_path: Path) -> None:
+    """naive needs pandas (the [bench] extra): without it the run says so and goes on."""
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "pandas.py").write_text('raise ImportError("No module named pandas (test)")\n', encoding="utf-8")
+    script = str(ROOT / "benchmarks" / "bench_merge.py")
+    skips = [arg for job in ("api", "cli", "re-merge", "templates") for arg in ("--skip", job)]
+    done = subprocess.run(
+        [sys.executable, script, "-n", "16", "--reps", "1", "--cache", str(tmp_path / "cache"), *skips],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": str(fake)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "naive: failed, left out: ImportError: No module named pandas (test)" in done.stderr
+    assert "pip install -e '.[bench]' installs pandas" in done.stderr
+    jobs = [line.split()[0] for line in done.stdout.splitlines() if re.match(r"^[a-z-]+ +\d", line)]
+    assert jobs == ["floor"]
