@@ -116,7 +116,7 @@ def load(units: int) -> Any:
 def _fill_one(args: tuple[int, int, str], seed: int = 0) -> None:
     import datetime as dt
 
-    from consolidate.template import Refill, template_filename, write_template
+    from consolidate.write.template import Refill, template_filename, write_template
 
     index, units, folder = args
     spec = load(units)
@@ -196,19 +196,17 @@ def job_naive(folder: Path, out: Path) -> None:
 
 
 def job_api(folder: Path, out: Path) -> None:
-    from consolidate.merge import merge_returns
+    from consolidate import merge_returns, write_summary
     from consolidate.spec import spec_from_json
-    from consolidate.summary import write_summary
 
     spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
-    write_summary(merge_returns(spec, [folder], keep_raw=False), out)
+    write_summary(merge_returns(spec, [folder], keep_raw=False), out, parallel=True)
 
 
 def job_remerge(folder: Path, out: Path) -> float:
     """A warm cache, then 10 returns replaced by new versions: only the re-merge is timed."""
-    from consolidate.merge import merge_returns
+    from consolidate import merge_returns, write_summary
     from consolidate.spec import spec_from_json
-    from consolidate.summary import write_summary
 
     spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
     trickle = out.parent / f"{out.stem}-returns"
@@ -224,7 +222,7 @@ def job_remerge(folder: Path, out: Path) -> float:
         (trickle / files[index].name).unlink()
         _fill_one((index, len(spec.units), str(trickle)), seed=1)
     started = time.perf_counter()
-    write_summary(merge_returns(spec, [trickle], keep_raw=False, cache=cache), out)
+    write_summary(merge_returns(spec, [trickle], keep_raw=False, cache=cache), out, parallel=True)
     return time.perf_counter() - started
 
 
@@ -240,8 +238,8 @@ def job_cli(folder: Path, out: Path) -> None:
 
 
 def job_templates(folder: Path, out: Path) -> None:
+    from consolidate import write_templates
     from consolidate.spec import spec_from_json
-    from consolidate.template import write_templates
 
     spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
     write_templates(spec, out)

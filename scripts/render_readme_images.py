@@ -17,10 +17,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from consolidate.demo import build_demo
-from consolidate.office import to_pdf
+from consolidate.kinds import build_demo
 from consolidate.spec import load_spec
-from consolidate.template import template_filename
+from consolidate.write import template_filename, to_pdf
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 DPI = 110  # a whole A4 page stays readable on a README page, and the PNG stays small

@@ -9,7 +9,8 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from consolidate.cli import _global_options_first, app
+from consolidate.cli import app
+from consolidate.cli.app import global_options_first
 
 from .helpers import sheet_rows
 
@@ -17,7 +18,7 @@ runner = CliRunner()
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = runner.invoke(app, _global_options_first([str(a) for a in args]), env={"COLUMNS": "250"})
+    result = runner.invoke(app, global_options_first([str(a) for a in args]), env={"COLUMNS": "250"})
     return result.exit_code, result.output
 
 

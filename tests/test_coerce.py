@@ -7,18 +7,35 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consolidate.coerce import (
-    Coerced,
-    coerce,
-    coerce_bool,
-    coerce_choice,
-    coerce_date,
-    coerce_integer,
-    coerce_number,
-    coerce_percent,
-    coerce_text,
-)
+from consolidate.check.coerce import coerce as _coerce
+from consolidate.fields import TYPES, Coerced
 from consolidate.spec import FieldSpec
+
+
+def _shown(result: Coerced) -> Coerced:
+    """The result as a clerk reads it: the note worded in Chinese."""
+    return Coerced(result.value, result.error, result.note.render("zh") if result.note else None)  # type: ignore[arg-type]
+
+
+def _by_type(kind: str, **options: Any) -> Any:
+    field = FieldSpec(id="x", label="x", type=kind, **options)
+    return lambda raw: _shown(TYPES[kind].coerce(raw, field))
+
+
+def coerce(field: FieldSpec, raw: Any) -> Coerced:
+    return _shown(_coerce(field, raw))
+
+
+coerce_number = _by_type("number")
+coerce_integer = _by_type("integer")
+coerce_percent = _by_type("percent")
+coerce_date = _by_type("date")
+coerce_bool = _by_type("bool")
+coerce_text = _by_type("text")
+
+
+def coerce_choice(raw: Any, choices: list[str]) -> Coerced:
+    return _by_type("choice", choices=choices)(raw)
 
 
 @pytest.mark.parametrize(
@@ -162,7 +179,7 @@ def test_number_never_raises_and_never_silently_zero(text: str) -> None:
 
 
 def test_round_in_formulas_rounds_halves_like_excel() -> None:
-    from consolidate.expr import parse
+    from consolidate.spec.expr import parse
 
     assert [parse("round(x, 1)").evaluate({"x": v}) for v in (0.25, 0.35, -0.25, 2.5)] == [0.3, 0.4, -0.3, 2.5]
     assert parse("round(x)").evaluate({"x": 2.5}) == 3.0

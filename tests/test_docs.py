@@ -8,7 +8,7 @@ from pathlib import Path
 import typer.main
 
 from consolidate.cli import app
-from consolidate.issues import CATALOGUE
+from consolidate.text import ISSUES as CATALOGUE
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from python_calamine import CalamineWorkbook
 
-from consolidate import fastrows, summary
 from consolidate.merge import MergeResult
-from consolidate.xlsx import new_workbook
+from consolidate.write import RowOptions, fastrows, rows, write_summary
+from consolidate.write.xlsx import new_workbook
 
 from .test_merge import merged  # noqa: F401  (fixture)
 
@@ -49,7 +49,7 @@ def _sheet_xml(tmp_path: Path, name: str, fast: bool) -> bytes:
         assert fastrows.supported(sheet)
         assert fastrows.RowWriter(sheet, formats).write(2, zip(TRICKY, HEIGHTS, strict=True)) == len(TRICKY)
     else:
-        summary._write_rows_api(sheet, 2, zip(TRICKY, HEIGHTS, strict=True), formats)
+        rows._write_cells(sheet, 2, zip(TRICKY, HEIGHTS, strict=True), formats)
     sheet.write_string(len(TRICKY) + 2, 0, "合计", header)
     book.close()
     with zipfile.ZipFile(path) as z:
@@ -98,14 +98,11 @@ def test_not_a_number_is_left_blank(tmp_path: Path) -> None:
 def test_summary_bytes_do_not_depend_on_the_row_writer(
     merged: tuple[MergeResult, Path],  # noqa: F811
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     result, _ = merged
-    shared = summary.write_summary(result, tmp_path / "shared.xlsx")
-    monkeypatch.setattr(summary, "_SHARED_STRINGS", False)
-    fast = summary.write_summary(result, tmp_path / "fast.xlsx")
-    monkeypatch.setattr(summary, "_API_ROWS", True)
-    api = summary.write_summary(result, tmp_path / "api.xlsx")
+    shared = write_summary(result, tmp_path / "shared.xlsx")
+    fast = write_summary(result, tmp_path / "fast.xlsx", rows=RowOptions(shared_strings=False))
+    api = write_summary(result, tmp_path / "api.xlsx", rows=RowOptions(fast=False))
     assert fast.read_bytes() == api.read_bytes()
     # 明细's repeated texts (unit, item, file...) are shared strings; every cell reads the same.
     with zipfile.ZipFile(shared) as z:
@@ -133,9 +130,12 @@ def test_rich_string_lookalike_through_cell_methods(tmp_path: Path, constant_mem
     ]
 
 
+SPLIT = RowOptions(split_from=2)  # even a short 明细 is rendered by two processes
+
+
 @pytest.fixture(scope="module")
 def demo_result(tmp_path_factory: pytest.TempPathFactory) -> MergeResult:
-    from consolidate.demo import build_demo
+    from consolidate.kinds.demo import build_demo
 
     return build_demo(tmp_path_factory.mktemp("split") / "demo").result
 
@@ -144,17 +144,18 @@ def test_two_process_rendering_gives_the_same_bytes(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     splits = []
-    real_split = summary._write_split
-    monkeypatch.setattr(summary, "_write_split", lambda *a: splits.append(1) or real_split(*a))
-    monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
-    one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
-    assert splits == []
-    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
-    two = summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes()
+    real_split = rows._write_split
+    monkeypatch.setattr(rows, "_write_split", lambda *a: splits.append(1) or real_split(*a))
+    one = write_summary(demo_result, tmp_path / "one.xlsx", parallel=True).read_bytes()
+    assert splits == []  # 明细 is short
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes()
     assert splits == [1]  # 明细 only: the other tables have formulas or are short
     assert one == two
-    monkeypatch.setattr(summary, "_SPLIT_READ", 97)  # the child's rows read back in small pieces
-    assert summary.write_summary(demo_result, tmp_path / "three.xlsx").read_bytes() == one
+    assert write_summary(demo_result, tmp_path / "no.xlsx", rows=SPLIT).read_bytes() == one
+    assert splits == [1]  # not asked for
+    # The child's rows read back in small pieces.
+    small = RowOptions(split_from=2, split_read=97)
+    assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=small).read_bytes() == one
 
 
 def test_a_failing_child_leaves_its_half_to_the_parent(
@@ -170,11 +171,9 @@ def test_a_failing_child_leaves_its_half_to_the_parent(
             raise RuntimeError("the child fails")
         return real_render(self, first0, rows, deferred)
 
-    monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
-    one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
+    one = write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
     monkeypatch.setattr(fastrows.RowWriter, "render", render)
-    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
-    two = summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes()
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes()
     assert one == two
 
 
@@ -201,9 +200,8 @@ def test_a_failure_here_stops_the_child(
 
     monkeypatch.setattr(os, "fork", fork)
     monkeypatch.setattr(fastrows.RowWriter, "render", render)
-    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
     with pytest.raises(RuntimeError, match="the parent fails"):
-        summary.write_summary(demo_result, tmp_path / "out.xlsx")
+        write_summary(demo_result, tmp_path / "out.xlsx", parallel=True, rows=SPLIT)
     assert len(children) == 1
     with pytest.raises(ChildProcessError):
         os.waitpid(children[0], 0)  # already reaped: nothing left running
@@ -215,12 +213,10 @@ def test_no_process_to_fork_renders_everything_here(
 ) -> None:
     import os
 
-    monkeypatch.setattr(summary, "SPLIT_FROM", 10**9)
-    one = summary.write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
+    one = write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
 
     def no_fork() -> int:
         raise BlockingIOError(11, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    monkeypatch.setattr(summary, "SPLIT_FROM", 2)
-    assert summary.write_summary(demo_result, tmp_path / "two.xlsx").read_bytes() == one
+    assert write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes() == one

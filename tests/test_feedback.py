@@ -4,11 +4,11 @@ from pathlib import Path
 
 import openpyxl
 
-from consolidate.demo import fill_template
-from consolidate.feedback import write_feedback
+from consolidate.kinds.demo import fill_template
 from consolidate.merge import merge_returns
 from consolidate.spec import Spec
-from consolidate.template import write_templates
+from consolidate.write import write_feedback
+from consolidate.write.template import write_templates
 
 
 def test_feedback_file_marks_problem_cells_and_merges_after_correction(spec: Spec, tmp_path: Path) -> None:

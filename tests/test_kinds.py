@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from consolidate.demo import fill_template
 from consolidate.kinds import init_spec, list_kinds
+from consolidate.kinds.demo import fill_template
 from consolidate.merge import merge_returns
 from consolidate.spec import Spec, load_spec
-from consolidate.summary import write_summary
-from consolidate.template import template_filename, write_templates
+from consolidate.write import write_summary
+from consolidate.write.template import template_filename, write_templates
 
 from .helpers import sheet_rows
 

@@ -37,15 +37,16 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from typer.testing import CliRunner
 
-from consolidate import office
-from consolidate.cli import _global_options_first, app
-from consolidate.demo import build_demo, fill_template
+from consolidate.cli import app
+from consolidate.cli.app import global_options_first
+from consolidate.common import xl_col_to_name
+from consolidate.kinds.demo import build_demo, fill_template
 from consolidate.merge import merge_returns, spec_from_returns
-from consolidate.office import CSV_ALL_SHEETS, OfficeError, convert, find_soffice, to_pdf
 from consolidate.spec import Spec, load_spec
-from consolidate.summary import write_summary
-from consolidate.template import layout_for, write_templates
-from consolidate.xlsx import xl_col_to_name
+from consolidate.write import pdf as office
+from consolidate.write import write_summary
+from consolidate.write.pdf import CSV_ALL_SHEETS, OfficeError, convert, find_soffice, to_pdf
+from consolidate.write.template import layout_for, write_templates
 
 from .helpers import sheet_rows
 
@@ -710,7 +711,7 @@ def test_merge_pdf_prints_every_sheet_on_a4_landscape(round_trip: RoundTrip, tmp
     runner = CliRunner()
     out = tmp_path / "汇总.xlsx"
     args = ["merge", str(round_trip.returns["ods"]), "-o", str(out), "--pdf"]
-    result = runner.invoke(app, _global_options_first(args), env={"COLUMNS": "200"})
+    result = runner.invoke(app, global_options_first(args), env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     pdf = tmp_path / "汇总.pdf"
     assert f"PDF 已生成（可直接打印）：{pdf}" in result.output
@@ -820,7 +821,7 @@ def test_pdf_without_libreoffice_says_what_to_install(
     monkeypatch.setattr(office, "_KNOWN_PLACES", ())
     out = tmp_path / "summary.xlsx"
     args = ["merge", str(round_trip.returns["xlsx"]), "-o", str(out), "--pdf"]
-    result = CliRunner().invoke(app, _global_options_first(args), env={"COLUMNS": "300"})
+    result = CliRunner().invoke(app, global_options_first(args), env={"COLUMNS": "300"})
     assert result.exit_code == 2
     assert "找不到 LibreOffice（soffice），无法生成 PDF" in result.output
     assert not out.exists()  # stopped before writing anything

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from consolidate.cli import _global_options_first, app
-from consolidate.demo import fill_template
+from consolidate.cli import app
+from consolidate.cli.app import global_options_first
+from consolidate.kinds.demo import fill_template
 from consolidate.mail import reminders
 from consolidate.spec import load_spec
-from consolidate.template import write_templates
+from consolidate.write.template import write_templates
 
 from .mailservers import SMTP_PASSWORD_ENV, SmtpSink, mail_spec_text
 
@@ -24,7 +25,7 @@ TITLE = "2025年第一季度重点工作完成情况"
 
 def run(*args: object) -> tuple[int, str]:
     env = {"COLUMNS": "250", SMTP_PASSWORD_ENV: SmtpSink.password}
-    result = CliRunner().invoke(app, _global_options_first([str(a) for a in args]), env=env)
+    result = CliRunner().invoke(app, global_options_first([str(a) for a in args]), env=env)
     return result.exit_code, result.output
 
 

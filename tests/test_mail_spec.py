@@ -14,8 +14,7 @@ from consolidate.errors import SpecError
 from consolidate.mail.collect import Collector
 from consolidate.mail.mime import Attachment, attachment_name, compose, decode_words, header_text, parse
 from consolidate.mail.servers import encode_mutf7
-from consolidate.mailspec import ImapSpec, SmtpSpec
-from consolidate.spec import load_spec, parse_spec, spec_from_json
+from consolidate.spec import ImapSpec, SmtpSpec, load_spec, parse_spec, spec_from_json
 
 from .conftest import SPEC_YAML
 from .mailservers import base_spec_text, mail_spec_text
@@ -61,19 +60,17 @@ def test_server_defaults() -> None:
 
 def test_mail_keys_are_checked_with_lines_and_suggestions() -> None:
     text = SPEC_YAML + MAIL.replace("password_env: SMTP_PW", "pasword_env: SMTP_PW")
-    assert problems(text) == [
-        "report.yaml:34 [smtp.pasword_env]: 未知的键“pasword_env”，是否想写“password_env”？(did you mean password_env?)"
-    ]
+    assert problems(text) == ["report.yaml:34 [smtp.pasword_env]: 未知的键“pasword_env”，是否想写“password_env”？"]
     assert problems(SPEC_YAML + MAIL.replace('"{unit}：{title}"', '"{unit_name}：{title}"')) == [
         "report.yaml:33 [mail.subject]: 未知的占位符 {unit_name}；可用：contact, deadline, file, issuer, period, "
-        "report_id, tag, title, today, unit, unit_code, unit_contact (unknown placeholder)（值：'{unit_name}：{title}'）"
+        "report_id, tag, title, today, unit, unit_code, unit_contact"
     ]
     [message] = problems(SPEC_YAML + MAIL.replace('"{unit}：{title}"', '"{title!r}"'))
     assert message.startswith("report.yaml:33 [mail.subject]: 未知的占位符 {title}；")
     [message] = problems(SPEC_YAML + MAIL.replace('"{unit}：{title}"', '"{unit"'))
     assert message.startswith("report.yaml:33 [mail.subject]: 花括号不配对，字面的花括号请写成 {{ 和 }}")
     assert problems(SPEC_YAML + MAIL.replace("办公室 <office@county.test>", "办公室")) == [
-        "report.yaml:32 [mail.sender]: 不是邮箱地址 (not an e-mail address): 办公室（值：'办公室'）"
+        "report.yaml:32 [mail.sender]: 不是邮箱地址：办公室"
     ]
     assert problems(SPEC_YAML + MAIL.replace("security: starttls", "security: tls")) == [
         "report.yaml:34 [smtp.security]: 取值“tls”不可用，应为 'ssl', 'starttls' or 'none'"

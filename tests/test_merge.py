@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from consolidate.demo import fill_template
+from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns, spec_from_returns
 from consolidate.spec import Spec
-from consolidate.summary import write_json, write_summary
-from consolidate.template import write_templates
+from consolidate.write import write_json, write_summary
+from consolidate.write.template import write_templates
 
 from .helpers import cell_of, sheet_rows
 
@@ -224,11 +224,8 @@ def test_joined_text_stops_at_what_an_excel_cell_holds_and_says_so() -> None:
 
 
 def test_a_cut_join_says_so_in_the_summary_language(
-    merged: tuple[MergeResult, Path], spec: Spec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    merged: tuple[MergeResult, Path], spec: Spec, tmp_path: Path
 ) -> None:
-    from consolidate import merge
-
-    monkeypatch.setattr(merge, "JOIN_LIMIT", 30)  # room for one unit's 完成情况 in 汇总, not two
     returns = _returns(
         spec,
         tmp_path / "cut",
@@ -237,7 +234,7 @@ def test_a_cut_join_says_so_in_the_summary_language(
             "龙溪镇卫生院": {"T1": {"done": 2, "progress": "急救分站设备已到位", "status": "正常"}},
         },
     )
-    result = merge_returns(spec, [returns])
+    result = merge_returns(spec, [returns], join_limit=30)  # room for one unit's 完成情况, not two
     (t1,) = [row for row in result.summary if row.key == "T1"]
     assert t1.values["progress"] == "【医政医管科】院前急救分站已完成选址"
     assert t1.cut == {"progress": 1}

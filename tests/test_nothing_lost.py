@@ -10,10 +10,10 @@ import openpyxl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from consolidate.demo import fill_template
+from consolidate.kinds.demo import fill_template
 from consolidate.merge import merge_returns
 from consolidate.spec import Spec, parse_spec
-from consolidate.template import write_templates
+from consolidate.write.template import write_templates
 
 from .conftest import SPEC_YAML
 

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from consolidate import pipeline
-from consolidate.demo import fill_template
+from consolidate.kinds.demo import fill_template
 from consolidate.merge import merge_returns
-from consolidate.parallel import PARALLEL_FROM
+from consolidate.merge import parse as pipeline
+from consolidate.merge.pool import PARALLEL_FROM
 from consolidate.spec import Spec
-from consolidate.summary import write_summary
-from consolidate.template import write_templates
+from consolidate.write import write_summary
+from consolidate.write.template import write_templates
 
 
 @pytest.fixture
@@ -80,19 +80,17 @@ def test_cache_is_used_and_refreshed_when_a_file_changes(
     assert [i.file for i in third.issues if i.code == "E-UNREADABLE-FILE"] == ["基层卫生科_旧3.xlsx"]
 
 
-def test_records_spilled_to_disk_give_the_same_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_records_spilled_to_disk_give_the_same_summary(tmp_path: Path) -> None:
     """Past the memory budget, records wait in a temporary file; nothing in the output changes."""
-    from consolidate import store
-    from consolidate.demo import build_demo
-    from consolidate.feedback import write_feedback
-    from consolidate.summary import write_json
+    from consolidate.kinds.demo import build_demo
+    from consolidate.merge import store
+    from consolidate.write import write_feedback, write_json
 
     demo = build_demo(tmp_path / "demo")
     spec = demo.result.spec
     outputs = {}
     for budget in (store.MEMORY_BUDGET, 7):  # 7: two returns (4 + 3 records) in memory, the rest on disk
-        monkeypatch.setattr(store, "MEMORY_BUDGET", budget)
-        result = merge_returns(spec, [demo.returns])
+        result = merge_returns(spec, [demo.returns], record_budget=budget)
         out = tmp_path / f"budget{budget}"
         write_summary(result, out / "summary.xlsx")
         write_json(result, out / "summary.json")
@@ -114,8 +112,8 @@ def test_spilled_records_read_back_without_pread(monkeypatch: pytest.MonkeyPatch
     """Windows has no os.pread: the store reads its file by position instead."""
     import pickle
 
-    from consolidate.store import RecordStore
-    from consolidate.validate import Record
+    from consolidate.check import Record
+    from consolidate.merge.store import RecordStore
 
     store = RecordStore(budget=0)
     first = [Record("A", "T1", "a.xlsx", "填报", 6, {"done": 1})]
@@ -133,7 +131,7 @@ def test_pools_fork_unless_threads_make_it_unsafe(monkeypatch: pytest.MonkeyPatc
     import sys
     import threading
 
-    from consolidate.parallel import start_method
+    from consolidate.merge.pool import start_method
 
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(sys, "version_info", (3, 13, 0))

@@ -11,10 +11,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from consolidate.demo import fill_template
+from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns
 from consolidate.spec import Spec, load_spec
-from consolidate.template import write_templates
+from consolidate.write.template import write_templates
 
 from .conftest import SPEC_YAML, write_spec
 
@@ -471,7 +471,7 @@ def test_ods_with_a_value_repeated_over_the_whole_sheet_is_refused(spec: Spec, r
 
 
 def test_xls_with_a_stray_cell_at_the_last_row_and_column_is_refused(spec: Spec, returns: Path, tmp_path: Path) -> None:
-    from consolidate.office import convert
+    from consolidate.write.pdf import convert
 
     book = openpyxl.Workbook()
     ws = book.active

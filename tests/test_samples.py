@@ -6,7 +6,7 @@ from pathlib import Path
 
 import openpyxl
 
-from consolidate.demo import build_demo
+from consolidate.kinds.demo import build_demo
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from consolidate.cli import _global_options_first, app
+from consolidate.cli import app
+from consolidate.cli.app import global_options_first
 
 from .helpers import sheet_rows
 
@@ -57,7 +58,7 @@ fields:
 
 
 def run(*args: object) -> tuple[int, str]:
-    result = CliRunner().invoke(app, _global_options_first([str(a) for a in args]), env={"COLUMNS": "250"})
+    result = CliRunner().invoke(app, global_options_first([str(a) for a in args]), env={"COLUMNS": "250"})
     return result.exit_code, result.output
 
 

@@ -6,15 +6,16 @@ import pytest
 
 from consolidate.errors import SpecError
 from consolidate.spec import load_spec, spec_from_json
+from consolidate.text import Lang
 
 from .conftest import SPEC_YAML, write_spec
 
 
-def problems(tmp_path: Path, text: str) -> list[str]:
+def problems(tmp_path: Path, text: str, lang: Lang = "zh") -> list[str]:
     path = write_spec(tmp_path, text)
     with pytest.raises(SpecError) as info:
         load_spec(path)
-    return [str(p).replace(str(path), "report.yaml") for p in info.value.problems]
+    return [p.render(lang).replace(str(path), "report.yaml") for p in info.value.problems]
 
 
 def test_loads_example_with_shared_items_and_per_unit_targets(spec) -> None:
@@ -42,8 +43,9 @@ def test_embedded_json_round_trips_with_the_same_hash(spec) -> None:
 
 def test_unknown_key_names_line_and_suggests(tmp_path: Path) -> None:
     text = SPEC_YAML.replace("required: true, min: 0", "requried: true, min: 0")
-    assert problems(tmp_path, text) == [
-        "report.yaml:20 [fields[3].requried]: 未知的键“requried”，是否想写“required”？(did you mean required?)"
+    assert problems(tmp_path, text) == ["report.yaml:20 [fields[3].requried]: 未知的键“requried”，是否想写“required”？"]
+    assert problems(tmp_path, text, "en") == [
+        "report.yaml:20 [fields[3].requried]: Unknown key “requried”; did you mean “required”?"
     ]
 
 
@@ -52,7 +54,7 @@ def test_bad_period_and_missing_title(tmp_path: Path) -> None:
         "  title: 2025年第一季度重点工作完成情况\n", ""
     )
     assert problems(tmp_path, text) == [
-        "report.yaml:2 [report.title]: 缺少必填的键“title” (missing key)",
+        "report.yaml:2 [report.title]: 缺少必填的键“title”",
         "report.yaml:5 [report.period]: “2025Q1”格式不对，应符合 ^\\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$",
     ]
 
@@ -62,8 +64,12 @@ def test_formula_and_rule_with_unknown_field_ids(tmp_path: Path) -> None:
         "done > target * 1.5", "don > target * 1.5"
     )
     assert problems(tmp_path, text) == [
-        "report.yaml:21 [fields[4].formula]: 公式引用了不存在的栏目“targt”，是否想写“target”？(did you mean target?)",
-        "report.yaml:27 [rules[0].when]: 规则引用了不存在的栏目“don”，是否想写“done”？(did you mean done?)",
+        "report.yaml:21 [fields[4].formula]: 公式引用了不存在的栏目“targt”，是否想写“target”？",
+        "report.yaml:27 [rules[0].when]: 规则引用了不存在的栏目“don”，是否想写“done”？",
+    ]
+    assert problems(tmp_path, text, "en") == [
+        "report.yaml:21 [fields[4].formula]: The formula uses a field that does not exist, “targt”; did you mean “target”?",
+        "report.yaml:27 [rules[0].when]: The rule uses a field that does not exist, “don”; did you mean “done”?",
     ]
 
 
@@ -78,7 +84,7 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     text = SPEC_YAML.replace("  period: 2025-Q1\n", "  period: [2025-Q1\n")
     (message,) = problems(tmp_path, text)
     # PyYAML marks where it noticed the problem: the line after the unclosed bracket.
-    assert message == "report.yaml:7: YAML 语法错误 (YAML syntax error): expected ',' or ']', but got ':'"
+    assert message == "report.yaml:7: YAML 语法错误：expected ',' or ']', but got ':'"
 
 
 def test_units_and_items_from_csv_with_per_unit_columns(tmp_path: Path) -> None:
@@ -118,7 +124,8 @@ def test_csv_errors_name_the_csv_line(tmp_path: Path) -> None:
         ("items.csv", 3, "units"),
         ("items.csv", 3, "target"),
     ]
-    assert "“abc”不是数字" in info.value.problems[1].message
+    assert info.value.problems[1].message.render("zh") == "事项 T2 的“年度目标”：“abc”不是数字"
+    assert info.value.problems[1].message.render("en") == "Item T2, “年度目标”: “abc” is not a number"
 
 
 def test_items_from_xlsx_with_one_column_per_unit(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from consolidate.spec import Spec, load_spec
-from consolidate.template import template_filename, write_templates
+from consolidate.write.template import template_filename, write_templates
 
 from .conftest import SPEC_YAML, write_spec
 
@@ -153,8 +153,8 @@ def test_text_input_cells_keep_leading_zeros(yzk: openpyxl.Workbook) -> None:
 def test_embedded_spec_is_packed_and_older_plain_specs_still_read(spec: Spec) -> None:
     import zlib
 
-    from consolidate.reader import RawSheet, _meta, embedded_spec_json
-    from consolidate.spec import pack_spec, spec_from_json, unpack_spec
+    from consolidate.read.book import RawSheet, _meta
+    from consolidate.spec import embedded_spec_json, pack_spec, spec_from_json, unpack_spec
 
     packed = pack_spec(spec.public_json)
     assert packed.isascii() and len(packed) < len(spec.public_json.encode("utf-8"))

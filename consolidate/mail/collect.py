@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from ..common import RECEIVED_LOG, atomic_output, sanitise_filename
 from ..errors import InputError
-from ..reader import RECEIVED_LOG, RawBook, read_book
-from ..sources import Source
+from ..read import RawBook, Source, read_book
 from ..spec import Spec, UnitSpec
-from ..template import sanitise_filename
-from ..xlsx import atomic_output
+from ..text import Msg
 from .deliver import recipients, sender_of
 from .journal import COLLECTED_LOG, Journal
 from .mime import address_of, header_text, is_address, iter_attachments, parse, payload
@@ -88,7 +87,7 @@ def collect_returns(
     ``progress(done, total)`` is called after each message (and once with 0 before the first).
     """
     if spec.imap is None:
-        raise InputError("报表定义中没有 imap: 设置，无法收取邮件 (no imap: settings in the spec)")
+        raise InputError(Msg("mail.no_imap"))
     collector = Collector(spec, Path(out_dir))
     with ImapReader(spec.imap, password, folder) as box:
         uids = box.search(since)

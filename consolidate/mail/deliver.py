@@ -15,10 +15,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
+from ..common import sanitise_filename
 from ..errors import InputError
-from ..mailspec import MailSpec
-from ..spec import Spec, UnitSpec
-from ..template import sanitise_filename
+from ..spec import MailSpec, Spec, UnitSpec
+from ..text import Msg
 from .mime import Attachment, address_of, compose, format_address, is_address, make_message_id, split_addresses
 from .servers import SendError, SmtpSender
 
@@ -34,7 +34,7 @@ class Outcome:
     status: Status
     to: tuple[str, ...] = ()
     files: tuple[str, ...] = ()  # names of the attachments
-    detail: str = ""  # the server's answer, when it was sent before ...
+    detail: Msg | str = ""  # the server's answer, when it was sent before ...
     invalid: tuple[str, ...] = ()  # entries of the unit's email that are not addresses
     message_id: str = ""
     reason: str = ""  # reminders: missing | errors | unreadable
@@ -68,10 +68,7 @@ def sender_of(spec: Spec) -> str:
     user = spec.smtp.user if spec.smtp is not None else ""
     if is_address(user):
         return format_address(f"{spec.report.issuer} <{user}>" if spec.report.issuer else user)
-    raise InputError(
-        "需要发件地址：在报表定义的 mail.sender 中写明（如 办公室 <office@example.cn>），或把 smtp.user 设为邮箱地址 "
-        "(set mail.sender or an address as smtp.user)"
-    )
+    raise InputError(Msg("mail.no_sender"))
 
 
 class Courier:
@@ -88,9 +85,7 @@ class Courier:
         now: Callable[[], dt.datetime] | None = None,
     ) -> None:
         if outbox is None and spec.smtp is None:
-            raise InputError(
-                "报表定义中没有 smtp: 设置，无法发送；可先用 --dry-run --outbox 目录 预览 (no smtp: settings)"
-            )
+            raise InputError(Msg("mail.no_smtp"))
         self.spec = spec
         self.sender = sender_of(spec)
         self.outbox = outbox
@@ -138,7 +133,7 @@ class Courier:
         try:
             refused = self.smtp.send(self.envelope_sender, to, data)
         except SendError as exc:
-            return Outcome(unit.code, "failed", tuple(to), names, detail=str(exc))
+            return Outcome(unit.code, "failed", tuple(to), names, detail=exc.detail)
         return Outcome(unit.code, "sent", tuple(to), names, detail="; ".join(refused), message_id=message_id)
 
     def __enter__(self) -> Courier:

@@ -3,7 +3,7 @@
 - ``TEMPLATES/.consolidate/sent.json``: templates sent, keyed by unit code and template sha256, so a
   re-run after a failure sends only what was not sent.
 - ``RETURNS/.consolidate/received.json``: e-mail received time, sender and Message-ID of each saved
-  return (read by :func:`consolidate.reader.received_log` for 报送情况 and 逾期).
+  return (read by :func:`consolidate.read.received_log` for 报送情况 and 逾期).
 - ``RETURNS/.consolidate/collected.json``: Message-IDs already handled by ``collect``.
 - ``RETURNS/.consolidate/reminded.json``: reminders sent, at most one a day per unit and content.
 
@@ -16,8 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..reader import RECEIVED_LOG
-from ..xlsx import atomic_output
+from ..common import RECEIVED_LOG, atomic_output
 
 STATE_DIR = RECEIVED_LOG.parent
 SENT_LOG = STATE_DIR / "sent.json"

@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..check import Issue, Level
+from ..common import sanitise_filename
 from ..errors import InputError
-from ..issues import Issue, Level
 from ..merge import MergeResult, Submission, find_files, merge_returns
 from ..spec import Spec, UnitSpec
-from ..template import sanitise_filename, template_filename
+from ..text import LANGS, Msg, t
+from ..write import template_filename
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import REMINDED_LOG, Journal
 from .mime import Attachment
@@ -49,7 +51,7 @@ def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()
     """
     folder = Path(returns_dir)
     if not folder.is_dir():
-        raise InputError(f"找不到回收报表的文件夹：{folder} (no such folder)")
+        raise InputError(Msg("mail.no_returns_folder", folder=folder))
     result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False) if find_files([folder]) else None
     out: list[Reminder] = []
     for unit in spec.units:
@@ -75,18 +77,19 @@ def _submission(result: MergeResult | None, code: str) -> Submission:
 def _quote(issue: Issue, spec: Spec) -> str:
     lang = spec.lang
     where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.cell
-    check = "" if issue.level is Level.ERROR else ("请核实：" if lang == "zh" else "please check: ")
-    prefix = f"{where}：" if where and lang == "zh" else (f"{where}: " if where else "")
+    check = "" if issue.level is Level.ERROR else t("mail.check", lang)
+    prefix = t("mail.where", lang, where=where) if where else ""
     return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang), lang)}"
 
 
 def feedback_file(spec: Spec, unit: UnitSpec, feedback_dir: Path) -> Path | None:
-    """``<template file stem>_反馈.xlsx`` as written by ``validate --feedback``."""
+    """``<template file stem>_反馈.xlsx`` (or ``_feedback``) as written by ``validate --feedback``."""
     stems = [Path(template_filename(spec, unit)).stem, f"{spec.report.title}_{unit.name}_{unit.code}"]
     for stem in stems:
-        path = feedback_dir / (sanitise_filename(stem + "_反馈") + ".xlsx")
-        if path.is_file():
-            return path
+        for lang in LANGS:
+            path = feedback_dir / (sanitise_filename(stem + t("feedback.suffix", lang)) + ".xlsx")
+            if path.is_file():
+                return path
     return None
 
 
@@ -148,7 +151,7 @@ def _deliver(
     problems = reminder.problems
     if len(problems) > MAX_QUOTED:
         more = len(problems) - MAX_QUOTED
-        problems = [*problems[:MAX_QUOTED], f"……另有 {more} 处" if spec.lang == "zh" else f"... and {more} more"]
+        problems = [*problems[:MAX_QUOTED], t("mail.more", spec.lang, n=more)]
     to, invalid = recipients(unit)
     names = tuple(p.name for p in attached.values())
     if not to:

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..reader import RawBook, read_book
-from ..sources import Source
+from ..read import RawBook, Source, read_book
 from ..spec import Spec, UnitSpec
-from ..template import template_filename
+from ..text import Msg
+from ..write import template_filename
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import SENT_LOG, Journal
 from .mime import Attachment
@@ -75,7 +75,7 @@ def send_templates(
     """
     folder = Path(templates_dir)
     if not folder.is_dir():
-        raise InputError(f"找不到模板文件夹：{folder} (no such folder)")
+        raise InputError(Msg("mail.no_templates_folder", folder=folder))
     templates = find_templates(spec, folder)
     log = Journal(folder / SENT_LOG, "sent")
     out = Path(outbox) if outbox is not None else None

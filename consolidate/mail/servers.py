@@ -17,9 +17,10 @@ import ssl
 from collections.abc import Sequence
 from types import TracebackType
 
-from .. import __version__
 from ..errors import ConsolidateError
-from ..mailspec import ImapSpec, SmtpSpec
+from ..spec import ImapSpec, SmtpSpec
+from ..text import Msg
+from ..version import __version__
 
 
 class MailError(ConsolidateError):
@@ -28,6 +29,10 @@ class MailError(ConsolidateError):
 
 class SendError(Exception):
     """The server refused one message (a bad address, a rejected attachment); the run goes on."""
+
+    def __init__(self, detail: Msg | str) -> None:
+        self.detail = detail
+        super().__init__(str(detail))
 
 
 def _describe(exc: BaseException) -> str:
@@ -65,10 +70,10 @@ class SmtpSender:
                 self._smtp.login(s.user, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             self._drop()
-            raise MailError(f"SMTP 登录失败 (login refused) {s.user}@{where}: {_describe(exc)}") from None
+            raise MailError(Msg("mail.smtp_login", user=s.user, where=where, error=_describe(exc))) from None
         except (OSError, smtplib.SMTPException) as exc:
             self._drop()
-            raise MailError(f"无法连接 SMTP 服务器 (cannot connect) {where}: {_describe(exc)}") from None
+            raise MailError(Msg("mail.smtp_connect", where=where, error=_describe(exc))) from None
 
     def send(self, sender: str, recipients: Sequence[str], data: bytes) -> list[str]:
         """Send one message; returns the refused recipients when others were accepted.
@@ -84,7 +89,7 @@ class SmtpSender:
             return self._send_once(sender, recipients, data)
         except smtplib.SMTPServerDisconnected as exc:
             self._drop()
-            raise SendError(f"SMTP 连接中断 (server disconnected): {_describe(exc)}") from None
+            raise SendError(Msg("mail.smtp_disconnected", error=_describe(exc))) from None
 
     def _send_once(self, sender: str, recipients: Sequence[str], data: bytes) -> list[str]:
         if self._smtp is None:
@@ -147,13 +152,13 @@ class ImapReader:
                 if s.security == "starttls":
                     imap.starttls(ssl_context=ssl.create_default_context())
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailError(f"无法连接 IMAP 服务器 (cannot connect) {where}: {exc}") from None
+            raise MailError(Msg("mail.imap_connect", where=where, error=exc)) from None
         self._imap = imap
         try:
             imap.login(s.user, self.password or "")
         except imaplib.IMAP4.error as exc:
             self._logout()
-            raise MailError(f"IMAP 登录失败 (login refused) {s.user}@{where}: {_imap_text(exc)}") from None
+            raise MailError(Msg("mail.imap_login", user=s.user, where=where, error=_imap_text(exc))) from None
         try:
             if "ID" in imap.capabilities:
                 # 163.com and 126.com refuse SELECT ("Unsafe Login") from clients that do not say who they are.
@@ -161,10 +166,10 @@ class ImapReader:
             status, data = imap.select(quote_mailbox(self.folder), readonly=True)
         except imaplib.IMAP4.error as exc:
             self._logout()
-            raise MailError(f"无法打开邮箱文件夹 (cannot open folder) “{self.folder}”: {_imap_text(exc)}") from None
+            raise MailError(Msg("mail.imap_folder", folder=self.folder, error=_imap_text(exc))) from None
         if status != "OK":
             self._logout()
-            raise MailError(f"无法打开邮箱文件夹 (cannot open folder) “{self.folder}”: {_imap_text(data)}")
+            raise MailError(Msg("mail.imap_folder", folder=self.folder, error=_imap_text(data)))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
@@ -221,7 +226,7 @@ class ImapReader:
         try:
             status, data = self.imap.uid(command, *args)  # type: ignore[arg-type]
         except (OSError, imaplib.IMAP4.error) as exc:
-            raise MailError(f"IMAP {command.upper()} 失败 (failed): {_imap_text(exc)}") from None
+            raise MailError(Msg("mail.imap_failed", command=command.upper(), error=_imap_text(exc))) from None
         return status, data
 
 

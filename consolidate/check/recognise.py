@@ -1,0 +1,446 @@
+"""Raw workbook → the return table in it: which unit, which sheet, which columns, which rows.
+
+A template's ``_consolidate`` sheet says all of this; without it (the unit pasted the table into a
+new workbook) the table is found by its header labels and the unit by the 填报单位 cell or the
+file name, with a ``W-NO-METADATA`` warning. A return made from an older template of the same
+report is mapped by field id. Whatever is in a data row but in no field's column is reported,
+so that no number is lost without a trace.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from ..common import col_index, normalise, ref_row, shown, split_ref, xl_col_to_name, xl_rowcol_to_cell
+from ..errors import SpecError
+from ..read import RawBook, RawSheet
+from ..spec import FieldSpec, Spec, UnitSpec, embedded_spec_json, spec_from_json
+from ..text import Joined, Msg
+from .coerce import is_blank
+from .issues import Issue
+
+_HEADER_SCAN_ROWS = 30
+_UNIT_LABELS = ("填报单位", "报送单位", "单位名称", "单位", "reportingunit", "unit")
+_CONTACT_LABELS = ("联系人", "填报人", "contactperson", "contact")
+_PHONE_LABELS = ("联系电话", "电话", "手机", "phone")
+_SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计|total|subtotal)[:：]?$", re.I)
+_FUZZY_CUTOFF = 80
+_NONE = Msg("none")
+
+
+@dataclass(slots=True)
+class RawRow:
+    row: int  # 1-based spreadsheet row
+    item_id: str | None
+    cells: dict[str, Any]  # field id -> raw value (input and item fields)
+
+
+@dataclass
+class Located:
+    book: RawBook
+    unit_code: str
+    sheet: str
+    header_row: int  # 1-based
+    columns: dict[str, int]  # field id -> 0-based column
+    rows: list[RawRow]
+    contact: str = ""
+    phone: str = ""
+    spec_hash: str = ""
+    issues: list[Issue] = dataclasses.field(default_factory=list)
+    formulas: dict[str, str] = dataclasses.field(default_factory=dict)  # A1 -> formula, no value
+
+    def cell(self, row: int, field_id: str) -> str:
+        return str(xl_rowcol_to_cell(row - 1, self.columns[field_id]))
+
+
+def _label_variants(text: str) -> set[str]:
+    """A header cell compared loosely: as is, and without a bracketed unit like （人）."""
+    base = normalise(text)
+    bare = normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text)))
+    return {base, bare} - {""}
+
+
+def header_keys(f: FieldSpec) -> set[str]:
+    keys: set[str] = set()
+    for text in (f.label, f.header, f.id, *f.aliases):
+        keys |= _label_variants(text)
+    return keys
+
+
+def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
+    """(0-based header row, field id → column) of the best header within the top rows."""
+    keys = {f.id: header_keys(f) for f in spec.fields}
+    best: tuple[int, dict[str, int]] | None = None
+    for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
+        columns: dict[str, int] = {}
+        for c, value in enumerate(row):
+            if not isinstance(value, str) or not value.strip():
+                continue
+            variants = _label_variants(value)
+            for field_id, candidates in keys.items():
+                if field_id not in columns and variants & candidates:
+                    columns[field_id] = c
+                    break
+        if best is None or len(columns) > len(best[1]):
+            best = (r, columns)
+    needed = max(2, (len(spec.fields) + 1) // 2)
+    if best is None or len(best[1]) < min(needed, len(spec.fields)):
+        return None
+    return best
+
+
+def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
+    """The template's own column map, checked against the header cells still in place."""
+    meta = book.meta
+    try:
+        header0 = int(meta["header_row"]) - 1
+        letters = json.loads(meta["columns"])
+    except (KeyError, ValueError, TypeError):
+        return None
+    older = _older_spec(meta, spec)
+    old_labels = {f.id: f.header for f in older.fields} if older is not None else {}
+    current = spec.field_map
+    columns: dict[str, int] = {}
+    for letter, field_id in letters.items():
+        if field_id not in current:
+            continue
+        col = col_index(letter)
+        cell = sheet.cell(header0, col)
+        expected = _label_variants(old_labels.get(field_id, "")) | header_keys(current[field_id])
+        if isinstance(cell, str) and _label_variants(cell) & expected:
+            columns[field_id] = col
+    if len(columns) < max(1, len([f for f in letters.values() if f in current]) // 2):
+        return None
+    return header0, columns
+
+
+def _older_spec(meta: dict[str, str], spec: Spec) -> Spec | None:
+    """The spec an older template embedded; None for the current one, or when it cannot be read."""
+    if meta.get("spec_sha256") == spec.sha256 or not (meta.get("spec_json_z") or meta.get("spec_json")):
+        return None
+    try:
+        return _embedded_spec(meta.get("spec_json_z", ""), meta.get("spec_json", ""))
+    except SpecError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _embedded_spec(packed: str, plain: str) -> Spec:
+    """Every return of one template version carries the same text: unpacked and read once."""
+    return spec_from_json(embedded_spec_json({"spec_json_z": packed, "spec_json": plain}))
+
+
+def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
+    issues: list[Issue] = []
+    meta = book.meta
+    if book.has_meta and meta.get("report_id") != spec.report.id:
+        return None, [
+            Issue(
+                "E-OTHER-REPORT", file=book.name, value=meta.get("report_id", ""), params={"expected": spec.report.id}
+            )
+        ]
+    sheet, header = _pick_sheet(book, spec)
+    if sheet is None or header is None:
+        labels = Joined(f.label for f in spec.fields)
+        return None, [Issue("E-NO-TABLE", file=book.name, params={"labels": labels})]
+    header0, columns = header
+    top = sheet.rows[:header0]
+    if book.has_meta:
+        unit_code = meta.get("unit_code", "")
+        if unit_code not in spec.unit_map:
+            return None, [_unknown_unit(book, meta.get("unit_name", unit_code), spec.units)]
+        issues += _version_issues(book, spec, unit_code, sheet.name)
+    else:
+        seen, guessed = _guess_unit(top, book, spec.units)
+        if guessed is None:
+            return None, [_unknown_unit(book, seen, spec.units)]
+        unit_code = guessed
+        issues.append(
+            Issue(
+                "W-NO-METADATA",
+                unit=unit_code,
+                file=book.name,
+                sheet=sheet.name,
+                value=seen,
+                params={"unit": spec.unit_map[unit_code].name},
+            )
+        )
+    if book.notes:
+        issues.append(Issue("I-OPENED", unit=unit_code, file=book.name, params={"how": Joined(book.notes, "semi")}))
+    located = Located(
+        book,
+        unit_code,
+        sheet.name,
+        header0 + 1,
+        columns,
+        [],
+        contact=_labelled(top, _CONTACT_LABELS),
+        phone=_labelled(top, _PHONE_LABELS),
+        spec_hash=meta.get("spec_sha256", ""),
+        formulas=sheet.formulas,
+    )
+    _collect_rows(located, sheet, spec)
+    return located, issues + located.issues
+
+
+def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
+    """A return from an older template of the same report: say which fields changed."""
+    old = _older_spec(book.meta, spec)
+    if old is None:
+        return []
+    old_fields, new_fields = old.field_map, spec.field_map
+    added = [new_fields[f].label for f in new_fields if f not in old_fields and new_fields[f].is_input]
+    removed = [old_fields[f].label for f in old_fields if f not in new_fields]
+    renamed = [
+        f"{old_fields[f].label}→{new_fields[f].label}"
+        for f in new_fields
+        if f in old_fields and old_fields[f].label != new_fields[f].label
+    ]
+    return [
+        Issue(
+            "W-OLD-TEMPLATE",
+            unit=unit_code,
+            file=book.name,
+            sheet=sheet,
+            params={
+                "added": Joined(added) or _NONE,
+                "removed": Joined(removed) or _NONE,
+                "renamed": Joined(renamed) or _NONE,
+            },
+        )
+    ]
+
+
+def _pick_sheet(book: RawBook, spec: Spec) -> tuple[RawSheet | None, tuple[int, dict[str, int]] | None]:
+    preferred = book.meta.get("data_sheet")
+    order = sorted(book.sheets, key=lambda s: (s.name != preferred, not s.visible))
+    if book.has_meta:
+        for sheet in order:
+            found = _meta_columns(book, sheet, spec)
+            if found is not None:
+                return sheet, found
+    for sheet in order:
+        header = find_header(sheet, spec)
+        if header is not None:
+            return sheet, header
+    return None, None
+
+
+def _merged_values(sheet: RawSheet, header0: int) -> dict[tuple[int, int], tuple[Any, str]]:
+    """Cells covered by a merged range below the header: (value of the range, range as A1:B2)."""
+    out: dict[tuple[int, int], tuple[Any, str]] = {}
+    for r1, c1, r2, c2 in sheet.merged:
+        if r2 <= header0:
+            continue
+        value = sheet.cell(r1, c1)
+        name = f"{xl_rowcol_to_cell(r1, c1)}:{xl_rowcol_to_cell(r2, c2)}"
+        for r in range(max(r1, header0 + 1), r2 + 1):
+            for c in range(c1, c2 + 1):
+                if (r, c) != (r1, c1):
+                    out[(r, c)] = (value, name)
+    return out
+
+
+def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
+    header0 = located.header_row - 1
+    meta_rows: dict[int, str] = {}
+    if located.book.has_meta and located.book.meta.get("rows"):
+        try:
+            meta_rows = {int(r): str(i) for r, i in json.loads(located.book.meta["rows"])}
+        except (ValueError, TypeError):
+            meta_rows = {}
+    items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
+    item_ids = {item.id for item in items}
+    merged = _merged_values(sheet, header0)
+    mapped_cols = set(located.columns.values())
+    field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
+    seen_items: set[str] = set()
+    where: dict[str, Any] = {"unit": located.unit_code, "file": located.book.name, "sheet": sheet.name}
+    for r in range(header0 + 1, len(sheet.rows)):
+        row = r + 1
+        line = sheet.rows[r]
+        width = len(line)
+        cells: dict[str, Any] = {}
+        for field_id, c in located.columns.items():
+            value = line[c] if c < width else None
+            if merged and is_blank(value) and (r, c) in merged and not is_blank(merged[(r, c)][0]):
+                value = _from_merged(located, field_by_col[c], r, c, merged[(r, c)], where)
+            cells[field_id] = value
+        values = {k: v for k, v in cells.items() if not is_blank(v)}
+        extras = [(c, v) for c, v in enumerate(sheet.rows[r]) if c not in mapped_cols and not is_blank(v)]
+        if not values and not extras:
+            continue
+        if _is_subtotal(cells, extras):
+            located.issues.append(
+                Issue("I-SUBTOTAL-ROW", cell=f"A{row}", value=_row_text(cells, extras), params={"row": row}, **where)
+            )
+            continue
+        if row in sheet.hidden_rows:
+            located.issues.append(Issue("I-HIDDEN-ROW", cell=f"A{row}", params={"row": row}, **where))
+        for c, v in extras:
+            located.issues.append(
+                Issue(
+                    "W-EXTRA-VALUE",
+                    cell=xl_rowcol_to_cell(r, c),
+                    value=shown(v),
+                    params={"column": xl_col_to_name(c)},
+                    **where,
+                )
+            )
+        if not values:
+            continue
+        if spec.rows == "open":
+            located.rows.append(RawRow(row, None, cells))
+            continue
+        item_id = _match_item(row, cells, meta_rows, items, item_ids, spec)
+        if item_id is None or item_id in seen_items:
+            if any(f.is_input and f.id in values for f in spec.fields):
+                located.issues.append(
+                    Issue(
+                        "E-UNKNOWN-ITEM", cell=f"A{row}", value=_row_text(cells, [])[:80], params={"row": row}, **where
+                    )
+                )
+            continue
+        seen_items.add(item_id)
+        located.rows.append(RawRow(row, item_id, cells))
+    # Far-away cells, and formulas without a result outside the fields (calamine shows them blank).
+    outside = [
+        (ref, formula)
+        for ref, formula in sheet.formulas.items()
+        if ref_row(ref) > header0 + 1 and col_index(split_ref(ref)[0]) not in mapped_cols
+    ]
+    for ref, value in [*sheet.stray, *outside]:
+        located.issues.append(
+            Issue("W-EXTRA-VALUE", cell=ref, value=shown(value), params={"column": split_ref(ref)[0]}, **where)
+        )
+    for item in items:
+        if item.id not in seen_items:
+            label = " ".join(shown(v) for v in item.values_for(located.unit_code).values() if v is not None)
+            located.issues.append(Issue("W-MISSING-ROW", value=label[:80], **where))
+
+
+def _from_merged(
+    located: Located, field: FieldSpec, r: int, c: int, merged: tuple[Any, str], where: dict[str, Any]
+) -> Any:
+    """A cell inside a merged range: text is repeated; a number is counted once (top-left only)."""
+    value, name = merged
+    cell = xl_rowcol_to_cell(r, c)
+    if field.is_numeric:
+        located.issues.append(
+            Issue(
+                "W-MERGED-NUMBER",
+                cell=cell,
+                field=field.id,
+                value=shown(value),
+                params={"label": field.label, "range": name},
+                **where,
+            )
+        )
+        return None
+    located.issues.append(
+        Issue(
+            "I-CONVERTED",
+            cell=cell,
+            field=field.id,
+            value="",
+            params={"label": field.label, "result": shown(value), "how": Msg("note.merged", range=name)},
+            **where,
+        )
+    )
+    return value
+
+
+def _is_subtotal(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> bool:
+    texts = [v for v in list(cells.values()) + [v for _, v in extras] if isinstance(v, str) and v.strip()][:3]
+    if not any("计" in t or "otal" in t or "OTAL" in t for t in texts):
+        return False  # the usual row, decided without normalising
+    return any(_SUBTOTAL.match(normalise(t)) for t in texts)
+
+
+def _row_text(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> str:
+    parts = [shown(v) for v in cells.values() if not is_blank(v)] + [shown(v) for _, v in extras]
+    return "；".join(parts)
+
+
+def _match_item(
+    row: int, cells: dict[str, Any], meta_rows: dict[int, str], items: list[Any], item_ids: set[str], spec: Spec
+) -> str | None:
+    if meta_rows.get(row) in item_ids:
+        return meta_rows[row]
+    item_fields = [f for f in spec.fields if f.source == "item" and f.id in cells]
+    best, best_score = None, 0
+    for item in items:
+        values = item.values_for("")
+        score = sum(
+            1
+            for f in item_fields
+            if f.type == "text"
+            and values.get(f.id) is not None
+            and normalise(shown(values[f.id])) == normalise(shown(cells[f.id]))
+        )
+        if score > best_score:
+            best, best_score = item.id, score
+    return best
+
+
+def _labelled(rows: list[list[Any]], labels: tuple[str, ...]) -> str:
+    """The value next to a label such as 填报单位 (right of it, or after a colon in the cell)."""
+    wanted = {normalise(x) for x in labels}
+    for row in rows:
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            match = re.match(r"^(.*?)[:：](.*)$", text, re.S)
+            head, tail = (match[1], match[2].strip()) if match else (text, "")
+            if normalise(head) in wanted:
+                if tail:
+                    return tail
+                for right in row[c + 1 :]:
+                    if not is_blank(right):
+                        return shown(right).strip()
+    return ""
+
+
+def unit_in_text(text: str, units: Sequence[UnitSpec]) -> str | None:
+    """The unit a text names: its code or name exactly, else the longest unit name it contains."""
+    key = normalise(text)
+    for unit in units:
+        if key in (normalise(unit.code), normalise(unit.name)):
+            return unit.code
+    contained = [u for u in units if normalise(u.name) in key]
+    return max(contained, key=lambda u: len(u.name)).code if contained else None
+
+
+def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]) -> tuple[str, str | None]:
+    """(what was seen, unit code) from the 填报单位 cell, else from the file name (fuzzy)."""
+    seen = _labelled(top, _UNIT_LABELS)
+    candidates = [seen] if seen else []
+    candidates.append(book.stem)
+    for text in candidates:
+        code = unit_in_text(text, units)
+        if code is not None:
+            return text, code
+    names = {u.code: normalise(u.name) for u in units}
+    for text in candidates:
+        found = process.extractOne(normalise(text), names, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
+        if found is not None:
+            return text, str(found[2])
+    return seen or book.stem, None
+
+
+def _unknown_unit(book: RawBook, seen: str, units: tuple[UnitSpec, ...]) -> Issue:
+    names = {u.name: normalise(u.name) for u in units}
+    close = [
+        name for _, _, name in process.extract(normalise(seen), names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
+    ]
+    closest = Msg("closest_units", names=Joined(close)) if close else ""
+    return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest})

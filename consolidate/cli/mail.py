@@ -1,0 +1,191 @@
+"""The e-mail commands: ``send``, ``collect`` and ``remind``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from ..errors import InputError
+from ..mail import MailResult, collect_returns, reminders, send_reminders, send_templates
+from ..mail.deliver import PROBLEM_STATUSES
+from ..spec import ImapSpec, SmtpSpec, Spec, load_spec
+from ..text import Joined, Msg, render, t
+from .app import (
+    PasswordOpt,
+    PasswordsFileOpt,
+    console,
+    counted_progress,
+    guarded,
+    msg,
+    passwords,
+    progress_bar,
+    say,
+    state,
+)
+
+UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u")]
+OutboxOpt = Annotated[Path | None, typer.Option("--outbox")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run")]
+ThrottleOpt = Annotated[float | None, typer.Option("--throttle", min=0)]
+
+
+def send(
+    spec: Annotated[Path, typer.Argument()],
+    templates_dir: Annotated[Path, typer.Option("--templates", "-t")] = Path("templates_out"),
+    unit: UnitOpt = None,
+    dry_run: DryRunOpt = False,
+    outbox: OutboxOpt = None,
+    throttle: ThrottleOpt = None,
+    resend: Annotated[bool, typer.Option("--resend")] = False,
+) -> None:
+    with guarded():
+        loaded = load_spec(spec)
+        box = (outbox or Path("outbox")) if dry_run or outbox else None
+        password = _password(loaded.smtp, "SMTP") if box is None else None
+        codes = _unit_codes(loaded, unit)
+        with progress_bar(len(codes or loaded.units), msg("sending")) as tick:
+            result = send_templates(
+                loaded,
+                templates_dir,
+                units=codes,
+                password=password,
+                outbox=box,
+                resend=resend,
+                throttle=throttle,
+                progress=tick,
+            )
+    _print_mail(result, loaded)
+    raise typer.Exit(result.exit_code)
+
+
+def collect(
+    spec: Annotated[Path, typer.Argument()] = Path("."),
+    since: Annotated[str | None, typer.Option("--since")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o")] = Path("returns"),
+    folder: Annotated[str | None, typer.Option("--folder")] = None,
+) -> None:
+    with guarded():
+        loaded = load_spec(spec)
+        try:
+            day = dt.date.fromisoformat(since) if since else None
+        except ValueError:
+            raise InputError(Msg("cli.bad_since", value=since)) from None
+        secret = _password(loaded.imap, "IMAP")
+        with counted_progress(msg("fetching")) as progress:
+            result = collect_returns(loaded, out, password=secret, since=day, folder=folder, progress=progress)
+    lang = state.lang
+    if result.saved and not state.quiet:
+        table = Table()
+        for key in ("col.unit_name", "col.file", "col.received", "col.sender", "col.by"):
+            table.add_column(t(key, lang))
+        for saved in result.saved:
+            name = loaded.unit_map[saved.unit].name
+            table.add_row(
+                name, saved.path, f"{saved.received:%Y-%m-%d %H:%M %z}", saved.sender, t(f"by.{saved.by}", lang)
+            )
+        console.print(table)
+    if result.skipped:
+        say(msg("skipped"), "yellow")
+        for skip in result.skipped:
+            why = t(f"skip.{skip.reason}", lang, v=skip.detail)
+            say(msg("skipped_file", file=skip.attachment, sender=skip.sender, subject=skip.subject, why=why), "yellow")
+    say(msg("collected", messages=result.messages, saved=len(result.saved), seen=result.already_seen, dir=out), "green")
+    raise typer.Exit(result.exit_code)
+
+
+def remind(
+    spec: Annotated[Path, typer.Argument()] = Path("."),
+    returns: Annotated[Path, typer.Option("--returns", "-r")] = Path("returns"),
+    feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
+    templates_dir: Annotated[Path | None, typer.Option("--templates", "-t")] = None,
+    unit: UnitOpt = None,
+    dry_run: DryRunOpt = False,
+    outbox: OutboxOpt = None,
+    throttle: ThrottleOpt = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
+) -> None:
+    with guarded():
+        loaded = load_spec(spec)
+        box = (outbox or Path("outbox")) if dry_run or outbox else None
+        codes = _unit_codes(loaded, unit)
+        secrets = passwords(password, passwords_file)
+        found = [r for r in reminders(loaded, returns, secrets) if codes is None or r.unit.code in codes]
+        smtp_password = _password(loaded.smtp, "SMTP") if box is None and found else None
+        with progress_bar(len(found), msg("sending")) as tick:
+            result = send_reminders(
+                loaded,
+                returns,
+                feedback_dir=feedback,
+                templates_dir=templates_dir,
+                password=smtp_password,
+                outbox=box,
+                throttle=throttle,
+                found=found,
+                progress=tick,
+            )
+    if not result.outcomes:
+        say(msg("nobody_to_remind"), "green")
+    _print_mail(result, loaded)
+    raise typer.Exit(result.exit_code)
+
+
+def _unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:
+    if not wanted:
+        return None
+    codes = [u.code for u in spec.units if u.code in wanted or u.name in wanted]
+    unknown = [w for w in wanted if w not in spec.unit_map and all(u.name != w for u in spec.units)]
+    if unknown:
+        raise InputError(Msg("cli.unknown_units", names=Joined(unknown)))
+    return codes
+
+
+def _password(server: SmtpSpec | ImapSpec | None, kind: str) -> str | None:
+    """From the variable named by ``password_env``, else asked for (hidden); never stored."""
+    if server is None or not server.user:
+        return None
+    if server.password_env and os.environ.get(server.password_env):
+        return os.environ[server.password_env]
+    text: str = typer.prompt(msg("password", server=kind, user=server.user, host=server.host), hide_input=True)
+    return text
+
+
+def _print_mail(result: MailResult, spec: Spec) -> None:
+    lang = state.lang
+    reminders = any(o.reason for o in result.outcomes)
+    if result.outcomes and not state.quiet:
+        table = Table()
+        keys = ["col.unit_name", *(["col.reason", "col.problems"] if reminders else [])]
+        for key in [*keys, "col.recipients", "col.attachments", "col.result", "col.detail"]:
+            table.add_column(t(key, lang), overflow="fold")
+        for o in result.outcomes:
+            invalid = msg("invalid_address", v=t("sep.list", lang).join(o.invalid)) if o.invalid else ""
+            detail = "; ".join(filter(None, [str(render(o.detail, lang)), invalid]))
+            cells = [spec.unit_map[o.unit].name]
+            if reminders:
+                cells += [t(f"remind.{o.reason}", lang), str(o.problems or "")]
+            cells += [", ".join(o.to), "\n".join(o.files), t(f"mail.{o.status}", lang), detail]
+            table.add_row(*cells, style="red" if o.status in PROBLEM_STATUSES else None)
+        console.print(table)
+    if result.outbox is not None:
+        say(msg("outbox", n=result.count("written"), dir=result.outbox), "green")
+    else:
+        failed = result.count("failed")
+        say(
+            msg("sent", sent=result.count("sent"), before=result.count("already_sent"), failed=failed),
+            "red" if failed else "green",
+        )
+    no_address = [spec.unit_map[o.unit].name for o in result.outcomes if o.status == "no_address"]
+    no_template = [spec.unit_map[o.unit].name for o in result.outcomes if o.status in ("no_template", "stale_template")]
+    if no_address:
+        say(msg("no_address", names=t("sep.list", lang).join(no_address)), "yellow")
+    if no_template:
+        say(msg("no_template", names=t("sep.list", lang).join(no_template)), "yellow")
+
+
+COMMANDS = (send, collect, remind)

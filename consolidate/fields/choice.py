@@ -1,0 +1,46 @@
+"""``choice``: one of the field's ``choices``, picked from a drop-down list."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from ..common import shown
+from ..text import Lang, Msg, t
+from .base import Coerced, FieldOptions, FieldType, notes
+
+NOTE_SPACES = Msg("note.choice_spaces")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+class Choice(FieldType):
+    name = "choice"
+    error = "E-CHOICE"
+    table_kind = "text"
+
+    def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
+        choices = field.choices or []
+        text = shown(raw).strip()
+        if text in choices:
+            return Coerced(text)
+        key = _key(text)
+        for choice in choices:
+            if _key(choice) == key:
+                return Coerced(choice, note=notes(NOTE_SPACES))
+        return Coerced(error=self.error)
+
+    def default_aggregate(self, field: FieldOptions) -> str:
+        return "worst" if field.order else "none"
+
+    def validation(self, field: FieldOptions, lang: Lang) -> dict[str, Any]:
+        return {"validate": "list", "source": list(field.choices or [])}
+
+    def constraints(self, field: FieldOptions, lang: Lang) -> list[str]:
+        return [t("c.choices", lang, v="/".join(field.choices))] if field.choices else []
+
+
+TYPE = Choice()

@@ -1,0 +1,48 @@
+"""``percent``: a share, stored as a fraction (79.46% is 0.7946); ``79.46%`` and ``79.46`` are read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..common import tidy_number
+from ..text import Lang, Msg
+from .base import Coerced, FieldOptions, FieldType, normalise_text, notes, number_bounds, number_from_text, read_number
+
+NOTE_SIGN = Msg("note.percent_sign")
+NOTE_POINTS = Msg("note.percent_points")
+
+
+class Percent(FieldType):
+    name = "percent"
+    error = "E-NOT-A-PERCENT"
+    numeric = True
+    number_format = "0.00%"
+
+    def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
+        if isinstance(raw, str):
+            text, found = normalise_text(raw)
+            if text.endswith("%"):
+                number, _ = number_from_text(text[:-1])
+                if number is None:
+                    return Coerced(error=self.error)
+                return Coerced(tidy_number(number / 100), note=notes(*found, NOTE_SIGN))
+            number, more = number_from_text(text)
+            if number is None:
+                return Coerced(error=self.error)
+            if abs(number) > 1:
+                return Coerced(tidy_number(number / 100), note=notes(*found, *more, NOTE_POINTS))
+            return Coerced(tidy_number(number), note=notes(*found, *more))
+        result = read_number(raw, self.error)
+        return Coerced(error=self.error) if result.error else result
+
+    def validation(self, field: FieldOptions, lang: Lang) -> dict[str, Any]:
+        lo, hi = number_bounds(field)
+        return {"validate": "decimal", "criteria": "between", "minimum": lo, "maximum": hi}
+
+    def show(self, value: Any) -> str | Msg:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{round(value * 100, 6):g}%"
+        return super().show(value)
+
+
+TYPE = Percent()

@@ -1,0 +1,198 @@
+"""``consolidate demo``: a whole worked example in one folder.
+
+It copies a built-in kind, writes the templates, fills them as units would (with openpyxl, the
+way a unit's spreadsheet program saves them) including the typical mistakes a clerk meets, then
+merges. Everything is deterministic, so the demo's summary is the same on every machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..common import META_SHEET
+from ..merge import MergeResult, merge_returns
+from ..spec import Spec, load_spec
+from ..write import write_json, write_summary, write_templates
+from .init import init_spec
+
+
+@dataclass
+class DemoResult:
+    folder: Path
+    spec: Path
+    templates: list[Path]
+    returns: Path
+    summary: Path
+    json: Path
+    result: MergeResult
+
+
+def fill_template(
+    template: Path,
+    out: Path,
+    rows: Mapping[str, Mapping[str, Any]],
+    *,
+    contact: str = "",
+    phone: str = "",
+    keep_metadata: bool = True,
+) -> None:
+    """Fill a template as a unit would: values by item id (or by row number for open lists).
+
+    Text starting with ``=`` is stored as text, as a spreadsheet program does for a cell typed
+    with a leading apostrophe. With ``keep_metadata=False`` the table is pasted into a new
+    workbook, the way units often send it back.
+    """
+    import openpyxl
+
+    book = openpyxl.load_workbook(template)
+    sheet = book.worksheets[0]
+    meta = {str(r[0].value): str(r[1].value) for r in book[META_SHEET].iter_rows(max_col=2)}
+    columns = {field_id: letter for letter, field_id in json.loads(meta["columns"]).items()}
+    by_item = {item_id: row for row, item_id in json.loads(meta["rows"])}
+    first = int(meta["first_data_row"])
+    for key, values in rows.items():
+        row = by_item.get(key) or (first + int(key) - 1 if key.isdigit() else None)
+        if row is None:
+            raise KeyError(key)
+        for field_id, value in values.items():
+            cell = sheet[f"{columns[field_id]}{row}"]
+            cell.value = value
+            if isinstance(value, str) and value.startswith("="):
+                cell.data_type = "s"
+    sheet["B3"] = contact
+    sheet["D3"] = phone
+    if keep_metadata:
+        book.save(out)
+        return
+    plain = openpyxl.Workbook()
+    target = plain.active
+    assert target is not None
+    target.title = "Sheet1"
+    for source_row in sheet.iter_rows():
+        for cell in source_row:
+            if cell.value is not None and not (
+                isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type == "f"
+            ):
+                target.cell(row=cell.row, column=cell.column, value=cell.value)
+    plain.save(out)
+
+
+def _plan(spec: Spec, unit_index: int, unit_code: str) -> dict[str, dict[str, Any]]:
+    """Plausible values for one unit, from a generator seeded by the unit code."""
+    rng = random.Random(unit_code)
+    rows: dict[str, dict[str, Any]] = {}
+    for item in spec.items_for(unit_code):
+        base = item.values_for(unit_code)
+        values: dict[str, Any] = {}
+        ratio = rng.choice([0.35, 0.55, 0.62, 0.71, 0.8, 0.86, 0.93, 1.02])
+        for f in spec.fields:
+            if not f.is_input:
+                continue
+            if f.is_numeric:
+                target = next((v for k, v in base.items() if isinstance(v, int | float)), 100)
+                values[f.id] = round(target * ratio) if f.type != "percent" else round(ratio, 4)
+            elif f.type == "choice":
+                order = f.worst_order or f.choices or []
+                if len(order) >= 3:
+                    values[f.id] = order[0] if ratio < 0.5 else (order[-1] if ratio > 0.95 else order[1])
+                elif order:
+                    values[f.id] = order[-1]
+            elif f.type == "date":
+                values[f.id] = dt.date(2025, 3, 1 + unit_index % 28) if ratio > 0.9 else None
+            elif f.type == "bool":
+                values[f.id] = "是"
+            elif f.required or f.effective_aggregate == "join":
+                task = next((str(v) for k, v in base.items() if isinstance(v, str) and len(v) > 4), "")
+                values[f.id] = f"{task[:24]}：已完成年度任务的{ratio:.0%}，按计划推进。" if f.required else ""
+        rows[item.id] = {k: v for k, v in values.items() if v not in (None, "")}
+    return rows
+
+
+def _first_input(spec: Spec, *types: str) -> str | None:
+    return next((f.id for f in spec.fields if f.is_input and f.type in types), None)
+
+
+def build_demo(folder: str | Path, kind: str = "livelihood") -> DemoResult:
+    out = Path(folder)
+    if out.exists() and any(out.iterdir()):
+        shutil.rmtree(out / "returns", ignore_errors=True)
+    spec_path = init_spec(out / "spec", kind, force=True)
+    spec = load_spec(spec_path)
+    templates = write_templates(spec, out / "templates")
+    returns = out / "returns"
+    returns.mkdir(parents=True, exist_ok=True)
+    deadline = spec.report.deadline or dt.date(2025, 1, 1)
+    number = _first_input(spec, "number", "integer")
+    choice = _first_input(spec, "choice")
+    text = next((f.id for f in spec.fields if f.is_input and f.type == "text" and f.required), None)
+    for index, (unit, template) in enumerate(zip(spec.units, templates, strict=True)):
+        if index == len(spec.units) - 1:
+            break  # the last unit has not returned yet
+        rows = _plan(spec, index, unit.code)
+        first_item = next(iter(rows), None)
+        keep = True
+        if first_item is not None:
+            first = rows[first_item]
+            if index == 0 and number:
+                first[number] = f"{first.get(number, 1234):,}"
+            if index == 1 and number:
+                first[number] = str(first.get(number, 0)).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+            if index == 2 and text:
+                first.pop(text, None)
+            if index == 3 and choice:
+                first[choice] = "良好"
+            if index == 4 and number:
+                first[number] = "约2万"
+            if index == 5 and number and isinstance(first.get(number), int):
+                first[number] = first[number] * 3
+            if index == 6 and text:
+                first[text] = "=见附件（已另行报送）"
+            keep = index != 7
+        contact = unit.contact or "张三"
+        target = returns / template.name
+        if index == 7:
+            target = returns / f"{unit.name}.xlsx"
+        fill_template(template, target, rows, contact=contact, phone=unit.phone or "0576-87000000", keep_metadata=keep)
+        when = dt.datetime.combine(deadline, dt.time(9, 30)) - dt.timedelta(days=len(spec.units) - index)
+        if index == 8:
+            older = returns / f"{template.stem}（旧）.xlsx"
+            fill_template(template, older, _plan(spec, index, unit.code + "-old"), contact=contact)
+            _touch(older, when - dt.timedelta(days=2))
+        if index == 9:
+            when = dt.datetime.combine(deadline, dt.time(10, 0)) + dt.timedelta(days=2)
+        _touch(target, when)
+    (returns / f"~${templates[0].name}").write_bytes(b"lock")
+    (returns / ".DS_Store").write_bytes(b"\0")
+    result = merge_returns(spec, [returns])
+    summary = write_summary(result, out / "summary.xlsx")
+    json_path = write_json(result, out / "summary.json")
+    return DemoResult(out, spec_path, templates, returns, summary, json_path, result)
+
+
+def _touch(path: Path, when: dt.datetime) -> None:
+    """Give a demo return a fixed save time (docProps) and file time, as if saved then.
+
+    openpyxl stamps the save time with the clock; duplicates are ordered by it, so the demo sets
+    it to keep the older version older whatever the clock said.
+    """
+    saved = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(path)
+    members = [(info, source.read(info)) for info in source.infolist()]
+    source.close()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, content in members:
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + saved + rb"\g<2>", content)
+            target.writestr(info, content)
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))

@@ -1,0 +1,30 @@
+"""Records → a merge result: every file parsed (on both cores, remembered between runs), the
+newest return per unit kept, each field aggregated per item, the records held within a memory
+budget. :func:`merge_returns` is the entry point; it never prints and never raises for bad data."""
+
+from __future__ import annotations
+
+from .aggregate import JOIN_LIMIT, Accumulator, SummaryRow, aggregate, aggregate_values, with_cut_note
+from .cache import default_cache_path
+from .frames import Frames
+from .pool import ordered_map
+from .result import InputFile, MergeResult, Submission
+from .run import find_files, merge_returns, spec_from_returns
+
+__all__ = [
+    "JOIN_LIMIT",
+    "Accumulator",
+    "Frames",
+    "InputFile",
+    "MergeResult",
+    "Submission",
+    "SummaryRow",
+    "aggregate",
+    "aggregate_values",
+    "default_cache_path",
+    "find_files",
+    "merge_returns",
+    "ordered_map",
+    "spec_from_returns",
+    "with_cut_note",
+]

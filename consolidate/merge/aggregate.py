@@ -1,0 +1,170 @@
+"""Records → the summary rows: each field aggregated per item (per unit for open lists) and in
+total, in one pass, by accumulators that keep nothing but their result."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..check import Record, RowChecker
+from ..common import tidy_number
+from ..spec import FieldSpec, Spec
+from ..text import Lang, t
+
+
+@dataclass
+class SummaryRow:
+    """One row of 汇总: an item (or, for open rows, a unit) with aggregated values."""
+
+    key: str
+    values: dict[str, Any]
+    expected_units: int
+    reported_units: int
+    cut: dict[str, int] = dataclasses.field(default_factory=dict)  # joined field -> units left out
+
+
+# One Excel cell holds 32,767 characters; a joined text stops short of that, leaving room to say
+# how many units' entries did not fit (they are all in 明细).
+JOIN_LIMIT = 32_000
+
+
+def with_cut_note(joined: str, left_out: int, lang: Lang) -> str:
+    """A joined text that stopped at JOIN_LIMIT, with the line saying how many units are left out."""
+    return f"{joined}\n{t('join.more', lang, n=left_out)}" if left_out else joined
+
+
+class Accumulator:
+    """One field's aggregate over rows, fed one value at a time (nothing but the result is kept)."""
+
+    __slots__ = (
+        "best",
+        "count",
+        "field",
+        "how",
+        "lang",
+        "length",
+        "limit",
+        "numbers",
+        "omitted",
+        "present",
+        "rank",
+        "texts",
+    )
+
+    def __init__(self, field: FieldSpec, lang: Lang = "zh", limit: int = JOIN_LIMIT) -> None:
+        self.field = field
+        self.how = field.effective_aggregate
+        self.lang = lang
+        self.limit = limit  # the characters a joined text may take
+        self.numbers = array("d")  # sum, mean (math.fsum reads them as floats, exactly as before)
+        self.texts: list[str] = []  # join, up to what one Excel cell holds
+        self.length = 0
+        self.omitted = 0  # units whose text did not fit (明细 has them all)
+        self.best: Any = None  # min, max, first, worst
+        self.rank = len(field.worst_order)
+        self.count = 0  # count
+        self.present = False
+
+    def add(self, value: Any, unit_name: str = "") -> None:
+        if value is None or value == "":
+            return
+        how = self.how
+        self.present = True
+        if how == "sum" or how == "mean":
+            if value.__class__ is int or value.__class__ is float:  # not bool
+                self.numbers.append(value)
+        elif how == "join":
+            text = f"【{unit_name}】{value}"
+            if self.length + len(text) + 1 > self.limit:
+                self.omitted += 1
+            else:
+                self.texts.append(text)
+                self.length += len(text) + 1
+        elif how == "count":
+            if self.field.type != "bool" or value is True:
+                self.count += 1
+        elif how == "first":
+            if self.best is None:
+                self.best = value
+        elif how == "min":
+            if self.best is None or value < self.best:
+                self.best = value
+        elif how == "max":
+            if self.best is None or value > self.best:
+                self.best = value
+        elif how == "worst":
+            order = self.field.worst_order
+            if value in order and order.index(value) < self.rank:
+                self.rank = order.index(value)
+                self.best = value
+
+    def result(self, note: bool = True) -> Any:
+        """The aggregate; a cut join ends with a line saying so (``note``), in ``lang``."""
+        how = self.how
+        if how == "count":
+            return self.count
+        if how == "none" or not self.present:
+            return None
+        if how == "join":
+            joined = "\n".join(self.texts)
+            return with_cut_note(joined, self.omitted, self.lang) if note else joined
+        if how == "sum" or how == "mean":
+            if not self.numbers:
+                return None
+            total = math.fsum(self.numbers)
+            return tidy_number(total, 10) if how == "sum" else total / len(self.numbers)
+        return self.best
+
+
+def aggregate_values(field: FieldSpec, values: Iterable[Any], unit_names: Iterable[str], lang: Lang = "zh") -> Any:
+    """Aggregate one field over rows (``unit_names`` label each value for ``join``)."""
+    acc = Accumulator(field, lang)
+    for value, unit_name in zip(values, unit_names, strict=True):
+        acc.add(value, unit_name)
+    return acc.result()
+
+
+def aggregate(
+    spec: Spec, records: Iterable[Record], checker: RowChecker, join_limit: int = JOIN_LIMIT
+) -> tuple[list[SummaryRow], dict[str, Any]]:
+    """Per item (per unit for open lists) and in total, in one pass over the records."""
+    fields = [f for f in spec.fields if not f.formula]
+    totalled = [f for f in fields if f.effective_aggregate in ("sum", "count")]
+    fixed = spec.rows == "fixed"
+    keys = [item.id for item in spec.items] if fixed else [unit.code for unit in spec.units]
+    groups = {key: [Accumulator(f, spec.lang, join_limit) for f in fields] for key in keys}
+    reported: dict[str, set[str]] = {key: set() for key in keys}
+    totals_acc = [Accumulator(f) for f in totalled]
+    names = {unit.code: unit.name for unit in spec.units}
+    ids = [f.id for f in fields]
+    total_ids = [f.id for f in totalled]
+    for record in records:
+        values = record.values
+        key = record.item_id if fixed else record.unit_code
+        group = groups.get(key) if key is not None else None
+        if group is not None:
+            reported[key].add(record.unit_code)  # type: ignore[index]
+            name = names[record.unit_code]
+            for acc, field_id in zip(group, ids, strict=True):
+                acc.add(values.get(field_id), name)
+        for acc, field_id in zip(totals_acc, total_ids, strict=True):
+            acc.add(values.get(field_id))
+    expected = {item.id: len(item.units) for item in spec.items} if fixed else dict.fromkeys(keys, 1)
+    rows: list[SummaryRow] = []
+    for key, group in groups.items():
+        # A cut join's note is added in the summary's language when the tables are made.
+        values = {f.id: acc.result(note=False) for f, acc in zip(fields, group, strict=True)}
+        cut = {f.id: acc.omitted for f, acc in zip(fields, group, strict=True) if acc.omitted}
+        if fixed and not reported[key]:
+            item_values = spec.item_map[key].values
+            values.update({f.id: item_values.get(f.id) for f in spec.fields if f.source == "item" and f.type == "text"})
+        checker.compute(values)
+        rows.append(SummaryRow(key, values, expected[key], len(reported[key]), cut))
+    totals: dict[str, Any] = dict.fromkeys(ids)
+    totals.update({f.id: acc.result() for f, acc in zip(totalled, totals_acc, strict=True)})
+    checker.compute(totals)
+    return rows, totals

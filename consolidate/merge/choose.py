@@ -1,0 +1,47 @@
+"""Which return counts for each unit: the newest, when a unit sent several (each is listed)."""
+
+from __future__ import annotations
+
+from ..check import Issue, Located
+from ..spec import Spec
+from ..text import Joined
+from .result import Submission
+
+
+def choose_newest(
+    spec: Spec, located: list[Located], failed: list[tuple[str, str | None]]
+) -> tuple[dict[str, Located], dict[str, Submission], list[Issue]]:
+    """Newest return per unit wins; the others are listed in W-DUPLICATE-RETURN."""
+    by_unit: dict[str, list[Located]] = {}
+    for item in located:
+        by_unit.setdefault(item.unit_code, []).append(item)
+    deadline = spec.report.deadline
+    submissions = {u.code: Submission(u.code) for u in spec.units}
+    chosen: dict[str, Located] = {}
+    issues: list[Issue] = []
+    for code, candidates in by_unit.items():
+        candidates.sort(key=lambda r: r.book.order, reverse=True)
+        winner = candidates[0]
+        chosen[code] = winner
+        sub = submissions[code]
+        sub.status = "returned" if len(candidates) == 1 else "duplicate"
+        sub.file = winner.book.name
+        sub.received = winner.book.time
+        sub.overdue = deadline is not None and winner.book.time.date() > deadline
+        sub.contact, sub.phone = winner.contact, winner.phone
+        sub.other_files = [c.book.name for c in candidates[1:]]
+        if len(candidates) > 1:
+            names = Joined(c.book.name for c in candidates)
+            issues.append(
+                Issue(
+                    "W-DUPLICATE-RETURN",
+                    unit=code,
+                    file=winner.book.name,
+                    params={"unit": spec.unit_map[code].name, "files": names, "kept": winner.book.name},
+                )
+            )
+    for name, guessed in failed:
+        if guessed is not None and guessed not in chosen:
+            submissions[guessed].status = "unreadable"
+            submissions[guessed].file = name
+    return chosen, submissions, issues

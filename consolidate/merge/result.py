@@ -1,0 +1,89 @@
+"""What a merge gives back: the records kept, each unit's submission, the issues, the summary rows.
+
+The library returns this object and never prints; the CLI and the writers read it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from ..check import Issue, Level, Located, Record, count_levels
+from ..spec import Spec
+from ..text import Lang
+from .aggregate import SummaryRow
+from .frames import Frames, detail_frame, summary_frame
+from .store import Records
+
+Status = Literal["returned", "missing", "duplicate", "unreadable"]
+
+
+@dataclass
+class Submission:
+    """What one unit sent: the status shown in 报送情况."""
+
+    unit_code: str
+    status: Status = "missing"
+    file: str = ""
+    received: dt.datetime | None = None
+    overdue: bool = False
+    contact: str = ""
+    phone: str = ""
+    rows: int = 0
+    other_files: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    name: str
+    sha256: str
+
+
+@dataclass
+class MergeResult:
+    spec: Spec
+    records: Records  # every kept record in unit order, read from memory or disk as iterated
+    submissions: list[Submission]
+    issues: list[Issue]
+    inputs: list[InputFile]
+    summary: list[SummaryRow]
+    totals: dict[str, Any]
+    returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
+    raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
+
+    def records_of(self, unit_code: str) -> list[Record]:
+        """The records of the return kept for one unit."""
+        located = self.returns.get(unit_code)
+        return self.records.of(located.book.name) if located is not None else []
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(i.level is Level.ERROR for i in self.issues) else 0
+
+    def counts_for(self, unit_code: str) -> dict[Level, int]:
+        return self._counts.get(unit_code) or count_levels([])
+
+    @functools.cached_property
+    def _counts(self) -> dict[str, dict[Level, int]]:
+        by_unit: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            by_unit.setdefault(issue.unit, []).append(issue)
+        return {unit: count_levels(issues) for unit, issues in by_unit.items()}
+
+    @property
+    def data_as_of(self) -> dt.datetime | None:
+        times = [s.received for s in self.submissions if s.received is not None]
+        return max(times) if times else None
+
+    def to_frames(self, lang: Lang | None = None) -> Frames:
+        """汇总 and 明细 as pandas DataFrames (``pip install "consolidate[pandas]"``).
+
+        Columns are keys (``unit_code``, ``item``, the field ids...), not the workbook's titles;
+        codes and texts are pandas strings (a unit code ``007`` stays ``007``), numbers are numbers
+        and dates are dates. ``lang`` words yes/no and the cut-join note (default: the spec's).
+        """
+        lang = lang or self.spec.lang
+        return Frames(summary_frame(self.spec, self.summary, lang), detail_frame(self.spec, self.records, lang))

@@ -1,0 +1,152 @@
+"""Returns → a merge result: find every file, parse them (on both cores, cached), keep the newest
+return per unit, aggregate per item.
+
+The library entry point is :func:`merge_returns`; it never prints and never raises for bad data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
+from ..errors import InputError, SpecError
+from ..read import RawBook, Source, SourceFailure, discover, read_book, received_log
+from ..spec import Spec, embedded_spec_json, spec_from_json
+from ..text import Msg
+from .aggregate import JOIN_LIMIT, aggregate
+from .choose import choose_newest
+from .parse import parse_all
+from .result import InputFile, MergeResult
+from .store import Records, RecordStore
+
+Progress = Callable[[str], None]
+
+
+def find_files(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Source | SourceFailure]:
+    """Every candidate return under ``paths`` (folders recursively, archives expanded).
+
+    ``exclude`` names files that are not returns although they lie there: the summary this run
+    writes (and wrote last time) when it is put into the returns folder.
+    """
+    skip = {p.resolve() for p in exclude}
+    roots = [Path(given) for given in paths]
+    for root in roots:
+        if not root.exists():
+            raise InputError(Msg("input.not_found", path=root))
+    # With several folders or files, names are relative to what they have in common, so that two
+    # "returns/同名.xlsx" from different places stay apart.
+    base = Path(os.path.commonpath([r.resolve().parent for r in roots])) if len(roots) > 1 else None
+    found: list[Source | SourceFailure] = []
+    for root in roots:
+        prefix = ""
+        if base is not None:
+            where = (root.resolve() if root.is_dir() else root.resolve().parent).relative_to(base).as_posix()
+            prefix = "" if where == "." else f"{where}/"
+        found += [s for s in discover(root, prefix) if s.path.resolve() not in skip]
+    return found
+
+
+def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()) -> Spec:
+    """The spec embedded in the newest template-made return (used when ``-s`` is not given)."""
+    # Newest file first: it is the most likely to carry the current version of the template, and
+    # usually the only one that has to be opened.
+    sources = [s for s in find_files(paths) if isinstance(s, Source)]
+    for source in sorted(sources, key=lambda s: (s.modified, s.name), reverse=True):
+        book = read_book(source, passwords)
+        embedded = embedded_spec_json(book.meta) if isinstance(book, RawBook) else ""
+        if embedded:
+            try:
+                return spec_from_json(embedded)
+            except SpecError as exc:
+                raise InputError(Msg("input.embedded_spec", file=book.name, error=exc)) from None
+    raise InputError(Msg("input.no_template_spec"))
+
+
+def merge_returns(
+    spec: Spec,
+    paths: Sequence[str | Path],
+    progress: Progress | None = None,
+    passwords: Sequence[str] = (),
+    *,
+    workers: int | None = None,
+    cache: Path | None = None,
+    keep_raw: bool = True,
+    exclude: Sequence[Path] = (),
+    sources: list[Source | SourceFailure] | None = None,
+    record_budget: int | None = None,
+    join_limit: int = JOIN_LIMIT,
+) -> MergeResult:
+    """Read, check and merge every return under ``paths``.
+
+    ``workers`` processes parse the files (default: one per core, for 16 files or more);
+    ``cache`` is a SQLite file remembering parsed files between runs (default: none);
+    ``keep_raw=False`` forgets the cells as typed once checked, which halves the memory of a
+    large merge but leaves nothing for :func:`consolidate.write.write_feedback`;
+    ``record_budget`` records are kept in memory, the rest wait in a temporary file (default
+    :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters.
+    """
+    # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
+    # walking folders and opening archives once is enough.
+    sources = find_files(paths, exclude) if sources is None else sources
+    if not sources:
+        raise InputError(Msg("input.no_files"))
+    received: dict[Path, dt.datetime] = {}
+    for given in paths:
+        if Path(given).is_dir():
+            received.update(received_log(Path(given)))
+    # An archive's members arrived with the archive: they share its received time.
+    on_disk = {s.name: s.path.resolve() for s in sources if isinstance(s, Source)}
+    file_times = {s.name: s.modified for s in sources if isinstance(s, Source)}
+    issues: list[Issue] = []
+    inputs: list[InputFile] = []
+    located: list[Located] = []
+    failed: list[tuple[str, str | None]] = []
+    checked: dict[str, list[Issue]] = {}
+    store = RecordStore(record_budget)
+    for parsed in parse_all(
+        sources, spec, passwords, workers=workers, cache=cache, progress=progress, keep_raw=keep_raw
+    ):
+        inputs.append(InputFile(parsed.name, parsed.sha256))
+        if parsed.failure is not None:
+            guessed = unit_in_text(Path(parsed.name).stem, spec.units)
+            failed.append((parsed.name, guessed))
+            issues.append(
+                Issue("E-UNREADABLE-FILE", unit=guessed or "", file=parsed.name, params={"reason": parsed.failure})
+            )
+            continue
+        issues += parsed.locate_issues
+        if parsed.located is not None:
+            book = parsed.located.book
+            book.modified = file_times.get(parsed.name, book.modified)  # a cached parse keeps an old time
+            book.received = received.get(on_disk[parsed.name]) if parsed.name in on_disk else None
+            located.append(parsed.located)
+            checked[parsed.name] = parsed.check_issues
+            store.add(parsed.name, parsed.take_records(), parsed.record_count)
+    chosen, submissions, dup_issues = choose_newest(spec, located, failed)
+    issues += dup_issues
+    checker = RowChecker(spec)
+    kept: list[str] = []
+    for unit in spec.units:
+        if unit.code in chosen:
+            name = chosen[unit.code].book.name
+            kept.append(name)
+            issues += checked[name]
+            submissions[unit.code].rows = store.count(name)
+        elif submissions[unit.code].status == "missing":
+            issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
+    records = Records(store, kept)
+    summary, totals = aggregate(spec, records, checker, join_limit)
+    return MergeResult(
+        spec,
+        records,
+        [submissions[u.code] for u in spec.units],
+        sort_issues(issues, [u.code for u in spec.units]),
+        sorted(inputs, key=lambda i: i.name),
+        summary,
+        totals,
+        chosen,
+        keep_raw,
+    )

@@ -1,0 +1,180 @@
+"""Where returns come from: folders (recursive), single files and .zip archives.
+
+Archives are read in memory, never extracted: member names cannot escape anywhere, but names
+with ``..`` or absolute paths are still refused as a sign of a hostile file. Limits on members,
+sizes and compression ratio stop zip bombs before anything is decompressed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..text import Msg
+
+MAX_MEMBERS = 2000
+MAX_MEMBER_SIZE = 200 * 1024 * 1024  # uncompressed bytes of one member
+MAX_TOTAL_SIZE = 1024 * 1024 * 1024  # uncompressed bytes of one archive
+MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MB
+MAX_DEPTH = 2  # a zip inside a zip is read; deeper nesting is refused
+_SKIP_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini"})
+
+
+@dataclass(frozen=True)
+class Source:
+    """One candidate return: a file, or a member of an archive."""
+
+    name: str  # as shown to the user: relative path, "archive.zip/member.xlsx" for members
+    path: Path  # the file on disk (the outermost archive for members)
+    modified: dt.datetime
+    data: bytes | None = None  # preloaded bytes for archive members
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.name).suffix.lower()
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.name).stem
+
+    def read(self) -> bytes:
+        return self.data if self.data is not None else self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class SourceFailure:
+    """An archive (or member) that cannot be opened: reported as E-UNREADABLE-FILE."""
+
+    name: str
+    path: Path
+    reason: Msg
+
+
+class Unreadable(Exception):
+    """A file (or package part) that cannot be read safely; ``msg`` says why, for the user."""
+
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+        super().__init__(str(msg))
+
+
+def is_junk(parts: tuple[str, ...]) -> bool:
+    """Lock files, OS litter and hidden files are skipped silently."""
+    if any(part == "__MACOSX" or part.startswith(".") for part in parts[:-1]):
+        return True
+    name = parts[-1]
+    return name.startswith(("~$", ".~lock", "._", ".")) or name.lower() in _SKIP_NAMES
+
+
+def discover(root: Path, prefix: str = "") -> Iterator[Source | SourceFailure]:
+    """Every candidate under ``root`` (a file or a folder, recursive), in a stable order.
+
+    Names are relative to ``root``, after ``prefix`` (which keeps names from several folders apart).
+    """
+    if root.is_file():
+        files = [(root, prefix + root.name)]
+    else:
+        files = [
+            (path, prefix + path.relative_to(root).as_posix())
+            for path in sorted(root.rglob("*"))
+            if path.is_file() and not is_junk(path.relative_to(root).parts)
+        ]
+    for path, name in files:
+        modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime).replace(microsecond=0)
+        if path.suffix.lower() == ".zip":
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                yield SourceFailure(name, path, Msg("read.cannot_open", error=exc.strerror or exc))
+                continue
+            yield from expand_zip(data, name, path, modified, depth=1)
+        else:
+            yield Source(name, path, modified)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """Member names of zips made on Chinese Windows are GBK bytes without the UTF-8 flag."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def expand_zip(
+    data: bytes, name: str, path: Path, modified: dt.datetime, depth: int
+) -> Iterator[Source | SourceFailure]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        yield SourceFailure(name, path, Msg("read.archive_damaged", error=exc))
+        return
+    problem = package_problem(infos, archive=True)
+    if problem is not None:
+        yield SourceFailure(name, path, problem)
+        return
+    for info in sorted(infos, key=lambda i: member_name(i)):
+        if info.is_dir():
+            continue
+        inner = member_name(info).replace("\\", "/")
+        pure = PurePosixPath(inner)
+        shown = f"{name}/{inner}"
+        if pure.is_absolute() or ".." in pure.parts or (pure.parts and pure.parts[0].endswith(":")):
+            yield SourceFailure(shown, path, Msg("read.archive_traversal", name=inner))
+            continue
+        if is_junk(pure.parts):
+            continue
+        if info.flag_bits & 0x1:
+            yield SourceFailure(shown, path, Msg("read.archive_encrypted"))
+            continue
+        try:
+            content = archive.read(info)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+            yield SourceFailure(shown, path, Msg("read.archive_member_damaged", error=exc))
+            continue
+        when = _zip_time(info) or modified
+        if pure.suffix.lower() == ".zip":
+            if depth >= MAX_DEPTH:
+                yield SourceFailure(shown, path, Msg("read.archive_too_deep"))
+                continue
+            yield from expand_zip(content, shown, path, when, depth + 1)
+        else:
+            yield Source(shown, path, when, content)
+
+
+def package_problem(infos: list[zipfile.ZipInfo], archive: bool) -> Msg | None:
+    """Why a zip package (an archive, or an .xlsx/.ods file) is refused before anything is
+    decompressed: too many members, a member too large or compressed beyond reason (a zip bomb)."""
+    what = Msg("read.archive" if archive else "read.the_file")
+    if len(infos) > MAX_MEMBERS:
+        return Msg("read.too_many_members", what=what, count=len(infos), limit=MAX_MEMBERS)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_MEMBER_SIZE:
+            return Msg("read.member_too_large", what=what, name=member_name(info), mb=info.file_size // 2**20)
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return Msg("read.zip_bomb", what=what, name=member_name(info))
+    if total > MAX_TOTAL_SIZE:
+        return Msg("read.too_large_total", what=what, mb=total // 2**20)
+    return None
+
+
+def _zip_time(info: zipfile.ZipInfo) -> dt.datetime | None:
+    try:
+        return dt.datetime(*info.date_time)
+    except ValueError:
+        return None

@@ -1,0 +1,40 @@
+"""The report spec: its model, loading it from YAML with locations, the units and items tables,
+expressions, the e-mail sections, and the packed form that templates embed."""
+
+from __future__ import annotations
+
+from .embed import embedded_spec_json, pack_spec, unpack_spec
+from .load import load_spec, parse_spec, spec_from_json
+from .mailspec import ImapSpec, MailSpec, SmtpSpec
+from .model import (
+    FORMAT_VERSION,
+    NUMERIC_TYPES,
+    Aggregate,
+    FieldSpec,
+    Item,
+    ReportInfo,
+    RuleSpec,
+    Spec,
+    UnitSpec,
+)
+
+__all__ = [
+    "FORMAT_VERSION",
+    "NUMERIC_TYPES",
+    "Aggregate",
+    "FieldSpec",
+    "ImapSpec",
+    "Item",
+    "MailSpec",
+    "ReportInfo",
+    "RuleSpec",
+    "SmtpSpec",
+    "Spec",
+    "UnitSpec",
+    "embedded_spec_json",
+    "load_spec",
+    "pack_spec",
+    "parse_spec",
+    "spec_from_json",
+    "unpack_spec",
+]

@@ -1,0 +1,262 @@
+"""The report spec as a model: the sections of ``report.yaml`` (pydantic) and the resolved
+:class:`Spec` (units and items inline) that templates embed and every stage reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ..fields import TYPES, FieldType
+from ..text import Joined, Lang
+from . import expr
+from .mailspec import ImapSpec, MailSpec, SmtpSpec
+from .strict import StrictModel as _Model
+from .strict import invalid
+
+Aggregate = Literal["sum", "mean", "min", "max", "count", "join", "worst", "first", "none"]
+NUMERIC_TYPES = frozenset(name for name, kind in TYPES.items() if kind.numeric)
+FORMAT_VERSION = 1
+
+
+class ReportInfo(_Model):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=1)
+    issuer: str = ""
+    period: str = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+    deadline: dt.date | None = None
+    language: Literal["zh", "en"] = "zh"
+    contact: str = ""
+
+    @field_validator("period", "id", "title", mode="before")
+    @classmethod
+    def _yaml_number_as_text(cls, value: Any) -> Any:
+        """``period: 2025`` is an int in YAML; the spec means the text 2025."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class FieldSpec(_Model):
+    id: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    label: str = Field(min_length=1)
+    type: str = "text"
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: list[str] | None = None
+    pattern: str | None = None
+    max_length: int | None = Field(default=None, gt=0)
+    unit: str | None = None
+    help: str | None = None
+    source: Literal["item"] | None = None
+    formula: str | None = None
+    aggregate: Aggregate | None = None
+    order: list[str] | None = None
+    aliases: list[str] = []
+    width: float | None = Field(default=None, gt=0)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in TYPES:
+            raise invalid("spec.bad_value", value=value, allowed=Joined(TYPES, "comma"))
+        return value
+
+    @property
+    def kind(self) -> FieldType:
+        """The field's type: its coercion, formats, validation and default aggregate."""
+        return TYPES[self.type]
+
+    @property
+    def is_input(self) -> bool:
+        return self.source is None and self.formula is None
+
+    @property
+    def is_numeric(self) -> bool:
+        return TYPES[self.type].numeric
+
+    @property
+    def header(self) -> str:
+        """The label as shown in a header row, with the unit in brackets."""
+        return f"{self.label}（{self.unit}）" if self.unit else self.label
+
+    @property
+    def effective_aggregate(self) -> Aggregate:
+        if self.aggregate is not None:
+            return self.aggregate
+        if self.formula is not None:
+            return "none"
+        how: Aggregate = TYPES[self.type].default_aggregate(self)  # type: ignore[assignment]
+        return how
+
+    @property
+    def worst_order(self) -> list[str]:
+        """Choices from worst to best (``order`` if given, else ``choices``)."""
+        return list(self.order or self.choices or [])
+
+
+class RuleSpec(_Model):
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    when: str
+    level: Literal["error", "warning"] = "warning"
+    message: str
+
+
+class UnitSpec(_Model):
+    code: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    email: str = ""
+    contact: str = ""
+    phone: str = ""
+    parent: str = ""
+
+
+class SpecFile(_Model):
+    version: Literal[1] = 1
+    report: ReportInfo
+    units: str | list[UnitSpec]
+    items: str | list[dict[str, Any]] = []
+    rows: Literal["fixed", "open"] = "fixed"
+    max_rows: int = Field(default=50, gt=0, le=100_000)
+    fields: list[FieldSpec] = Field(min_length=1)
+    rules: list[RuleSpec] = []
+    mail: MailSpec | None = None
+    smtp: SmtpSpec | None = None
+    imap: ImapSpec | None = None
+
+    @model_validator(mode="after")
+    def _items_for_fixed(self) -> SpecFile:
+        if self.rows == "fixed" and not self.items:
+            raise invalid("spec.fixed_needs_items")
+        return self
+
+
+@dataclass(frozen=True)
+class Item:
+    """A row that units report on; ``values`` hold the ``source: item`` fields."""
+
+    id: str
+    values: Mapping[str, Any]
+    units: tuple[str, ...]
+    per_unit: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def unit_set(self) -> frozenset[str]:
+        return frozenset(self.units)
+
+    def values_for(self, unit_code: str) -> dict[str, Any]:
+        """The item's values as pre-filled for one unit (per-unit targets applied)."""
+        out = dict(self.values)
+        for field_id, by_unit in self.per_unit.items():
+            if unit_code in by_unit:
+                out[field_id] = by_unit[unit_code]
+        return out
+
+
+@dataclass(frozen=True)
+class Spec:
+    report: ReportInfo
+    fields: tuple[FieldSpec, ...]
+    rules: tuple[RuleSpec, ...]
+    units: tuple[UnitSpec, ...]
+    items: tuple[Item, ...]
+    rows: Literal["fixed", "open"] = "fixed"
+    max_rows: int = 50
+    path: Path | None = None
+    mail: MailSpec | None = None
+    smtp: SmtpSpec | None = None
+    imap: ImapSpec | None = None
+
+    @property
+    def lang(self) -> Lang:
+        return self.report.language
+
+    def field(self, field_id: str) -> FieldSpec:
+        return self.field_map[field_id]
+
+    @functools.cached_property
+    def field_map(self) -> dict[str, FieldSpec]:
+        return {f.id: f for f in self.fields}
+
+    @functools.cached_property
+    def unit_map(self) -> dict[str, UnitSpec]:
+        return {u.code: u for u in self.units}
+
+    @functools.cached_property
+    def item_map(self) -> dict[str, Item]:
+        return {i.id: i for i in self.items}
+
+    def items_for(self, unit_code: str) -> list[Item]:
+        return [item for item in self.items if unit_code in item.unit_set]
+
+    def formulas(self) -> dict[str, expr.Expression]:
+        return {f.id: expr.parse(f.formula) for f in self.fields if f.formula}
+
+    def rule_expressions(self) -> list[tuple[RuleSpec, expr.Expression]]:
+        return [(r, expr.parse(r.when)) for r in self.rules]
+
+    def to_dict(self, public: bool = False) -> dict[str, Any]:
+        """The resolved spec, units and items inline.
+
+        ``public`` is what every template embeds: without the units' e-mail addresses, contacts
+        and phones, and without the mail server settings, which one unit must not see of others.
+        """
+        private = {"email", "contact", "phone"} if public else set()
+        everyone = tuple(u.code for u in self.units)
+        out = {
+            "version": FORMAT_VERSION,
+            "report": self.report.model_dump(mode="json", exclude_defaults=True),
+            "units": [u.model_dump(mode="json", exclude_defaults=True, exclude=private) for u in self.units],
+            "items": [
+                {
+                    "id": i.id,
+                    **{k: _json_value(v) for k, v in i.values.items()},
+                    # An item for every unit leaves its list out (it means all): every template
+                    # embeds this, and 5,000 units x 40 items would make each template megabytes.
+                    **({} if i.units == everyone and not i.per_unit else {"units": list(i.units)}),
+                    **{k: {u: _json_value(v) for u, v in by_unit.items()} for k, by_unit in i.per_unit.items()},
+                }
+                for i in self.items
+            ],
+            "rows": self.rows,
+            "max_rows": self.max_rows,
+            "fields": [f.model_dump(mode="json", exclude_defaults=True) for f in self.fields],
+            "rules": [r.model_dump(mode="json", exclude_defaults=True) for r in self.rules],
+            # Only when given, so that specs without e-mail settings keep their hash.
+            **{
+                key: section.model_dump(mode="json", exclude_defaults=True)
+                for key, section in (("mail", self.mail), ("smtp", self.smtp), ("imap", self.imap))
+                if section is not None and not public
+            },
+        }
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @functools.cached_property
+    def public_json(self) -> str:
+        """The spec as templates embed it (see :meth:`to_dict`), computed once."""
+        return json.dumps(self.to_dict(public=True), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """Identifies the report's content: the hash of :attr:`public_json`.
+
+        Contact details and mail settings are left out, so correcting an e-mail address does not
+        make the templates already sent look out of date.
+        """
+        return hashlib.sha256(self.public_json.encode("utf-8")).hexdigest()
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,141 @@
+"""``--help`` of the command line: what each command does (with an example) and each option.
+
+Keys: ``help.app``; ``help.<command>``; ``help.<command>.<parameter>`` for an option of one
+command, else ``help.opt.<parameter>`` for an option that several commands share.
+"""
+
+from __future__ import annotations
+
+HELP: dict[str, tuple[str, str]] = {
+    "help.app": (
+        "consolidate：报表模板下发、回收校验、一键汇总。",
+        "consolidate: report templates out, returns in, one summary.",
+    ),
+    "help.opt.lang": (
+        "输出语言：zh（中文，默认）或 en（英文）",
+        "Output language: zh (Chinese, the default) or en (English)",
+    ),
+    "help.opt.quiet": ("只输出错误", "Print errors only"),
+    "help.opt.version": ("显示版本并退出", "Show the version and exit"),
+    "help.opt.help": ("显示本帮助并退出", "Show this message and exit"),
+    "help.opt.spec": (
+        "报表定义 report.yaml；不给则从收回报表的模板信息中读取",
+        "The spec (report.yaml); without it, taken from the returns' template metadata",
+    ),
+    "help.opt.folder": ("回收报表的文件夹或文件", "Returns folder(s) or file(s)"),
+    "help.opt.password": ("打开加密文件的密码，可重复", "A password for encrypted files; may be repeated"),
+    "help.opt.passwords_file": ("密码文件，每行一个密码", "A file of passwords, one per line"),
+    "help.opt.no_cache": ("不使用已解析文件的缓存", "Do not use the cache of parsed files"),
+    "help.opt.kind": (
+        "报表类型：key-tasks | task-list | livelihood",
+        "Report kind: key-tasks | task-list | livelihood",
+    ),
+    "help.opt.unit": ("只处理这些单位（编码或名称），可重复", "Only these units (code or name); may be repeated"),
+    "help.opt.dry_run": ("不发送，写成 .eml 文件供检查", "Send nothing: write .eml files to check"),
+    "help.opt.outbox": (
+        "--dry-run 写 .eml 的文件夹（默认 outbox）",
+        "Where --dry-run writes the .eml files (default outbox)",
+    ),
+    "help.opt.throttle": (
+        "两封邮件的间隔秒数（默认 mail.throttle）",
+        "Seconds between two messages (default mail.throttle)",
+    ),
+    "help.init": (
+        "从内置报表类型创建报表定义（report.yaml + units.csv + items.csv）。\n\n"
+        "示例：[bold]consolidate init 2025Q1 --kind key-tasks[/bold]",
+        "Create a spec (report.yaml + units.csv + items.csv) from a built-in kind.\n\n"
+        "Example: [bold]consolidate init 2025Q1 --kind key-tasks[/bold]",
+    ),
+    "help.init.folder": ("新报表定义的文件夹", "Folder for the new spec"),
+    "help.init.from_table": (
+        "已有的任务表（.xlsx/.csv），事项和单位从中读取",
+        "An existing task table (.xlsx/.csv) to take items and units from",
+    ),
+    "help.init.force": ("覆盖已有的文件", "Overwrite existing files"),
+    "help.check": (
+        "检查报表定义：每个错误给出文件、行号和键。\n\n示例：[bold]consolidate check 2025Q1/report.yaml[/bold]",
+        "Check a spec: every error names its file, line and key.\n\n"
+        "Example: [bold]consolidate check 2025Q1/report.yaml[/bold]",
+    ),
+    "help.check.spec": ("report.yaml（或其所在文件夹）", "report.yaml (or its folder)"),
+    "help.templates": (
+        "为每个单位生成预填、锁定、带校验的 .xlsx 模板。\n\n"
+        "示例：[bold]consolidate templates 2025Q1/report.yaml -o out/[/bold]",
+        "Write a pre-filled, locked, validated .xlsx template for each unit.\n\n"
+        "Example: [bold]consolidate templates 2025Q1/report.yaml -o out/[/bold]",
+    ),
+    "help.templates.spec": ("报表定义 report.yaml", "The spec (report.yaml)"),
+    "help.templates.out": ("输出文件夹", "Output folder"),
+    "help.validate": (
+        "校验回收的报表，列出所有问题（退出码：0 无错误，1 有错误，2 无法执行）。\n\n"
+        "示例：[bold]consolidate validate returns/[/bold]",
+        "Check the returns and list every problem (exit code: 0 no errors, 1 errors, 2 cannot run).\n\n"
+        "Example: [bold]consolidate validate returns/[/bold]",
+    ),
+    "help.validate.json_out": ("把问题写成 JSON（- 为标准输出）", "Write the problems as JSON (- for standard output)"),
+    "help.validate.all_levels": ("也列出提示（I-CONVERTED 等）", "Show the info notes too (I-CONVERTED ...)"),
+    "help.validate.feedback": (
+        "为有问题的单位写出反馈文件（问题单元格标红）",
+        "Write a feedback file for each unit with problems (problem cells in red)",
+    ),
+    "help.merge": (
+        "汇总：校验全部报表并写出汇总工作簿（汇总、分单位、明细、报送情况、校验问题、说明）。\n\n"
+        "示例：[bold]consolidate merge returns/ -o 汇总.xlsx --pdf[/bold]",
+        "Check every return and write the summary workbook (summary, by unit, detail, submissions, "
+        "issues, about).\n\nExample: [bold]consolidate merge returns/ -o summary.xlsx --pdf[/bold]",
+    ),
+    "help.merge.out": ("汇总工作簿", "The summary workbook"),
+    "help.merge.json_out": ("同时写出 JSON（- 为标准输出）", "Also write the summary as JSON (- for standard output)"),
+    "help.merge.pdf": (
+        "用 LibreOffice 同时打印成 PDF（与汇总表同名）",
+        "Also print it to PDF through LibreOffice (named after the workbook)",
+    ),
+    "help.status": (
+        "报送情况：哪些单位已报送、哪些未报送。\n\n示例：[bold]consolidate status returns/[/bold]",
+        "Who has returned and who has not.\n\nExample: [bold]consolidate status returns/[/bold]",
+    ),
+    "help.status.json_out": ("写成 JSON（- 为标准输出）", "Write it as JSON (- for standard output)"),
+    "help.demo": (
+        "生成完整示例：报表定义、模板、带典型错误的回收报表、汇总表。\n\n示例：[bold]consolidate demo demo/[/bold]",
+        "Build a worked example: spec, templates, returns with the usual mistakes, summary.\n\n"
+        "Example: [bold]consolidate demo demo/[/bold]",
+    ),
+    "help.demo.folder": ("示例的输出文件夹", "Where to build the example"),
+    "help.kinds": ("列出内置报表类型。", "List the built-in report kinds."),
+    "help.send": (
+        "给每个单位发一封邮件，附上该单位的模板（发送记录防止重复发送）。\n\n"
+        "示例：[bold]consolidate send 2025Q1/report.yaml -t 模板/ --dry-run --outbox 待发/[/bold]",
+        "E-mail each unit its template (a send log prevents sending twice).\n\n"
+        "Example: [bold]consolidate send 2025Q1/report.yaml -t templates/ --dry-run --outbox outbox/[/bold]",
+    ),
+    "help.send.spec": ("报表定义 report.yaml", "The spec (report.yaml)"),
+    "help.send.templates_dir": ("模板文件夹", "The templates folder"),
+    "help.send.resend": ("已发送过的也再发一次", "Send again what was sent before"),
+    "help.collect": (
+        "收取回复邮件（IMAP），把附件中的报表按单位保存到回收文件夹，记下收到时间。\n\n"
+        "示例：[bold]consolidate collect 2025Q1/report.yaml --since 2025-04-01 -o returns/[/bold]",
+        "Fetch the replies (IMAP), save the returns attached to them by unit, note when each arrived.\n\n"
+        "Example: [bold]consolidate collect 2025Q1/report.yaml --since 2025-04-01 -o returns/[/bold]",
+    ),
+    "help.collect.spec": ("报表定义 report.yaml（默认当前文件夹）", "The spec (default: the current folder)"),
+    "help.collect.since": (
+        "只收该日期及以后的邮件，如 2025-04-01",
+        "Only mail of this day or later, such as 2025-04-01",
+    ),
+    "help.collect.out": ("回收报表文件夹", "The returns folder"),
+    "help.collect.folder": ("邮箱文件夹（默认 imap.folder）", "The IMAP folder (default imap.folder)"),
+    "help.remind": (
+        "催报：只给未报送有效报表的单位发邮件，写明缺什么、错在哪里（附反馈文件）。\n\n"
+        "示例：[bold]consolidate remind 2025Q1/report.yaml -r returns/ --feedback 反馈/ -t 模板/[/bold]",
+        "Remind only the units without a valid return, saying what is missing or wrong (with the "
+        "feedback file).\n\n"
+        "Example: [bold]consolidate remind 2025Q1/report.yaml -r returns/ --feedback feedback/ -t templates/[/bold]",
+    ),
+    "help.remind.spec": ("报表定义 report.yaml（默认当前文件夹）", "The spec (default: the current folder)"),
+    "help.remind.returns": ("回收报表文件夹", "The returns folder"),
+    "help.remind.feedback": ("反馈文件夹：附上该单位的反馈文件", "Feedback folder: attach the unit's feedback file"),
+    "help.remind.templates_dir": (
+        "模板文件夹：给未报送的单位再附上模板",
+        "Templates folder: attach the template again for units that sent nothing",
+    ),
+}

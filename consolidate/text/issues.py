@@ -1,0 +1,235 @@
+"""The issue catalogue: for each stable code, its level, its message and its suggested fix.
+
+A code always reads the same way and its fix is never forgotten. Messages take the issue's
+``value`` and its ``params`` as placeholders (see :class:`consolidate.check.issues.Issue`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+@dataclass(frozen=True)
+class Entry:
+    level: Level
+    zh: str
+    en: str
+    fix_zh: str
+    fix_en: str
+
+
+def _e(level: Level, zh: str, en: str, fix_zh: str = "", fix_en: str = "") -> Entry:
+    return Entry(level, zh, en, fix_zh, fix_en)
+
+
+E, W, INFO = Level.ERROR, Level.WARNING, Level.INFO
+
+ISSUES: dict[str, Entry] = {
+    "E-REQUIRED": _e(
+        E,
+        "“{label}”为必填项，未填写",
+        "“{label}” is required but empty",
+        "请填写该单元格",
+        "Fill in this cell",
+    ),
+    "E-NOT-A-NUMBER": _e(
+        E,
+        "“{label}”应为数字，填写的是“{value}”",
+        "“{label}” must be a number, got “{value}”",
+        "只填数字，不要带文字或单位",
+        "Enter digits only, without words or units",
+    ),
+    "E-NOT-AN-INTEGER": _e(
+        E,
+        "“{label}”应为整数，填写的是“{value}”",
+        "“{label}” must be a whole number, got “{value}”",
+        "填写整数",
+        "Enter a whole number",
+    ),
+    "E-NOT-A-PERCENT": _e(
+        E,
+        "“{label}”应为百分比，填写的是“{value}”",
+        "“{label}” must be a percentage, got “{value}”",
+        "填写如 79.46% 的百分比",
+        "Enter a percentage such as 79.46%",
+    ),
+    "E-NOT-A-DATE": _e(
+        E,
+        "“{label}”应为日期，填写的是“{value}”",
+        "“{label}” must be a date, got “{value}”",
+        "按 2025-04-15 的格式填写日期",
+        "Enter a date like 2025-04-15",
+    ),
+    "E-NOT-A-BOOL": _e(
+        E,
+        "“{label}”应填“是”或“否”，填写的是“{value}”",
+        "“{label}” must be yes or no, got “{value}”",
+        "从下拉列表选择“是”或“否”",
+        "Pick yes or no from the list",
+    ),
+    "E-CELL-ERROR": _e(
+        E,
+        "“{label}”是错误值 {value}（公式出错），未读取",
+        "“{label}” holds the error value {value} (a broken formula); not read",
+        "修正公式，或直接填写数值",
+        "Fix the formula, or type the value",
+    ),
+    "E-CHOICE": _e(
+        E,
+        "“{label}”的“{value}”不在可选项（{choices}）中",
+        "“{value}” is not one of the choices for “{label}” ({choices})",
+        "从下拉列表中选择",
+        "Pick a value from the drop-down list",
+    ),
+    "E-MIN": _e(
+        E,
+        "“{label}”不能小于 {limit}，填写的是 {value}",
+        "“{label}” must be at least {limit}, got {value}",
+        "核对数值",
+        "Check the number",
+    ),
+    "E-MAX": _e(
+        E,
+        "“{label}”不能大于 {limit}，填写的是 {value}",
+        "“{label}” must be at most {limit}, got {value}",
+        "核对数值",
+        "Check the number",
+    ),
+    "E-PATTERN": _e(
+        E,
+        "“{label}”的格式不对：“{value}”",
+        "“{label}” does not match the required format: “{value}”",
+        "按填报说明中的格式填写",
+        "Use the format given in the instructions",
+    ),
+    "E-TOO-LONG": _e(
+        E,
+        "“{label}”超过 {limit} 字（{length} 字）",
+        "“{label}” is longer than {limit} characters ({length})",
+        "精简文字",
+        "Shorten the text",
+    ),
+    "E-RULE": _e(E, "{message}", "{message}", "核对本行数据", "Check the values in this row"),
+    "W-RULE": _e(W, "{message}", "{message}", "核对本行数据", "Check the values in this row"),
+    "W-ITEM-CHANGED": _e(
+        W,
+        "预填的“{label}”被改为“{value}”（原为“{expected}”），已按原值汇总",
+        "Pre-filled “{label}” was changed to “{value}” (was “{expected}”); the original is used",
+        "不要修改灰色预填单元格",
+        "Do not edit the grey pre-filled cells",
+    ),
+    "E-UNKNOWN-ITEM": _e(
+        E,
+        "第 {row} 行不是本单位应报的事项（“{value}”），未汇总",
+        "Row {row} is not an item assigned to this unit (“{value}”); not merged",
+        "只在模板给出的行中填写",
+        "Only fill in the rows given in the template",
+    ),
+    "W-MISSING-ROW": _e(
+        W,
+        "应报事项“{value}”在报表中找不到",
+        "Assigned item “{value}” is missing from the return",
+        "使用下发的模板，不要删除行",
+        "Use the template sent to you and keep all its rows",
+    ),
+    "E-UNREADABLE-FILE": _e(
+        E,
+        "文件无法读取：{reason}",
+        "The file cannot be read: {reason}",
+        "请对方用 Excel/WPS 打开后另存为 .xlsx 再发送",
+        "Ask the unit to re-save it as .xlsx",
+    ),
+    "E-NO-TABLE": _e(
+        E,
+        "文件中找不到报表（表头：{labels}）",
+        "No return table found in the file (header: {labels})",
+        "请使用下发的模板填报",
+        "Use the template that was sent",
+    ),
+    "E-OTHER-REPORT": _e(
+        E,
+        "这是另一份报表（{value}）的文件，不属于本次汇总（{expected}）",
+        "This file belongs to another report ({value}), not {expected}",
+        "确认是否发错文件",
+        "Check whether the wrong file was sent",
+    ),
+    "W-NO-METADATA": _e(
+        W,
+        "文件不是由下发模板填写的（缺少模板信息），已按表头识别，单位按“{value}”识别为 {unit}",
+        "The file is not the template sent (no template metadata); read by its header, unit “{value}” taken as {unit}",
+        "核对识别结果；今后请使用下发的模板",
+        "Check the result; ask the unit to use the template",
+    ),
+    "E-UNKNOWN-UNIT": _e(
+        E,
+        "无法确定填报单位“{value}”，不在单位名单中{closest}",
+        "Cannot tell which unit sent this (“{value}” is not in the unit list){closest}",
+        "在文件名或“填报单位”单元格中写明单位全称",
+        "Put the unit's full name in the file name or the unit cell",
+    ),
+    "W-DUPLICATE-RETURN": _e(
+        W,
+        "{unit} 报送了多份文件：{files}；采用最新的 {kept}",
+        "{unit} sent several files: {files}; the newest, {kept}, is used",
+        "确认采用哪一份；不需要的文件请移出文件夹",
+        "Confirm which one counts; move the others away",
+    ),
+    "W-MISSING-RETURN": _e(
+        W,
+        "{unit} 未报送",
+        "{unit} has not returned the report",
+        "联系该单位催报",
+        "Remind the unit",
+    ),
+    "W-OLD-TEMPLATE": _e(
+        W,
+        "这份报表用的是旧版模板；新增栏目：{added}；删除栏目：{removed}；改名：{renamed}",
+        "This return was made from an older template: added {added}; removed {removed}; renamed {renamed}",
+        "核对新增栏目是否需要补报；今后请使用新模板",
+        "Check the added fields; ask the unit to use the new template",
+    ),
+    "W-EXTRA-VALUE": _e(
+        W,
+        "{column} 列的“{value}”不属于任何栏目，未汇总",
+        "“{value}” in column {column} belongs to no field; not merged",
+        "确认该内容是否应填在某一栏中",
+        "Check whether it belongs in one of the fields",
+    ),
+    "W-MERGED-NUMBER": _e(
+        W,
+        "“{label}”在合并单元格 {range} 中，数值“{value}”只计一次",
+        "“{label}” is in merged cells {range}; “{value}” is counted once",
+        "取消合并，每行分别填写",
+        "Unmerge the cells and fill each row",
+    ),
+    "W-FORMULA-NO-VALUE": _e(
+        W,
+        "“{label}”是没有计算结果的公式“{value}”，未读取",
+        "“{label}” is a formula without a stored result (“{value}”); not read",
+        "在 Excel/WPS 中打开并保存一次，或直接填写数值",
+        "Open and save it in Excel/WPS once, or type the number",
+    ),
+    "I-SUBTOTAL-ROW": _e(
+        INFO,
+        "第 {row} 行是合计行（“{value}”），未重复计入",
+        "Row {row} is a subtotal row (“{value}”); not counted again",
+    ),
+    "I-HIDDEN-ROW": _e(INFO, "第 {row} 行是隐藏行，已照常读取", "Row {row} is hidden; it was read as usual"),
+    "I-OPENED": _e(INFO, "文件{how}", "The file was opened: {how}"),
+    "I-CONVERTED": _e(
+        INFO,
+        "“{label}”的“{value}”按 {result} 读取（{how}）",
+        "“{label}” value “{value}” was read as {result} ({how})",
+    ),
+}

@@ -1,0 +1,121 @@
+"""Feedback files: the unit's own template, re-filled with what it sent, problems marked.
+
+For every unit whose return has errors or warnings (or could not be read), a fresh copy of its
+template is written with the values it sent, each problem cell highlighted with a comment, and a
+问题清单 sheet in front listing every problem. It is the file the clerk mails back: the unit
+corrects the red cells, saves and sends it again, and it merges like any return.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..check import Issue, Level
+from ..common import ref_row, sanitise_filename
+from ..merge import MergeResult
+from ..spec import Spec, UnitSpec
+from ..text import Lang, t
+from .template import Refill, row_key, template_filename, write_template
+from .xlsx import HEADER_FILL
+
+_SKIP = frozenset({"W-MISSING-RETURN"})
+
+
+def feedback_filename(spec: Spec, unit: UnitSpec, lang: Lang | None = None) -> str:
+    """``<template name>_反馈.xlsx`` (``_feedback`` in English)."""
+    suffix = t("feedback.suffix", lang or spec.lang)
+    return sanitise_filename(Path(template_filename(spec, unit)).stem + suffix) + ".xlsx"
+
+
+def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None = None) -> list[Path]:
+    """One feedback workbook per unit with problems; returns the files written."""
+    if not result.raw_kept:
+        raise ValueError("write_feedback needs merge_returns(..., keep_raw=True)")
+    spec = result.spec
+    lang = lang or spec.lang
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    by_unit: dict[str, list[Issue]] = {}
+    for issue in result.issues:
+        if issue.level is not Level.INFO and issue.code not in _SKIP:
+            by_unit.setdefault(issue.unit, []).append(issue)
+    for unit in spec.units:
+        problems = by_unit.get(unit.code, [])
+        if not problems:
+            continue
+        path = out / feedback_filename(spec, unit, lang)
+        write_template(spec, unit, path, _refill(result, unit, problems, lang))
+        written.append(path)
+    return written
+
+
+def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: Lang) -> Refill:
+    spec = result.spec
+    located = result.returns.get(unit.code)
+    values: dict[tuple[str, str], Any] = {}
+    typed: dict[str, dict[str, Any]] = {}
+    marks: dict[tuple[str, str], str] = {}
+    if located is not None:
+        keys_by_row = {}
+        records = {r.row: r for r in result.records_of(unit.code)}
+        for index, raw in enumerate(located.rows):
+            key = row_key(spec, raw.item_id, index)
+            keys_by_row[raw.row] = key
+            for field in spec.fields:
+                if field.is_input:
+                    values[(key, field.id)] = raw.cells.get(field.id)
+            if raw.row in records:
+                typed[key] = records[raw.row].values
+        for issue in problems:
+            row = ref_row(issue.cell)
+            if issue.field and row in keys_by_row and issue.file == located.book.name:
+                mark = (keys_by_row[row], issue.field)
+                text = f"{issue.message(lang)}\n{issue.fix(lang)}".strip()
+                marks[mark] = f"{marks[mark]}\n{text}" if mark in marks else text
+    return Refill(
+        values,
+        typed,
+        marks,
+        contact=located.contact if located else unit.contact,
+        phone=located.phone if located else unit.phone,
+        front=lambda book: _problem_sheet(book, spec, unit, problems, lang),
+    )
+
+
+def _problem_sheet(book: Any, spec: Spec, unit: UnitSpec, problems: list[Issue], lang: Lang) -> None:
+    sheet = book.add_worksheet(t("sheet.problems", lang))
+    bold = book.add_format({"bold": True, "font_size": 14})
+    note = book.add_format({"text_wrap": True, "valign": "top"})
+    head = book.add_format({"bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True})
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    red = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "font_color": "#9C0006", "bold": True})
+    sheet.write_string(0, 0, f"{spec.report.title} — {unit.name} — {t('sheet.problems', lang)}", bold)
+    sheet.merge_range(1, 0, 1, 6, t("feedback.intro", lang, n=len(problems)), note)
+    sheet.set_row(1, 48)
+    columns = ("col.level", "col.code", "col.file", "col.cell", "col.field", "col.value", "col.message", "col.fix")
+    for c, key in enumerate(columns):
+        sheet.write_string(3, c, t(key, lang), head)
+    labels = spec.field_map
+    for r, issue in enumerate(problems, start=4):
+        label = labels[issue.field].label if issue.field in labels else ""
+        row = (
+            t(f"level.{issue.level.value}", lang),
+            issue.code,
+            issue.file,
+            issue.cell,
+            label,
+            issue.value,
+            issue.message(lang),
+            issue.fix(lang),
+        )
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value, red if c == 0 and issue.level is Level.ERROR else wrap)
+    for c, width in enumerate((6, 18, 30, 8, 14, 20, 50, 30)):
+        sheet.set_column(c, c, width)
+    sheet.freeze_panes(4, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.activate()

@@ -1,0 +1,47 @@
+"""The summary as JSON: the same six tables as the workbook, values as they are, and every issue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from ..common import atomic_output
+from ..merge import MergeResult
+from ..text import Lang
+from .tables import all_tables
+
+
+def summary_json(result: MergeResult, lang: Lang | None = None) -> dict[str, Any]:
+    """The summary's tables and issues as JSON-ready data, in ``lang`` (default: the spec's)."""
+    lang = lang or result.spec.lang
+    out: dict[str, Any] = {"exit_code": result.exit_code}
+    for table in all_tables(result, lang):
+        keys = [c.key for c in table.columns]
+        if table.key == "about":
+            out[table.key] = [{"key": r[0], "value": _json(r[1])} for r in table.rows]
+            continue
+        out[table.key] = {
+            "title": table.title,
+            "columns": [{"key": c.key, "title": c.title} for c in table.columns],
+            "rows": [{k: _json(v) for k, v in zip(keys, row, strict=True)} for row in table.rows],
+        }
+        if table.totals is not None:
+            out[table.key]["totals"] = {k: _json(v) for k, v in zip(keys, table.totals, strict=True)}
+    out["issues_raw"] = [i.as_dict(lang) for i in result.issues]
+    return out
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def write_json(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
+    path = Path(path)
+    text = json.dumps(summary_json(result, lang), ensure_ascii=False, indent=2)
+    with atomic_output(path) as tmp:
+        Path(tmp).write_text(text + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,313 @@
+"""Write the county summary workbook (SPEC §6): 汇总, 分单位, 明细, 报送情况, 校验问题, 说明.
+
+Written with xlsxwriter into a temporary file renamed into place, with a fixed document time so
+the bytes depend only on the inputs. Every text is written as text.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from ..common import atomic_output, xl_col_to_name, xl_rowcol_to_cell
+from ..merge import MergeResult
+from ..spec import expr
+from ..text import Lang, t
+from . import fastrows
+from .rows import RowOptions, write_rows
+from .tables import Table, all_tables
+from .xlsx import HEADER_FILL, NUMBER_FORMATS, RowHeights, new_workbook, row_height, text_width, write_value
+
+_TITLE_ROWS = 2  # title + subtitle above each table's header
+# 10-point text measured against 11-point column widths; between LibreOffice's narrower CJK
+# glyphs (about 0.85) and Excel's 宋体 (about 0.95): rows a little tall rather than cut.
+_FONT_SCALE = 0.9
+
+
+def write_summary(
+    result: MergeResult,
+    path: str | Path,
+    lang: Lang | None = None,
+    *,
+    parallel: bool = False,
+    rows: RowOptions | None = None,
+) -> Path:
+    """Write the summary workbook to ``path`` (atomically) in ``lang`` (default: the spec's).
+
+    ``parallel`` renders a long 明细 in two processes (a fork, on Linux; the CLI turns it on);
+    ``rows`` sets how rows are written (see :class:`~.rows.RowOptions`). The bytes are the same.
+    """
+    lang = lang or result.spec.lang
+    options = rows or RowOptions()
+    if parallel != options.parallel:
+        options = dataclasses.replace(options, parallel=parallel)
+    path = Path(path)
+    with atomic_output(path) as tmp:
+        _write(result, tmp, lang, options)
+    return path
+
+
+def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions) -> None:
+    # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
+    book = new_workbook(path, constant_memory=True)
+    try:
+        fmts = _Formats(book)
+        for table in all_tables(result, lang):
+            sheet = book.add_worksheet(table.title)
+            if table.key == "about":
+                _write_about(sheet, table, fmts, result)
+                continue
+            _write_table(book, sheet, table, fmts, result, lang, options)
+    except BaseException:
+        _discard(book)
+        raise
+    book.close()
+
+
+def _discard(book: Any) -> None:
+    """A workbook abandoned half-written: its sheets' temporary row files closed and removed."""
+    for sheet in book.worksheets():
+        handle = getattr(sheet, "row_data_fh", None)
+        if handle is not None and not handle.closed:
+            handle.close()
+        name = getattr(sheet, "row_data_filename", None)
+        if name and os.path.exists(name):
+            os.unlink(name)
+
+
+class _Formats:
+    def __init__(self, book: Any) -> None:
+        base = {"font_size": 10, "valign": "top", "border": 1}
+        self.book = book
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.subtitle = book.add_format({"font_size": 10, "font_color": "#595959"})
+        self.header = book.add_format(
+            {**base, "bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "align": "center", "valign": "vcenter"}
+        )
+        self.total_label = book.add_format({**base, "bold": True})
+        self._cache: dict[tuple[str, bool], Any] = {}
+        self.base = base
+        self.red = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.green = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
+        self.yellow = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
+
+    def cell(self, kind: str, bold: bool = False) -> Any:
+        key = (kind, bold)
+        if key not in self._cache:
+            props: dict[str, Any] = {**self.base, "bold": bold}
+            if kind == "text":
+                props["text_wrap"] = True
+            if kind == "datetime":
+                props["num_format"] = "yyyy-mm-dd hh:mm"
+            elif kind in NUMBER_FORMATS:
+                props["num_format"] = NUMBER_FORMATS[kind]
+            self._cache[key] = self.book.add_format(props)
+        return self._cache[key]
+
+
+def _write_table(
+    book: Any, sheet: Any, table: Table, fmts: _Formats, result: MergeResult, lang: Lang, options: RowOptions
+) -> None:
+    spec = result.spec
+    ncols = len(table.columns)
+    sheet.write_string(0, 0, f"{spec.report.title} — {table.title}", fmts.title)
+    as_of = result.data_as_of
+    subtitle = t("labelled", lang, label=t("period", lang), value=spec.report.period)
+    if as_of is not None:
+        subtitle += "    " + t("labelled", lang, label=t("about.made", lang), value=f"{as_of:%Y-%m-%d %H:%M}")
+    sheet.write_string(1, 0, subtitle, fmts.subtitle)
+    header0 = _TITLE_ROWS
+    for c, column in enumerate(table.columns):
+        sheet.write_string(header0, c, column.title, fmts.header)
+    col_of = {c.key: i for i, c in enumerate(table.columns)}
+    formulas = {k: expr.parse(v) for k, v in table.formula_columns.items()}
+    widths = _widths(sheet, table)
+    sheet.set_row(header0, row_height([(c.title, w) for c, w in zip(table.columns, widths, strict=True)]))
+    first0 = header0 + 1
+    # Per column, decided once: its format, and its formula when the formula's inputs are columns.
+    cell_fmts = [fmts.cell(column.kind) for column in table.columns]
+    live = {
+        c: formulas[column.key]
+        for c, column in enumerate(table.columns)
+        if column.key in formulas and formulas[column.key].names <= col_of.keys()
+    }
+    # One pass over the rows (明细 may be read back from disk): heights are taken from each row
+    # before its formulas replace values.
+    heights = RowHeights(widths, scale=_FONT_SCALE)
+    shared = [column.repeats for column in table.columns]
+
+    def with_formulas(row: list[Any], row0: int) -> list[Any]:
+        return _with_formulas(row, row0, live, col_of)
+
+    write_rows(sheet, first0, table.rows, heights, cell_fmts, shared, options, with_formulas if live else None)
+    last0 = first0 + len(table.rows) - 1
+    if table.totals is not None and table.rows:
+        total0 = last0 + 1
+        for c, (column, value) in enumerate(zip(table.columns, table.totals, strict=True)):
+            fmt = fmts.cell(column.kind, bold=True)
+            formula = formulas.get(column.key)
+            if column.total == "sum":
+                letter = xl_col_to_name(c)
+                sheet.write_formula(
+                    total0, c, f"=SUM({letter}{first0 + 1}:{letter}{last0 + 1})", fmt, "" if value is None else value
+                )
+            elif column.total == "formula" and formula is not None and formula.names <= col_of.keys():
+                refs = {name: xl_rowcol_to_cell(total0, col_of[name]) for name in formula.names}
+                sheet.write_formula(total0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
+            else:
+                write_value(sheet, total0, c, value, fmts.total_label if isinstance(value, str) else fmt)
+    sheet.freeze_panes(first0, 0)
+    sheet.autofilter(header0, 0, max(last0, header0), ncols - 1)
+    _conditional(sheet, table, fmts, first0, last0)
+    if table.key == "summary" and table.rows:
+        _chart(book, sheet, table, first0, last0, lang)
+    # Title and subtitle repeat with the header, so every printed page says which report and
+    # sheet it belongs to; one page wide so no column is ever split onto another page.
+    sheet.repeat_rows(0, header0)
+    _print_setup(sheet)
+
+
+def _with_formulas(row: list[Any], row0: int, live: dict[int, expr.Expression], col_of: dict[str, int]) -> list[Any]:
+    row = list(row)
+    for c, formula in live.items():
+        refs = {name: xl_rowcol_to_cell(row0, col_of[name]) for name in formula.names}
+        row[c] = fastrows.Formula(expr.excel_formula(formula, refs), "" if row[c] is None else row[c])
+    return row
+
+
+def _widths(sheet: Any, table: Table) -> list[float]:
+    widths: list[float] = []
+    sample = table.rows[:500]
+    for c, column in enumerate(table.columns):
+        longest = text_width(column.title)
+        for row in sample:
+            value = row[c]
+            if isinstance(value, str):
+                longest = max(longest, max((text_width(line) for line in value.split("\n")), default=0))
+            elif isinstance(value, int | float):
+                longest = max(longest, len(f"{value:,.2f}"))
+            elif isinstance(value, dt.datetime):
+                longest = max(longest, 16)
+        # Joined progress reports get the room; an item's own text wraps in a narrower column.
+        how = column.field.effective_aggregate if column.field is not None else ""
+        cap = 20 if column.kind != "text" else (80 if how == "join" else (36 if how == "first" else 60))
+        widths.append(float(min(max(longest + 2, 8), cap)))
+        sheet.set_column(c, c, widths[-1])
+    return widths
+
+
+def _conditional(sheet: Any, table: Table, fmts: _Formats, first0: int, last0: int) -> None:
+    if not table.rows:
+        return
+    for c, column in enumerate(table.columns):
+        f = column.field
+        if f is not None and f.effective_aggregate == "worst" and f.worst_order and not f.formula:
+            order = f.worst_order
+            sheet.conditional_format(
+                first0, c, last0, c, {"type": "cell", "criteria": "==", "value": f'"{order[0]}"', "format": fmts.red}
+            )
+            if len(order) > 1:
+                sheet.conditional_format(
+                    first0,
+                    c,
+                    last0,
+                    c,
+                    {"type": "cell", "criteria": "==", "value": f'"{order[-1]}"', "format": fmts.green},
+                )
+        if column.kind == "percent":
+            sheet.conditional_format(
+                first0,
+                c,
+                last0,
+                c,
+                {
+                    "type": "data_bar",
+                    "bar_color": "#63BE7B",
+                    "min_type": "num",
+                    "min_value": 0,
+                    "max_type": "num",
+                    "max_value": 1,
+                },
+            )
+        if table.key == "issues" and column.key == "level":
+            sheet.conditional_format(
+                first0,
+                c,
+                last0,
+                c,
+                {"type": "text", "criteria": "begins with", "value": t("level.error", "zh"), "format": fmts.red},
+            )
+            sheet.conditional_format(
+                first0, c, last0, c, {"type": "text", "criteria": "begins with", "value": "error", "format": fmts.red}
+            )
+        if table.key == "submissions" and column.key == "status":
+            for key, fmt in (
+                ("status.missing", fmts.red),
+                ("status.unreadable", fmts.red),
+                ("status.duplicate", fmts.yellow),
+            ):
+                for lg in ("zh", "en"):
+                    sheet.conditional_format(
+                        first0,
+                        c,
+                        last0,
+                        c,
+                        {"type": "cell", "criteria": "==", "value": f'"{t(key, lg)}"', "format": fmt},
+                    )
+
+
+def _chart(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: Lang) -> None:
+    """Completion by item: the first computed percent column, else the first summed column."""
+    target = next((i for i, c in enumerate(table.columns) if c.kind == "percent" and c.total == "formula"), None)
+    if target is None:
+        target = next((i for i, c in enumerate(table.columns) if c.total == "sum" and c.field is not None), None)
+    if target is None:
+        return
+    label = next((i for i, c in enumerate(table.columns) if c.kind == "text"), 0)
+    name = table.title
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": table.columns[target].title,
+            "categories": [name, first0, label, last0, label],
+            "values": [name, first0, target, last0, target],
+            "data_labels": {"value": True},
+        }
+    )
+    chart.set_title({"name": t("chart.title", lang)})
+    chart.set_legend({"none": True})
+    chart.set_y_axis({"reverse": True})
+    if table.columns[target].kind == "percent":
+        chart.set_x_axis({"num_format": "0%", "min": 0})
+    # Taller than a printed A4 landscape page (under its repeated header rows) it would be cut
+    # across pages; at most 500 px it prints whole on the page after the table.
+    chart.set_size({"width": 720, "height": min(max(240, 28 * (last0 - first0 + 1) + 80), 500)})
+    sheet.insert_chart(last0 + 3, 0, chart)
+    # The chart starts a printed page of its own rather than being cut by a page break (the
+    # break goes a row above it: a frame starting exactly on the break leaves a line behind).
+    sheet.set_h_pagebreaks([last0 + 2])
+
+
+def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) -> None:
+    sheet.write_string(0, 0, result.spec.report.title, fmts.title)
+    for r, (key, value) in enumerate(table.rows, start=2):
+        sheet.write_string(r, 0, str(key), fmts.total_label if key else fmts.subtitle)
+        if isinstance(value, dt.datetime):
+            write_value(sheet, r, 1, value, fmts.cell("datetime"))
+        else:
+            write_value(sheet, r, 1, value)
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 1, 80)
+    _print_setup(sheet)
+
+
+def _print_setup(sheet: Any) -> None:
+    """A4 landscape, as wide as one page, as many pages tall as needed, page numbers at the foot."""
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")

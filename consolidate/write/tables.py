@@ -1,0 +1,322 @@
+"""MergeResult → the six tables of the summary (SPEC §6), shared by the workbook and JSON.
+
+Each table is a list of typed rows plus column descriptions; the workbook writer adds formats,
+formulas and charts, the JSON writer dumps the same values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from ..check import Level
+from ..merge import MergeResult, aggregate_values, with_cut_note
+from ..spec import FieldSpec
+from ..spec.expr import clean_number, parse
+from ..text import Lang, t
+from ..version import __version__
+
+Kind = str  # text | integer | number | percent | date | datetime | bool | choice
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    kind: Kind = "text"
+    field: FieldSpec | None = None
+    total: str = ""  # "sum": SUM() in the totals row; "formula": the field's formula on totals
+    repeats: bool = False  # the same few texts on many rows (unit, item, file): stored once in the workbook
+
+
+class LazyRows(Sequence[list[Any]]):
+    """Rows made when iterated (明细 has one per record: they are not all held at once).
+
+    ``make(start, stop)`` makes rows ``start`` to ``stop``; a slice makes only those rows.
+    """
+
+    def __init__(self, count: int, make: Callable[[int, int], Iterator[list[Any]]]) -> None:
+        self.length = count
+        self.make = make
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return self.make(0, self.length)
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(self.length)
+            return list(self.make(start, stop))[::step]
+        start = index + self.length if index < 0 else index
+        if not 0 <= start < self.length:
+            raise IndexError(index)
+        return next(self.make(start, start + 1))
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: Sequence[list[Any]]
+    totals: list[Any] | None = None
+    formula_columns: dict[str, str] = dataclasses.field(default_factory=dict)  # column key -> formula text
+
+
+def _field_kind(f: FieldSpec) -> Kind:
+    return f.kind.kind()
+
+
+def summary_table(result: MergeResult, lang: Lang) -> Table:
+    spec = result.spec
+    columns: list[Column] = []
+    if spec.rows == "open":
+        columns.append(Column("unit", t("col.unit_name", lang)))
+    for f in spec.fields:
+        how = f.effective_aggregate
+        if f.formula:
+            columns.append(Column(f.id, f.header, _field_kind(f), f, total="formula"))
+        elif how != "none":
+            kind = "integer" if how == "count" else _field_kind(f)
+            total = "sum" if how in ("sum", "count") else ""
+            columns.append(Column(f.id, f.header, kind, f, total=total))
+    columns.append(Column("expected_units", t("col.expected_units", lang), "integer", total="sum"))
+    columns.append(Column("reported_units", t("col.reported_units", lang), "integer", total="sum"))
+    rows = []
+    for row in result.summary:
+        values = {**row.values, "expected_units": row.expected_units, "reported_units": row.reported_units}
+        for field_id, left_out in row.cut.items():
+            values[field_id] = with_cut_note(values[field_id], left_out, lang)
+        if spec.rows == "open":
+            values["unit"] = spec.unit_map[row.key].name
+        rows.append([_out(c, values.get(c.key)) for c in columns])
+    totals_values = {
+        **result.totals,
+        "expected_units": sum(r.expected_units for r in result.summary),
+        "reported_units": sum(r.reported_units for r in result.summary),
+    }
+    totals = [_out(c, totals_values.get(c.key)) if c.total else None for c in columns]
+    label_col = next((i for i, c in enumerate(columns) if c.kind == "text" and not c.total), None)
+    if label_col is not None:
+        totals[label_col] = t("total", lang)
+    return Table(
+        "summary", t("sheet.summary", lang), columns, rows, totals, {f.id: f.formula for f in spec.fields if f.formula}
+    )
+
+
+def by_unit_table(result: MergeResult, lang: Lang) -> Table:
+    spec = result.spec
+    columns = [
+        Column("unit_code", t("col.unit_code", lang)),
+        Column("unit_name", t("col.unit_name", lang)),
+        Column("status", t("col.status", lang)),
+        Column("rows", t("col.rows", lang), "integer", total="sum"),
+    ]
+    sums = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
+    columns += [Column(f.id, f.header, _field_kind(f), f, total="sum") for f in sums]
+    have = {f.id for f in sums}
+    formulas = {f.id: f for f in spec.fields if f.formula}
+    computable = [f for f in formulas.values() if parse(f.formula or "").names <= have]
+    columns += [Column(f.id, f.header, _field_kind(f), f, total="formula") for f in computable]
+    worst = [f for f in spec.fields if f.effective_aggregate == "worst"]
+    for f in worst:
+        for choice in f.worst_order:
+            columns.append(Column(f"{f.id}={choice}", t("col.count_of", lang, v=choice), "integer", total="sum"))
+    columns += [
+        Column("errors", t("col.errors", lang), "integer", total="sum"),
+        Column("warnings", t("col.warnings", lang), "integer", total="sum"),
+    ]
+    rows = []
+    parsed = {f.id: parse(f.formula or "") for f in computable}
+    for sub in result.submissions:
+        unit = spec.unit_map[sub.unit_code]
+        records = result.records_of(sub.unit_code)
+        counts = result.counts_for(sub.unit_code)
+        values: dict[str, Any] = {
+            "unit_code": unit.code,
+            "unit_name": unit.name,
+            "status": t(f"status.{sub.status}", lang),
+            "rows": len(records),
+            "errors": counts[Level.ERROR],
+            "warnings": counts[Level.WARNING],
+        }
+        for f in sums:
+            values[f.id] = aggregate_values(f, [r.values.get(f.id) for r in records], [unit.name] * len(records))
+        for f in computable:
+            values[f.id] = clean_number(parsed[f.id].evaluate(values))
+        for f in worst:
+            for choice in f.worst_order:
+                values[f"{f.id}={choice}"] = sum(1 for r in records if r.values.get(f.id) == choice)
+        rows.append([_out(c, values.get(c.key)) for c in columns])
+    totals: list[Any] = [None] * len(columns)
+    for i, c in enumerate(columns):
+        if c.total == "sum":
+            nums = [r[i] for r in rows if isinstance(r[i], int | float)]
+            totals[i] = sum(nums) if nums else None
+    tot_values = {c.key: totals[i] for i, c in enumerate(columns)}
+    for i, c in enumerate(columns):
+        if c.total == "formula" and c.field is not None:
+            totals[i] = clean_number(parsed[c.key].evaluate(tot_values))
+    totals[1] = t("total", lang)
+    return Table(
+        "by_unit", t("sheet.by_unit", lang), columns, rows, totals, {f.id: f.formula or "" for f in computable}
+    )
+
+
+def detail_table(result: MergeResult, lang: Lang) -> Table:
+    spec = result.spec
+    columns = [
+        Column("unit_code", t("col.unit_code", lang), repeats=True),
+        Column("unit_name", t("col.unit_name", lang), repeats=True),
+    ]
+    if spec.rows == "fixed":
+        columns.append(Column("item", t("col.item", lang), repeats=True))
+    columns += [
+        Column(f.id, f.header, _field_kind(f), f, repeats=f.source == "item" or f.type == "choice") for f in spec.fields
+    ]
+    columns += [
+        Column("file", t("col.file", lang), repeats=True),
+        Column("sheet", t("col.sheet", lang), repeats=True),
+        Column("row", t("col.row", lang), "integer"),
+    ]
+    # 明细 has a row per record (40,000 for 1,000 returns): each row is built in one expression.
+    names = {u.code: u.name for u in spec.units}
+    field_ids = [f.id for f in spec.fields]
+    # Values that are shown differently: yes/no, and a date given in the spec for a text column.
+    flags = [
+        i
+        for i, c in enumerate(columns)
+        if c.field is not None and (c.field.type == "bool" or (c.kind == "text" and c.field.source == "item"))
+    ]
+    fixed = spec.rows == "fixed"
+
+    def make_rows(start: int, stop: int) -> Iterator[list[Any]]:
+        for r in result.records.between(start, stop):
+            get = r.values.get
+            head = [r.unit_code, names[r.unit_code], r.item_id] if fixed else [r.unit_code, names[r.unit_code]]
+            row = [*head, *map(get, field_ids), r.file, r.sheet, r.row]
+            for i in flags:
+                row[i] = _out(columns[i], row[i], lang)
+            yield row
+
+    rows = LazyRows(len(result.records), make_rows)
+    return Table("detail", t("sheet.detail", lang), columns, rows)
+
+
+def submissions_table(result: MergeResult, lang: Lang) -> Table:
+    spec = result.spec
+    columns = [
+        Column("unit_code", t("col.unit_code", lang)),
+        Column("unit_name", t("col.unit_name", lang)),
+        Column("status", t("col.status", lang)),
+        Column("overdue", t("col.overdue", lang)),
+        Column("file", t("col.file", lang)),
+        Column("received", t("col.received", lang), "datetime"),
+        Column("contact", t("col.contact", lang)),
+        Column("phone", t("col.phone", lang)),
+        Column("rows", t("col.rows", lang), "integer", total="sum"),
+        Column("errors", t("col.errors", lang), "integer", total="sum"),
+        Column("warnings", t("col.warnings", lang), "integer", total="sum"),
+        Column("infos", t("col.infos", lang), "integer", total="sum"),
+    ]
+    rows = []
+    for sub in result.submissions:
+        counts = result.counts_for(sub.unit_code)
+        files = t("sep.list", lang).join([sub.file, *sub.other_files]) if sub.file else ""
+        rows.append(
+            [
+                sub.unit_code,
+                spec.unit_map[sub.unit_code].name,
+                t(f"status.{sub.status}", lang),
+                t("yes", lang) if sub.overdue else "",
+                files,
+                sub.received,
+                sub.contact,
+                sub.phone,
+                sub.rows,
+                counts[Level.ERROR],
+                counts[Level.WARNING],
+                counts[Level.INFO],
+            ]
+        )
+    return Table("submissions", t("sheet.submissions", lang), columns, rows)
+
+
+def issues_table(result: MergeResult, lang: Lang) -> Table:
+    spec = result.spec
+    columns = [
+        Column(k, t(f"col.{k}", lang))
+        for k in ("level", "code", "unit_name", "file", "sheet", "cell", "field", "value", "message", "fix")
+    ]
+    rows = []
+    for issue in result.issues:
+        unit = spec.unit_map.get(issue.unit)
+        label = spec.field_map[issue.field].label if issue.field in spec.field_map else issue.field
+        rows.append(
+            [
+                t(f"level.{issue.level.value}", lang),
+                issue.code,
+                unit.name if unit else issue.unit,
+                issue.file,
+                issue.sheet,
+                issue.cell,
+                label,
+                issue.value,
+                issue.message(lang),
+                issue.fix(lang),
+            ]
+        )
+    return Table("issues", t("sheet.issues", lang), columns, rows)
+
+
+def about_table(result: MergeResult, lang: Lang) -> Table:
+    spec = result.spec
+    report = spec.report
+    returned = sum(1 for s in result.submissions if s.status in ("returned", "duplicate"))
+    pairs: list[tuple[str, Any]] = [
+        (t("about.title", lang), report.title),
+        (t("about.report_id", lang), report.id),
+        (t("about.period", lang), report.period),
+        (t("about.deadline", lang), report.deadline.isoformat() if report.deadline else ""),
+        (t("about.issuer", lang), report.issuer),
+        (t("about.units", lang), len(spec.units)),
+        (t("about.returned", lang), returned),
+        (t("about.made", lang), result.data_as_of),
+        (t("about.tool", lang), f"consolidate {__version__}"),
+        (t("about.spec_hash", lang), spec.sha256),
+        ("", t("about.note", lang)),
+        ("", ""),
+        (t("about.inputs", lang), t("about.sha256", lang)),
+    ]
+    pairs += [(f.name, f.sha256) for f in result.inputs]
+    return Table("about", t("sheet.about", lang), [Column("key", ""), Column("value", "")], [[k, v] for k, v in pairs])
+
+
+def all_tables(result: MergeResult, lang: Lang) -> list[Table]:
+    return [
+        summary_table(result, lang),
+        by_unit_table(result, lang),
+        detail_table(result, lang),
+        submissions_table(result, lang),
+        issues_table(result, lang),
+        about_table(result, lang),
+    ]
+
+
+def _out(column: Column, value: Any, lang: Lang = "zh") -> Any:
+    if isinstance(value, bool):
+        return t("yes", lang) if value else t("no", lang)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime) and column.kind == "text":
+        return value.isoformat()
+    return value

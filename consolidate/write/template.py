@@ -1,0 +1,350 @@
+"""Write one pre-filled, locked and validated return template (.xlsx) per unit (SPEC §3)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..common import META_SHEET, atomic_output, number_text, sanitise_filename, xl_col_to_name, xl_rowcol_to_cell
+from ..merge import ordered_map
+from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
+from ..text import Lang, t
+from .xlsx import HEADER_FILL, INPUT_FILL, LOCKED_FILL, column_width, new_workbook, row_height, write_value
+
+HEADER_ROW = 5  # 1-based row of the header in the data sheet
+_JSON_CHUNK = 30000  # a cell holds at most 32,767 characters
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where things are in a unit's data sheet (1-based rows, 0-based columns)."""
+
+    header_row: int
+    first_data_row: int
+    columns: dict[str, int]  # field id -> column index
+    rows: list[tuple[int, str]]  # (row, item id); empty for open rows
+
+
+def layout_for(spec: Spec, unit_code: str) -> Layout:
+    columns = {f.id: index for index, f in enumerate(spec.fields)}
+    first = HEADER_ROW + 1
+    if spec.rows == "open":
+        return Layout(HEADER_ROW, first, columns, [])
+    items = spec.items_for(unit_code)
+    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)])
+
+
+def template_filename(spec: Spec, unit: UnitSpec) -> str:
+    return sanitise_filename(f"{spec.report.title}_{unit.name}") + ".xlsx"
+
+
+def write_templates(
+    spec: Spec,
+    out_dir: str | Path,
+    units: Sequence[str] | None = None,
+    progress: Callable[[str], None] | None = None,
+    workers: int | None = None,
+) -> list[Path]:
+    """Write a template per unit (or for the given unit codes) into ``out_dir``.
+
+    Many templates are written by a process pool (one worker per core); each file's bytes
+    depend only on the spec and the unit.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    jobs: list[tuple[str, Path]] = []
+    used: set[str] = set()
+    for unit in spec.units:
+        if units is not None and unit.code not in units:
+            continue
+        name = template_filename(spec, unit)
+        if name.lower() in used:
+            name = sanitise_filename(f"{spec.report.title}_{unit.name}_{unit.code}") + ".xlsx"
+        used.add(name.lower())
+        jobs.append((unit.code, out / name))
+    for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=(spec.to_json(),)):
+        if progress:
+            progress(code)
+    return [path for _, path in jobs]
+
+
+_worker_spec: Spec | None = None
+
+
+def _init_worker(spec_json: str) -> None:
+    global _worker_spec
+    _worker_spec = spec_from_json(spec_json)
+
+
+def _write_job(job: tuple[str, Path]) -> str:
+    assert _worker_spec is not None
+    code, path = job
+    write_template(_worker_spec, _worker_spec.unit_map[code], path)
+    return code
+
+
+@dataclass
+class Refill:
+    """What a unit sent, written back into a fresh copy of its template (the feedback file)."""
+
+    values: dict[tuple[str, str], Any]  # (row key, field id) -> the value as the unit typed it
+    typed: dict[str, dict[str, Any]]  # row key -> typed values, for the formulas' cached results
+    problems: dict[tuple[str, str], str]  # (row key, field id) -> comment on the highlighted cell
+    contact: str = ""
+    phone: str = ""
+    front: Callable[[Any], None] | None = None  # writes the sheets that come before 填报
+
+
+PROBLEM_FILL = "#FFC7CE"
+
+
+def row_key(spec: Spec, item_id: str | None, index: int) -> str:
+    """How a data row is named across a return and its template: item id, or position in open lists."""
+    return item_id if spec.rows == "fixed" and item_id is not None else str(index)
+
+
+def write_template(spec: Spec, unit: UnitSpec, path: str | Path, refill: Refill | None = None) -> None:
+    """Write one template atomically (temp file + rename); with ``refill``, a feedback copy."""
+    with atomic_output(Path(path)) as tmp:
+        _write(spec, unit, tmp, refill)
+
+
+def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) -> None:
+    lang = spec.lang
+    book = new_workbook(path)
+    layout = layout_for(spec, unit.code)
+    ncols = len(spec.fields)
+    base = {"font_name": "宋体" if lang == "zh" else "Calibri", "font_size": 11, "valign": "vcenter"}
+    title_fmt = book.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
+    label_fmt = book.add_format({**base, "bold": True})
+    info_fmt = book.add_format({**base, "bg_color": LOCKED_FILL})
+    fill_fmt = book.add_format({**base, "bg_color": INPUT_FILL, "locked": False, "border": 1, "num_format": "@"})
+    header_fmt = book.add_format(
+        {**base, "bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True, "align": "center"}
+    )
+    cell_fmts: dict[tuple[str, bool], Any] = {}
+
+    def cell_fmt(field: FieldSpec, editable: bool) -> Any:
+        key = (field.type, editable)
+        if key not in cell_fmts:
+            kind = field.kind
+            props: dict[str, Any] = {**base, "border": 1, "text_wrap": kind.wraps}
+            props["bg_color"] = INPUT_FILL if editable else LOCKED_FILL
+            props["locked"] = not editable
+            if kind.number_format:
+                props["num_format"] = kind.number_format
+            elif kind.wraps and editable:
+                props["num_format"] = "@"  # text as typed: 007 and 05761234 keep their zeros
+            cell_fmts[key] = book.add_format(props)
+        return cell_fmts[key]
+
+    problem_fmts: dict[str, Any] = {}
+
+    def problem_fmt(field: FieldSpec) -> Any:
+        if field.type not in problem_fmts:
+            kind = field.kind
+            props: dict[str, Any] = {**base, "border": 1, "text_wrap": kind.wraps, "locked": False}
+            props.update(bg_color=PROBLEM_FILL, font_color="#9C0006")
+            if kind.number_format:
+                props["num_format"] = kind.number_format
+            problem_fmts[field.type] = book.add_format(props)
+        return problem_fmts[field.type]
+
+    if refill is not None and refill.front is not None:
+        refill.front(book)
+    sheet = book.add_worksheet(t("sheet.return", lang))
+    book.add_worksheet(t("sheet.instructions", lang))
+    last_col = max(ncols - 1, 3)
+    sheet.merge_range(0, 0, 0, last_col, spec.report.title, title_fmt)
+    sheet.set_row(0, 30)
+    sheet.write_string(1, 0, t("unit", lang), label_fmt)
+    sheet.write_string(1, 1, unit.name, info_fmt)
+    sheet.write_string(2, 0, t("contact", lang), label_fmt)
+    sheet.write_string(2, 1, refill.contact if refill else unit.contact, fill_fmt)
+    sheet.write_string(2, 2, t("phone", lang), label_fmt)
+    sheet.write_string(2, 3, refill.phone if refill else unit.phone, fill_fmt)
+    deadline = spec.report.deadline.isoformat() if spec.report.deadline else ""
+    period = t("labelled", lang, label=t("period", lang), value=spec.report.period)
+    sheet.write_string(3, 0, f"{period}    {t('labelled', lang, label=t('deadline', lang), value=deadline)}", label_fmt)
+    header0 = layout.header_row - 1
+    for col, field in enumerate(spec.fields):
+        sheet.write_string(header0, col, field.header, header_fmt)
+    formulas = spec.formulas()
+    items = spec.item_map
+    data_rows = (
+        [(row, items[item_id].values_for(unit.code)) for row, item_id in layout.rows]
+        if spec.rows == "fixed"
+        else [(layout.first_data_row + i, {}) for i in range(spec.max_rows)]
+    )
+    keys = [layout.rows[i][1] if spec.rows == "fixed" else str(i) for i in range(len(data_rows))]
+    widths = [column_width(f, [values.get(f.id) for _, values in data_rows]) for f in spec.fields]
+    widths[0] = max(widths[0], 10.0)
+    for col in (1, 3):  # 联系人 and 联系电话 are typed into columns B and D
+        if col < len(widths):
+            widths[col] = max(widths[col], 14.0)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    sheet.set_row(header0, row_height([(f.header, w) for f, w in zip(spec.fields, widths, strict=True)]))
+    for (row, values), key in zip(data_rows, keys, strict=True):
+        refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
+        typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
+        for col, field in enumerate(spec.fields):
+            if field.id in formulas:
+                cached = formulas[field.id].evaluate(_numeric(spec, typed))
+                sheet.write_formula(
+                    row - 1,
+                    col,
+                    expr.excel_formula(formulas[field.id], refs),
+                    cell_fmt(field, False),
+                    "" if cached is None else cached,
+                )
+            elif field.source == "item":
+                write_value(sheet, row - 1, col, _typed(field, values.get(field.id)), cell_fmt(field, False))
+            elif refill is not None and (key, field.id) in refill.problems:
+                write_value(sheet, row - 1, col, refill.values.get((key, field.id)), problem_fmt(field))
+                sheet.write_comment(row - 1, col, refill.problems[(key, field.id)], {"x_scale": 2.5, "y_scale": 2})
+            elif refill is not None:
+                write_value(sheet, row - 1, col, refill.values.get((key, field.id)), cell_fmt(field, True))
+            else:
+                sheet.write_blank(row - 1, col, None, cell_fmt(field, True))
+        shown_values = {**values, **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {})}
+        height = row_height([(shown_values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
+        if height is not None:
+            sheet.set_row(row - 1, height)
+    if data_rows:
+        first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
+        for col, field in enumerate(spec.fields):
+            if field.is_input:
+                _validation(sheet, field, first0, last0, col, lang)
+    sheet.freeze_panes(layout.header_row, 0)
+    sheet.protect(
+        "", {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
+    )
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(header0)
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+    if refill is None or refill.front is None:
+        sheet.activate()
+    _instructions(book, spec, unit)
+    _metadata(book, spec, unit, layout)
+    book.close()
+
+
+def _numeric(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:
+    return {f.id: values.get(f.id) for f in spec.fields}
+
+
+def _typed(field: FieldSpec, value: Any) -> Any:
+    if field.type == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _validation(sheet: Any, field: FieldSpec, first: int, last: int, col: int, lang: Lang) -> None:
+    options: dict[str, Any] = {
+        "input_title": t("dv.input_title", lang)[:32],
+        "error_title": t("dv.error_title", lang)[:32],
+        "error_type": "stop",
+        **field.kind.validation(field, lang),
+    }
+    message = field.help or constraint_text(field, lang)
+    if message:
+        options["input_message"] = message[:255]
+    options["error_message"] = (constraint_text(field, lang) or field.label)[:255]
+    sheet.data_validation(first, col, last, col, options)
+
+
+def constraint_text(field: FieldSpec, lg: Lang) -> str:
+    """What a field asks for, in words: its type's part, then bounds, length, format, formula."""
+    parts = field.kind.constraints(field, lg)
+    if field.min is not None:
+        parts.append(t("c.min", lg, v=number_text(field.min)))
+    if field.max is not None:
+        parts.append(t("c.max", lg, v=number_text(field.max)))
+    if field.max_length:
+        parts.append(t("c.max_length", lg, v=field.max_length))
+    if field.pattern:
+        parts.append(t("c.pattern", lg, v=field.pattern))
+    if field.formula:
+        parts.append(t("c.formula", lg, v=field.formula))
+    return t("sep.semi", lg).join(parts)
+
+
+def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
+    lang = spec.lang
+    sheet = book.get_worksheet_by_name(t("sheet.instructions", lang))
+    wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
+    bold = book.add_format({"bold": True, "font_size": 14})
+    head = book.add_format({"bold": True, "bg_color": HEADER_FILL, "border": 1})
+    sheet.write_string(0, 0, f"{spec.report.title} — {t('instr.title', lang)}", bold)
+    sheet.write_string(1, 0, t("instr.intro", lang))
+    deadline = spec.report.deadline.isoformat() if spec.report.deadline else ""
+    lines = [
+        (t("unit", lang), unit.name),
+        (t("period", lang), spec.report.period),
+        (t("deadline", lang), deadline),
+        (t("issuer", lang), spec.report.issuer),
+        (t("instr.ask", lang), spec.report.contact),
+    ]
+    for i, (label, value) in enumerate(lines):
+        sheet.write_string(3 + i, 0, label)
+        sheet.write_string(3 + i, 1, value)
+    top = 3 + len(lines) + 1
+    columns = ("instr.field", "instr.type", "instr.required", "instr.rules", "instr.help")
+    for col, key in enumerate(columns):
+        sheet.write_string(top, col, t(key, lang), head)
+    for i, field in enumerate(spec.fields):
+        if field.formula:
+            kind = t("computed", lang)
+        elif field.source == "item":
+            kind = t("prefilled", lang)
+        else:
+            kind = field.kind.label(lang)
+        required = t("yes", lang) if field.required else ""
+        row = (field.header, kind, required, constraint_text(field, lang), field.help or "")
+        for col, value in enumerate(row):
+            sheet.write_string(top + 1 + i, col, value, wrap)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 2, 10)
+    sheet.set_column(3, 3, 40)
+    sheet.set_column(4, 4, 50)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
+def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout) -> None:
+    sheet = book.add_worksheet(META_SHEET)
+    # The spec travels compressed (a 1,000-unit spec: 56 KB of JSON, 9 KB packed): every return
+    # carries it, and every merge reads it.
+    packed = pack_spec(spec.public_json)
+    chunks = [packed[i : i + _JSON_CHUNK] for i in range(0, len(packed), _JSON_CHUNK)] or [""]
+    rows: list[tuple[str, str]] = [
+        ("format_version", str(FORMAT_VERSION)),
+        ("report_id", spec.report.id),
+        ("period", spec.report.period),
+        ("unit_code", unit.code),
+        ("unit_name", unit.name),
+        ("spec_sha256", spec.sha256),
+        ("data_sheet", t("sheet.return", spec.lang)),
+        ("header_row", str(layout.header_row)),
+        ("first_data_row", str(layout.first_data_row)),
+        ("columns", json.dumps({xl_col_to_name(c): f for f, c in layout.columns.items()}, ensure_ascii=False)),
+        ("rows", json.dumps(layout.rows, ensure_ascii=False)),
+        ("spec_json_parts", str(len(chunks))),
+    ]
+    rows += [("spec_json_z", chunk) for chunk in chunks]
+    for r, (key, value) in enumerate(rows):
+        sheet.write_string(r, 0, key)
+        sheet.write_string(r, 1, value)
+    sheet.very_hidden()

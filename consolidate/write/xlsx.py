@@ -1,0 +1,159 @@
+"""Helpers shared by the workbooks we write with xlsxwriter (templates and the summary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from ..fields import TYPES
+from ..spec import FieldSpec
+
+# Excel number formats by field type (and so by the kind of a summary column).
+NUMBER_FORMATS = {name: kind.number_format for name, kind in TYPES.items() if kind.number_format}
+
+INPUT_FILL = "#FFF2CC"
+LOCKED_FILL = "#F2F2F2"
+HEADER_FILL = "#D9E1F2"
+
+
+def fixed_time() -> dt.datetime:
+    """The document time written into files: SOURCE_DATE_EPOCH if set, else a constant.
+
+    A constant keeps the bytes of a workbook a function of its content only.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
+    return dt.datetime(2000, 1, 1)
+
+
+class _Worksheet(Worksheet):  # type: ignore[misc]
+    """A worksheet that writes every text as that text.
+
+    XlsxWriter takes a text that starts with ``<r>`` and ends with ``</r>`` for its own rich-text
+    XML and copies it into the file unescaped, so such a value typed into a return would make the
+    workbook unreadable. Written as a rich string of plain runs it shows (and reads back) as
+    the same text.
+    """
+
+    def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> int:
+        if string.startswith("<r>") and string.endswith("</r>"):
+            runs: tuple[Any, ...] = (string[:1], string[1:3], string[3:])  # xlsxwriter wants three or more
+            result: int = self._write_rich_string(row, col, *runs, *([cell_format] if cell_format else []))
+            return result
+        done: int = super()._write_string(row, col, string, cell_format)
+        return done
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        # xlsxwriter tries 30 patterns of newer Excel functions on every formula; ours are mostly
+        # plain arithmetic ("=E6/D6"), for which all it does is drop the "=".
+        if "(" in formula or "{" in formula or "}" in formula:
+            prepared: str = super()._prepare_formula(formula, expand_future_functions)
+            return prepared
+        return formula[1:] if formula.startswith("=") else formula
+
+
+class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
+    worksheet_class = _Worksheet
+
+
+def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
+    """A workbook that writes text as text; small ones (not constant_memory) stay in memory."""
+    book = _Workbook(
+        path,
+        {
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "constant_memory": constant_memory,
+            "in_memory": not constant_memory,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
+    book.set_properties({"created": fixed_time(), "comments": "consolidate"})
+    return book
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units: CJK and full-width characters count two.
+
+    GBK encodes exactly those as two bytes and ASCII as one, so its length is the width,
+    computed in C (this runs for every text cell of the summary).
+    """
+    return len(text.encode("gbk", errors="replace"))
+
+
+def column_width(field: FieldSpec, samples: list[Any]) -> float:
+    if field.width:
+        return field.width
+    longest = max([text_width(field.header)] + [text_width(_shown(s)) for s in samples])
+    if field.kind.wraps:
+        return float(min(max(longest + 2, 10), 50))
+    return float(min(max(longest + 2, 9), 24))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def write_value(sheet: Any, row: int, col: int, value: Any, fmt: Any = None) -> None:
+    """Write a typed value; text is always written as text (never a formula, URL or number).
+
+    The summary writes hundreds of thousands of cells: the worksheet's row/column methods are
+    called directly, skipping the public methods' A1-notation wrapper.
+    """
+    if value is None or value == "":
+        sheet._write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet._write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        sheet._write_number(row, col, value, fmt)
+    elif isinstance(value, str):
+        sheet._write_string(row, col, value, fmt)
+    elif isinstance(value, dt.datetime | dt.date):
+        when = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+        sheet._write_datetime(row, col, when, fmt)
+    else:
+        sheet._write_string(row, col, str(value), fmt)
+
+
+def row_height(cells: list[tuple[Any, float]], line_height: float = 14.5, scale: float = 1.0) -> float | None:
+    """Height (points) that shows all wrapped text of a row, or None when one line fits.
+
+    Spreadsheet programs do not grow rows for wrapped text written by xlsxwriter, so the height
+    is set from the text width of each cell and its column width; ``scale`` is the font size
+    relative to the 11-point text that column widths are measured in.
+    """
+    return RowHeights([w for _, w in cells], line_height, scale)([v for v, _ in cells])
+
+
+class RowHeights:
+    """:func:`row_height` for many rows of the same columns (the summary's 明细 has 40,000)."""
+
+    def __init__(self, widths: list[float], line_height: float = 14.5, scale: float = 1.0) -> None:
+        self.line_height = line_height
+        self.scale = scale
+        # Characters per line, and the length below which a text surely fits on one line (every
+        # character at most two units wide): most cells are decided by that alone.
+        self.columns = [((w - 1.5) / (2 * scale), int(max(w - 1.5, 1.0))) for w in widths]
+
+    def __call__(self, values: list[Any]) -> float | None:
+        lines = 1
+        scale = self.scale
+        for value, (short, usable) in zip(values, self.columns, strict=True):
+            if value.__class__ is not str or (len(value) < short and "\n" not in value):
+                continue
+            count = sum(max(1, -(-int(text_width(line) * scale) // usable)) for line in value.split("\n"))
+            if count > lines:
+                lines = count
+        if lines == 1:
+            return None
+        return min(409.0, lines * self.line_height + 3)
