@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import functools
+import importlib.util
+import os
+import shutil
+import subprocess
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from consolidate.spec import Spec, load_spec
+from consolidate.write.pdf import OfficeError, find_soffice
 
-from .mailservers import SmtpSink
+from .mailservers import SmtpSink, find_dovecot
 
 # The example of SPEC §2 with three units and items shared between them (per-unit targets).
 SPEC_YAML = textwrap.dedent(
@@ -75,3 +82,122 @@ def spec_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def spec(spec_path: Path) -> Spec:
     return load_spec(spec_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests that need real programs: @pytest.mark.libreoffice, .dovecot, .aiosmtpd
+#
+# Without the program a test is skipped with one line saying what to install, so a newcomer gets
+# a green run; with the environment variable CI set (to anything but "") it fails instead, so CI
+# never passes by skipping. Each program is looked for once per session.
+
+
+@dataclass(frozen=True)
+class Requirement:
+    name: str  # what the skip reason calls it
+    needs: str  # the marker's description
+    install: str
+    missing: Callable[[], tuple[str, ...]]  # the parts not found; () when everything is there
+
+
+def _run_ok(*command: str) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, check=False, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _uno_pythons() -> list[str]:
+    """Where tests/test_libreoffice.py looks for a Python with LibreOffice's ``uno`` module."""
+    candidates = [os.environ.get("CONSOLIDATE_UNO_PYTHON", ""), "/usr/bin/python3", shutil.which("python3") or ""]
+    return list(dict.fromkeys(c for c in candidates if c))
+
+
+@functools.cache
+def _libreoffice_missing() -> tuple[str, ...]:
+    missing = []
+    try:
+        find_soffice()
+    except OfficeError:
+        missing.append("soffice")
+    if not any(_run_ok(python, "-c", "import uno") for python in _uno_pythons()):
+        missing.append("python3-uno")
+    missing += [tool for tool in ("pdfinfo", "pdftotext", "pdftoppm") if shutil.which(tool) is None]
+    if (
+        shutil.which("fc-list") is None
+        or not subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, check=False).stdout.strip()
+    ):
+        missing.append("a CJK font")
+    return tuple(missing)
+
+
+@functools.cache
+def _dovecot_missing() -> tuple[str, ...]:
+    return () if find_dovecot() else ("dovecot",)
+
+
+@functools.cache
+def _aiosmtpd_missing() -> tuple[str, ...]:
+    return () if importlib.util.find_spec("aiosmtpd") else ("aiosmtpd",)
+
+
+REQUIREMENTS = {
+    "libreoffice": Requirement(
+        "LibreOffice",
+        "needs LibreOffice (soffice), python3-uno, CJK fonts and poppler",
+        "apt-get install libreoffice-calc-nogui python3-uno fonts-noto-cjk poppler-utils",
+        _libreoffice_missing,
+    ),
+    "dovecot": Requirement(
+        "Dovecot",
+        "needs Dovecot (an IMAP server the tests start on 127.0.0.1)",
+        "apt-get install dovecot-imapd",
+        _dovecot_missing,
+    ),
+    "aiosmtpd": Requirement(
+        "aiosmtpd",
+        "needs aiosmtpd (an SMTP server the tests start on 127.0.0.1)",
+        "pip install -e '.[test]'",
+        _aiosmtpd_missing,
+    ),
+}
+
+
+def decide(marker: str, missing: tuple[str, ...], ci: bool) -> tuple[str, str]:
+    """What to do with a test marked ``marker`` when ``missing`` parts are not installed.
+
+    ("run", ""), ("skip", one-line reason) or ("fail", what is missing and what to install).
+    """
+    if not missing:
+        return "run", ""
+    need = REQUIREMENTS[marker]
+    parts = "" if [m.lower() for m in missing] == [need.name.lower()] else f" ({', '.join(missing)})"
+    reason = f"needs {need.name}{parts}: {need.install}"
+    if ci:
+        return "fail", f"{reason} (CI is set, so this test fails instead of being skipped)"
+    return "skip", reason
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for marker, need in REQUIREMENTS.items():
+        config.addinivalue_line("markers", f"{marker}: {need.needs}; skipped without it unless CI is set")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test using the ``smtp`` fixture above needs aiosmtpd, whether its module says so or not.
+    for item in items:
+        if "smtp" in getattr(item, "fixturenames", ()) and item.get_closest_marker("aiosmtpd") is None:
+            item.add_marker(pytest.mark.aiosmtpd)
+
+
+@pytest.hookimpl(tryfirst=True)  # before any fixture is set up
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    ci = bool(os.environ.get("CI"))
+    for marker, need in REQUIREMENTS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        action, reason = decide(marker, need.missing(), ci)
+        if action == "skip":
+            pytest.skip(reason)
+        if action == "fail":
+            pytest.fail(reason, pytrace=False)

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+if TYPE_CHECKING:  # aiosmtpd is imported when a server starts: without it only the tests marked aiosmtpd skip
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
 HOST = "127.0.0.1"
 
@@ -111,6 +112,8 @@ class SmtpSink:
     security: str = "none"  # "ssl": TLS from the first byte; "starttls": STARTTLS required before AUTH
 
     def __enter__(self) -> SmtpSink:
+        from aiosmtpd.controller import Controller
+
         self.port = free_port()
         options: dict[str, Any] = {"auth_require_tls": False}
         if self.certificate is not None and self.security == "ssl":
@@ -126,6 +129,8 @@ class SmtpSink:
         self._controller.stop()
 
     def _authenticate(self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
         ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
             self.user.encode(),
             self.password.encode(),
@@ -151,10 +156,15 @@ class SmtpSink:
         return [r for r in self.received if address in r.recipients]
 
 
-def _find_dovecot() -> str:
-    found = shutil.which("dovecot") or next(
+def find_dovecot() -> str | None:
+    """The dovecot program: on PATH or where Debian and a source build put it."""
+    return shutil.which("dovecot") or next(
         (p for p in ("/usr/sbin/dovecot", "/usr/local/sbin/dovecot") if os.access(p, os.X_OK)), None
     )
+
+
+def _find_dovecot() -> str:
+    found = find_dovecot()
     if found is None:
         pytest.fail(
             "Dovecot is needed for the IMAP tests and is not installed: "

@@ -65,7 +65,7 @@ def test_round_trip(kind: str, tmp_path: Path) -> None:
     assert len(summary) == len(spec.items) + 1
     detail = sheet_rows(out, "明细")
     assert len(detail) == sum(len(rows) for rows in plan.values())
-    by_label = {f.id: f.header for f in spec.fields}
+    by_label = {f.id: f.heading() for f in spec.fields}
     for item, row in zip(spec.items, summary, strict=False):
         filled = [(code, rows[item.id]) for code, rows in plan.items() if item.id in rows]
         assert row["应报单位数"] == len(item.units) == row["已报单位数"] == len(filled)

@@ -29,6 +29,8 @@ from consolidate.write.template import write_templates
 from .helpers import sheet_rows
 from .mailservers import IMAP_PASSWORD_ENV, Dovecot, base_spec_text, mail_spec_text
 
+pytestmark = pytest.mark.dovecot
+
 TITLE = "2025年第一季度重点工作完成情况"
 PASSWORD = {IMAP_PASSWORD_ENV: Dovecot.password}
 CST = dt.timezone(dt.timedelta(hours=8))

@@ -20,6 +20,8 @@ from consolidate.write.template import write_templates
 
 from .mailservers import SMTP_PASSWORD_ENV, SmtpSink, mail_spec_text
 
+pytestmark = pytest.mark.aiosmtpd
+
 TITLE = "2025年第一季度重点工作完成情况"
 
 

@@ -20,6 +20,8 @@ from consolidate.write.template import write_templates
 
 from .mailservers import SMTP_PASSWORD_ENV, SmtpSink, base_spec_text, mail_spec_text
 
+pytestmark = pytest.mark.aiosmtpd
+
 TITLE = "2025年第一季度重点工作完成情况"
 UNITS = {"YZK": "医政医管科", "JWK": "基层卫生科", "LX": "龙溪镇卫生院"}
 PASSWORD = {SMTP_PASSWORD_ENV: SmtpSink.password}

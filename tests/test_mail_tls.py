@@ -42,6 +42,7 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
     return make_certificate(tmp_path_factory.mktemp("tls"))
 
 
+@pytest.mark.aiosmtpd
 @pytest.mark.parametrize("security", ["ssl", "starttls"])
 def test_send_checks_the_server_certificate(tmp_path: Path, certificate: Certificate, security: str) -> None:
     write_templates(parse_spec(base_spec_text()), tmp_path / "templates")
@@ -57,6 +58,7 @@ def test_send_checks_the_server_certificate(tmp_path: Path, certificate: Certifi
         assert len(smtp.received) == 3 and smtp.logins == ["clerk@county.test"]
 
 
+@pytest.mark.dovecot
 def test_collect_over_ssl_and_starttls(tmp_path: Path, certificate: Certificate) -> None:
     reply = (
         b"From: lx@county.test\r\nSubject: [key-work-2025q1/LX]\r\nDate: Tue, 15 Apr 2025 16:00:00 +0800\r\n"

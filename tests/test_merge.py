@@ -216,9 +216,10 @@ def test_joined_text_stops_at_what_an_excel_cell_holds_and_says_so() -> None:
     assert lines[kept - 1] == f"【{names[kept - 1]}】{texts[kept - 1]}"
     assert lines[-1] == f"……另有 {200 - kept} 个单位的内容超出 Excel 单元格的长度上限，见「明细」"
     assert JOIN_LIMIT < len(joined) <= 32767
-    english = aggregate_values(field, texts, names, lang="en")
-    assert english.endswith(
-        f"... {200 - kept} more units' entries exceed the length limit of an Excel cell: see the Detail sheet"
+    english = aggregate_values(field, texts, names, lang="en").split("\n")
+    assert english[0] == f"[第000号卫生院] {texts[0]}"  # one character longer a unit: one unit fewer fits
+    assert english[-1] == (
+        f"... {201 - kept} more units' entries exceed the length limit of an Excel cell: see the Detail sheet"
     )
     assert aggregate_values(field, texts[:3], names[:3]).count("\n") == 2  # short joins are whole
 

@@ -470,6 +470,7 @@ def test_ods_with_a_value_repeated_over_the_whole_sheet_is_refused(spec: Spec, r
     assert [i.code for i in result.issues if i.file == "基层卫生科.ods"] == ["E-NO-TABLE"]
 
 
+@pytest.mark.libreoffice
 def test_xls_with_a_stray_cell_at_the_last_row_and_column_is_refused(spec: Spec, returns: Path, tmp_path: Path) -> None:
     from consolidate.write.pdf import convert
 

@@ -70,7 +70,7 @@ def _label_variants(text: str) -> set[str]:
 
 def header_keys(f: FieldSpec) -> set[str]:
     keys: set[str] = set()
-    for text in (f.label, f.header, f.id, *f.aliases):
+    for text in (f.label, f.heading("zh"), f.heading("en"), f.id, *f.aliases):
         keys |= _label_variants(text)
     return keys
 
@@ -106,7 +106,7 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
     except (KeyError, ValueError, TypeError):
         return None
     older = _older_spec(meta, spec)
-    old_labels = {f.id: f.header for f in older.fields} if older is not None else {}
+    old_labels = {f.id: f.heading(older.lang) for f in older.fields} if older is not None else {}
     current = spec.field_map
     columns: dict[str, int] = {}
     for letter, field_id in letters.items():

@@ -65,6 +65,7 @@ class FieldType:
     table_kind: ClassVar[str] = ""  # how summary tables show it (default: the type's name)
     wraps: ClassVar[bool] = False  # long values: cells wrap text
     blank_marks: ClassVar[bool] = True  # a dash, a slash or 无 means "nothing to report"
+    frame_dtype: ClassVar[str] = "string"  # the pandas dtype of its column (MergeResult.to_frames)
 
     def kind(self) -> str:
         return self.table_kind or self.name
@@ -72,6 +73,14 @@ class FieldType:
     def label(self, lang: Lang) -> str:
         """The type's name in the template's 填报说明 (catalogue key ``type.<name>``)."""
         return t(f"type.{self.name}", lang)
+
+    def problems(self, field: FieldOptions) -> list[Msg]:
+        """What is wrong with a field of this type in a spec (checked when the spec is loaded)."""
+        return []
+
+    def prefill(self, value: Any) -> Any:
+        """A value given in the spec, as a template's locked cell holds it."""
+        return value
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         """A non-blank raw cell (never an error value) read as this type."""

@@ -19,6 +19,7 @@ class Bool(FieldType):
     name = "bool"
     error = "E-NOT-A-BOOL"
     blank_marks = False  # 无 means 否 here
+    frame_dtype = "boolean"
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         if isinstance(raw, bool):

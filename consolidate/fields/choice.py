@@ -33,6 +33,9 @@ class Choice(FieldType):
                 return Coerced(choice, note=notes(NOTE_SPACES))
         return Coerced(error=self.error)
 
+    def problems(self, field: FieldOptions) -> list[Msg]:
+        return [] if field.choices else [Msg("spec.choice_needs_choices")]
+
     def default_aggregate(self, field: FieldOptions) -> str:
         return "worst" if field.order else "none"
 

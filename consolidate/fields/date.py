@@ -23,6 +23,7 @@ class Date(FieldType):
     name = "date"
     error = "E-NOT-A-DATE"
     number_format = "yyyy-mm-dd"
+    frame_dtype = "datetime64[ns]"
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         if isinstance(raw, dt.datetime):
@@ -51,6 +52,14 @@ class Date(FieldType):
             if match and 1 <= int(match[2]) <= 12:
                 return Coerced(dt.date(int(match[1]), int(match[2]), 1), note=notes(*found, NOTE_MONTH))
         return Coerced(error=self.error)
+
+    def prefill(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return value
 
     def default_aggregate(self, field: FieldOptions) -> str:
         return "max"

@@ -13,6 +13,7 @@ class Integer(FieldType):
     error = "E-NOT-AN-INTEGER"
     numeric = True
     number_format = "#,##0"
+    frame_dtype = "Int64"
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         result = read_number(raw, "E-NOT-A-NUMBER")

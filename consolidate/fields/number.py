@@ -13,6 +13,7 @@ class Number(FieldType):
     error = "E-NOT-A-NUMBER"
     numeric = True
     number_format = "#,##0.##########"
+    frame_dtype = "Float64"
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         return read_number(raw, self.error)

@@ -5,18 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import tidy_number
-from ..text import Lang, Msg
-from .base import Coerced, FieldOptions, FieldType, normalise_text, notes, number_bounds, number_from_text, read_number
+from ..text import Msg
+from .base import Coerced, FieldOptions, normalise_text, notes, number_from_text, read_number
+from .number import Number
 
 NOTE_SIGN = Msg("note.percent_sign")
 NOTE_POINTS = Msg("note.percent_points")
 
 
-class Percent(FieldType):
+class Percent(Number):
+    """A number shown and read as a percentage; it validates as any number does."""
+
     name = "percent"
     error = "E-NOT-A-PERCENT"
     numeric = True
     number_format = "0.00%"
+    frame_dtype = "Float64"
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         if isinstance(raw, str):
@@ -35,9 +39,8 @@ class Percent(FieldType):
         result = read_number(raw, self.error)
         return Coerced(error=self.error) if result.error else result
 
-    def validation(self, field: FieldOptions, lang: Lang) -> dict[str, Any]:
-        lo, hi = number_bounds(field)
-        return {"validate": "decimal", "criteria": "between", "minimum": lo, "maximum": hi}
+    def default_aggregate(self, field: FieldOptions) -> str:
+        return "none"  # rates are recomputed from the sums, never added
 
     def show(self, value: Any) -> str | Msg:
         if isinstance(value, int | float) and not isinstance(value, bool):

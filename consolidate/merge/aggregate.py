@@ -45,6 +45,7 @@ class Accumulator:
         "count",
         "field",
         "how",
+        "labelled",
         "lang",
         "length",
         "limit",
@@ -59,6 +60,7 @@ class Accumulator:
         self.field = field
         self.how = field.effective_aggregate
         self.lang = lang
+        self.labelled = t("join.unit", lang)  # 【unit】text: a template, filled per value
         self.limit = limit  # the characters a joined text may take
         self.numbers = array("d")  # sum, mean (math.fsum reads them as floats, exactly as before)
         self.texts: list[str] = []  # join, up to what one Excel cell holds
@@ -78,7 +80,7 @@ class Accumulator:
             if value.__class__ is int or value.__class__ is float:  # not bool
                 self.numbers.append(value)
         elif how == "join":
-            text = f"【{unit_name}】{value}"
+            text = self.labelled.format(unit=unit_name, value=value)
             if self.length + len(text) + 1 > self.limit:
                 self.omitted += 1
             else:

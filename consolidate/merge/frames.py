@@ -35,15 +35,13 @@ def _pandas() -> Any:
 
 
 def _dtype(field: FieldSpec, how: str) -> str:
-    if how == "count" or (field.type == "integer" and how in ("sum", "min", "max", "first", "none")):
+    if how == "count":
         return "Int64"
-    if field.is_numeric:
+    if how == "join":
+        return "string"
+    if how == "mean":
         return "Float64"
-    if field.type == "date":
-        return "datetime64[ns]"
-    if field.type == "bool" and how != "join":
-        return "boolean"
-    return "string"
+    return field.kind.frame_dtype
 
 
 def _frame(columns: dict[str, list[Any]], dtypes: dict[str, str]) -> Any:

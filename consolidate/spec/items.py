@@ -14,7 +14,7 @@ from typing import Any
 
 from ..common import normalise, number_text, shown
 from ..errors import SpecProblem
-from ..text import Joined, Msg
+from ..text import LANGS, Joined, Msg
 from .model import FieldSpec, Item, UnitSpec
 
 ITEM_UNITS_KEYS = ("units", "单位", "责任单位", "责任科室", "牵头单位", "填报单位")
@@ -65,7 +65,9 @@ def build_item(
         problems.append(SpecProblem(file, line, key, message))
 
     by_id = {f.id: f for f in fields}
-    by_label = {normalise(f.label): f for f in fields} | {normalise(f.header): f for f in fields}
+    by_label = {normalise(f.label): f for f in fields} | {
+        normalise(f.heading(lang)): f for f in fields for lang in LANGS
+    }
     item_fields = {f.id for f in fields if f.source == "item"}
     item_id = ""
     values: dict[str, Any] = {}

@@ -165,8 +165,8 @@ def _check_fields(raw: SpecFile, locator: _Locator) -> list[SpecProblem]:
         if f.id in seen:
             at(index, "id", Msg("spec.duplicate_field", value=f.id))
         seen.add(f.id)
-        if f.type == "choice" and not f.choices:
-            at(index, "type", Msg("spec.choice_needs_choices"))
+        for problem in f.kind.problems(f):
+            at(index, "type", problem)
         if f.order and f.choices and set(f.order) - set(f.choices):
             bad = Joined(sorted(set(f.order) - set(f.choices)))
             at(index, "order", Msg("spec.order_not_choices", value=bad))

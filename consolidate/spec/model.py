@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..fields import TYPES, FieldType
-from ..text import Joined, Lang
+from ..text import Joined, Lang, t
 from . import expr
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .strict import StrictModel as _Model
@@ -82,10 +82,9 @@ class FieldSpec(_Model):
     def is_numeric(self) -> bool:
         return TYPES[self.type].numeric
 
-    @property
-    def header(self) -> str:
-        """The label as shown in a header row, with the unit in brackets."""
-        return f"{self.label}（{self.unit}）" if self.unit else self.label
+    def heading(self, lang: Lang = "zh") -> str:
+        """The label as shown in a header row, with the unit in brackets (（人） / (people))."""
+        return t("field.heading", lang, label=self.label, unit=self.unit) if self.unit else self.label
 
     @property
     def effective_aggregate(self) -> Aggregate:

@@ -80,6 +80,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.phone": ("联系电话", "Phone"),
     "col.count_of": ("{v}数", "count {v}"),
     "total": ("合计", "Total"),
+    "field.heading": ("{label}（{unit}）", "{label} ({unit})"),
+    "join.unit": ("【{unit}】{value}", "[{unit}] {value}"),
     "join.more": (
         "……另有 {n} 个单位的内容超出 Excel 单元格的长度上限，见「明细」",
         "... {n} more units' entries exceed the length limit of an Excel cell: see the Detail sheet",

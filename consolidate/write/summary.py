@@ -19,7 +19,7 @@ from ..text import Lang, t
 from . import fastrows
 from .rows import RowOptions, write_rows
 from .tables import Table, all_tables
-from .xlsx import HEADER_FILL, NUMBER_FORMATS, RowHeights, new_workbook, row_height, text_width, write_value
+from .xlsx import HEADER_FILL, RowHeights, new_workbook, number_format, row_height, text_width, write_value
 
 _TITLE_ROWS = 2  # title + subtitle above each table's header
 # 10-point text measured against 11-point column widths; between LibreOffice's narrower CJK
@@ -102,8 +102,8 @@ class _Formats:
                 props["text_wrap"] = True
             if kind == "datetime":
                 props["num_format"] = "yyyy-mm-dd hh:mm"
-            elif kind in NUMBER_FORMATS:
-                props["num_format"] = NUMBER_FORMATS[kind]
+            elif number_format(kind):
+                props["num_format"] = number_format(kind)
             self._cache[key] = self.book.add_format(props)
         return self._cache[key]
 

@@ -86,11 +86,11 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
     for f in spec.fields:
         how = f.effective_aggregate
         if f.formula:
-            columns.append(Column(f.id, f.header, _field_kind(f), f, total="formula"))
+            columns.append(Column(f.id, f.heading(lang), _field_kind(f), f, total="formula"))
         elif how != "none":
             kind = "integer" if how == "count" else _field_kind(f)
             total = "sum" if how in ("sum", "count") else ""
-            columns.append(Column(f.id, f.header, kind, f, total=total))
+            columns.append(Column(f.id, f.heading(lang), kind, f, total=total))
     columns.append(Column("expected_units", t("col.expected_units", lang), "integer", total="sum"))
     columns.append(Column("reported_units", t("col.reported_units", lang), "integer", total="sum"))
     rows = []
@@ -124,11 +124,11 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         Column("rows", t("col.rows", lang), "integer", total="sum"),
     ]
     sums = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
-    columns += [Column(f.id, f.header, _field_kind(f), f, total="sum") for f in sums]
+    columns += [Column(f.id, f.heading(lang), _field_kind(f), f, total="sum") for f in sums]
     have = {f.id for f in sums}
     formulas = {f.id: f for f in spec.fields if f.formula}
     computable = [f for f in formulas.values() if parse(f.formula or "").names <= have]
-    columns += [Column(f.id, f.header, _field_kind(f), f, total="formula") for f in computable]
+    columns += [Column(f.id, f.heading(lang), _field_kind(f), f, total="formula") for f in computable]
     worst = [f for f in spec.fields if f.effective_aggregate == "worst"]
     for f in worst:
         for choice in f.worst_order:
@@ -183,7 +183,8 @@ def detail_table(result: MergeResult, lang: Lang) -> Table:
     if spec.rows == "fixed":
         columns.append(Column("item", t("col.item", lang), repeats=True))
     columns += [
-        Column(f.id, f.header, _field_kind(f), f, repeats=f.source == "item" or f.type == "choice") for f in spec.fields
+        Column(f.id, f.heading(lang), _field_kind(f), f, repeats=f.source == "item" or f.type == "choice")
+        for f in spec.fields
     ]
     columns += [
         Column("file", t("col.file", lang), repeats=True),

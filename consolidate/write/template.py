@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -172,7 +171,7 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
     sheet.write_string(3, 0, f"{period}    {t('labelled', lang, label=t('deadline', lang), value=deadline)}", label_fmt)
     header0 = layout.header_row - 1
     for col, field in enumerate(spec.fields):
-        sheet.write_string(header0, col, field.header, header_fmt)
+        sheet.write_string(header0, col, field.heading(lang), header_fmt)
     formulas = spec.formulas()
     items = spec.item_map
     data_rows = (
@@ -181,14 +180,14 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
         else [(layout.first_data_row + i, {}) for i in range(spec.max_rows)]
     )
     keys = [layout.rows[i][1] if spec.rows == "fixed" else str(i) for i in range(len(data_rows))]
-    widths = [column_width(f, [values.get(f.id) for _, values in data_rows]) for f in spec.fields]
+    widths = [column_width(f, [values.get(f.id) for _, values in data_rows], lang) for f in spec.fields]
     widths[0] = max(widths[0], 10.0)
     for col in (1, 3):  # 联系人 and 联系电话 are typed into columns B and D
         if col < len(widths):
             widths[col] = max(widths[col], 14.0)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    sheet.set_row(header0, row_height([(f.header, w) for f, w in zip(spec.fields, widths, strict=True)]))
+    sheet.set_row(header0, row_height([(f.heading(lang), w) for f, w in zip(spec.fields, widths, strict=True)]))
     for (row, values), key in zip(data_rows, keys, strict=True):
         refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
         typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
@@ -203,7 +202,7 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
                     "" if cached is None else cached,
                 )
             elif field.source == "item":
-                write_value(sheet, row - 1, col, _typed(field, values.get(field.id)), cell_fmt(field, False))
+                write_value(sheet, row - 1, col, field.kind.prefill(values.get(field.id)), cell_fmt(field, False))
             elif refill is not None and (key, field.id) in refill.problems:
                 write_value(sheet, row - 1, col, refill.values.get((key, field.id)), problem_fmt(field))
                 sheet.write_comment(row - 1, col, refill.problems[(key, field.id)], {"x_scale": 2.5, "y_scale": 2})
@@ -239,15 +238,6 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
 
 def _numeric(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:
     return {f.id: values.get(f.id) for f in spec.fields}
-
-
-def _typed(field: FieldSpec, value: Any) -> Any:
-    if field.type == "date" and isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
 
 
 def _validation(sheet: Any, field: FieldSpec, first: int, last: int, col: int, lang: Lang) -> None:
@@ -311,7 +301,7 @@ def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
         else:
             kind = field.kind.label(lang)
         required = t("yes", lang) if field.required else ""
-        row = (field.header, kind, required, constraint_text(field, lang), field.help or "")
+        row = (field.heading(lang), kind, required, constraint_text(field, lang), field.help or "")
         for col, value in enumerate(row):
             sheet.write_string(top + 1 + i, col, value, wrap)
     sheet.set_column(0, 0, 22)

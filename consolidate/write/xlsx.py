@@ -11,9 +11,14 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..fields import TYPES
 from ..spec import FieldSpec
+from ..text import Lang
 
-# Excel number formats by field type (and so by the kind of a summary column).
-NUMBER_FORMATS = {name: kind.number_format for name, kind in TYPES.items() if kind.number_format}
+
+def number_format(kind: str) -> str | None:
+    """Excel's number format for a field type (and so for the kind of a summary column)."""
+    field_type = TYPES.get(kind)
+    return field_type.number_format if field_type is not None else None
+
 
 INPUT_FILL = "#FFF2CC"
 LOCKED_FILL = "#F2F2F2"
@@ -87,10 +92,10 @@ def text_width(text: str) -> int:
     return len(text.encode("gbk", errors="replace"))
 
 
-def column_width(field: FieldSpec, samples: list[Any]) -> float:
+def column_width(field: FieldSpec, samples: list[Any], lang: Lang) -> float:
     if field.width:
         return field.width
-    longest = max([text_width(field.header)] + [text_width(_shown(s)) for s in samples])
+    longest = max([text_width(field.heading(lang))] + [text_width(_shown(s)) for s in samples])
     if field.kind.wraps:
         return float(min(max(longest + 2, 10), 50))
     return float(min(max(longest + 2, 9), 24))
