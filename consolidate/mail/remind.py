@@ -18,16 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..check import Issue, Level
-from ..common import sanitise_filename
 from ..errors import InputError
 from ..merge import MergeResult, Submission, find_files, merge_returns
 from ..spec import Spec, UnitSpec
 from ..text import LANGS, Msg, t
-from ..write import template_filename
+from ..write import feedback_filenames, template_filename
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import REMINDED_LOG, Journal
 from .mime import Attachment
-from .send import find_templates
+from .send import find_templates, find_unit_files
 from .texts import fix_note, remind_texts
 
 MAX_QUOTED = 30  # problems quoted in one message; the feedback file has them all
@@ -82,15 +81,16 @@ def _quote(issue: Issue, spec: Spec) -> str:
     return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang), lang)}"
 
 
-def feedback_file(spec: Spec, unit: UnitSpec, feedback_dir: Path) -> Path | None:
-    """``<template file stem>_反馈.xlsx`` (or ``_feedback``) as written by ``validate --feedback``."""
-    stems = [Path(template_filename(spec, unit)).stem, f"{spec.report.title}_{unit.name}_{unit.code}"]
-    for stem in stems:
-        for lang in LANGS:
-            path = feedback_dir / (sanitise_filename(stem + t("feedback.suffix", lang)) + ".xlsx")
-            if path.is_file():
-                return path
-    return None
+def feedback_files(spec: Spec, feedback_dir: Path) -> dict[str, Path]:
+    """unit code → its feedback file (``validate --feedback``) in ``feedback_dir``.
+
+    A file is a unit's only when its ``_consolidate`` sheet says so: a feedback file holds the
+    unit's figures, and a name can be shared, renamed or copied. Among several, the usual name
+    (``<template file stem>_反馈.xlsx`` or ``_feedback``), then the newest.
+    """
+    names = [feedback_filenames(spec, lang) for lang in LANGS]
+    found = find_unit_files(spec, feedback_dir, lambda code, path: any(path.name == n[code] for n in names))
+    return {code: f.path for code, f in found.items()}
 
 
 def send_reminders(
@@ -119,14 +119,15 @@ def send_reminders(
     if not wanted:
         return MailResult([], out)
     templates = find_templates(spec, Path(templates_dir)) if templates_dir is not None else {}
+    feedback = feedback_files(spec, Path(feedback_dir)) if feedback_dir is not None else {}
     log = Journal(Path(returns_dir) / REMINDED_LOG, "sent")
     outcomes: list[Outcome] = []
     with Courier(spec, password=password, outbox=out, throttle=throttle, sleep=sleep) as courier:
         for reminder in wanted:
             unit = reminder.unit
             attached: dict[str, Path] = {}
-            if feedback_dir is not None and (feedback := feedback_file(spec, unit, Path(feedback_dir))):
-                attached["feedback"] = feedback
+            if unit.code in feedback:
+                attached["feedback"] = feedback[unit.code]
             template = templates.get(unit.code)
             if reminder.reason != "errors" and template is not None and template.current:
                 attached["template"] = template.path

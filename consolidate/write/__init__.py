@@ -3,20 +3,22 @@ LibreOffice; with the xlsx helpers and the row writers they share."""
 
 from __future__ import annotations
 
-from .feedback import feedback_filename, write_feedback
+from .feedback import feedback_filename, feedback_filenames, write_feedback
 from .jsonfile import summary_json, write_json
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
 from .summary import write_summary
-from .template import template_filename, write_template, write_templates
+from .template import template_filename, template_filenames, write_template, write_templates
 
 __all__ = [
     "OfficeError",
     "RowOptions",
     "feedback_filename",
+    "feedback_filenames",
     "find_soffice",
     "summary_json",
     "template_filename",
+    "template_filenames",
     "to_pdf",
     "write_feedback",
     "write_json",

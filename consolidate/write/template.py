@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..common import META_SHEET, atomic_output, number_text, sanitise_filename, xl_col_to_name, xl_rowcol_to_cell
+from ..common import META_SHEET, atomic_output, number_text, unique_filenames, xl_col_to_name, xl_rowcol_to_cell
 from ..merge import ordered_map
 from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
 from ..text import Lang, t
@@ -38,7 +39,19 @@ def layout_for(spec: Spec, unit_code: str) -> Layout:
 
 
 def template_filename(spec: Spec, unit: UnitSpec) -> str:
-    return sanitise_filename(f"{spec.report.title}_{unit.name}") + ".xlsx"
+    """``<title>_<unit name>.xlsx``; ``_<unit code>`` added when another unit's name would give
+    the same file name (on any system: ``a/b``, ``a:b`` and ``a_b`` all give ``a_b``)."""
+    return _unique_names(spec.report.title, tuple((u.code, u.name) for u in spec.units))[unit.code]
+
+
+def template_filenames(spec: Spec) -> dict[str, str]:
+    """unit code → its template's file name, one for each unit of the spec."""
+    return dict(_unique_names(spec.report.title, tuple((u.code, u.name) for u in spec.units)))
+
+
+@functools.lru_cache(maxsize=8)
+def _unique_names(title: str, units: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return unique_filenames([(code, f"{title}_{name}", code) for code, name in units], ".xlsx")
 
 
 def write_templates(
@@ -55,16 +68,8 @@ def write_templates(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[str, Path]] = []
-    used: set[str] = set()
-    for unit in spec.units:
-        if units is not None and unit.code not in units:
-            continue
-        name = template_filename(spec, unit)
-        if name.lower() in used:
-            name = sanitise_filename(f"{spec.report.title}_{unit.name}_{unit.code}") + ".xlsx"
-        used.add(name.lower())
-        jobs.append((unit.code, out / name))
+    names = template_filenames(spec)
+    jobs = [(u.code, out / names[u.code]) for u in spec.units if units is None or u.code in units]
     for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=(spec.to_json(),)):
         if progress:
             progress(code)
