@@ -203,7 +203,7 @@ def run_merge(
     sources = find_files(list(folder), exclude)
     cache = None if no_cache else default_cache_path()
     with progress_bar(len(sources), msg("reading")) as tick:
-        return merge_returns(
+        result = merge_returns(
             loaded,
             list(folder),
             progress=tick,
@@ -213,6 +213,9 @@ def run_merge(
             exclude=exclude,
             sources=sources,
         )
+    for warning in result.warnings:  # a cache that could not be used: the run went on without
+        say(warning.render(state.lang), "yellow")
+    return result
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from ..spec import Spec, embedded_spec_json, spec_from_json
 from ..text import Msg
 from .aggregate import JOIN_LIMIT, aggregate
 from .choose import choose_newest
-from .parse import parse_all
+from .parse import PARSE_TIMEOUT, parse_all
 from .result import InputFile, MergeResult
 from .store import Records, RecordStore
 
@@ -78,6 +78,7 @@ def merge_returns(
     sources: list[Source | SourceFailure] | None = None,
     record_budget: int | None = None,
     join_limit: int = JOIN_LIMIT,
+    parse_timeout: float = PARSE_TIMEOUT,
 ) -> MergeResult:
     """Read, check and merge every return under ``paths``.
 
@@ -87,6 +88,10 @@ def merge_returns(
     large merge but leaves nothing for :func:`consolidate.write.write_feedback`;
     ``record_budget`` records are kept in memory, the rest wait in a temporary file (default
     :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters.
+
+    Each file is read in a worker process: one that crashes it, exhausts its memory or takes
+    longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
+    that cannot be used is a warning in ``MergeResult.warnings``, never a failed merge.
     """
     # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
     # walking folders and opening archives once is enough.
@@ -106,8 +111,17 @@ def merge_returns(
     failed: list[tuple[str, str | None]] = []
     checked: dict[str, list[Issue]] = {}
     store = RecordStore(record_budget)
+    warnings: list[Msg] = []
     for parsed in parse_all(
-        sources, spec, passwords, workers=workers, cache=cache, progress=progress, keep_raw=keep_raw
+        sources,
+        spec,
+        passwords,
+        workers=workers,
+        cache=cache,
+        progress=progress,
+        keep_raw=keep_raw,
+        warn=warnings.append,
+        timeout=parse_timeout,
     ):
         inputs.append(InputFile(parsed.name, parsed.sha256))
         if parsed.failure is not None:
@@ -149,4 +163,5 @@ def merge_returns(
         totals,
         chosen,
         keep_raw,
+        warnings,
     )

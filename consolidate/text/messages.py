@@ -171,7 +171,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Reading files (the reasons of E-UNREADABLE-FILE)
     "read.cannot_open": ("无法打开文件：{error}", "cannot open the file: {error}"),
     "read.empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "cache.unusable": (
+        "解析缓存不可用（{error}），本次不使用缓存，结果不受影响，只是慢一些：{path}",
+        "the parse cache cannot be used ({error}); this run goes on without it, with the same results, only slower: {path}",
+    ),
     "read.out_of_memory": ("文件过大，内存不足以读取", "the file is too large to read in the memory available"),
+    "read.crashed": (
+        "读取此文件时读取进程异常退出（{how}），文件可能已损坏或过大；其他文件不受影响",
+        "the process reading this file ended abnormally ({how}); the file may be damaged or too large. Other files are not affected",
+    ),
+    "read.timed_out": (
+        "读取此文件超过 {seconds} 秒仍未完成，已放弃；文件可能已损坏或过大",
+        "reading this file took more than {seconds} seconds and was given up; the file may be damaged or too large",
+    ),
     "read.broken": ("文件已损坏或格式不对（{error}）", "the file is damaged or not in the format it claims ({error})"),
     "read.truncated": (
         "文件不完整或已损坏（可能没有下载完整，或在传输中被截断）",
