@@ -20,7 +20,7 @@ from pathlib import Path
 from ..check import Issue, Level
 from ..common import sanitise_filename
 from ..errors import InputError
-from ..merge import MergeResult, Submission, find_files, merge_returns
+from ..merge import MergeResult, Submission, merge_returns
 from ..spec import Spec, UnitSpec
 from ..text import LANGS, Msg, t
 from ..write import template_filename
@@ -50,9 +50,10 @@ def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()
     ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable.
     """
     folder = Path(returns_dir)
-    if not folder.is_dir():
-        raise InputError(Msg("mail.no_returns_folder", folder=folder))
-    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False) if find_files([folder]) else None
+    if folder.exists() and not folder.is_dir():
+        raise InputError(Msg("mail.returns_not_folder", folder=folder))
+    # A folder with nothing in it yet (or none yet): every unit is reminded that it is missing.
+    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False, allow_empty=True)
     out: list[Reminder] = []
     for unit in spec.units:
         sub = _submission(result, unit.code)
