@@ -201,6 +201,8 @@ BOMB = "".join(f"{a}: &{a} [{', '.join([f'*{p}'] * 9)}]\n" for p, a in zip("abcd
         (("version: 1\n", "version: 1\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + BOMB), None, "别名"),
         (("id: key-work-2025q1", "id: 重点工作"), 3, "报表编号“重点工作”只能用小写英文字母、数字和连字符（-）"),
         (("min: 0", "min: 零"), 20, "应为数字，如 1.5；写的是“零”"),
+        (("  title: 2025年", "\ttitle: 2025年"), 4, "不能用 Tab 键缩进，请改用空格"),
+        (("issuer: 玉环市卫生健康局", "issuer: 通知: 玉环市卫生健康局"), 5, "这里不能有冒号：值里有冒号时，请用引号"),
     ],
 )
 def test_hostile_or_mistyped_specs_are_located_plainly_and_fast(

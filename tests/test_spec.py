@@ -85,9 +85,7 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     text = SPEC_YAML.replace("  period: 2025-Q1\n", "  period: [2025-Q1\n")
     (message,) = problems(tmp_path, text)
     # PyYAML marks where it noticed the problem: the line after the unclosed bracket.
-    assert message == (
-        "report.yaml:7: YAML 写法有误：expected ',' or ']', but got ':'；请检查这一行和上一行的冒号、引号、括号和缩进"
-    )
+    assert message == "report.yaml:7: 方括号 [ ] 没有配对，或列表的两项之间少了逗号；请检查这一行和上一行"
 
 
 def test_units_and_items_from_csv_with_per_unit_columns(tmp_path: Path) -> None:

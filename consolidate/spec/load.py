@@ -87,7 +87,7 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise stop(line, Msg("spec.yaml_syntax", error=getattr(exc, "problem", exc))) from None
+        raise stop(line, _yaml_problem(exc)) from None
     except RecursionError:
         raise stop(None, Msg("spec.too_deep", limit=MAX_DEPTH)) from None
     except Exception as exc:  # a value the YAML reader cannot build: !!int abc, a 5,000-digit number
@@ -99,6 +99,26 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
     if not isinstance(data, dict):
         raise stop(1, Msg("spec.not_mapping"))
     return _build(data, _Locator(filename, None, text), base or Path("."), Path(filename))
+
+
+# PyYAML's usual complaints, said as a clerk would understand them (the rest as PyYAML says them).
+_YAML_PROBLEMS = (
+    (re.compile(r"expected ',' or '\]'"), "spec.yaml_bracket"),
+    (re.compile(r"expected ',' or '\}'"), "spec.yaml_brace"),
+    (re.compile(r"mapping values are not allowed here"), "spec.yaml_colon"),
+    (re.compile(r"found character '\\t'"), "spec.yaml_tab"),
+    (re.compile(r"found undefined alias"), "spec.yaml_alias"),
+    (re.compile(r"found unexpected end of stream"), "spec.yaml_quote"),
+    (re.compile(r"expected <block end>"), "spec.yaml_indent"),
+)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> Msg:
+    problem = str(getattr(exc, "problem", "") or exc)
+    for pattern, key in _YAML_PROBLEMS:
+        if pattern.search(problem):
+            return Msg(key)
+    return Msg("spec.yaml_syntax", error=problem)
 
 
 def _unreadable_value(text: str) -> tuple[int | None, str]:

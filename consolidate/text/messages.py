@@ -133,6 +133,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YAML 写法有误：{error}；请检查这一行和上一行的冒号、引号、括号和缩进",
         "YAML syntax error: {error}; check the colons, quotes, brackets and indentation of this line and the one before",
     ),
+    "spec.yaml_bracket": (
+        "方括号 [ ] 没有配对，或列表的两项之间少了逗号；请检查这一行和上一行",
+        "A square bracket [ ] is not closed, or a comma is missing between two entries; check this line and the one before",
+    ),
+    "spec.yaml_brace": (
+        "花括号 { } 没有配对，或两项之间少了逗号；请检查这一行和上一行",
+        "A brace { } is not closed, or a comma is missing between two entries; check this line and the one before",
+    ),
+    "spec.yaml_colon": (
+        '这里不能有冒号：值里有冒号时，请用引号把整个值括起来（如 title: "通知：第一批"）；也可能是缩进不对',
+        'A colon cannot stand here: put a value that holds a colon in quotes (title: "Notice: part 1"); '
+        "or the indentation is wrong",
+    ),
+    "spec.yaml_tab": ("不能用 Tab 键缩进，请改用空格", "Indent with spaces, not the Tab key"),
+    "spec.yaml_alias": ("引用了没有定义的别名（*名称）", "An alias (*name) that was never defined"),
+    "spec.yaml_quote": (
+        "引号没有配对：一个值以引号开始，却没有结束的引号",
+        "A quote is not closed: a value starts with a quote that never ends",
+    ),
+    "spec.yaml_indent": (
+        "缩进不一致：同一层的键要对齐，列表项要以“- ”开头",
+        "The indentation does not line up: keys of one level start in the same column, list entries with “- ”",
+    ),
     "spec.bad_yaml_value": (
         "这个值无法读取：“{value}”；日期请写成 2025-04-15，数字只写数字，不要加 !! 标记",
         "This value cannot be read: “{value}”; write dates like 2025-04-15, numbers as digits only, and no !! tags",
