@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..common import atomic_output
 from ..errors import InputError
-from ..mail import MailResult, collect_returns, reminders, send_reminders, send_templates
+from ..mail import MailResult, collect_returns, reminder_texts, reminders, send_reminders, send_templates
 from ..mail.deliver import PROBLEM_STATUSES
 from ..spec import ImapSpec, SmtpSpec, Spec, load_spec
 from ..text import Msg, render, t
 from .app import guarded, human, msg, say, state
-from .shared import PasswordOpt, PasswordsFileOpt, UnitOpt, output_folder, passwords, unit_codes
+from .shared import PasswordOpt, PasswordsFileOpt, UnitOpt, output_file, output_folder, passwords, unit_codes
 from .show import counted_progress, progress_bar
 
 OutboxOpt = Annotated[Path | None, typer.Option("--outbox")]
@@ -101,14 +102,25 @@ def remind(
     throttle: ThrottleOpt = None,
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
+    text: Annotated[Path | None, typer.Option("--text")] = None,
 ) -> None:
     with guarded():
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
         output_folder(box)
+        output_file(text)
         codes = unit_codes(loaded, unit)
         secrets = passwords(password, passwords_file)
         found = [r for r in reminders(loaded, returns, secrets) if codes is None or r.unit.code in codes]
+        if text is not None:
+            # Paste-ready messages for a WeChat work group: nothing is e-mailed.
+            if found:
+                with atomic_output(text) as tmp:
+                    Path(tmp).write_text(reminder_texts(loaded, found), encoding="utf-8")
+                say(msg("texts", n=len(found) + 1, file=text), "green")
+            else:
+                say(msg("nobody_to_remind"), "green")
+            raise typer.Exit(0)
         smtp_password = _password(loaded.smtp, "SMTP") if box is None and found else None
         with progress_bar(len(found), msg("sending")) as tick:
             result = send_reminders(

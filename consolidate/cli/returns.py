@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..write import find_soffice, summary_json, to_pdf, write_feedback, write_summary
+from ..text import t
+from ..write import find_soffice, summary_json, to_pdf, write_document, write_feedback, write_summary
 from .app import guarded, msg, say, state
 from .shared import NoCacheOpt, PasswordOpt, PasswordsFileOpt, SpecOpt, output_file, output_folder, run_merge
 from .show import emit_json, print_counts, print_issues, print_submissions
@@ -56,11 +57,13 @@ def merge(
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("summary.xlsx"),
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
+    docx: Annotated[Path | None, typer.Option("--docx")] = None,
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
         output_file(out)
         output_file(json_out)
+        output_file(docx)
         if pdf:
             output_file(out.with_suffix(".pdf"))
             find_soffice()  # a missing LibreOffice stops the run before anything is written
@@ -69,10 +72,32 @@ def merge(
         write_summary(result, out, state.lang, parallel=True)
         if json_out is not None:
             emit_json(summary_json(result, state.lang), json_out)
+        if docx is not None:
+            write_document(result, docx, state.lang)
     say(msg("merged", file=out), "green")
+    if docx is not None:
+        say(msg("document", file=docx), "green")
     if pdf:
         with guarded():
             say(msg("pdf", file=to_pdf(out)), "green")
+    print_counts(result)
+    raise typer.Exit(result.exit_code)
+
+
+def report(
+    folder: FolderArg,
+    spec: SpecOpt = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
+    no_cache: NoCacheOpt = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+) -> None:
+    out = out or Path(t("doc.file_name", state.lang))
+    with guarded():
+        output_file(out)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out])
+        write_document(result, out, state.lang)
+    say(msg("document", file=out), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
 
@@ -100,4 +125,4 @@ def status(
     raise typer.Exit(0 if complete else 1)
 
 
-COMMANDS = (validate, merge, status)
+COMMANDS = (validate, merge, report, status)

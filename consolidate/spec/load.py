@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..errors import SpecError, SpecProblem
 from ..text import Joined, Msg
 from . import expr
+from .document import DocumentSpec
 from .items import build_item
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .model import FieldSpec, Item, ReportInfo, RuleSpec, Spec, SpecFile, UnitSpec
@@ -234,6 +235,7 @@ def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: 
         mail=raw.mail,
         smtp=raw.smtp,
         imap=raw.imap,
+        document=raw.document,
     )
 
 
@@ -338,6 +340,7 @@ _MODEL_KEYS: dict[str, list[str]] = {
     "mail": list(MailSpec.model_fields),
     "smtp": list(SmtpSpec.model_fields),
     "imap": list(ImapSpec.model_fields),
+    "document": list(DocumentSpec.model_fields),
 }
 
 

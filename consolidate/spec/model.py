@@ -19,6 +19,7 @@ from ..fields import TYPES, FieldType
 from ..text import Joined, Lang, t
 from . import expr
 from .dates import normalise_period, parse_day
+from .document import DocumentSpec
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .strict import StrictModel as _Model
 from .strict import invalid
@@ -153,6 +154,7 @@ class SpecFile(_Model):
     mail: MailSpec | None = None
     smtp: SmtpSpec | None = None
     imap: ImapSpec | None = None
+    document: DocumentSpec | None = None
 
     @model_validator(mode="after")
     def _items_for_fixed(self) -> SpecFile:
@@ -196,6 +198,7 @@ class Spec:
     mail: MailSpec | None = None
     smtp: SmtpSpec | None = None
     imap: ImapSpec | None = None
+    document: DocumentSpec | None = None
 
     @property
     def lang(self) -> Lang:
@@ -255,7 +258,12 @@ class Spec:
             # Only when given, so that specs without e-mail settings keep their hash.
             **{
                 key: section.model_dump(mode="json", exclude_defaults=True)
-                for key, section in (("mail", self.mail), ("smtp", self.smtp), ("imap", self.imap))
+                for key, section in (
+                    ("mail", self.mail),
+                    ("smtp", self.smtp),
+                    ("imap", self.imap),
+                    ("document", self.document),
+                )
                 if section is not None and not public
             },
         }

@@ -112,6 +112,21 @@ HELP: dict[str, tuple[str, str]] = {
         "用 LibreOffice 同时打印成 PDF（与汇总表同名）",
         "Also print it to PDF through LibreOffice (named after the workbook)",
     ),
+    "help.report": (
+        "写出进展情况文档（Word）：每个事项的进展、滞后事项、各单位排名、报送情况通报，数字与汇总表一致。\n\n"
+        "示例：[bold]consolidate report returns/ -o 进展情况.docx[/bold]",
+        "Write the progress document (Word): each item's progress, items behind, units ranked, who has "
+        "not returned; every figure as in the summary.\n\nExample: [bold]consolidate report returns/ -o progress.docx[/bold]",
+    ),
+    "help.report.out": ("Word 文档（.docx），默认 进展情况.docx", "The Word document (.docx); default progress.docx"),
+    "meta.report.out": ("文件", "FILE"),
+    "help.merge.docx": ("同时写出进展情况文档（Word）", "Also write the progress document (Word)"),
+    "meta.docx": ("文件", "FILE"),
+    "help.remind.text": (
+        "不发邮件，把催报消息写成文本文件，可直接粘贴到微信工作群（不需要邮件服务器）",
+        "Send no e-mail: write the reminders as text to paste into a WeChat group (no mail server needed)",
+    ),
+    "meta.text": ("文件", "FILE"),
     "help.status": (
         "报送情况：哪些单位已报送、哪些未报送（退出码：0 全部已报送，1 还有未报送或无法读取的，2 无法执行）。"
         "文件夹还不存在或是空的时，所有单位都是未报送。\n\n示例：[bold]consolidate status returns/ -s report.yaml[/bold]",

@@ -72,6 +72,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.skipped": ("未保存的附件：", "Attachments not saved:"),
     "cli.skipped_file": ("  {file}（{sender}，{subject}）：{why}", "  {file} ({sender}, {subject}): {why}"),
+    "cli.document": ("进展情况文档已写出：{file}", "Progress document written: {file}"),
+    "cli.texts": (
+        "已把 {n} 条催报消息写入 {file}（可直接粘贴到微信工作群）",
+        "Wrote {n} reminder message(s) to {file} (ready to paste into a WeChat group)",
+    ),
     "cli.bad_since": (
         "--since：日期应写成 2025-04-01，写的是：{value}",
         "--since: a date like 2025-04-01, not {value}",
@@ -259,6 +264,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unbalanced braces; write a literal brace as {{{{ or }}}}: {error}",
     ),
     "spec.mail_placeholder": ("未知的占位符 {bad}；可用：{allowed}", "Unknown placeholder {bad}; allowed: {allowed}"),
+    "spec.bad_template": (
+        "文字模板有误（模板第 {line} 行）：{error}；变量写成 {{{{ item.no }}}}，判断写成 {{% if ... %}}...{{% endif %}}",
+        "The text template is wrong (its line {line}): {error}; write a value as {{{{ item.no }}}} and a "
+        "condition as {{% if ... %}}...{{% endif %}}",
+    ),
     "spec.mail_address": ("不是邮箱地址：{value}", "Not an e-mail address: {value}"),
     "spec.table_not_found": ("找不到文件", "File not found"),
     "spec.units_column": (
