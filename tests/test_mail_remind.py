@@ -88,8 +88,8 @@ def test_only_units_without_a_valid_return_are_reminded(folders: Path, smtp: Smt
     assert body_of(jwk) == (
         "基层卫生科：\n\n"
         f"你单位报送的《{TITLE}》（基层卫生科.xlsx）有以下问题，请修改后重新发送：\n\n"
-        "1. 填报!D6：“累计完成”应为数字，填写的是“约2万”（只填数字，不要带文字或单位）\n"
-        "2. 填报!F6：“完成情况”为必填项，未填写（请填写该单元格）\n"
+        "1. 第 3 项（填报!D6）：“累计完成”应为数字，填写的是“约2万”（只填数字，不要带文字或单位）\n"
+        "2. 第 3 项（填报!F6）：“完成情况”为必填项，未填写（请填写该单元格）\n"
         "附件“基层卫生科的反馈.xlsx”中已标出有问题的单元格。\n\n"
         "截止日期：2025年4月15日\n"
         "请直接回复本邮件发回表格，并保留邮件主题中的 [key-work-2025q1/JWK]。如有疑问请联系：办公室 0576-87221234\n\n"
@@ -160,6 +160,8 @@ def test_unreadable_return_and_an_empty_returns_folder(folders: Path, smtp: Smtp
     empty = folders / "empty"
     empty.mkdir()
     assert [r.reason for r in reminders(load_spec(spec), empty)] == ["missing"] * 4
-    code, output = run("remind", spec, "-r", folders / "nope")
-    assert code == 2
-    assert "找不到回收报表的文件夹" in output
+    # No folder yet (the day after sending): every unit is reminded, as for an empty one.
+    assert [r.reason for r in reminders(load_spec(spec), folders / "nope")] == ["missing"] * 4
+    code, output = run("remind", spec, "-r", folders / "nope", "--dry-run", "--outbox", folders / "outbox")
+    assert code == 1, output  # 清港镇卫生院 has no address
+    assert len(list((folders / "outbox").glob("*.eml"))) == 3

@@ -10,9 +10,9 @@ import typer
 from ..kinds import build_demo, init_spec, list_kinds
 from ..spec import load_spec
 from ..write import write_templates
-from .app import KindOpt, guarded, msg, print_counts, progress_bar, say
-
-UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u")]
+from .app import guarded, msg, say
+from .shared import KindOpt, UnitOpt, output_folder, unit_codes
+from .show import print_counts, progress_bar
 
 
 def init(
@@ -22,6 +22,7 @@ def init(
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
     with guarded():
+        output_folder(folder)
         path = init_spec(folder, kind, from_table, force)
     say(msg("init_done", file=path), "green")
 
@@ -47,9 +48,10 @@ def templates(
     unit: UnitOpt = None,
 ) -> None:
     with guarded():
+        output_folder(out)
         loaded = load_spec(spec)
-        wanted = [u.code for u in loaded.units if unit is None or u.code in unit or u.name in unit]
-        with progress_bar(len(wanted), msg("reading")) as tick:
+        wanted = unit_codes(loaded, unit) or [u.code for u in loaded.units]
+        with progress_bar(len(wanted), msg("writing")) as tick:
             written = write_templates(loaded, out, wanted, progress=tick)
     say(msg("templates_done", n=len(written), dir=out), "green")
 
@@ -59,6 +61,7 @@ def demo(
     kind: KindOpt = "livelihood",
 ) -> None:
     with guarded():
+        output_folder(folder)
         built = build_demo(folder, kind)
     say(
         msg(

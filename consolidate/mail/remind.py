@@ -18,16 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..check import Issue, Level
+from ..common import ref_row
 from ..errors import InputError
-from ..merge import MergeResult, Submission, find_files, merge_returns
+from ..merge import MergeResult, Submission, merge_returns
 from ..spec import Spec, UnitSpec
 from ..text import LANGS, Msg, t
 from ..write import feedback_filenames, template_filename
+from ..write.document import figures_of
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import REMINDED_LOG, Journal
 from .mime import Attachment
 from .send import find_templates, find_unit_files
-from .texts import fix_note, remind_texts
+from .texts import chat_texts, fix_note, remind_texts
 
 MAX_QUOTED = 30  # problems quoted in one message; the feedback file has them all
 _NOT_FOR_UNITS = frozenset({"W-MISSING-RETURN", "W-DUPLICATE-RETURN"})  # the clerk's business
@@ -49,9 +51,10 @@ def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()
     ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable.
     """
     folder = Path(returns_dir)
-    if not folder.is_dir():
-        raise InputError(Msg("mail.no_returns_folder", folder=folder))
-    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False) if find_files([folder]) else None
+    if folder.exists() and not folder.is_dir():
+        raise InputError(Msg("mail.returns_not_folder", folder=folder))
+    # A folder with nothing in it yet (or none yet): every unit is reminded that it is missing.
+    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False, allow_empty=True)
     out: list[Reminder] = []
     for unit in spec.units:
         sub = _submission(result, unit.code)
@@ -63,7 +66,8 @@ def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()
             quoted = [i for i in issues if i.level is not Level.INFO and i.code not in _NOT_FOR_UNITS]
             quoted.sort(key=Issue.sort_key)
             reason = "unreadable" if sub.status == "unreadable" else "errors"
-            out.append(Reminder(unit, reason, Path(sub.file).name, [_quote(i, spec) for i in quoted]))
+            items = _items_by_row(spec, result, unit.code, sub.file)
+            out.append(Reminder(unit, reason, Path(sub.file).name, [_quote(i, spec, items) for i in quoted]))
     return out
 
 
@@ -73,12 +77,40 @@ def _submission(result: MergeResult | None, code: str) -> Submission:
     return next(s for s in result.submissions if s.unit_code == code)
 
 
-def _quote(issue: Issue, spec: Spec) -> str:
+def _items_by_row(spec: Spec, result: MergeResult, unit: str, file: str) -> dict[int, str]:
+    """Row of the unit's return → the item's number as the unit knows it (序号, else its id)."""
+    number = figures_of(spec).number
+    out = {}
+    for record in result.records_of(unit):
+        if record.file == file and record.item_id in spec.item_map:
+            values = spec.item_map[record.item_id].values
+            out[record.row] = str(values.get(number.id) or record.item_id) if number else record.item_id
+    return out
+
+
+def _quote(issue: Issue, spec: Spec, items: dict[int, str]) -> str:
+    """One problem as a unit reads it: which item and cell, what is wrong, how to put it right."""
     lang = spec.lang
     where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.cell
     check = "" if issue.level is Level.ERROR else t("mail.check", lang)
-    prefix = t("mail.where", lang, where=where) if where else ""
+    item = items.get(ref_row(issue.cell)) if issue.cell else None
+    if item is not None:
+        prefix = t("mail.where_item", lang, item=item, where=where)
+    else:
+        prefix = t("mail.where", lang, where=where) if where else ""
     return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang), lang)}"
+
+
+def reminder_texts(spec: Spec, found: Sequence[Reminder], today: dt.date | None = None) -> str:
+    """The reminders as paste-ready text for a WeChat work group (no mail server needed)."""
+    day = today or dt.date.today()
+    return chat_texts(spec, [(r.unit, r.reason, r.file, _quoted(spec, r.problems)) for r in found], day)
+
+
+def _quoted(spec: Spec, problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_QUOTED:
+        return problems
+    return [*problems[:MAX_QUOTED], t("mail.more", spec.lang, n=len(problems) - MAX_QUOTED)]
 
 
 def feedback_files(spec: Spec, feedback_dir: Path) -> dict[str, Path]:
@@ -149,10 +181,7 @@ def _deliver(
     spec: Spec, reminder: Reminder, attached: dict[str, Path], day: dt.date, log: Journal, courier: Courier
 ) -> Outcome:
     unit = reminder.unit
-    problems = reminder.problems
-    if len(problems) > MAX_QUOTED:
-        more = len(problems) - MAX_QUOTED
-        problems = [*problems[:MAX_QUOTED], t("mail.more", spec.lang, n=more)]
+    problems = _quoted(spec, reminder.problems)
     to, invalid = recipients(unit)
     names = tuple(p.name for p in attached.values())
     if not to:

@@ -25,17 +25,21 @@ from .store import Records, RecordStore
 Progress = Callable[[str], None]
 
 
-def find_files(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Source | SourceFailure]:
+def find_files(
+    paths: Sequence[str | Path], exclude: Sequence[Path] = (), *, missing_ok: bool = False
+) -> list[Source | SourceFailure]:
     """Every candidate return under ``paths`` (folders recursively, archives expanded).
 
     ``exclude`` names files that are not returns although they lie there: the summary this run
-    writes (and wrote last time) when it is put into the returns folder.
+    writes (and wrote last time) when it is put into the returns folder. ``missing_ok``: a folder
+    that does not exist yet holds nothing (the day after sending, nothing has come back).
     """
     skip = {p.resolve() for p in exclude}
     roots = [Path(given) for given in paths]
     for root in roots:
-        if not root.exists():
+        if not root.exists() and not missing_ok:
             raise InputError(Msg("input.not_found", path=root))
+    roots = [root for root in roots if root.exists()]
     # With several folders or files, names are relative to what they have in common, so that two
     # "returns/同名.xlsx" from different places stay apart.
     base = Path(os.path.commonpath([r.resolve().parent for r in roots])) if len(roots) > 1 else None
@@ -76,6 +80,7 @@ def merge_returns(
     keep_raw: bool = True,
     exclude: Sequence[Path] = (),
     sources: list[Source | SourceFailure] | None = None,
+    allow_empty: bool = False,
     record_budget: int | None = None,
     join_limit: int = JOIN_LIMIT,
     parse_timeout: float = PARSE_TIMEOUT,
@@ -87,7 +92,8 @@ def merge_returns(
     ``keep_raw=False`` forgets the cells as typed once checked, which halves the memory of a
     large merge but leaves nothing for :func:`consolidate.write.write_feedback`;
     ``record_budget`` records are kept in memory, the rest wait in a temporary file (default
-    :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters.
+    :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters;
+    ``allow_empty``: no files (or no folder yet) is a result in which every unit is missing.
 
     Each file is read in a worker process: one that crashes it, exhausts its memory or takes
     longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
@@ -95,8 +101,8 @@ def merge_returns(
     """
     # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
     # walking folders and opening archives once is enough.
-    sources = find_files(paths, exclude) if sources is None else sources
-    if not sources:
+    sources = find_files(paths, exclude, missing_ok=allow_empty) if sources is None else sources
+    if not sources and not allow_empty:
         raise InputError(Msg("input.no_files"))
     received: dict[Path, dt.datetime] = {}
     for given in paths:

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from ..errors import SpecError, SpecProblem
 from ..text import Joined, Msg
 from . import expr
+from .document import DocumentSpec
 from .items import build_item
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .model import FieldSpec, Item, ReportInfo, RuleSpec, Spec, SpecFile, UnitSpec
@@ -30,11 +31,14 @@ class SpecLoader(yaml.SafeLoader):
     """A safe loader with YAML 1.2 booleans: ``no``, ``yes``, ``on``, ``off`` stay strings.
 
     ``id: no`` (序号) is the first field of most reports; YAML 1.1 would read it as ``false``.
+    Dates stay text too: the spec reads them itself (2025年4月15日 as well as 2025-04-15), and
+    says plainly when a day does not exist instead of failing inside the YAML reader.
     """
 
 
+_TEXT_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 SpecLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _TEXT_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 SpecLoader.add_implicit_resolver(
@@ -63,7 +67,17 @@ def load_spec(path: str | Path) -> Spec:
     return parse_spec(text, str(path), base=path.parent)
 
 
+MAX_SPEC_CHARS = 20_000_000  # a report.yaml of 5,000 units is about 1 MB
+MAX_DEPTH = 40  # report > fields > [n] > choices > [n] is 5 levels deep
+MAX_VALUES = 2_000_000  # values once every alias (*name) is written out in full
+
+
 def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = None) -> Spec:
+    def stop(line: int | None, message: Msg) -> SpecError:
+        return SpecError([SpecProblem(filename, line, "", message)])
+
+    if len(text) > MAX_SPEC_CHARS:
+        raise stop(None, Msg("spec.too_large", mb=len(text) // 1_000_000))
     try:
         # libyaml reads the data (a 1,000-unit spec in a tenth of the time); the line numbers for
         # messages come from a second, pure-Python reading, made only when there is a problem.
@@ -74,12 +88,101 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise SpecError(
-            [SpecProblem(filename, line, "", Msg("spec.yaml_syntax", error=getattr(exc, "problem", exc)))]
-        ) from None
+        raise stop(line, _yaml_problem(exc)) from None
+    except RecursionError:
+        raise stop(None, Msg("spec.too_deep", limit=MAX_DEPTH)) from None
+    except Exception as exc:  # a value the YAML reader cannot build: !!int abc, a 5,000-digit number
+        line, value = _unreadable_value(text)
+        raise stop(line, Msg("spec.bad_yaml_value", value=value or type(exc).__name__)) from None
+    problem = _bounds(data)
+    if problem is not None:
+        raise stop(None, problem)
     if not isinstance(data, dict):
-        raise SpecError([SpecProblem(filename, 1, "", Msg("spec.not_mapping"))])
+        raise stop(1, Msg("spec.not_mapping"))
     return _build(data, _Locator(filename, None, text), base or Path("."), Path(filename))
+
+
+# PyYAML's usual complaints, said as a clerk would understand them (the rest as PyYAML says them).
+_YAML_PROBLEMS = (
+    (re.compile(r"expected ',' or '\]'"), "spec.yaml_bracket"),
+    (re.compile(r"expected ',' or '\}'"), "spec.yaml_brace"),
+    (re.compile(r"mapping values are not allowed here"), "spec.yaml_colon"),
+    (re.compile(r"found character '\\t'"), "spec.yaml_tab"),
+    (re.compile(r"found undefined alias"), "spec.yaml_alias"),
+    (re.compile(r"found unexpected end of stream"), "spec.yaml_quote"),
+    (re.compile(r"expected <block end>"), "spec.yaml_indent"),
+)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> Msg:
+    problem = str(getattr(exc, "problem", "") or exc)
+    for pattern, key in _YAML_PROBLEMS:
+        if pattern.search(problem):
+            return Msg(key)
+    return Msg("spec.yaml_syntax", error=problem)
+
+
+def _unreadable_value(text: str) -> tuple[int | None, str]:
+    """(line, text) of the first value the YAML reader cannot build, found node by node."""
+    try:
+        loader = SpecLoader(text)
+        try:
+            root = loader.get_single_node()
+            stack = [root] if root is not None else []
+            while stack:
+                node = stack.pop()
+                if isinstance(node, yaml.ScalarNode):
+                    try:
+                        loader.construct_object(node, deep=True)
+                    except Exception:
+                        return node.start_mark.line + 1, str(node.value)[:60]
+                elif isinstance(node, yaml.SequenceNode):
+                    stack.extend(reversed(node.value))
+                elif isinstance(node, yaml.MappingNode):
+                    stack.extend(item for pair in reversed(node.value) for item in reversed(pair))
+        finally:
+            loader.dispose()
+    except Exception:
+        pass
+    return None, ""
+
+
+def _bounds(data: Any) -> Msg | None:
+    """Too deep, or too large once aliases are written out (a "billion laughs" of a few lines)."""
+    sizes: dict[int, int] = {}
+
+    def size(value: Any, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            raise _TooDeep
+        if not isinstance(value, dict | list):
+            return 1
+        known = sizes.get(id(value))
+        if known is not None:
+            return known
+        children = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        total = 1
+        for child in children:
+            total += size(child, depth + 1)
+            if total > MAX_VALUES:
+                raise _TooLarge
+        sizes[id(value)] = total
+        return total
+
+    try:
+        size(data, 0)
+    except _TooDeep:
+        return Msg("spec.too_deep", limit=MAX_DEPTH)
+    except _TooLarge:
+        return Msg("spec.too_many_values", limit=f"{MAX_VALUES:,}")
+    return None
+
+
+class _TooDeep(Exception):
+    pass
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def spec_from_json(text: str) -> Spec:
@@ -132,6 +235,7 @@ def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: 
         mail=raw.mail,
         smtp=raw.smtp,
         imap=raw.imap,
+        document=raw.document,
     )
 
 
@@ -236,6 +340,7 @@ _MODEL_KEYS: dict[str, list[str]] = {
     "mail": list(MailSpec.model_fields),
     "smtp": list(SmtpSpec.model_fields),
     "imap": list(ImapSpec.model_fields),
+    "document": list(DocumentSpec.model_fields),
 }
 
 
@@ -295,12 +400,49 @@ class _Locator:
         elif kind == "consolidate":
             message = err["ctx"]["text"]
         elif kind == "literal_error":
-            message = Msg("spec.bad_value", value=err.get("input"), allowed=err["ctx"]["expected"])
+            choices = Joined(re.findall(r"'([^']*)'", str(err["ctx"]["expected"])), "comma")
+            message = Msg("spec.bad_value", value=_shown(err.get("input")), allowed=choices)
         elif kind == "string_pattern_mismatch":
-            message = Msg("spec.bad_format", value=err.get("input"), pattern=err["ctx"]["pattern"])
+            message = Msg(_PATTERN_MESSAGES.get(_shape(loc), "spec.bad_id"), value=_shown(err.get("input")))
         else:
-            message = Msg("spec.invalid", error=err["msg"], value=repr(err.get("input")))
+            key = next((k for kinds, k in _PLAIN_MESSAGES if kind in kinds), "spec.invalid")
+            limits = {k: _shown(v) for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
+            message = Msg(key, value=_shown(err.get("input")), **limits)
         return self.problem_at(loc, message)
+
+
+# What an id must look like, said in words with an example (never the regular expression).
+_PATTERN_MESSAGES = {
+    ("report", "id"): "spec.bad_report_id",
+    ("fields", 0, "id"): "spec.bad_field_id",
+    ("rules", 0, "id"): "spec.bad_rule_id",
+}
+# pydantic's error types, each said plainly (its English messages are not for clerks).
+_PLAIN_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"string_too_short"}), "spec.empty"),
+    (frozenset({"int_parsing", "int_type", "int_from_float"}), "spec.need_whole_number"),
+    (frozenset({"float_parsing", "float_type", "finite_number"}), "spec.need_number"),
+    (frozenset({"bool_parsing", "bool_type"}), "spec.need_bool"),
+    (frozenset({"greater_than"}), "spec.need_more_than"),
+    (frozenset({"greater_than_equal"}), "spec.need_at_least"),
+    (frozenset({"less_than"}), "spec.need_less_than"),
+    (frozenset({"less_than_equal"}), "spec.need_at_most"),
+    (frozenset({"list_type", "tuple_type", "set_type"}), "spec.need_list"),
+    (frozenset({"dict_type", "model_type", "model_attributes_type", "mapping_type"}), "spec.need_mapping"),
+    (frozenset({"string_type", "string_unicode"}), "spec.need_text"),
+    (frozenset({"too_short"}), "spec.too_few"),
+)
+
+
+def _shape(loc: Sequence[Any]) -> tuple[Any, ...]:
+    """A location with its list positions as 0: ``fields[3].id`` → ``("fields", 0, "id")``."""
+    return tuple(0 if isinstance(part, int) else part for part in loc)
+
+
+def _shown(value: Any) -> str:
+    """A value from the spec as a message quotes it: as written, and not the whole of a long one."""
+    text = str(value) if not isinstance(value, dict | list) else type(value).__name__
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _relevant(errors: Sequence[Any]) -> list[Any]:

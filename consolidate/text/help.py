@@ -7,6 +7,28 @@ command, else ``help.opt.<parameter>`` for an option that several commands share
 from __future__ import annotations
 
 HELP: dict[str, tuple[str, str]] = {
+    # What an option's value looks like (``meta.<command>.<parameter>`` or ``meta.<parameter>``)
+    "meta.lang": ("zh|en", "zh|en"),
+    "meta.folder": ("文件夹...", "FOLDER..."),
+    "meta.init.folder": ("文件夹", "FOLDER"),
+    "meta.demo.folder": ("文件夹", "FOLDER"),
+    "meta.spec": ("report.yaml", "report.yaml"),
+    "meta.password": ("密码", "PASSWORD"),
+    "meta.passwords_file": ("文件", "FILE"),
+    "meta.json_out": ("文件|-", "FILE|-"),
+    "meta.feedback": ("文件夹", "FOLDER"),
+    "meta.merge.out": ("文件", "FILE"),
+    "meta.out": ("文件夹", "FOLDER"),
+    "meta.unit": ("单位", "UNIT"),
+    "meta.kind": ("类型", "KIND"),
+    "meta.from_table": ("文件", "FILE"),
+    "meta.since": ("日期", "DATE"),
+    "meta.folder_name": ("文件夹", "FOLDER"),
+    "meta.outbox": ("文件夹", "FOLDER"),
+    "meta.templates_dir": ("文件夹", "FOLDER"),
+    "meta.returns": ("文件夹", "FOLDER"),
+    "meta.throttle": ("秒", "SECONDS"),
+    "meta.collect.folder": ("邮箱文件夹", "MAILBOX"),
     "help.app": (
         "consolidate：报表模板下发、回收校验、一键汇总。",
         "consolidate: report templates out, returns in, one summary.",
@@ -90,9 +112,27 @@ HELP: dict[str, tuple[str, str]] = {
         "用 LibreOffice 同时打印成 PDF（与汇总表同名）",
         "Also print it to PDF through LibreOffice (named after the workbook)",
     ),
+    "help.report": (
+        "写出进展情况文档（Word）：每个事项的进展、滞后事项、各单位排名、报送情况通报，数字与汇总表一致。\n\n"
+        "示例：[bold]consolidate report returns/ -o 进展情况.docx[/bold]",
+        "Write the progress document (Word): each item's progress, items behind, units ranked, who has "
+        "not returned; every figure as in the summary.\n\nExample: [bold]consolidate report returns/ -o progress.docx[/bold]",
+    ),
+    "help.report.out": ("Word 文档（.docx），默认 进展情况.docx", "The Word document (.docx); default progress.docx"),
+    "meta.report.out": ("文件", "FILE"),
+    "help.merge.docx": ("同时写出进展情况文档（Word）", "Also write the progress document (Word)"),
+    "meta.docx": ("文件", "FILE"),
+    "help.remind.text": (
+        "不发邮件，把催报消息写成文本文件，可直接粘贴到微信工作群（不需要邮件服务器）",
+        "Send no e-mail: write the reminders as text to paste into a WeChat group (no mail server needed)",
+    ),
+    "meta.text": ("文件", "FILE"),
     "help.status": (
-        "报送情况：哪些单位已报送、哪些未报送。\n\n示例：[bold]consolidate status returns/[/bold]",
-        "Who has returned and who has not.\n\nExample: [bold]consolidate status returns/[/bold]",
+        "报送情况：哪些单位已报送、哪些未报送（退出码：0 全部已报送，1 还有未报送或无法读取的，2 无法执行）。"
+        "文件夹还不存在或是空的时，所有单位都是未报送。\n\n示例：[bold]consolidate status returns/ -s report.yaml[/bold]",
+        "Who has returned and who has not (exit code: 0 every unit has returned, 1 some have not or sent "
+        "unreadable files, 2 cannot run). A returns folder that is empty or not there yet means every "
+        "unit is missing.\n\nExample: [bold]consolidate status returns/ -s report.yaml[/bold]",
     ),
     "help.status.json_out": ("写成 JSON（- 为标准输出）", "Write it as JSON (- for standard output)"),
     "help.demo": (
@@ -101,7 +141,10 @@ HELP: dict[str, tuple[str, str]] = {
         "Example: [bold]consolidate demo demo/[/bold]",
     ),
     "help.demo.folder": ("示例的输出文件夹", "Where to build the example"),
-    "help.kinds": ("列出内置报表类型。", "List the built-in report kinds."),
+    "help.kinds": (
+        "列出内置报表类型。\n\n示例：[bold]consolidate kinds[/bold]",
+        "List the built-in report kinds.\n\nExample: [bold]consolidate kinds[/bold]",
+    ),
     "help.send": (
         "给每个单位发一封邮件，附上该单位的模板（发送记录防止重复发送）。\n\n"
         "示例：[bold]consolidate send 2025Q1/report.yaml -t 模板/ --dry-run --outbox 待发/[/bold]",

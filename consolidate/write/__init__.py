@@ -3,6 +3,7 @@ LibreOffice; with the xlsx helpers and the row writers they share."""
 
 from __future__ import annotations
 
+from .document import write_document
 from .feedback import feedback_filename, feedback_filenames, write_feedback
 from .jsonfile import summary_json, write_json
 from .pdf import OfficeError, find_soffice, to_pdf
@@ -20,6 +21,7 @@ __all__ = [
     "template_filename",
     "template_filenames",
     "to_pdf",
+    "write_document",
     "write_feedback",
     "write_json",
     "write_summary",
