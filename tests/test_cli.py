@@ -37,7 +37,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_demo_builds_the_whole_flow(demo: Path) -> None:
-    assert sorted(p.name for p in (demo / "spec").iterdir()) == ["items.csv", "report.yaml", "units.csv"]
+    assert sorted(p.name for p in (demo / "spec").iterdir()) == [
+        "history.sqlite",
+        "items.csv",
+        "report.yaml",
+        "units.csv",
+    ]
     assert len(list((demo / "templates").glob("*.xlsx"))) == 13
     rows = sheet_rows(demo / "summary.xlsx", "报送情况")
     assert [r["单位名称"] for r in rows if r["状态"] == "未报送"] == ["临沂高新区"]
@@ -51,6 +56,7 @@ def test_demo_builds_the_whole_flow(demo: Path) -> None:
         "W-RULE",
         "W-NO-METADATA",
         "W-DUPLICATE-RETURN",
+        "W-CUMULATIVE-DECREASED",  # 莒南县: lower than July's figure in the history
         "W-MISSING-RETURN",
         "I-CONVERTED",
         "I-CONVERTED",
@@ -63,7 +69,7 @@ def test_console_script_runs_demo(tmp_path: Path) -> None:
         [str(exe), "demo", str(tmp_path / "d"), "--lang", "en"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert "12/13 units returned; 3 errors, 4 warnings, 2 notes" in done.stdout
+    assert "12/13 units returned; 3 errors, 5 warnings, 2 notes" in done.stdout
     assert openpyxl.load_workbook(tmp_path / "d" / "summary.xlsx").sheetnames[0] == "汇总"
 
 
@@ -72,9 +78,9 @@ def test_validate_exit_code_and_json(demo: Path) -> None:
     assert code == 1
     issues = json.loads(output)
     assert [(i["code"], i["cell"]) for i in issues if i["level"] == "error"] == [
-        ("E-REQUIRED", "G6"),  # the units in the spec's order
-        ("E-CHOICE", "H6"),
-        ("E-NOT-A-NUMBER", "E6"),
+        ("E-REQUIRED", "H6"),  # the units in the spec's order; 上期累计完成 is column E
+        ("E-CHOICE", "I6"),
+        ("E-NOT-A-NUMBER", "F6"),
     ]
 
 
@@ -82,13 +88,15 @@ def test_validate_prints_a_table_and_counts(demo: Path) -> None:
     code, output = run("validate", demo / "returns", "-s", demo / "spec" / "report.yaml")
     assert code == 1
     assert "E-CHOICE" in output and "W-MISSING-RETURN" in output
-    assert "12/13 个单位已报送；错误 3，警告 4，提示 2" in output
+    assert "12/13 个单位已报送；错误 3，警告 5，提示 2" in output
     assert "未报送：临沂高新区" in output
 
 
 def test_merge_writes_summary_and_json(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
-    code, output = run("merge", demo / "returns", "-o", out, "--json", tmp_path / "s.json")
+    # The demo's summary was made with the report's history (上期, 趋势): the same spec and history.
+    spec = demo / "spec" / "report.yaml"
+    code, output = run("merge", demo / "returns", "-s", spec, "-o", out, "--json", tmp_path / "s.json")
     assert code == 1
     assert f"汇总完成：{out}" in output
     data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))

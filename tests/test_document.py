@@ -170,7 +170,7 @@ def test_wechat_texts_name_exactly_the_pending_units(demo: DemoResult, tmp_path:
     blocks = text.strip().split("\n\n")
     named = [re.match(r"【催报】(\S+?)：", b)[1] for b in blocks[:-1]]  # type: ignore[index]
     assert named == ["河东区", "郯城县", "兰陵县", "临沂高新区"]  # errors and missing, in the spec's order
-    assert "1. 第 33 项（填报!E6）：“累计完成”应为数字，填写的是“约2万”（只填数字，不要带文字或单位）" in blocks[2]
+    assert "1. 第 33 项（填报!F6）：“累计完成”应为数字，填写的是“约2万”（只填数字，不要带文字或单位）" in blocks[2]
     assert blocks[-1] == (
         "【催报】各单位：《2020年民生实事工作8月份进展情况》截止日期为2020年8月31日。以下单位尚未报送：临沂高新区。"
         "以下单位报送的表格需修改后重新报送：河东区、郯城县、兰陵县。请抓紧办理。如有疑问请联系：办公室 0539-8314140"

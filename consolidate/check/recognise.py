@@ -23,6 +23,7 @@ from ..common import col_index, normalise, ref_row, shown, split_ref, xl_col_to_
 from ..errors import SpecError
 from ..read import RawBook, RawSheet
 from ..spec import FieldSpec, Spec, UnitSpec, embedded_spec_json, spec_from_json
+from ..spec.dates import normalise_period
 from ..text import Joined, Msg
 from .coerce import is_blank
 from .issues import Issue
@@ -181,6 +182,9 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
                 "E-OTHER-REPORT", file=book.name, value=meta.get("report_id", ""), params={"expected": spec.report.id}
             )
         ]
+    wrong = _wrong_period(book, spec)
+    if wrong is not None:
+        return None, [wrong]
     sheet, header = _pick_sheet(book, spec)
     if sheet is None or header is None:
         labels = Joined(f.label for f in spec.fields)
@@ -223,6 +227,22 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
     )
     _collect_rows(located, sheet, spec)
     return located, issues + located.issues
+
+
+def _wrong_period(book: RawBook, spec: Spec) -> Issue | None:
+    """E-WRONG-PERIOD for a template of another period of this report (last month's, say)."""
+    given = book.meta.get("period", "") if book.has_meta else ""
+    theirs = normalise_period(given) if given else None
+    if theirs is None or theirs == spec.report.period:
+        return None
+    code = book.meta.get("unit_code", "")
+    return Issue(
+        "E-WRONG-PERIOD",
+        unit=code if code in spec.unit_map else "",
+        file=book.name,
+        value=theirs,
+        params={"expected": spec.report.period},
+    )
 
 
 def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
@@ -293,7 +313,10 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
     items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
     item_ids = {item.id for item in items}
     merged = _merged_values(sheet, header0, set(located.columns.values()))
-    mapped_cols = set(located.columns.values())
+    # The locked 上期 columns of a template with history: shown to the unit, not read back.
+    mapped_cols = set(located.columns.values()) | _previous_columns(
+        sheet.rows[header0] if header0 < len(sheet.rows) else []
+    )
     field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
     seen_items: set[str] = set()
     where: dict[str, Any] = {"unit": located.unit_code, "file": located.book.name, "sheet": sheet.name}
@@ -358,6 +381,13 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         if item.id not in seen_items:
             label = " ".join(shown(v) for v in item.values_for(located.unit_code).values() if v is not None)
             located.issues.append(Issue("W-MISSING-ROW", value=label[:80], **where))
+
+
+_PREVIOUS_HEADS = ("上期", "previous")
+
+
+def _previous_columns(header: Sequence[Any]) -> set[int]:
+    return {c for c, v in enumerate(header) if isinstance(v, str) and normalise(v).startswith(_PREVIOUS_HEADS)}
 
 
 def _from_merged(

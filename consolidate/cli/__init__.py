@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import sys
 
-from . import mail, returns, setup
+from . import history, mail, returns, setup
 from .app import app, global_options_first, register
 
 __all__ = ["app", "main"]
 
-register(*setup.COMMANDS, *returns.COMMANDS, *mail.COMMANDS)
+register(*setup.COMMANDS, *returns.COMMANDS, *history.COMMANDS, *mail.COMMANDS)
 
 
 def main() -> None:

@@ -10,7 +10,16 @@ import typer
 from ..text import t
 from ..write import find_soffice, summary_json, to_pdf, write_document, write_feedback, write_summary
 from .app import guarded, msg, say, state
-from .shared import NoCacheOpt, PasswordOpt, PasswordsFileOpt, SpecOpt, output_file, output_folder, run_merge
+from .shared import (
+    HistoryOpt,
+    NoCacheOpt,
+    PasswordOpt,
+    PasswordsFileOpt,
+    SpecOpt,
+    output_file,
+    output_folder,
+    run_merge,
+)
 from .show import emit_json, print_counts, print_issues, print_submissions
 
 FolderArg = Annotated[list[Path], typer.Argument()]
@@ -31,12 +40,15 @@ def validate(
     json_out: JsonOpt = None,
     all_levels: Annotated[bool, typer.Option("--all")] = False,
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
+    history: HistoryOpt = None,
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
         output_file(json_out)
         output_folder(feedback)
-        result = run_merge(folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None)
+        result = run_merge(
+            folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None, history=history
+        )
         if json_out is not None:
             emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     print_issues(result, all_levels)
@@ -58,6 +70,7 @@ def merge(
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
+    history: HistoryOpt = None,
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
@@ -68,7 +81,9 @@ def merge(
             output_file(out.with_suffix(".pdf"))
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
-        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs)
+        result = run_merge(
+            folder, spec, password, passwords_file, no_cache, exclude=outputs, history=history, record=True
+        )
         write_summary(result, out, state.lang, parallel=True)
         if json_out is not None:
             emit_json(summary_json(result, state.lang), json_out)
@@ -91,11 +106,12 @@ def report(
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+    history: HistoryOpt = None,
 ) -> None:
     out = out or Path(t("doc.file_name", state.lang))
     with guarded():
         output_file(out)
-        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out])
+        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out], history=history)
         write_document(result, out, state.lang)
     say(msg("document", file=out), "green")
     print_counts(result)

@@ -11,7 +11,8 @@ from ..kinds import build_demo, init_spec, list_kinds
 from ..spec import load_spec
 from ..write import write_templates
 from .app import guarded, msg, say
-from .shared import KindOpt, UnitOpt, output_folder, unit_codes
+from .history import previous_values
+from .shared import HistoryOpt, KindOpt, UnitOpt, output_folder, unit_codes
 from .show import print_counts, progress_bar
 
 
@@ -46,13 +47,15 @@ def templates(
     spec: Annotated[Path, typer.Argument()],
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("templates_out"),
     unit: UnitOpt = None,
+    history: HistoryOpt = None,
 ) -> None:
     with guarded():
         output_folder(out)
         loaded = load_spec(spec)
         wanted = unit_codes(loaded, unit) or [u.code for u in loaded.units]
+        previous = previous_values(loaded, history)
         with progress_bar(len(wanted), msg("writing")) as tick:
-            written = write_templates(loaded, out, wanted, progress=tick)
+            written = write_templates(loaded, out, wanted, progress=tick, previous=previous)
     say(msg("templates_done", n=len(written), dir=out), "green")
 
 

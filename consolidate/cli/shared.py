@@ -12,7 +12,14 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError
-from ..merge import MergeResult, default_cache_path, find_files, merge_returns, spec_from_returns
+from ..merge import (
+    MergeResult,
+    default_cache_path,
+    default_history_path,
+    find_files,
+    merge_returns,
+    spec_from_returns,
+)
 from ..spec import Spec, load_spec
 from ..text import Joined, Msg
 from .app import msg, say, state
@@ -24,6 +31,7 @@ PasswordsFileOpt = Annotated[Path | None, typer.Option("--passwords")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache")]
 KindOpt = Annotated[str, typer.Option("--kind", "-k")]
 UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u")]
+HistoryOpt = Annotated[Path | None, typer.Option("--history")]
 
 
 def passwords(given: list[str] | None, file: Path | None) -> list[str]:
@@ -45,9 +53,12 @@ def run_merge(
     keep_raw: bool = False,
     exclude: Sequence[Path] = (),
     allow_empty: bool = False,
+    history: Path | None = None,
+    record: bool = False,
 ) -> MergeResult:
     """Merge the returns in ``folder`` as ``merge`` does; ``allow_empty``: nothing there (yet) is
-    a result in which every unit is missing, not an error."""
+    a result in which every unit is missing, not an error. ``history``: the report's history file
+    (default ``history.sqlite`` beside the spec); ``record``: this period is recorded in it."""
     secrets = passwords(password, passwords_file)
     loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
     sources = find_files(list(folder), exclude, missing_ok=allow_empty)
@@ -63,6 +74,8 @@ def run_merge(
             exclude=exclude,
             sources=sources,
             allow_empty=allow_empty,
+            history=history or default_history_path(loaded),
+            record_history=record,
         )
     for warning in result.warnings:  # a cache that could not be used: the run went on without it
         say(warning.render(state.lang), "yellow")

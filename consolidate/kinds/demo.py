@@ -7,12 +7,14 @@ merges. Everything is deterministic, so the demo's summary is the same on every 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 import random
 import re
 import shutil
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..common import META_SHEET
-from ..merge import MergeResult, merge_returns
+from ..merge import HISTORY_FILE, History, MergeResult, merge_returns
 from ..spec import Spec, load_spec
+from ..spec.periods import add_months, next_title, period_months, previous_period
 from ..write import write_json, write_summary, write_templates
 from .init import init_spec
 
@@ -122,13 +125,53 @@ def _first_input(spec: Spec, *types: str) -> str | None:
     return next((f.id for f in spec.fields if f.is_input and f.type in types), None)
 
 
+def _last_month(spec: Spec, out: Path, history: Path) -> None:
+    """The period before the spec's, merged into the history as the clerk did a month ago: so the
+    demo's summary has 上期, 本期新增 and 环比 from its first run (values a little lower)."""
+    report = spec.report
+    period = previous_period(report.period)
+    earlier = dataclasses.replace(
+        spec,
+        report=report.model_copy(
+            update={
+                "period": period,
+                "title": next_title(report.title, report.period, period),
+                "deadline": add_months(report.deadline, -period_months(period)) if report.deadline else None,
+            }
+        ),
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        templates = write_templates(earlier, Path(scratch) / "templates")
+        returns = out / f"returns-{period}"
+        shutil.rmtree(returns, ignore_errors=True)
+        returns.mkdir(parents=True)
+        deadline = earlier.report.deadline or dt.date(2025, 1, 1)
+        for index, (unit, template) in enumerate(zip(earlier.units, templates, strict=True)):
+            rows = _plan(earlier, index, unit.code)
+            for number, values in enumerate(rows.values()):
+                for f in earlier.fields:
+                    if f.cumulative and isinstance(values.get(f.id), int | float):
+                        # Higher last month in one row of the eleventh unit: W-CUMULATIVE-DECREASED now.
+                        values[f.id] = round(values[f.id] * (1.2 if index == 10 and number == 0 else 0.8))
+            target = returns / template.name
+            fill_template(template, target, rows, contact=unit.contact, phone=unit.phone)
+            _touch(target, dt.datetime.combine(deadline, dt.time(9, 0)) - dt.timedelta(days=1))
+    merge_returns(earlier, [returns], history=history, record_history=True)
+
+
 def build_demo(folder: str | Path, kind: str = "livelihood") -> DemoResult:
     out = Path(folder)
     if out.exists() and any(out.iterdir()):
         shutil.rmtree(out / "returns", ignore_errors=True)
     spec_path = init_spec(out / "spec", kind, force=True)
     spec = load_spec(spec_path)
-    templates = write_templates(spec, out / "templates")
+    history = out / "spec" / HISTORY_FILE
+    history.unlink(missing_ok=True)
+    if any(f.cumulative for f in spec.fields):
+        _last_month(spec, out, history)
+    view = History(history).view(spec)
+    previous = view.last_values() if view is not None and view.previous is not None else None
+    templates = write_templates(spec, out / "templates", previous=previous)
     returns = out / "returns"
     returns.mkdir(parents=True, exist_ok=True)
     deadline = spec.report.deadline or dt.date(2025, 1, 1)
@@ -173,7 +216,7 @@ def build_demo(folder: str | Path, kind: str = "livelihood") -> DemoResult:
         _touch(target, when)
     (returns / f"~${templates[0].name}").write_bytes(b"lock")
     (returns / ".DS_Store").write_bytes(b"\0")
-    result = merge_returns(spec, [returns])
+    result = merge_returns(spec, [returns], history=history, record_history=True)
     summary = write_summary(result, out / "summary.xlsx")
     json_path = write_json(result, out / "summary.json")
     return DemoResult(out, spec_path, templates, returns, summary, json_path, result)

@@ -7,21 +7,28 @@ from __future__ import annotations
 from .aggregate import JOIN_LIMIT, Accumulator, SummaryRow, aggregate, aggregate_values, with_cut_note
 from .cache import default_cache_path
 from .frames import Frames
+from .history import HISTORY_FILE, Change, History, HistoryView, TrendPoint, default_history_path
 from .pool import ordered_map
 from .result import InputFile, MergeResult, Submission
 from .run import find_files, merge_returns, spec_from_returns
 
 __all__ = [
+    "HISTORY_FILE",
     "JOIN_LIMIT",
     "Accumulator",
+    "Change",
     "Frames",
+    "History",
+    "HistoryView",
     "InputFile",
     "MergeResult",
     "Submission",
     "SummaryRow",
+    "TrendPoint",
     "aggregate",
     "aggregate_values",
     "default_cache_path",
+    "default_history_path",
     "find_files",
     "merge_returns",
     "ordered_map",

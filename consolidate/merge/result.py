@@ -16,6 +16,7 @@ from ..spec import Spec
 from ..text import Lang, Msg
 from .aggregate import SummaryRow
 from .frames import Frames, detail_frame, summary_frame
+from .history import HistoryView
 from .store import Records
 
 Status = Literal["returned", "missing", "duplicate", "unreadable"]
@@ -54,6 +55,7 @@ class MergeResult:
     returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
     warnings: list[Msg] = dataclasses.field(default_factory=list)  # problems of the run, not the data
+    history: HistoryView | None = None  # the report's earlier periods, when there is a history
 
     def records_of(self, unit_code: str) -> list[Record]:
         """The records of the return kept for one unit."""

@@ -18,6 +18,7 @@ from ..spec import Spec, embedded_spec_json, spec_from_json
 from ..text import Msg
 from .aggregate import JOIN_LIMIT, aggregate
 from .choose import choose_newest
+from .history import History, HistoryView, compare, record_rows
 from .parse import PARSE_TIMEOUT, parse_all
 from .result import InputFile, MergeResult
 from .store import Records, RecordStore
@@ -84,6 +85,8 @@ def merge_returns(
     record_budget: int | None = None,
     join_limit: int = JOIN_LIMIT,
     parse_timeout: float = PARSE_TIMEOUT,
+    history: Path | None = None,
+    record_history: bool = False,
 ) -> MergeResult:
     """Read, check and merge every return under ``paths``.
 
@@ -98,6 +101,10 @@ def merge_returns(
     Each file is read in a worker process: one that crashes it, exhausts its memory or takes
     longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
     that cannot be used is a warning in ``MergeResult.warnings``, never a failed merge.
+
+    ``history`` is the report's history file (see :mod:`.history`): the values are checked
+    against the unit's earlier periods, and ``record_history`` records this period's accepted
+    values in it. A history that cannot be used is a warning too, and the merge goes on without.
     """
     # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
     # walking folders and opening archives once is enough.
@@ -159,6 +166,15 @@ def merge_returns(
             issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
     records = Records(store, kept)
     summary, totals = aggregate(spec, records, checker, join_limit)
+    view: HistoryView | None = None
+    if history is not None:
+        keeper = History(history, warnings.append)
+        view = keeper.view(spec)
+        if view is not None:
+            issues += compare(spec, view, records, chosen)
+        if record_history:
+            hashes = {i.name: i.sha256 for i in inputs}
+            keeper.record(spec, record_rows(spec, records, chosen, hashes), summary, len(chosen))
     return MergeResult(
         spec,
         records,
@@ -170,4 +186,5 @@ def merge_returns(
         chosen,
         keep_raw,
         warnings,
+        view,
     )

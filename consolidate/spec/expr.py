@@ -59,20 +59,20 @@ class ExpressionError(ValueError):
 class Expression:
     """A parsed formula or rule; its names are computed once and one evaluator is reused."""
 
-    __slots__ = ("_evaluator", "names", "source", "tree")
+    __slots__ = ("_evaluator", "names", "previous", "source", "tree")
 
     def __init__(self, source: str, tree: ast.Expression) -> None:
         self.source = source
         self.tree = tree
-        self.names = frozenset(
-            node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id not in FUNCTIONS
-        )
+        self.names = frozenset(_names(tree))
+        # ``prev.done``: the unit's value of the previous period, given as ``values["prev"]``.
+        self.previous = frozenset(name.split(".", 1)[1] for name in self.names if name.startswith(PREV + "."))
         self._evaluator = SimpleEval(names={}, functions=FUNCTIONS)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         """Evaluate with ``values``; returns None when a referenced value is missing."""
         for name in self.names:
-            if values.get(name) is None:
+            if values.get(name) is None and not (self.previous and _previous(values, name) is not None):
                 return None
         self._evaluator.names = values
         try:
@@ -85,6 +85,28 @@ class Expression:
         return _excel(self.tree.body, refs)
 
 
+PREV = "prev"  # rules may read the previous period's values as prev.<field id>
+
+
+def _names(tree: ast.AST) -> set[str]:
+    """Field ids, and ``prev.<id>`` for a previous period's value."""
+    names: set[str] = set()
+    inner: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            names.add(f"{node.value.id}.{node.attr}")
+            inner.add(id(node.value))
+        elif isinstance(node, ast.Name) and node.id not in FUNCTIONS and id(node) not in inner:
+            names.add(node.id)
+    return names
+
+
+def _previous(values: Mapping[str, Any], name: str) -> Any:
+    head, _, attr = name.partition(".")
+    earlier = values.get(head) if attr else None
+    return earlier.get(attr) if isinstance(earlier, Mapping) else None
+
+
 _ALLOWED_NODES = (
     ast.Expression,
     ast.BinOp,
@@ -92,6 +114,7 @@ _ALLOWED_NODES = (
     ast.BoolOp,
     ast.Compare,
     ast.Name,
+    ast.Attribute,
     ast.Load,
     ast.Constant,
     ast.Call,
@@ -115,6 +138,8 @@ def parse(source: str) -> Expression:
             raise ExpressionError(Msg("expr.not_allowed", what=type(node).__name__))
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in FUNCTIONS):
             raise ExpressionError(Msg("expr.functions"))
+        if isinstance(node, ast.Attribute) and not (isinstance(node.value, ast.Name) and node.value.id == PREV):
+            raise ExpressionError(Msg("expr.not_allowed", what="Attribute"))
     return Expression(source.strip(), tree)
 
 

@@ -236,6 +236,7 @@ def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: 
         smtp=raw.smtp,
         imap=raw.imap,
         document=raw.document,
+        outliers=raw.outliers,
     )
 
 
@@ -287,10 +288,16 @@ def _check_fields(raw: SpecFile, locator: _Locator) -> list[SpecProblem]:
             except expr.ExpressionError as exc:
                 at(index, "formula", Msg("spec.bad_formula", formula=f.formula, error=exc.msg))
                 continue
-            for name in sorted(parsed.names - set(ids)):
+            if parsed.previous:
+                at(index, "formula", Msg("spec.formula_prev"))
+            for name in sorted(parsed.names - set(ids) - {f"{expr.PREV}.{p}" for p in parsed.previous}):
                 at(index, "formula", Msg("spec.formula_unknown_field", name=name, hint=_suggest(name, ids)))
             if f.id in parsed.names:
                 at(index, "formula", Msg("spec.formula_self"))
+        if f.cumulative and not (f.is_numeric and f.is_input):
+            at(index, "cumulative", Msg("spec.cumulative_numeric_input"))
+        if f.prefill is not None and not f.is_input:
+            at(index, "prefill", Msg("spec.prefill_input"))
         if f.pattern is not None:
             try:
                 re.compile(f.pattern)
@@ -304,7 +311,8 @@ def _check_fields(raw: SpecFile, locator: _Locator) -> list[SpecProblem]:
                 locator.problem_at(("rules", index, "when"), Msg("spec.bad_rule", rule=rule.when, error=exc.msg))
             )
             continue
-        for name in sorted(parsed.names - set(ids)):
+        wanted = (parsed.names - {f"{expr.PREV}.{p}" for p in parsed.previous}) | parsed.previous
+        for name in sorted(wanted - set(ids)):
             problems.append(
                 locator.problem_at(
                     ("rules", index, "when"), Msg("spec.rule_unknown_field", name=name, hint=_suggest(name, ids))

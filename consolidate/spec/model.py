@@ -21,6 +21,7 @@ from . import expr
 from .dates import normalise_period, parse_day
 from .document import DocumentSpec
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
+from .periods import OutlierSpec
 from .strict import StrictModel as _Model
 from .strict import invalid
 
@@ -86,6 +87,8 @@ class FieldSpec(_Model):
     order: list[str] | None = None
     aliases: list[str] = []
     width: float | None = Field(default=None, gt=0)
+    cumulative: bool = False  # a running total: never falls, 上期/本期新增/环比 (docs/periods.md)
+    prefill: Literal["last"] | None = None  # templates start from the unit's last accepted value
 
     @field_validator("type")
     @classmethod
@@ -155,6 +158,7 @@ class SpecFile(_Model):
     smtp: SmtpSpec | None = None
     imap: ImapSpec | None = None
     document: DocumentSpec | None = None
+    outliers: OutlierSpec | None = None
 
     @model_validator(mode="after")
     def _items_for_fixed(self) -> SpecFile:
@@ -199,6 +203,12 @@ class Spec:
     smtp: SmtpSpec | None = None
     imap: ImapSpec | None = None
     document: DocumentSpec | None = None
+    outliers: OutlierSpec | None = None
+
+    @property
+    def outlier_check(self) -> OutlierSpec:
+        """The W-OUTLIER settings: the spec's, or the defaults."""
+        return self.outliers or OutlierSpec()
 
     @property
     def lang(self) -> Lang:
@@ -256,6 +266,7 @@ class Spec:
             "fields": [f.model_dump(mode="json", exclude_defaults=True) for f in self.fields],
             "rules": [r.model_dump(mode="json", exclude_defaults=True) for r in self.rules],
             # Only when given, so that specs without e-mail settings keep their hash.
+            **({"outliers": self.outliers.model_dump(mode="json", exclude_defaults=True)} if self.outliers else {}),
             **{
                 key: section.model_dump(mode="json", exclude_defaults=True)
                 for key, section in (

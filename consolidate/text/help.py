@@ -29,6 +29,43 @@ HELP: dict[str, tuple[str, str]] = {
     "meta.returns": ("文件夹", "FOLDER"),
     "meta.throttle": ("秒", "SECONDS"),
     "meta.collect.folder": ("邮箱文件夹", "MAILBOX"),
+    "meta.history": ("文件", "FILE"),
+    "meta.history_file": ("文件", "FILE"),
+    "meta.history.target": ("[报表定义] | import 汇总.xlsx...", "[SPEC] | import SUMMARY.xlsx..."),
+    "meta.next.spec": ("report.yaml", "report.yaml"),
+    "help.opt.history": (
+        "历史记录文件（默认为报表定义旁的 history.sqlite）",
+        "The report's history file (default history.sqlite beside the spec)",
+    ),
+    "help.opt.history_file": (
+        "历史记录文件（默认为报表定义旁的 history.sqlite）",
+        "The report's history file (default history.sqlite beside the spec)",
+    ),
+    "help.history": (
+        "历史记录：列出已记录的各期（每次 merge 记录本期数值）；import 导入以前各期由本工具写出的汇总工作簿，"
+        "使第一期也有上期数。\n\n示例：[bold]consolidate history report.yaml[/bold]；"
+        "[bold]consolidate history import 8月汇总.xlsx -s report.yaml[/bold]",
+        "The report's history: the periods recorded (each merge records its period); import adds a summary "
+        "workbook of an earlier period written by this tool, so the first month has a previous period.\n\n"
+        "Example: [bold]consolidate history report.yaml[/bold]; "
+        "[bold]consolidate history import summary-08.xlsx -s report.yaml[/bold]",
+    ),
+    "help.history.target": (
+        "报表定义（默认 report.yaml），或 import 及要导入的汇总工作簿",
+        "The spec (default report.yaml), or import and the summary workbooks to import",
+    ),
+    "help.history.spec": (
+        "import 时所属的报表定义（默认 report.yaml）",
+        "The spec the import is for (default report.yaml)",
+    ),
+    "help.next": (
+        "进入下一期：就地修改报表定义的期别、截止日期和标题中的期别字样（8月份→9月份），报表 id 不变；"
+        "旧的定义保存在历史记录中。\n\n示例：[bold]consolidate next 民生实事/report.yaml[/bold]",
+        "Move the report to its next period in place: period, deadline and the period words of the title "
+        "(August to September); the report id stays; the old spec is kept in the history.\n\n"
+        "Example: [bold]consolidate next livelihood/report.yaml[/bold]",
+    ),
+    "help.next.spec": ("报表定义 report.yaml（默认当前文件夹的）", "The spec (default ./report.yaml)"),
     "help.app": (
         "consolidate：报表模板下发、回收校验、一键汇总。",
         "consolidate: report templates out, returns in, one summary.",

@@ -164,6 +164,13 @@ ISSUES: dict[str, Entry] = {
         "确认是否发错文件",
         "Check whether the wrong file was sent",
     ),
+    "E-WRONG-PERIOD": _e(
+        E,
+        "这是 {value} 的报表，不是本期（{expected}）的，未计入汇总",
+        "This return is for {value}, not this period ({expected}); not merged",
+        "请该单位用本期下发的模板重新填报；往期数值已在历史记录中",
+        "Ask the unit to fill in this period's template; earlier periods are in the history",
+    ),
     "W-NO-METADATA": _e(
         W,
         "文件不是由下发模板填写的（缺少模板信息），已按表头识别，单位按“{value}”识别为 {unit}",
@@ -198,6 +205,20 @@ ISSUES: dict[str, Entry] = {
         "This return was made from an older template: added {added}; removed {removed}; renamed {renamed}",
         "核对新增栏目是否需要补报；今后请使用新模板",
         "Check the added fields; ask the unit to use the new template",
+    ),
+    "W-CUMULATIVE-DECREASED": _e(
+        W,
+        "“{label}”是累计数，本期（{period}）填 {value}，比上期（{previous_period}）的 {previous} 还少",
+        "“{label}” is cumulative: {value} for {period} is below {previous} for {previous_period}",
+        "核对是否误填了当期数或笔误；累计数只增不减",
+        "Check for a typo or a figure for the period alone; a cumulative figure never falls",
+    ),
+    "W-OUTLIER": _e(
+        W,
+        "“{label}”填 {value}，与本单位以往各期（{history}）相差过大（修正Z分数 {score}，超过 {threshold}）",
+        "“{label}” is {value}, far from the unit's earlier periods ({history}); modified z-score {score} is over {threshold}",
+        "核对数值是否笔误（多打或少打了一位）",
+        "Check the figure for a typo (a digit too many or too few)",
     ),
     "W-EXTRA-VALUE": _e(
         W,

@@ -24,6 +24,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.reading": ("读取报表", "Reading returns"),
     "cli.fetching": ("收取邮件", "Fetching mail"),
     "cli.merged": ("汇总完成：{file}", "Summary written: {file}"),
+    "cli.no_history_path": (
+        "报表定义不是文件，无法确定历史记录的位置；请用 --history 指定",
+        "The spec is not a file, so there is no place for its history; give --history FILE",
+    ),
+    "cli.import_needs_file": (
+        "请给出要导入的汇总工作簿，例如 consolidate history import 8月汇总.xlsx",
+        "Give the summary workbook to import, e.g. consolidate history import summary-2025-08.xlsx",
+    ),
+    "cli.history_imported": (
+        "已导入 {file}：{period} 期，{n} 个数值，记入 {history}",
+        "Imported {file}: period {period}, {n} values, into {history}",
+    ),
+    "cli.history_empty": ("历史记录中还没有任何一期：{history}", "No period recorded yet in {history}"),
+    "cli.next_yaml_only": (
+        "next 只能修改 YAML 格式的报表定义（{path}）",
+        "next edits YAML specs only ({path})",
+    ),
+    "cli.next_done": ("已进入下一期：{file}", "Moved on to the next period: {file}"),
+    "cli.next_change": ("  {what}：{before} → {after}", "  {what}: {before} → {after}"),
     "cli.pdf": ("PDF 已生成（可直接打印）：{file}", "PDF written (ready to print): {file}"),
     "cli.json": ("JSON 已写入：{file}", "JSON written: {file}"),
     "cli.counts": (
@@ -242,6 +261,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The formula uses a field that does not exist, “{name}”{hint}",
     ),
     "spec.formula_self": ("公式不能引用自身", "A formula cannot use its own field"),
+    "spec.formula_prev": (
+        "公式不能引用上期数值（prev.…），上期数值只能用在规则中",
+        "A formula cannot use the previous period (prev.…); use it in a rule",
+    ),
+    "spec.cumulative_numeric_input": (
+        "cumulative: true 只能用于需要填写的数字栏目",
+        "cumulative: true is for numeric fields the units fill in",
+    ),
+    "spec.prefill_input": (
+        "prefill: last 只能用于需要填写的栏目",
+        "prefill: last is for fields the units fill in",
+    ),
     "spec.bad_pattern": ("正则表达式无效：{error}", "The regular expression is not valid: {error}"),
     "spec.bad_rule": ("规则“{rule}”无效：{error}", "The rule “{rule}” is not valid: {error}"),
     "spec.rule_unknown_field": (
@@ -308,6 +339,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Reading files (the reasons of E-UNREADABLE-FILE)
     "read.cannot_open": ("无法打开文件：{error}", "cannot open the file: {error}"),
     "read.empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "history.unusable": (
+        "历史记录不可用（{error}），本次不使用历史记录（没有上期数、不做跨期核对，也不记录本期）：{path}",
+        "the history cannot be used ({error}); this run goes on without it (no previous period, no checks against it, nothing recorded): {path}",
+    ),
+    "history.values": ("{values}", "{values}"),
+    "history.not_summary": (
+        "{path} 不是本工具写出的汇总工作簿（缺少“明细”或“说明”工作表，或其中没有期别）",
+        "{path} is not a summary workbook written by this tool (no Detail or About sheet, or no period in it)",
+    ),
+    "history.other_report": (
+        "{path} 是另一份报表（{report}）的汇总，不是 {expected} 的",
+        "{path} is the summary of another report ({report}), not of {expected}",
+    ),
+    "history.cannot_write": ("无法写入历史记录：{path}", "Cannot write the history: {path}"),
     "cache.unusable": (
         "解析缓存不可用（{error}），本次不使用缓存，结果不受影响，只是慢一些：{path}",
         "the parse cache cannot be used ({error}); this run goes on without it, with the same results, only slower: {path}",

@@ -164,6 +164,8 @@ def _write_table(
     _conditional(sheet, table, fmts, first0, last0)
     if table.key == "summary" and table.rows:
         _chart(book, sheet, table, first0, last0, lang)
+    if table.key == "trend" and table.rows:
+        _trend_charts(book, sheet, table, first0, last0, lang)
     # Title and subtitle repeat with the header, so every printed page says which report and
     # sheet it belongs to; one page wide so no column is ever split onto another page.
     sheet.repeat_rows(0, header0)
@@ -289,6 +291,40 @@ def _chart(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: L
     # The chart starts a printed page of its own rather than being cut by a page break (the
     # break goes a row above it: a frame starting exactly on the break leaves a line behind).
     sheet.set_h_pagebreaks([last0 + 2])
+
+
+def _trend_charts(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: Lang) -> None:
+    """A line chart per numeric field of 趋势: one line per item, periods along the axis."""
+    period = next(i for i, c in enumerate(table.columns) if c.key == "period")
+    item = next(i for i, c in enumerate(table.columns) if c.key == "item")
+    label = next((i for i, c in enumerate(table.columns) if c.field is not None and c.repeats), item)
+    spans: list[tuple[int, int]] = []  # each item's rows (0-based, inclusive)
+    start = first0
+    for offset in range(1, len(table.rows) + 1):
+        if offset == len(table.rows) or table.rows[offset][item] != table.rows[offset - 1][item]:
+            spans.append((start, first0 + offset - 1))
+            start = first0 + offset
+    name = table.title
+    top = last0 + 3
+    for c, column in enumerate(table.columns):
+        if column.field is None or column.repeats or column.kind not in ("integer", "number", "percent"):
+            continue
+        chart = book.add_chart({"type": "line"})
+        for first, last in spans:
+            chart.add_series(
+                {
+                    "name": [name, first, label],
+                    "categories": [name, first, period, last, period],
+                    "values": [name, first, c, last, c],
+                    "marker": {"type": "circle"},
+                }
+            )
+        chart.set_title({"name": t("chart.trend", lang, label=column.title)})
+        if column.kind == "percent":
+            chart.set_y_axis({"num_format": "0%", "min": 0})
+        chart.set_size({"width": 720, "height": 320})
+        sheet.insert_chart(top, 0, chart)
+        top += 17
 
 
 def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from ..check import Level
-from ..merge import MergeResult, aggregate_values, with_cut_note
+from ..merge import Change, MergeResult, aggregate_values, with_cut_note
 from ..spec import FieldSpec
 from ..spec.expr import clean_number, parse
 from ..text import Lang, t
@@ -93,9 +93,14 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
             columns.append(Column(f.id, f.heading(lang), kind, f, total=total))
     columns.append(Column("expected_units", t("col.expected_units", lang), "integer", total="sum"))
     columns.append(Column("reported_units", t("col.reported_units", lang), "integer", total="sum"))
+    columns, changes = _with_changes(result, columns, lang)
+    view = result.history
     rows = []
     for row in result.summary:
         values = {**row.values, "expected_units": row.expected_units, "reported_units": row.reported_units}
+        if changes and view is not None:
+            by_key = view.by_item if spec.rows == "fixed" else view.by_unit
+            values.update(_change_values(changes, by_key.get(row.key, {})))
         for field_id, left_out in row.cut.items():
             values[field_id] = with_cut_note(values[field_id], left_out, lang)
         if spec.rows == "open":
@@ -105,14 +110,14 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
         **result.totals,
         "expected_units": sum(r.expected_units for r in result.summary),
         "reported_units": sum(r.reported_units for r in result.summary),
+        **(_change_values(changes, view.total) if changes and view is not None else {}),
     }
     totals = [_out(c, totals_values.get(c.key)) if c.total else None for c in columns]
     label_col = next((i for i, c in enumerate(columns) if c.kind == "text" and not c.total), None)
     if label_col is not None:
         totals[label_col] = t("total", lang)
-    return Table(
-        "summary", t("sheet.summary", lang), columns, rows, totals, {f.id: f.formula for f in spec.fields if f.formula}
-    )
+    formulas = {f.id: f.formula or "" for f in spec.fields if f.formula}
+    return Table("summary", t("sheet.summary", lang), columns, rows, totals, {**formulas, **_change_formulas(changes)})
 
 
 def by_unit_table(result: MergeResult, lang: Lang) -> Table:
@@ -137,6 +142,8 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         Column("errors", t("col.errors", lang), "integer", total="sum"),
         Column("warnings", t("col.warnings", lang), "integer", total="sum"),
     ]
+    columns, changes = _with_changes(result, columns, lang)
+    view = result.history
     rows = []
     parsed = {f.id: parse(f.formula or "") for f in computable}
     for sub in result.submissions:
@@ -158,6 +165,8 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         for f in worst:
             for choice in f.worst_order:
                 values[f"{f.id}={choice}"] = sum(1 for r in records if r.values.get(f.id) == choice)
+        if changes and view is not None:
+            values.update(_change_values(changes, view.by_unit.get(sub.unit_code, {})))
         rows.append([_out(c, values.get(c.key)) for c in columns])
     totals: list[Any] = [None] * len(columns)
     for i, c in enumerate(columns):
@@ -166,12 +175,100 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
             totals[i] = sum(nums) if nums else None
     tot_values = {c.key: totals[i] for i, c in enumerate(columns)}
     for i, c in enumerate(columns):
-        if c.total == "formula" and c.field is not None:
+        if c.total == "formula" and c.key in parsed:
             totals[i] = clean_number(parsed[c.key].evaluate(tot_values))
+    if changes and view is not None:
+        change_totals = _change_values(changes, view.total)
+        totals = [change_totals.get(c.key, v) for c, v in zip(columns, totals, strict=True)]
     totals[1] = t("total", lang)
-    return Table(
-        "by_unit", t("sheet.by_unit", lang), columns, rows, totals, {f.id: f.formula or "" for f in computable}
-    )
+    texts = {f.id: f.formula or "" for f in computable}
+    return Table("by_unit", t("sheet.by_unit", lang), columns, rows, totals, {**texts, **_change_formulas(changes)})
+
+
+# ---------------------------------------------------------------------------------------------
+# The history's columns: 上期累计, 本期新增 and 环比 beside each cumulative field, and 趋势
+
+
+def _with_changes(result: MergeResult, columns: list[Column], lang: Lang) -> tuple[list[Column], list[FieldSpec]]:
+    """The columns with 上期/本期新增/环比 after each cumulative field's (when there is an earlier
+    period), and the fields that got them."""
+    view = result.history
+    cumulative = [c.field for c in columns if c.field is not None and c.field.cumulative and c.key == c.field.id]
+    if view is None or view.previous is None or not cumulative:
+        return columns, []
+    several = len(cumulative) > 1
+    out: list[Column] = []
+    for column in columns:
+        out.append(column)
+        f = column.field
+        if f is None or f not in cumulative or column.key != f.id:
+            continue
+        kind = _field_kind(f)
+        new_title = t("col.new_of", lang, label=f.label) if several else t("col.new", lang)
+        ratio_title = t("col.ratio_of", lang, label=f.label) if several else t("col.ratio", lang)
+        out += [
+            Column(f"{f.id}__prev", t("col.previous", lang, label=f.heading(lang)), kind, total="sum"),
+            Column(f"{f.id}__new", new_title, kind, total="sum"),
+            Column(f"{f.id}__ratio", ratio_title, "percent", total="formula"),
+        ]
+    return out, [f for f in cumulative if f is not None]
+
+
+def _change_values(fields: list[FieldSpec], changes: dict[str, Change]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields:
+        change = changes.get(f.id)
+        out[f"{f.id}__prev"] = _tidy(change.previous) if change and change.pairs else None
+        out[f"{f.id}__new"] = change.new if change else None
+        out[f"{f.id}__ratio"] = change.ratio if change else None
+    return out
+
+
+def _change_formulas(fields: list[FieldSpec]) -> dict[str, str]:
+    return {f"{f.id}__ratio": f"{f.id}__new / {f.id}__prev" for f in fields}
+
+
+def _tidy(value: float) -> float | int:
+    rounded = round(value, 10)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def trend_table(result: MergeResult, lang: Lang) -> Table | None:
+    """趋势: per item, one row per recorded period up to this one, with totals and rates; None
+    without an earlier period."""
+    spec = result.spec
+    view = result.history
+    if view is None or not view.periods or spec.rows != "fixed":
+        return None
+    labels = [f for f in spec.fields if f.source == "item" and f.type == "text"]
+    summed = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
+    have = {f.id for f in summed}
+    computed = [f for f in spec.fields if f.formula and parse(f.formula).names <= have]
+    columns = [Column("item", t("col.item", lang), repeats=True)]
+    columns += [Column(f.id, f.heading(lang), _field_kind(f), f, repeats=True) for f in labels]
+    columns.append(Column("period", t("col.period", lang)))
+    columns += [Column(f.id, f.heading(lang), _field_kind(f), f) for f in summed]
+    columns += [Column(f.id, f.heading(lang), _field_kind(f), f) for f in computed]
+    columns.append(Column("reported_units", t("col.reported_units", lang), "integer"))
+    parsed = {f.id: parse(f.formula or "") for f in computed}
+    earlier: dict[str, list[Any]] = {}
+    for point in view.trend:
+        earlier.setdefault(point.item, []).append(point)
+    current = {row.key: row for row in result.summary}
+    rows: list[list[Any]] = []
+    for item in spec.items:
+        points = [(p.period, p.values, p.reported) for p in earlier.get(item.id, [])]
+        if item.id in current:
+            row = current[item.id]
+            points.append((spec.report.period, row.values, row.reported_units))
+        for period, numbers, reported in points:
+            values: dict[str, Any] = {"item": item.id, "period": period, "reported_units": reported}
+            values.update({f.id: item.values.get(f.id) for f in labels})
+            values.update({f.id: numbers.get(f.id) for f in summed})
+            for f in computed:
+                values[f.id] = clean_number(parsed[f.id].evaluate(values))
+            rows.append([_out(c, values.get(c.key), lang) for c in columns])
+    return Table("trend", t("sheet.trend", lang), columns, rows, None, {f.id: f.formula or "" for f in computed})
 
 
 def detail_table(result: MergeResult, lang: Lang) -> Table:
@@ -305,9 +402,12 @@ def about_table(result: MergeResult, lang: Lang) -> Table:
 
 
 def all_tables(result: MergeResult, lang: Lang) -> list[Table]:
+    """The six tables, and 趋势 after 分单位 when the report has a history."""
+    trend = trend_table(result, lang)
     return [
         summary_table(result, lang),
         by_unit_table(result, lang),
+        *([trend] if trend is not None else []),
         detail_table(result, lang),
         submissions_table(result, lang),
         issues_table(result, lang),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,15 +28,25 @@ class Layout:
     first_data_row: int
     columns: dict[str, int]  # field id -> column index
     rows: list[tuple[int, str]]  # (row, item id); empty for open rows
+    previous: dict[str, int] = dataclasses.field(default_factory=dict)  # cumulative field id -> its locked 上期 column
 
 
-def layout_for(spec: Spec, unit_code: str) -> Layout:
-    columns = {f.id: index for index, f in enumerate(spec.fields)}
+def layout_for(spec: Spec, unit_code: str, with_previous: bool = False) -> Layout:
+    """``with_previous``: a locked 上期 column before each cumulative field (a period with history)."""
+    columns: dict[str, int] = {}
+    previous: dict[str, int] = {}
+    for f in spec.fields:
+        if with_previous and f.cumulative:
+            previous[f.id] = len(columns) + len(previous)
+        columns[f.id] = len(columns) + len(previous)
     first = HEADER_ROW + 1
     if spec.rows == "open":
-        return Layout(HEADER_ROW, first, columns, [])
+        return Layout(HEADER_ROW, first, columns, [], previous)
     items = spec.items_for(unit_code)
-    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)])
+    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)], previous)
+
+
+Previous = Mapping[tuple[str, str], Any]  # (item id, field id) -> the unit's last accepted value
 
 
 def template_filename(spec: Spec, unit: UnitSpec) -> str:
@@ -60,34 +71,41 @@ def write_templates(
     units: Sequence[str] | None = None,
     progress: Callable[[str], None] | None = None,
     workers: int | None = None,
+    previous: Mapping[str, Previous] | None = None,
 ) -> list[Path]:
     """Write a template per unit (or for the given unit codes) into ``out_dir``.
 
     Many templates are written by a process pool (one worker per core); each file's bytes
-    depend only on the spec and the unit.
+    depend only on the spec and the unit. ``previous`` (unit code → its last accepted values,
+    from the history) adds the locked 上期 columns and fills the ``prefill: last`` fields.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = template_filenames(spec)
     jobs = [(u.code, out / names[u.code]) for u in spec.units if units is None or u.code in units]
-    for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=(spec.to_json(),)):
+    earlier = None if previous is None else {code: dict(previous.get(code, {})) for code, _ in jobs}
+    initargs = (spec.to_json(), earlier)
+    for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=initargs):
         if progress:
             progress(code)
     return [path for _, path in jobs]
 
 
 _worker_spec: Spec | None = None
+_worker_previous: dict[str, dict[tuple[str, str], Any]] | None = None
 
 
-def _init_worker(spec_json: str) -> None:
-    global _worker_spec
+def _init_worker(spec_json: str, previous: dict[str, dict[tuple[str, str], Any]] | None = None) -> None:
+    global _worker_spec, _worker_previous
     _worker_spec = spec_from_json(spec_json)
+    _worker_previous = previous
 
 
 def _write_job(job: tuple[str, Path]) -> str:
     assert _worker_spec is not None
     code, path = job
-    write_template(_worker_spec, _worker_spec.unit_map[code], path)
+    earlier = None if _worker_previous is None else _worker_previous.get(code, {})
+    write_template(_worker_spec, _worker_spec.unit_map[code], path, previous=earlier)
     return code
 
 
@@ -111,17 +129,29 @@ def row_key(spec: Spec, item_id: str | None, index: int) -> str:
     return item_id if spec.rows == "fixed" and item_id is not None else str(index)
 
 
-def write_template(spec: Spec, unit: UnitSpec, path: str | Path, refill: Refill | None = None) -> None:
-    """Write one template atomically (temp file + rename); with ``refill``, a feedback copy."""
+def write_template(
+    spec: Spec, unit: UnitSpec, path: str | Path, refill: Refill | None = None, previous: Previous | None = None
+) -> None:
+    """Write one template atomically (temp file + rename); with ``refill``, a feedback copy;
+    with ``previous`` (the unit's last accepted values), 上期 columns and ``prefill: last``."""
     with atomic_output(Path(path)) as tmp:
-        _write(spec, unit, tmp, refill)
+        _write(spec, unit, tmp, refill, previous)
 
 
-def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) -> None:
+def _write(
+    spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None, previous: Previous | None = None
+) -> None:
     lang = spec.lang
     book = new_workbook(path)
-    layout = layout_for(spec, unit.code)
-    ncols = len(spec.fields)
+    layout = layout_for(spec, unit.code, with_previous=previous is not None and refill is None)
+    earlier: Previous = previous or {}
+    # Every column in order: a field's own, or (True) the locked 上期 column of a cumulative field.
+    placed = sorted(
+        [(c, f, False) for f in spec.fields for c in [layout.columns[f.id]]]
+        + [(c, spec.field(fid), True) for fid, c in layout.previous.items()],
+        key=lambda entry: entry[0],
+    )
+    ncols = len(placed)
     base = {"font_name": "宋体" if lang == "zh" else "Calibri", "font_size": 11, "valign": "vcenter"}
     title_fmt = book.add_format({**base, "bold": True, "font_size": 16, "align": "center"})
     label_fmt = book.add_format({**base, "bold": True})
@@ -175,8 +205,12 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
     period = t("labelled", lang, label=t("period", lang), value=spec.report.period)
     sheet.write_string(3, 0, f"{period}    {t('labelled', lang, label=t('deadline', lang), value=deadline)}", label_fmt)
     header0 = layout.header_row - 1
-    for col, field in enumerate(spec.fields):
-        sheet.write_string(header0, col, field.heading(lang), header_fmt)
+
+    def heading(f: FieldSpec, is_previous: bool) -> str:
+        return t("col.previous", lang, label=f.heading(lang)) if is_previous else f.heading(lang)
+
+    for col, f, is_previous in placed:
+        sheet.write_string(header0, col, heading(f, is_previous), header_fmt)
     formulas = spec.formulas()
     items = spec.item_map
     data_rows = (
@@ -185,19 +219,21 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
         else [(layout.first_data_row + i, {}) for i in range(spec.max_rows)]
     )
     keys = [layout.rows[i][1] if spec.rows == "fixed" else str(i) for i in range(len(data_rows))]
-    widths = [column_width(f, [values.get(f.id) for _, values in data_rows], lang) for f in spec.fields]
+    widths = [column_width(f, [values.get(f.id) for _, values in data_rows], lang) for _, f, _ in placed]
     widths[0] = max(widths[0], 10.0)
     for col in (1, 3):  # 联系人 and 联系电话 are typed into columns B and D
         if col < len(widths):
             widths[col] = max(widths[col], 14.0)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    sheet.set_row(header0, row_height([(f.heading(lang), w) for f, w in zip(spec.fields, widths, strict=True)]))
+    sheet.set_row(header0, row_height([(heading(f, p), w) for (_, f, p), w in zip(placed, widths, strict=True)]))
     for (row, values), key in zip(data_rows, keys, strict=True):
         refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
         typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
-        for col, field in enumerate(spec.fields):
-            if field.id in formulas:
+        for col, field, is_previous in placed:
+            if is_previous:
+                write_value(sheet, row - 1, col, earlier.get((key, field.id)), cell_fmt(field, False))
+            elif field.id in formulas:
                 cached = formulas[field.id].evaluate(_numeric(spec, typed))
                 sheet.write_formula(
                     row - 1,
@@ -213,16 +249,18 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
                 sheet.write_comment(row - 1, col, refill.problems[(key, field.id)], {"x_scale": 2.5, "y_scale": 2})
             elif refill is not None:
                 write_value(sheet, row - 1, col, refill.values.get((key, field.id)), cell_fmt(field, True))
+            elif field.prefill == "last" and earlier.get((key, field.id)) is not None:
+                write_value(sheet, row - 1, col, earlier[(key, field.id)], cell_fmt(field, True))
             else:
                 sheet.write_blank(row - 1, col, None, cell_fmt(field, True))
         shown_values = {**values, **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {})}
-        height = row_height([(shown_values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
+        height = row_height([(shown_values.get(f.id), w) for (_, f, p), w in zip(placed, widths, strict=True) if not p])
         if height is not None:
             sheet.set_row(row - 1, height)
     if data_rows:
         first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
-        for col, field in enumerate(spec.fields):
-            if field.is_input:
+        for col, field, is_previous in placed:
+            if field.is_input and not is_previous:
                 _validation(sheet, field, first0, last0, col, lang)
     sheet.freeze_panes(layout.header_row, 0)
     sheet.protect(

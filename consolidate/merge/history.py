@@ -1,0 +1,518 @@
+"""A report's history: every merged period's accepted values, in one SQLite file per report folder.
+
+Each merge records its period (replacing that period's earlier record, so re-merging never
+duplicates) and reads the periods before it: the unit's last value of each item and field (上期
+in templates and summaries, ``prev.*`` in rules), the values the outlier check measures against,
+and each period's totals for 趋势. Values are stored as JSON, never pickled. A history that
+cannot be read or written is one warning, and the merge goes on without it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import sqlite3
+import statistics
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..check import Issue, Located, Record, RowChecker, coerce
+from ..common import number_text, shown
+from ..errors import InputError
+from ..read import RawBook, Source, read_book
+from ..spec import FieldSpec, Spec, expr
+from ..spec.dates import normalise_period
+from ..text import Msg, t
+from .aggregate import SummaryRow, aggregate
+
+HISTORY_FILE = "history.sqlite"
+SCHEMA = "1"
+_LOCK_WAIT = 10.0
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS periods (report TEXT, period TEXT, recorded TEXT, source TEXT,"
+    " units INTEGER, returned INTEGER, PRIMARY KEY (report, period))",
+    "CREATE TABLE IF NOT EXISTS vals (report TEXT, period TEXT, unit TEXT, item TEXT, field TEXT, value TEXT,"
+    " file TEXT, sheet TEXT, cell TEXT, sha256 TEXT, PRIMARY KEY (report, period, unit, item, field))",
+    "CREATE TABLE IF NOT EXISTS totals (report TEXT, period TEXT, item TEXT, data TEXT, reported INTEGER,"
+    " PRIMARY KEY (report, period, item))",
+    "CREATE TABLE IF NOT EXISTS specs (report TEXT, period TEXT, name TEXT, text TEXT, saved TEXT,"
+    " PRIMARY KEY (report, period, name))",
+)
+Warn = Callable[[Msg], None]
+Key = tuple[str, str, str]  # unit code, item id, field id
+
+
+def default_history_path(spec: Spec) -> Path | None:
+    """``history.sqlite`` beside the spec; None for a spec that is not a file (read from a return)."""
+    return spec.path.parent / HISTORY_FILE if spec.path is not None else None
+
+
+def _dump(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return json.dumps({"$datetime": value.isoformat()})
+    if isinstance(value, dt.date):
+        return json.dumps({"$date": value.isoformat()})
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _load(text: str) -> Any:
+    value = json.loads(text)
+    if isinstance(value, dict):
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+    return value
+
+
+@dataclass
+class Change:
+    """A cumulative field over the (unit, item) pairs that have both this period's value and an
+    earlier one: 上期累计, 累计, and from them 本期新增 and 环比."""
+
+    previous: float = 0.0
+    current: float = 0.0
+    pairs: int = 0
+
+    def add(self, current: float, previous: float) -> None:
+        self.previous += previous
+        self.current += current
+        self.pairs += 1
+
+    @property
+    def new(self) -> float | None:
+        return _tidy(self.current - self.previous) if self.pairs else None
+
+    @property
+    def ratio(self) -> float | None:
+        """环比: the growth over the previous period's figure, (本期 − 上期) / 上期."""
+        if not self.pairs or self.previous == 0:
+            return None
+        return (self.current - self.previous) / self.previous
+
+
+def _tidy(value: float) -> float | int:
+    rounded = round(value, 10)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+@dataclass
+class TrendPoint:
+    period: str
+    item: str
+    values: dict[str, Any]
+    reported: int
+
+
+@dataclass
+class HistoryView:
+    """What the history holds for one merge's period: earlier values and totals, and the changes."""
+
+    period: str
+    earlier: dict[Key, list[tuple[str, Any]]] = field(default_factory=dict)  # oldest first
+    periods: list[str] = field(default_factory=list)  # recorded periods before this one, oldest first
+    trend: list[TrendPoint] = field(default_factory=list)  # earlier periods' totals per item
+    by_item: dict[str, dict[str, Change]] = field(default_factory=dict)
+    by_unit: dict[str, dict[str, Change]] = field(default_factory=dict)
+    total: dict[str, Change] = field(default_factory=dict)
+
+    @property
+    def previous(self) -> str | None:
+        """The latest recorded period before this one."""
+        return self.periods[-1] if self.periods else None
+
+    def last(self, unit: str, item: str, field_id: str) -> tuple[str, Any] | None:
+        """(period, value): the unit's last recorded value of an item's field before this period."""
+        values = self.earlier.get((unit, item, field_id))
+        return values[-1] if values else None
+
+    def last_values(self) -> dict[str, dict[tuple[str, str], Any]]:
+        """unit code → (item, field) → the unit's last value, for its template."""
+        out: dict[str, dict[tuple[str, str], Any]] = {}
+        for (unit, item, fid), values in self.earlier.items():
+            if values:
+                out.setdefault(unit, {})[(item, fid)] = values[-1][1]
+        return out
+
+
+class History:
+    """One report's history file; every problem is one warning (through ``warn``), then off."""
+
+    def __init__(self, path: Path, warn: Warn | None = None) -> None:
+        self.path = path
+        self._warn = warn
+        self.usable = True
+
+    def _connect(self, create: bool) -> sqlite3.Connection:
+        if not create and not self.path.exists():
+            raise FileNotFoundError(self.path)
+        db = sqlite3.connect(self.path, timeout=_LOCK_WAIT)
+        try:
+            with db:
+                for statement in _TABLES:
+                    db.execute(statement)
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is None:
+                    db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA,))
+                elif row[0] != SCHEMA:
+                    raise ValueError(f"schema {row[0]}")
+                db.execute("SELECT report, period, unit, item, field, value FROM vals LIMIT 0")  # another program's?
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        if not self.usable:
+            return None
+        try:
+            return action()
+        except FileNotFoundError:
+            return None  # no history yet: the first period of the report
+        except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, MemoryError) as exc:
+            self.usable = False
+            if self._warn is not None:
+                self._warn(Msg("history.unusable", error=str(exc) or type(exc).__name__, path=self.path))
+            return None
+
+    def view(self, spec: Spec) -> HistoryView | None:
+        """The periods recorded before the spec's period; None when there is no usable history."""
+        period, report = spec.report.period, spec.report.id
+
+        def read() -> HistoryView:
+            view = HistoryView(period)
+            with closing(self._connect(create=False)) as db:
+                view.periods = [
+                    str(p)
+                    for (p,) in db.execute(
+                        "SELECT period FROM periods WHERE report = ? AND period < ? ORDER BY period", (report, period)
+                    )
+                ]
+                for unit, item, fid, p, value in db.execute(
+                    "SELECT unit, item, field, period, value FROM vals WHERE report = ? AND period < ? ORDER BY period",
+                    (report, period),
+                ):
+                    view.earlier.setdefault((unit, item, fid), []).append((str(p), _load(value)))
+                for p, item, data, reported in db.execute(
+                    "SELECT period, item, data, reported FROM totals WHERE report = ? AND period < ? ORDER BY period",
+                    (report, period),
+                ):
+                    view.trend.append(TrendPoint(str(p), str(item), dict(_load(data)), int(reported)))
+            return view
+
+        found: HistoryView | None = self._guard(read)
+        return found
+
+    def record(
+        self,
+        spec: Spec,
+        rows: Iterable[tuple[str, str, str, Any, str, str, str, str]],
+        summary: Iterable[SummaryRow],
+        returned: int,
+        source: str = "merge",
+    ) -> bool:
+        """Replace the spec's period with ``rows`` (unit, item, field, value, file, sheet, cell,
+        sha256) and the summary's totals, in one transaction. True when written."""
+        report, period = spec.report.id, spec.report.period
+        now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+        def write() -> bool:
+            with closing(self._connect(create=True)) as db, db:
+                db.execute("DELETE FROM vals WHERE report = ? AND period = ?", (report, period))
+                db.execute("DELETE FROM totals WHERE report = ? AND period = ?", (report, period))
+                db.executemany(
+                    "INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    ((report, period, u, i, f, _dump(v), fl, sh, c, sha) for u, i, f, v, fl, sh, c, sha in rows),
+                )
+                db.executemany(
+                    "INSERT INTO totals VALUES (?, ?, ?, ?, ?)",
+                    (
+                        (report, period, row.key, _dump(_plain_totals(spec, row.values)), row.reported_units)
+                        for row in summary
+                    ),
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO periods VALUES (?, ?, ?, ?, ?, ?)",
+                    (report, period, now, source, len(spec.units), returned),
+                )
+            return True
+
+        return bool(self._guard(write))
+
+    def keep_spec(self, spec: Spec, name: str, text: str) -> bool:
+        """Keep a spec file's text as it was for its period (``next`` keeps the old one)."""
+        now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+        def write() -> bool:
+            with closing(self._connect(create=True)) as db, db:
+                db.execute(
+                    "INSERT OR REPLACE INTO specs VALUES (?, ?, ?, ?, ?)",
+                    (spec.report.id, spec.report.period, name, text, now),
+                )
+            return True
+
+        return bool(self._guard(write))
+
+    def periods(self, report: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded period (of one report, or all): report, period, recorded, source, units,
+        returned, values."""
+
+        def read() -> list[dict[str, Any]]:
+            with closing(self._connect(create=False)) as db:
+                where = "WHERE p.report = ?" if report else ""
+                rows = db.execute(
+                    "SELECT p.report, p.period, p.recorded, p.source, p.units, p.returned,"
+                    " (SELECT COUNT(*) FROM vals v WHERE v.report = p.report AND v.period = p.period)"
+                    f" FROM periods p {where} ORDER BY p.report, p.period",
+                    (report,) if report else (),
+                ).fetchall()
+            keys = ("report", "period", "recorded", "source", "units", "returned", "values")
+            return [dict(zip(keys, row, strict=True)) for row in rows]
+
+        found: list[dict[str, Any]] | None = self._guard(read)
+        return found or []
+
+    def count(self) -> int:
+        """The number of values recorded (all periods)."""
+
+        def read() -> int:
+            with closing(self._connect(create=False)) as db:
+                return int(db.execute("SELECT COUNT(*) FROM vals").fetchone()[0])
+
+        found: int | None = self._guard(read)
+        return found or 0
+
+
+def _plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A summary row's numbers, for 趋势 (texts and joins are not a trend)."""
+    return {
+        f.id: values.get(f.id)
+        for f in spec.fields
+        if f.is_numeric and isinstance(values.get(f.id), int | float) and not isinstance(values.get(f.id), bool)
+    }
+
+
+def record_rows(
+    spec: Spec, records: Iterable[Record], returns: Mapping[str, Located], hashes: Mapping[str, str]
+) -> Iterable[tuple[str, str, str, Any, str, str, str, str]]:
+    """The accepted values of the kept returns, one per unit × item × input field, with where each
+    came from (file, sheet, cell, the file's sha256)."""
+    inputs = [f for f in spec.fields if f.is_input]
+    for record in records:
+        located = returns.get(record.unit_code)
+        item = record.item_id if record.item_id is not None else f"#{record.row}"
+        for f in inputs:
+            value = record.values.get(f.id)
+            if value is None or value == "":
+                continue
+            cell = located.cell(record.row, f.id) if located is not None and f.id in located.columns else ""
+            yield (record.unit_code, item, f.id, value, record.file, record.sheet, cell, hashes.get(record.file, ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# Checks against the history, and the changes of cumulative fields
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def modified_z(value: float, earlier: list[float]) -> float | None:
+    """Iglewicz and Hoaglin's modified z-score of ``value`` against ``earlier`` (median and MAD);
+    None when the earlier values do not vary (MAD 0)."""
+    median = statistics.median(earlier)
+    mad = statistics.median(abs(v - median) for v in earlier)
+    if mad == 0:
+        return None
+    return 0.6745 * (value - median) / mad
+
+
+def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: Mapping[str, Located]) -> list[Issue]:
+    """W-CUMULATIVE-DECREASED, W-OUTLIER and the rules over ``prev.*`` for the kept records; the
+    changes of cumulative fields are added to ``view``."""
+    issues: list[Issue] = []
+    cumulative = [f for f in spec.fields if f.cumulative]
+    numeric = [f for f in spec.fields if f.is_input and f.is_numeric]
+    rules = [(rule, parsed) for rule, parsed in spec.rule_expressions() if parsed.previous]
+    previous_ids = {name for _, parsed in rules for name in parsed.previous}
+    settings = spec.outlier_check
+    for f in cumulative:
+        view.total[f.id] = Change()
+    for record in records:
+        if record.item_id is None:
+            continue
+        unit, item = record.unit_code, record.item_id
+        located = returns.get(unit)
+
+        def where(field_id: str, located: Located | None = located, row: int = record.row) -> str:
+            return located.cell(row, field_id) if located is not None and field_id in located.columns else ""
+
+        values = record.values
+        for f in cumulative:
+            now, last = _number(values.get(f.id)), view.last(unit, item, f.id)
+            before = _number(last[1]) if last is not None else None
+            if now is None or last is None or before is None:
+                continue
+            for change in (
+                view.by_item.setdefault(item, {}).setdefault(f.id, Change()),
+                view.by_unit.setdefault(unit, {}).setdefault(f.id, Change()),
+                view.total[f.id],
+            ):
+                change.add(now, before)
+            if now < before:
+                issues.append(
+                    _issue(
+                        "W-CUMULATIVE-DECREASED",
+                        record,
+                        f.id,
+                        f.label,
+                        where(f.id),
+                        values.get(f.id),
+                        previous=number_text(before),
+                        previous_period=last[0],
+                        period=spec.report.period,
+                    )
+                )
+        for f in numeric:
+            now = _number(values.get(f.id))
+            history = view.earlier.get((unit, item, f.id), [])
+            earlier = [(p, n) for p, v in history if (n := _number(v)) is not None]
+            if now is None or len(earlier) < settings.min_periods:
+                continue
+            score = modified_z(now, [n for _, n in earlier])
+            if score is not None and abs(score) > settings.threshold:
+                issues.append(
+                    _issue(
+                        "W-OUTLIER",
+                        record,
+                        f.id,
+                        f.label,
+                        where(f.id),
+                        values.get(f.id),
+                        history=Msg("history.values", values="；".join(f"{p}：{number_text(n)}" for p, n in earlier)),
+                        score=f"{abs(score):.1f}",
+                        threshold=number_text(settings.threshold),
+                    )
+                )
+        if rules:
+            prev = {fid: found[1] for fid in previous_ids if (found := view.last(unit, item, fid)) is not None}
+            scope = {**values, expr.PREV: prev}
+            for rule, parsed in rules:
+                if parsed.evaluate(scope):
+                    first = next((f for f in spec.fields if f.id in parsed.names and f.is_input), None)
+                    fid = first.id if first else ""
+                    code = "E-RULE" if rule.level == "error" else "W-RULE"
+                    issues.append(
+                        _issue(
+                            code,
+                            record,
+                            fid,
+                            first.label if first else "",
+                            where(fid),
+                            values.get(fid),
+                            message=rule.message,
+                            rule=rule.id,
+                        )
+                    )
+    return issues
+
+
+def _issue(code: str, record: Record, field_id: str, label: str, cell: str, value: Any, **params: Any) -> Issue:
+    return Issue(
+        code,
+        unit=record.unit_code,
+        file=record.file,
+        sheet=record.sheet,
+        cell=cell or f"A{record.row}",
+        field=field_id,
+        value=shown(value) if value is not None else "",
+        params={"label": label, **params},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A summary workbook of an earlier period, imported (so that the first month has a 上期)
+
+
+def import_summary(spec: Spec, path: Path, history: History) -> tuple[str, int]:
+    """Record the period of a summary workbook written by this tool (its 明细 and 说明 sheets):
+    (the period, the values recorded). Raises :class:`InputError` when it is not one of this
+    report's summaries."""
+    source = Source(
+        path.name, path, dt.datetime.fromtimestamp(path.stat().st_mtime) if path.exists() else dt.datetime.now()
+    )
+    book = read_book(source)
+    if not isinstance(book, RawBook):
+        raise InputError(Msg("history.not_summary", path=path))
+    about: dict[str, Any] = {}
+    for sheet in book.sheets:
+        if sheet.name in (t("sheet.about", "zh"), t("sheet.about", "en")):
+            about = {shown(r[0]): r[1] for r in sheet.rows if len(r) > 1 and r[0] is not None}
+    period_text = shown(about.get(t("about.period", "zh"), about.get(t("about.period", "en"), "")))
+    report = shown(about.get(t("about.report_id", "zh"), about.get(t("about.report_id", "en"), "")))
+    period = normalise_period(period_text) if period_text else None
+    detail = next((s for s in book.sheets if s.name in (t("sheet.detail", "zh"), t("sheet.detail", "en"))), None)
+    if period is None or detail is None:
+        raise InputError(Msg("history.not_summary", path=path))
+    if report != spec.report.id:
+        raise InputError(Msg("history.other_report", path=path, report=report, expected=spec.report.id))
+    header0 = next(
+        (i for i, r in enumerate(detail.rows[:10]) if {t("col.unit_code", "zh"), t("col.unit_code", "en")} & set(r)),
+        None,
+    )
+    if header0 is None:
+        raise InputError(Msg("history.not_summary", path=path))
+    heads = [shown(v) for v in detail.rows[header0]]
+    column = {h: c for c, h in enumerate(heads)}
+
+    def col(*titles: str) -> int | None:
+        return next((column[x] for x in titles if x in column), None)
+
+    unit_col = col(t("col.unit_code", "zh"), t("col.unit_code", "en"))
+    item_col = col(t("col.item", "zh"), t("col.item", "en"))
+    file_col = col(t("col.file", "zh"), t("col.file", "en"))
+    sheet_col = col(t("col.sheet", "zh"), t("col.sheet", "en"))
+    row_col = col(t("col.row", "zh"), t("col.row", "en"))
+    fields = {
+        f.id: c for f in spec.fields if f.is_input and (c := col(f.heading("zh"), f.heading("en"), f.label)) is not None
+    }
+    earlier = dataclasses.replace(spec, report=spec.report.model_copy(update={"period": period}))
+    records: list[Record] = []
+    for line in detail.rows[header0 + 1 :]:
+        unit = shown(line[unit_col]) if unit_col is not None and unit_col < len(line) else ""
+        if unit not in spec.unit_map:
+            continue
+        item = shown(line[item_col]) if item_col is not None and item_col < len(line) else None
+        values = {fid: _cell_value(spec.field(fid), line[c] if c < len(line) else None) for fid, c in fields.items()}
+        row = line[row_col] if row_col is not None and row_col < len(line) else 0
+        records.append(
+            Record(
+                unit,
+                item if item in spec.item_map else None,
+                shown(line[file_col]) if file_col is not None and file_col < len(line) else "",
+                shown(line[sheet_col]) if sheet_col is not None and sheet_col < len(line) else "",
+                int(row) if isinstance(row, int | float) else 0,
+                values,
+            )
+        )
+    summary, _ = aggregate(earlier, records, RowChecker(earlier))
+    rows = list(record_rows(earlier, records, {}, {}))
+    if not history.record(earlier, rows, summary, len({r.unit_code for r in records}), f"import:{path.name}"):
+        raise InputError(Msg("history.cannot_write", path=history.path))
+    return period, len(rows)
+
+
+def _cell_value(f: FieldSpec, raw: Any) -> Any:
+    """A value as the summary holds it, typed again by its field (100.0 → 100, 是 → True)."""
+    if raw is None or raw == "":
+        return None
+    result = coerce(f, raw)
+    return result.value if not result.error else None

@@ -1,0 +1,275 @@
+"""Every period, not just one (issue 16): the history, ``next``, 上期 in templates, 上期/本期新增/环比
+and 趋势 in the summary, the checks against earlier periods and returns of another period.
+
+A monthly report of seed 004 (临沂市 民生实事 进展) over four months, through the command line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from consolidate.cli import app
+from consolidate.cli.app import global_options_first
+from consolidate.kinds.demo import fill_template
+from consolidate.merge.history import modified_z
+from consolidate.spec import load_spec
+from consolidate.spec.periods import advance_yaml, next_deadline, next_period, next_title
+
+from .helpers import sheet_rows
+
+SPEC = """\
+version: 1
+report:
+  id: livelihood-2020
+  title: 2020年民生实事工作7月份进展情况   # 临沂市卫生健康委员会
+  issuer: 临沂市卫生健康委员会
+  period: 2020-07
+  deadline: 2020-07-31
+units:
+  - {code: LS, name: 兰山区}
+  - {code: LZ, name: 罗庄区}
+  - {code: HD, name: 河东区}
+items:
+  - {id: T01, task: 2020年为全市40万适龄妇女进行“两癌”检查, target: {LS: 44000, LZ: 22600, HD: 25800}}
+  - {id: T02, task: 实施村卫生室标准化建设引领提升工程, target: {LS: 8, LZ: 6, HD: 6}}
+fields:
+  - {id: task,     label: 民生实事项目, type: text,   source: item}
+  - {id: target,   label: 年度目标,     type: number, source: item, aggregate: sum}
+  - {id: done,     label: 累计完成,     type: number, required: true, min: 0, cumulative: true}
+  - {id: rate,     label: 完成率,       type: percent, formula: "done / target"}
+  - {id: progress, label: 进展情况,     type: text,   prefill: last}
+rules:
+  - {id: stalled, when: "done == prev.done", message: 累计完成与上期相同，请核实}
+outliers: {threshold: 3.5}
+"""
+
+# unit -> item -> 累计完成, month by month
+DONE = {
+    "2020-07": {"LS": {"T01": 20000, "T02": 2}, "LZ": {"T01": 10000, "T02": 1}, "HD": {"T01": 12000, "T02": 2}},
+    "2020-08": {"LS": {"T01": 24000, "T02": 3}, "LZ": {"T01": 12000, "T02": 2}, "HD": {"T01": 14000, "T02": 3}},
+    "2020-09": {"LS": {"T01": 28000, "T02": 4}, "LZ": {"T01": 14000, "T02": 3}, "HD": {"T01": 16000, "T02": 4}},
+    # 罗庄区 T01 falls (a month's figure typed for the cumulative); 河东区 T02 is a typo (40 for 4+1)
+    "2020-10": {"LS": {"T01": 32000, "T02": 5}, "LZ": {"T01": 2000, "T02": 4}, "HD": {"T01": 18000, "T02": 40}},
+}
+
+
+def run(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(app, global_options_first([str(a) for a in args]))
+    return result.exit_code, result.output
+
+
+def _month(folder: Path, period: str, done: dict[str, dict[str, int]]) -> Path:
+    """templates for the spec's period, filled by every unit, in returns-<period>/."""
+    templates = folder / f"templates-{period}"
+    code, output = run("templates", folder / "report.yaml", "-o", templates)
+    assert code == 0, output
+    returns = folder / f"returns-{period}"
+    returns.mkdir()
+    names = {"LS": "兰山区", "LZ": "罗庄区", "HD": "河东区"}
+    for unit, values in done.items():
+        template = next(templates.glob(f"*_{names[unit]}.xlsx"))
+        rows: dict[str, dict[str, Any]] = {item: {"done": value} for item, value in values.items()}
+        if period == "2020-07":
+            rows["T01"]["progress"] = f"{names[unit]}已完成筛查"
+        fill_template(template, returns / template.name, rows)
+    return returns
+
+
+def _template_row(path: Path, row: int) -> dict[str, Any]:
+    sheet = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[5]]
+    return dict(zip(header, [c.value for c in sheet[row]], strict=True))
+
+
+@pytest.fixture(scope="module")
+def months(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("periods") / "民生实事"
+    folder.mkdir()
+    (folder / "report.yaml").write_text(SPEC, encoding="utf-8")
+    for index, (period, done) in enumerate(DONE.items()):
+        if index:
+            code, output = run("next", folder / "report.yaml")
+            assert code == 0, output
+        returns = _month(folder, period, done)
+        code, output = run("merge", returns, "-s", folder / "report.yaml", "-o", folder / f"汇总-{period}.xlsx")
+        assert code == 0, output
+    return folder
+
+
+def test_next_moves_period_deadline_and_title_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "report.yaml").write_text(SPEC, encoding="utf-8")
+    code, output = run("next", tmp_path / "report.yaml")
+    assert code == 0, output
+    assert "期别：2020-07 → 2020-08" in output
+    assert "标题：2020年民生实事工作7月份进展情况 → 2020年民生实事工作8月份进展情况" in output
+    text = (tmp_path / "report.yaml").read_text(encoding="utf-8")
+    assert "  title: 2020年民生实事工作8月份进展情况   # 临沂市卫生健康委员会\n" in text
+    assert "  period: 2020-08\n" in text and "  deadline: 2020-08-31\n" in text
+    assert text.replace("8月份", "7月份").replace("2020-08-31", "2020-07-31").replace("2020-08", "2020-07") == SPEC
+    spec = load_spec(tmp_path / "report.yaml")
+    assert (spec.report.id, spec.report.period, spec.report.deadline) == (
+        "livelihood-2020",
+        "2020-08",
+        dt.date(2020, 8, 31),
+    )
+    with sqlite3.connect(tmp_path / "history.sqlite") as db:  # the old spec is kept
+        assert db.execute("SELECT period, text FROM specs").fetchall() == [("2020-07", SPEC)]
+
+
+@pytest.mark.parametrize(
+    ("period", "title", "after", "new_title"),
+    [
+        ("2020-08", "2020年民生实事工作8月份进展情况", "2020-09", "2020年民生实事工作9月份进展情况"),
+        ("2020-12", "2020年12月民生实事进展", "2021-01", "2021年1月民生实事进展"),
+        ("2025-Q1", "2025年第一季度重点工作完成情况", "2025-Q2", "2025年第二季度重点工作完成情况"),
+        ("2025-Q4", "2025年第四季度重点工作完成情况", "2026-Q1", "2026年第一季度重点工作完成情况"),
+        ("2025-H1", "2025年上半年工作总结", "2025-H2", "2025年下半年工作总结"),
+        ("2025", "2025年基层卫生健康工作重点任务清单", "2026", "2026年基层卫生健康工作重点任务清单"),
+    ],
+)
+def test_the_next_period_by_its_kind(period: str, title: str, after: str, new_title: str) -> None:
+    assert next_period(period) == after
+    assert next_title(title, period, after) == new_title
+
+
+def test_deadlines_move_by_the_period_and_month_ends_stay_month_ends() -> None:
+    assert next_deadline(dt.date(2020, 8, 31), "2020-08") == dt.date(2020, 9, 30)
+    assert next_deadline(dt.date(2025, 4, 15), "2025-Q1") == dt.date(2025, 7, 15)
+    assert next_deadline(dt.date(2025, 1, 31), "2025-01") == dt.date(2025, 2, 28)
+    assert advance_yaml("report:\n  period: '2025-Q1'  # 季度\nx: 1\n", {"period": "2025-Q2"}) == (
+        "report:\n  period: 2025-Q2\nx: 1\n"
+    )
+
+
+def test_templates_show_each_units_last_values_locked(months: Path) -> None:
+    book = openpyxl.load_workbook(next((months / "templates-2020-08").glob("*_罗庄区.xlsx")))
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[5]]
+    assert header == ["民生实事项目", "年度目标", "上期累计完成", "累计完成", "完成率", "进展情况"]
+    assert [sheet.cell(6, 3).value, sheet.cell(7, 3).value] == [10000, 1]  # 罗庄区's July figures
+    assert sheet.cell(6, 3).protection.locked and not sheet.cell(6, 4).protection.locked
+    assert sheet.cell(6, 6).value == "罗庄区已完成筛查"  # prefill: last
+    assert sheet.cell(6, 5).value == '=IF(OR(D6="",B6=""),"",IFERROR((D6/B6),""))'
+    first = openpyxl.load_workbook(next((months / "templates-2020-07").glob("*_罗庄区.xlsx"))).worksheets[0]
+    assert [c.value for c in first[5]] == ["民生实事项目", "年度目标", "累计完成", "完成率", "进展情况"]
+
+
+def test_summary_shows_previous_new_and_change(months: Path) -> None:
+    rows = sheet_rows(months / "汇总-2020-09.xlsx", "汇总")
+    t01 = rows[0]
+    assert (t01["累计完成"], t01["上期累计完成"], t01["本期新增"]) == (58000, 50000, 8000)
+    assert t01["环比"] == pytest.approx(8000 / 50000)
+    assert rows[-1]["上期累计完成"] == 50000 + 8 and rows[-1]["本期新增"] == 8000 + 3
+    by_unit = {r["单位名称"]: r for r in sheet_rows(months / "汇总-2020-09.xlsx", "分单位")}
+    assert (by_unit["兰山区"]["上期累计完成"], by_unit["兰山区"]["本期新增"]) == (24003, 4001)
+    assert by_unit["兰山区"]["环比"] == pytest.approx(4001 / 24003)
+    assert "上期累计完成" not in sheet_rows(months / "汇总-2020-07.xlsx", "汇总")[0]
+
+
+def test_trend_sheet_has_one_row_per_period(months: Path) -> None:
+    trend = sheet_rows(months / "汇总-2020-10.xlsx", "趋势")
+    t01 = [(r["期别"], r["累计完成"]) for r in trend if r["事项编号"] == "T01"]
+    assert t01 == [("2020-07", 42000), ("2020-08", 50000), ("2020-09", 58000), ("2020-10", 52000)]
+    book = openpyxl.load_workbook(months / "汇总-2020-10.xlsx")
+    assert len(book["趋势"]._charts) == 3  # 年度目标, 累计完成, 完成率
+
+
+def test_checks_against_the_history(months: Path) -> None:
+    issues = sheet_rows(months / "汇总-2020-10.xlsx", "校验问题")
+    fell = [i for i in issues if i["代码"] == "W-CUMULATIVE-DECREASED"]
+    assert [(i["单位名称"], i["单元格"], i["问题说明"]) for i in fell] == [
+        ("罗庄区", "D6", "“累计完成”是累计数，本期（2020-10）填 2000，比上期（2020-09）的 14000 还少")
+    ]
+    outliers = [i for i in issues if i["代码"] == "W-OUTLIER"]
+    assert [(i["单位名称"], i["单元格"], i["问题说明"]) for i in outliers] == [
+        (
+            "河东区",
+            "D7",
+            "“累计完成”填 40，与本单位以往各期（2020-07：2；2020-08：3；2020-09：4）相差过大（修正Z分数 25.0，超过 3.5）",
+        )
+    ]
+    assert not [i for i in issues if i["代码"] == "W-RULE"]
+
+
+def test_prev_in_rules(months: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    shutil.copytree(months / "returns-2020-10", folder)
+    spec = tmp_path / "report.yaml"
+    shutil.copy(months / "report.yaml", spec)
+    shutil.copy(months / "history.sqlite", tmp_path / "history.sqlite")
+    template = next(folder.glob("*_兰山区.xlsx"))
+    fill_template(template, template, {"T02": {"done": 4}})  # as in September
+    _, output = run("validate", folder, "-s", spec)
+    assert "累计完成与上期相同，请核实" in output
+
+
+def test_remerging_a_period_replaces_it(months: Path) -> None:
+    def count() -> int:
+        with sqlite3.connect(months / "history.sqlite") as db:
+            return int(db.execute("SELECT COUNT(*) FROM vals").fetchone()[0])
+
+    before = count()
+    assert before == 4 * 3 * 2 + 4 * 3  # done for every unit and item; 进展情况 of T01, carried on by prefill: last
+    code, _ = run("merge", months / "returns-2020-10", "-s", months / "report.yaml", "-o", months / "again.xlsx")
+    assert code == 0 and count() == before
+    code, output = run("history", months / "report.yaml")
+    assert code == 0 and "2020-10" in output and "3/3" in output
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage"])
+def test_a_lost_or_damaged_history_never_stops_a_merge(months: Path, tmp_path: Path, damage: str) -> None:
+    spec = tmp_path / "report.yaml"
+    shutil.copy(months / "report.yaml", spec)
+    if damage == "garbage":
+        (tmp_path / "history.sqlite").write_bytes(b"not a database at all" * 100)
+    out = tmp_path / "s.xlsx"
+    code, output = run("merge", months / "returns-2020-10", "-s", spec, "-o", out)
+    assert code == 0
+    assert ("历史记录不可用" in output) == (damage == "garbage")
+    rows = sheet_rows(out, "汇总")
+    assert rows[0]["累计完成"] == 52000 and "上期累计完成" not in rows[0]
+    assert "趋势" not in openpyxl.load_workbook(out).sheetnames
+    if damage == "garbage":
+        assert (tmp_path / "history.sqlite").read_bytes().startswith(b"not a database")  # left as it was
+
+
+def test_a_return_of_another_period_is_an_error(months: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "r"
+    shutil.copytree(months / "returns-2020-10", folder)
+    old = next((months / "returns-2020-09").glob("*_兰山区.xlsx"))
+    for path in folder.glob("*_兰山区.xlsx"):
+        path.unlink()
+    shutil.copy(old, folder / old.name)
+    out = tmp_path / "s.xlsx"
+    code, _ = run("merge", folder, "-s", months / "report.yaml", "-o", out, "--history", tmp_path / "h.sqlite")
+    assert code == 1
+    wrong = [i for i in sheet_rows(out, "校验问题") if i["代码"] == "E-WRONG-PERIOD"]
+    assert [(i["单位名称"], i["问题说明"]) for i in wrong] == [
+        ("兰山区", "这是 2020-09 的报表，不是本期（2020-10）的，未计入汇总")
+    ]
+    assert sheet_rows(out, "汇总")[0]["累计完成"] == 2000 + 18000
+
+
+def test_history_import_gives_the_first_month_a_previous_period(months: Path, tmp_path: Path) -> None:
+    spec = tmp_path / "report.yaml"
+    shutil.copy(months / "report.yaml", spec)  # October
+    code, output = run("history", "import", months / "汇总-2020-09.xlsx", "-s", spec)
+    assert code == 0, output
+    assert "2020-09" in output
+    out = tmp_path / "s.xlsx"
+    code, _ = run("merge", months / "returns-2020-10", "-s", spec, "-o", out)
+    rows = sheet_rows(out, "汇总")
+    assert (rows[0]["上期累计完成"], rows[0]["本期新增"]) == (58000, 52000 - 58000)
+
+
+def test_modified_z_score() -> None:
+    assert modified_z(40, [2, 3, 4]) == pytest.approx(0.6745 * 37 / 1)
+    assert modified_z(5, [4, 4, 4]) is None
