@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from ..text import t
-from ..write import find_soffice, summary_json, to_pdf, write_document, write_feedback, write_summary
+from ..write import (
+    feedback_paths,
+    find_soffice,
+    refuse_strangers,
+    summary_json,
+    to_pdf,
+    write_document,
+    write_feedback,
+    write_summary,
+)
 from .app import guarded, msg, say, state
 from .shared import NoCacheOpt, PasswordOpt, PasswordsFileOpt, SpecOpt, output_file, output_folder, run_merge
 from .show import emit_json, print_counts, print_issues, print_submissions
@@ -42,6 +51,7 @@ def validate(
     print_issues(result, all_levels)
     if feedback is not None:
         with guarded():
+            refuse_strangers(feedback_paths(result, feedback, state.lang).values())
             written = write_feedback(result, feedback, state.lang)
         say(msg("feedback", n=len(written), dir=feedback), "green")
     print_counts(result)
@@ -54,13 +64,16 @@ def merge(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
-    out: Annotated[Path, typer.Option("--out", "-o")] = Path("summary.xlsx"),
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
+        if out is None:  # a summary.xlsx that is not ours is only replaced when named with -o
+            out = Path("summary.xlsx")
+            refuse_strangers([out])
         output_file(out)
         output_file(json_out)
         output_file(docx)
@@ -92,8 +105,10 @@ def report(
     no_cache: NoCacheOpt = False,
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
 ) -> None:
-    out = out or Path(t("doc.file_name", state.lang))
     with guarded():
+        if out is None:  # as merge's summary.xlsx: only replaced when named with -o
+            out = Path(t("doc.file_name", state.lang))
+            refuse_strangers([out])
         output_file(out)
         result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out])
         write_document(result, out, state.lang)

@@ -9,7 +9,7 @@ import typer
 
 from ..kinds import build_demo, init_spec, list_kinds
 from ..spec import load_spec
-from ..write import write_templates
+from ..write import refuse_strangers, template_filenames, write_templates
 from .app import guarded, msg, say
 from .shared import KindOpt, UnitOpt, output_folder, unit_codes
 from .show import print_counts, progress_bar
@@ -51,6 +51,8 @@ def templates(
         output_folder(out)
         loaded = load_spec(spec)
         wanted = unit_codes(loaded, unit) or [u.code for u in loaded.units]
+        names = template_filenames(loaded)
+        refuse_strangers(out / names[code] for code in wanted)  # a unit's filled return, say
         with progress_bar(len(wanted), msg("writing")) as tick:
             written = write_templates(loaded, out, wanted, progress=tick)
     say(msg("templates_done", n=len(written), dir=out), "green")
@@ -59,10 +61,11 @@ def templates(
 def demo(
     folder: Annotated[Path, typer.Argument()] = Path("consolidate-demo"),
     kind: KindOpt = "livelihood",
+    force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
     with guarded():
         output_folder(folder)
-        built = build_demo(folder, kind)
+        built = build_demo(folder, kind, force=force)
     say(
         msg(
             "demo_done",

@@ -3,9 +3,9 @@ as a kind gives it or with the items and units of a clerk's own task table."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
+from ..common import atomic_output
 from ..errors import InputError
 from ..spec import load_spec
 from ..text import Joined, Msg
@@ -42,13 +42,13 @@ def init_spec(target: str | Path, kind: str, from_table: str | Path | None = Non
     existing = [name for name in SPEC_FILES if (out / name).exists()]
     if existing and not force:
         raise InputError(Msg("kinds.exists", folder=out, files=Joined(existing, "comma")))
-    out.mkdir(parents=True, exist_ok=True)
-    for name in SPEC_FILES:
-        shutil.copyfile(source / name, out / name)
+    contents = {name: (source / name).read_bytes() for name in SPEC_FILES}
     if from_table is not None:
         spec = load_spec(source / "report.yaml")
         items_csv, units_csv = items_from_table(Path(from_table), spec)
-        (out / "items.csv").write_text(items_csv, encoding="utf-8")
-        (out / "units.csv").write_text(units_csv, encoding="utf-8")
+        contents |= {"items.csv": items_csv.encode("utf-8"), "units.csv": units_csv.encode("utf-8")}
+    for name, data in contents.items():
+        with atomic_output(out / name) as tmp:
+            Path(tmp).write_bytes(data)
     load_spec(out / "report.yaml")
     return out / "report.yaml"

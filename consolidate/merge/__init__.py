@@ -7,7 +7,7 @@ from __future__ import annotations
 from .aggregate import JOIN_LIMIT, Accumulator, SummaryRow, aggregate, aggregate_values, with_cut_note
 from .cache import default_cache_path
 from .frames import Frames
-from .pool import ordered_map
+from .pool import die_with_parent, ordered_map
 from .result import InputFile, MergeResult, Submission
 from .run import find_files, merge_returns, spec_from_returns
 
@@ -22,6 +22,7 @@ __all__ = [
     "aggregate",
     "aggregate_values",
     "default_cache_path",
+    "die_with_parent",
     "find_files",
     "merge_returns",
     "ordered_map",

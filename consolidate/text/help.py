@@ -140,7 +140,11 @@ HELP: dict[str, tuple[str, str]] = {
         "Build a worked example: spec, templates, returns with the usual mistakes, summary.\n\n"
         "Example: [bold]consolidate demo demo/[/bold]",
     ),
-    "help.demo.folder": ("示例的输出文件夹", "Where to build the example"),
+    "help.demo.folder": ("示例的输出文件夹（须为空）", "Where to build the example (an empty folder)"),
+    "help.demo.force": (
+        "文件夹不空也建：只替换以前的示例生成的文件",
+        "Build in a folder that is not empty: only files an earlier demo made are replaced",
+    ),
     "help.kinds": (
         "列出内置报表类型。\n\n示例：[bold]consolidate kinds[/bold]",
         "List the built-in report kinds.\n\nExample: [bold]consolidate kinds[/bold]",

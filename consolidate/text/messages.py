@@ -439,6 +439,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{folder} 中已有 {files}；用 --force 覆盖",
         "{folder} already has {files}; use --force to overwrite",
     ),
+    "kinds.demo_not_empty": (
+        "{folder} 不是空文件夹；示例需要一个空文件夹（或用 --force：只替换以前的示例生成的文件，其他文件不动）",
+        "{folder} is not empty; the demo needs an empty folder (or --force: only files an earlier demo made "
+        "there are replaced, nothing else is touched)",
+    ),
+    "kinds.demo_not_ours": (
+        "{path} 不是示例生成的，示例不会删除或覆盖它；请把示例建在另一个文件夹",
+        "{path} was not made by the demo, which will not delete or overwrite it; build the demo in another folder",
+    ),
+    "write.not_ours": (
+        "{path} 已存在，但不是本工具写的（或写出后被改过），不会覆盖它；请换一个文件名或文件夹，或先把它移走",
+        "{path} exists but was not written by consolidate (or was changed since), so it is not overwritten; "
+        "choose another name or folder, or move it away first",
+    ),
     "kinds.cannot_read": ("{file}：无法读取：{error}", "{file}: cannot read it: {error}"),
     "kinds.no_header": (
         "{file}：找不到表头（需要的列：{labels}）",

@@ -43,19 +43,27 @@ def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None =
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    by_unit = _problems(result)
+    paths = feedback_paths(result, out, lang)
+    for unit in spec.units:
+        if unit.code in paths:
+            write_template(spec, unit, paths[unit.code], _refill(result, unit, by_unit[unit.code], lang))
+            written.append(paths[unit.code])
+    return written
+
+
+def feedback_paths(result: MergeResult, out_dir: str | Path, lang: Lang | None = None) -> dict[str, Path]:
+    """unit code → the feedback file :func:`write_feedback` writes for it (units with problems)."""
+    names = feedback_filenames(result.spec, lang)
+    return {code: Path(out_dir) / names[code] for code in _problems(result) if code in names}
+
+
+def _problems(result: MergeResult) -> dict[str, list[Issue]]:
     by_unit: dict[str, list[Issue]] = {}
     for issue in result.issues:
         if issue.level is not Level.INFO and issue.code not in _SKIP:
             by_unit.setdefault(issue.unit, []).append(issue)
-    names = feedback_filenames(spec, lang)
-    for unit in spec.units:
-        problems = by_unit.get(unit.code, [])
-        if not problems:
-            continue
-        path = out / names[unit.code]
-        write_template(spec, unit, path, _refill(result, unit, problems, lang))
-        written.append(path)
-    return written
+    return by_unit
 
 
 def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: Lang) -> Refill:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..merge import die_with_parent
 from . import fastrows
 from .xlsx import RowHeights, write_value
 
@@ -103,6 +104,7 @@ def _write_split(
         for chunk, _ in rendered(start, stop):
             out.write(chunk)
 
+    parent = os.getpid()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as part:
         try:
             pid = os.fork()
@@ -111,6 +113,7 @@ def _write_split(
         if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
             code = 1
             try:
+                die_with_parent(parent)
                 for chunk, _ in rendered(half, count, deferred=True):
                     part.write(chunk)
                 part.flush()

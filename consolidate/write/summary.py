@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..common import atomic_output, xl_col_to_name, xl_rowcol_to_cell
+from ..common import atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
 from ..merge import MergeResult
 from ..spec import expr
 from ..text import Lang, t
@@ -45,14 +45,14 @@ def write_summary(
     if parallel != options.parallel:
         options = dataclasses.replace(options, parallel=parallel)
     path = Path(path)
-    with atomic_output(path) as tmp:
-        _write(result, tmp, lang, options)
+    with atomic_output(path) as tmp, private_temp("xlsx") as rows_dir:
+        _write(result, tmp, lang, options, rows_dir)
     return path
 
 
-def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions) -> None:
+def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows_dir: Path) -> None:
     # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
-    book = new_workbook(path, constant_memory=True)
+    book = new_workbook(path, constant_memory=True, tmpdir=rows_dir)
     try:
         fmts = _Formats(book)
         for table in all_tables(result, lang):

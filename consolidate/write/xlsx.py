@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -66,8 +67,9 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
 
 
-def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
-    """A workbook that writes text as text; small ones (not constant_memory) stay in memory."""
+def new_workbook(path: str, *, constant_memory: bool = False, tmpdir: Path | None = None) -> xlsxwriter.Workbook:
+    """A workbook that writes text as text; small ones (not constant_memory) stay in memory, large
+    ones keep their rows in files in ``tmpdir`` (one of ours, so a killed run's are found)."""
     book = _Workbook(
         path,
         {
@@ -77,6 +79,7 @@ def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Work
             "constant_memory": constant_memory,
             "in_memory": not constant_memory,
             "default_date_format": "yyyy-mm-dd",
+            **({"tmpdir": str(tmpdir)} if tmpdir is not None else {}),
         },
     )
     book.set_properties({"created": fixed_time(), "comments": "consolidate"})
