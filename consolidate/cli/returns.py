@@ -46,12 +46,13 @@ def validate(
         output_file(json_out)
         output_folder(feedback)
         result = run_merge(folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None)
+        if feedback is not None:  # before anything is written or shown
+            refuse_strangers(feedback_paths(result, feedback, state.lang).values())
         if json_out is not None:
             emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     print_issues(result, all_levels)
     if feedback is not None:
         with guarded():
-            refuse_strangers(feedback_paths(result, feedback, state.lang).values())
             written = write_feedback(result, feedback, state.lang)
         say(msg("feedback", n=len(written), dir=feedback), "green")
     print_counts(result)
