@@ -210,7 +210,8 @@ class RowWriter:
         kind = ""
         if isinstance(value, bool):
             kind, value = ' t="b"', int(value)
-        elif isinstance(value, str) and value:
+        elif isinstance(value, str):
+            # An empty result is text too: without a type it reads as the number 0.
             kind = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
         formula = _escape_formula(self.sheet._prepare_formula(value_cell.text))
         return f'{cell}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'
