@@ -515,3 +515,28 @@ def test_utf16_tab_separated_text_as_excel_saves_unicode_text(spec: Spec, return
     (returns / "报表.csv").write_bytes(text.encode("utf-16"))
     result = merge_returns(spec, [returns])
     assert [(r.unit_code, r.item_id, r.values["done"]) for r in result.records] == [("LX", "T3", 12)]
+
+
+def test_a_blank_contact_is_blank_not_the_next_label(spec: Spec, templates: dict[str, Path], returns: Path) -> None:
+    fill_template(templates["医政医管科"], returns / YZK_FILE, GOOD, contact="", phone="0576-87221234")
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["填报单位：", "基层卫生科"])
+    ws.append(["联系人", None, "联系电话：", "13905761234"])
+    ws.append(["序号", "目标任务", "累计完成", "完成情况", "完成情况自评"])
+    ws.append(["3", "深化基层卫生综合试验区工作", 20, "已选址", "正常"])
+    book.save(returns / "基层卫生科.xlsx")
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["填报单位", "龙溪镇卫生院", "联系人", "联系电话", "0576-87000000"])
+    ws.append(["序号", "目标任务", "累计完成", "完成情况", "完成情况自评"])
+    ws.append(["1", "健全院前急救体系", 20, "已选址", "正常"])
+    book.save(returns / "龙溪.xlsx")
+    result = merge_returns(spec, [returns])
+    assert [(s.unit_code, s.contact, s.phone) for s in result.submissions] == [
+        ("YZK", "", "0576-87221234"),
+        ("JWK", "", "13905761234"),
+        ("LX", "", "0576-87000000"),
+    ]

@@ -31,6 +31,29 @@ _HEADER_SCAN_ROWS = 30
 _UNIT_LABELS = ("填报单位", "报送单位", "单位名称", "单位", "reportingunit", "unit")
 _CONTACT_LABELS = ("联系人", "填报人", "contactperson", "contact")
 _PHONE_LABELS = ("联系电话", "电话", "手机", "phone")
+# Labels of a form's top rows: a cell holding one of them is never another label's value.
+_KNOWN_LABELS = frozenset(
+    normalise(x)
+    for x in (
+        *_UNIT_LABELS,
+        *_CONTACT_LABELS,
+        *_PHONE_LABELS,
+        "联系方式",
+        "填表人",
+        "审核人",
+        "负责人",
+        "单位负责人",
+        "分管领导",
+        "填报日期",
+        "填表日期",
+        "报送日期",
+        "日期",
+        "邮箱",
+        "电子邮箱",
+        "email",
+        "date",
+    )
+)
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计|total|subtotal)[:：]?$", re.I)
 _FUZZY_CUTOFF = 80
 _NONE = Msg("none")
@@ -182,8 +205,8 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
         header0 + 1,
         columns,
         [],
-        contact=_labelled(top, _CONTACT_LABELS),
-        phone=_labelled(top, _PHONE_LABELS),
+        contact=_labelled(top, _CONTACT_LABELS, book.has_meta),
+        phone=_labelled(top, _PHONE_LABELS, book.has_meta),
         spec_hash=meta.get("spec_sha256", ""),
         formulas=sheet.formulas,
     )
@@ -391,23 +414,43 @@ def _match_item(
     return best
 
 
-def _labelled(rows: list[list[Any]], labels: tuple[str, ...]) -> str:
-    """The value next to a label such as 填报单位 (right of it, or after a colon in the cell)."""
+def _labelled(rows: list[list[Any]], labels: tuple[str, ...], adjacent: bool = False) -> str:
+    """The value of a label such as 联系人: after a colon in its cell, else its input cell.
+
+    The input cell is the next cell to the right (``adjacent``: a template puts it there, so a
+    blank one means nothing was typed), or in a pasted table the first non-blank cell to the
+    right unless that is itself a label (联系电话 right of a blank 联系人 is not a contact).
+    """
     wanted = {normalise(x) for x in labels}
     for row in rows:
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 continue
-            text = value.strip()
-            match = re.match(r"^(.*?)[:：](.*)$", text, re.S)
-            head, tail = (match[1], match[2].strip()) if match else (text, "")
-            if normalise(head) in wanted:
-                if tail:
-                    return tail
-                for right in row[c + 1 :]:
-                    if not is_blank(right):
-                        return shown(right).strip()
+            head, tail = _label_parts(value)
+            if normalise(head) not in wanted:
+                continue
+            if tail:
+                return tail
+            if adjacent:
+                right = row[c + 1] if c + 1 < len(row) else None
+                return "" if is_blank(right) or _is_label(right) else shown(right).strip()
+            for right in row[c + 1 :]:
+                if _is_label(right):
+                    return ""
+                if not is_blank(right):
+                    return shown(right).strip()
+            return ""
     return ""
+
+
+def _label_parts(text: str) -> tuple[str, str]:
+    """``联系人：王芳`` → (联系人, 王芳); a cell without a colon is all head."""
+    match = re.match(r"^(.*?)[:：](.*)$", text.strip(), re.S)
+    return (match[1], match[2].strip()) if match else (text.strip(), "")
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and normalise(_label_parts(value)[0]) in _KNOWN_LABELS
 
 
 def unit_in_text(text: str, units: Sequence[UnitSpec]) -> str | None:
