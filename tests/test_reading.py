@@ -285,6 +285,7 @@ def test_gbk_csv_unit_from_file_name(spec: Spec, returns: Path) -> None:
     result = merge_returns(spec, [returns])
     assert [(i.code, i.cell, i.value) for i in result.issues if i.unit == "JWK"] == [
         ("E-NOT-A-NUMBER", "D2", "2,5"),
+        ("W-MISSING-COLUMN", "", ""),  # 存在问题及解决建议
         ("W-NO-METADATA", "", "基层卫生科（一季度）"),
         ("I-CONVERTED", "F2", "正 常"),
     ]

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from ..common import col_index, normalise, ref_row, shown, split_ref, xl_col_to_name, xl_rowcol_to_cell
 from ..errors import SpecError
 from ..read import RawBook, RawSheet
-from ..spec import FieldSpec, Spec, UnitSpec, embedded_spec_json, spec_from_json
+from ..spec import FieldSpec, Item, Spec, UnitSpec, embedded_spec_json, spec_from_json
 from ..text import Joined, Msg
 from .coerce import is_blank
 from .issues import Issue
@@ -85,10 +85,15 @@ class Located:
 
 
 def _label_variants(text: str) -> set[str]:
-    """A header cell compared loosely: as is, and without a bracketed unit like （人）."""
-    base = normalise(text)
-    bare = normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text)))
+    """A header cell compared loosely: as is, and without a bracketed remark or unit like （人）,
+    in both cases without a trailing colon or a leading required mark (``*年度目标：``)."""
+    base = _bare_label(normalise(text))
+    bare = _bare_label(normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text))))
     return {base, bare} - {""}
+
+
+def _bare_label(key: str) -> str:
+    return key.strip(":*※")
 
 
 def header_keys(f: FieldSpec) -> set[str]:
@@ -98,22 +103,50 @@ def header_keys(f: FieldSpec) -> set[str]:
     return keys
 
 
+def _match_header(row: Sequence[Any], keys: dict[str, set[str]]) -> dict[str, int]:
+    """field id → column of the header cells in ``row`` that name a field."""
+    columns: dict[str, int] = {}
+    for c, value in enumerate(row):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        variants = _label_variants(value)
+        for field_id, candidates in keys.items():
+            if field_id not in columns and variants & candidates:
+                columns[field_id] = c
+                break
+    return columns
+
+
+def _stacked(upper: Sequence[Any], lower: Sequence[Any]) -> list[Any]:
+    """A two-row header read as one: the sub-header where there is one, else the cell above
+    (a group cell such as 完成情况（截止4月15日） over three sub-headers gives way to them)."""
+    width = max(len(upper), len(lower))
+    cells: list[Any] = []
+    for c in range(width):
+        below = lower[c] if c < len(lower) else None
+        cells.append(below if isinstance(below, str) and below.strip() else (upper[c] if c < len(upper) else None))
+    return cells
+
+
 def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
-    """(0-based header row, field id → column) of the best header within the top rows."""
+    """(0-based header row, field id → column) of the best header within the top rows.
+
+    A header of two rows (merged group cells above their sub-headers) counts as one, ending at
+    its lower row: the sub-header row is the header, never data.
+    """
     keys = {f.id: header_keys(f) for f in spec.fields}
+    top = sheet.rows[:_HEADER_SCAN_ROWS]
+    single = [_match_header(row, keys) for row in top]
     best: tuple[int, dict[str, int]] | None = None
-    for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
-        columns: dict[str, int] = {}
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or not value.strip():
-                continue
-            variants = _label_variants(value)
-            for field_id, candidates in keys.items():
-                if field_id not in columns and variants & candidates:
-                    columns[field_id] = c
-                    break
-        if best is None or len(columns) > len(best[1]):
-            best = (r, columns)
+    for r, columns in enumerate(single):
+        candidates = [(r, columns)]
+        if r + 1 < len(top) and any(isinstance(v, str) and v.strip() for v in top[r + 1]):
+            stacked = _match_header(_stacked(top[r], top[r + 1]), keys)
+            if len(stacked) > max(len(columns), len(single[r + 1])):
+                candidates.append((r + 1, stacked))
+        for candidate in candidates:
+            if best is None or len(candidate[1]) > len(best[1]):
+                best = candidate
     needed = max(2, (len(spec.fields) + 1) // 2)
     if best is None or len(best[1]) < min(needed, len(spec.fields)):
         return None
@@ -211,7 +244,26 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
         formulas=sheet.formulas,
     )
     _collect_rows(located, sheet, spec)
+    issues += _missing_columns(located, spec)
     return located, issues + located.issues
+
+
+def _missing_columns(located: Located, spec: Spec) -> list[Issue]:
+    """A spec column the return does not have (computed ones are recomputed: not needed)."""
+    older = _older_spec(located.book.meta, spec) if located.book.has_meta else None
+    return [
+        Issue(
+            "W-MISSING-COLUMN",
+            unit=located.unit_code,
+            file=located.book.name,
+            sheet=located.sheet,
+            field=f.id,
+            params={"label": f.label, "file": located.book.name},
+        )
+        for f in spec.fields
+        # Fields an older template did not have are listed by W-OLD-TEMPLATE already.
+        if not f.formula and f.id not in located.columns and (older is None or f.id in older.field_map)
+    ]
 
 
 def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
@@ -282,6 +334,7 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
             meta_rows = {}
     items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
     item_ids = {item.id for item in items}
+    located.columns.update(_item_text_columns(sheet, header0, located, spec, items))
     merged = _merged_values(sheet, header0)
     mapped_cols = set(located.columns.values())
     field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
@@ -348,6 +401,34 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         if item.id not in seen_items:
             label = " ".join(shown(v) for v in item.values_for(located.unit_code).values() if v is not None)
             located.issues.append(Issue("W-MISSING-ROW", value=label[:80], **where))
+
+
+def _item_text_columns(
+    sheet: RawSheet, header0: int, located: Located, spec: Spec, items: list[Item]
+) -> dict[str, int]:
+    """Unnamed columns that repeat an item's own text (a 项目名称 column for 民生实事项目):
+    field id → column, so that they match rows to items instead of being W-EXTRA-VALUE."""
+    free = [f for f in spec.fields if f.source == "item" and f.type == "text" and f.id not in located.columns]
+    if not free or not items:
+        return {}
+    texts = {
+        f.id: {normalise(shown(v)) for item in items if (v := item.values_for(located.unit_code).get(f.id)) is not None}
+        for f in free
+    }
+    taken = set(located.columns.values())
+    found: dict[str, int] = {}
+    body = sheet.rows[header0 + 1 :]
+    width = max((len(row) for row in body), default=0)
+    for c in range(width):
+        if c in taken:
+            continue
+        values = [normalise(shown(row[c])) for row in body if c < len(row) and not is_blank(row[c])]
+        for f in free:
+            hits = sum(1 for v in values if v in texts[f.id])
+            if f.id not in found and hits and hits * 2 >= len(values):
+                found[f.id] = c
+                break
+    return found
 
 
 def _from_merged(

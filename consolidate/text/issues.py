@@ -199,6 +199,13 @@ ISSUES: dict[str, Entry] = {
         "核对新增栏目是否需要补报；今后请使用新模板",
         "Check the added fields; ask the unit to use the new template",
     ),
+    "W-MISSING-COLUMN": _e(
+        W,
+        "找不到“{label}”栏：{file} 的表头中没有这一列，该栏按未填写处理",
+        "No “{label}” column: the header of {file} has no such column; read as not filled in",
+        "使用下发的模板，或在表头中补上“{label}”列后重新报送",
+        "Use the template sent, or add a “{label}” column to the header and send it again",
+    ),
     "W-EXTRA-VALUE": _e(
         W,
         "{column} 列的“{value}”不属于任何栏目，未汇总",
