@@ -86,7 +86,11 @@ def test_merge_writes_summary_and_json(demo: Path, tmp_path: Path) -> None:
     assert code == 1
     assert f"汇总完成：{out}" in output
     data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
-    assert data["summary"]["totals"]["target"] == sum(r["target"] for r in data["summary"]["rows"])
+    # 人, 处, 家, 平方米, 张 and 名 are not added up: the totals stay empty and say why.
+    assert (data["summary"]["totals"]["target"], data["summary"]["totals"]["rate"]) == (None, None)
+    notes = {n["column"]: n for n in data["summary"]["notes"] if n["row"] == "totals"}
+    assert notes["target"]["note"] == "各事项的计量单位不同（人、处、家、平方米、张、名），不相加"
+    assert notes["target"]["measures"] == ["人", "处", "家", "平方米", "张", "名"]
     assert out.read_bytes() == (demo / "summary.xlsx").read_bytes()
 
 

@@ -4,7 +4,7 @@ budget. :func:`merge_returns` is the entry point; it never prints and never rais
 
 from __future__ import annotations
 
-from .aggregate import JOIN_LIMIT, Accumulator, SummaryRow, aggregate, aggregate_values, with_cut_note
+from .aggregate import JOIN_LIMIT, Accumulator, Pairs, SummaryRow, aggregate, aggregate_values, is_figure, with_cut_note
 from .cache import default_cache_path
 from .frames import Frames
 from .pool import ordered_map
@@ -17,12 +17,14 @@ __all__ = [
     "Frames",
     "InputFile",
     "MergeResult",
+    "Pairs",
     "Submission",
     "SummaryRow",
     "aggregate",
     "aggregate_values",
     "default_cache_path",
     "find_files",
+    "is_figure",
     "merge_returns",
     "ordered_map",
     "spec_from_returns",

@@ -53,6 +53,7 @@ class MergeResult:
     totals: dict[str, Any]
     returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
+    total: SummaryRow | None = None  # the totals row: ``totals`` with the units left out, unlike measures
 
     def records_of(self, unit_code: str) -> list[Record]:
         """The records of the return kept for one unit."""

@@ -138,7 +138,7 @@ def merge_returns(
         elif submissions[unit.code].status == "missing":
             issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
     records = Records(store, kept)
-    summary, totals = aggregate(spec, records, checker, join_limit)
+    summary, total = aggregate(spec, records, checker, join_limit)
     return MergeResult(
         spec,
         records,
@@ -146,7 +146,8 @@ def merge_returns(
         sort_issues(issues, [u.code for u in spec.units]),
         sorted(inputs, key=lambda i: i.name),
         summary,
-        totals,
+        total.values,
         chosen,
         keep_raw,
+        total,
     )

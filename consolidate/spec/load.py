@@ -175,6 +175,8 @@ def _check_fields(raw: SpecFile, locator: _Locator) -> list[SpecProblem]:
             at(index, "aggregate", Msg("spec.aggregate_numeric", how=agg))
         if agg == "worst" and not f.worst_order:
             at(index, "aggregate", Msg("spec.worst_needs_order"))
+        if f.measure and (f.source != "item" or f.is_numeric or any(g.measure for g in raw.fields[:index])):
+            at(index, "measure", Msg("spec.measure_field"))
         if f.formula is not None:
             if f.source is not None:
                 at(index, "formula", Msg("spec.formula_with_source"))

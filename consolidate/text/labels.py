@@ -111,6 +111,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "Totals cover the returns received; computed columns such as rates are recomputed "
         "from the totals (a ratio of sums, never a mean of ratios).",
     ),
+    "about.partial": (
+        "完成率等计算栏只按该事项各项数据都有效的单位计算，合计只加有效数据；依据的单位少于应报单位的数字标为浅橙色，批注列出未计入的单位；计量单位不同的事项不相加。",
+        "Computed columns such as rates use only the units whose every input for that item is "
+        "valid and totals add only valid values; a figure resting on fewer units than expected is "
+        "shaded light orange with a note naming the units left out; items in different units of "
+        "measure are never added up.",
+    ),
+    "partial.note": ("未计入：{units}", "Not included: {units}"),
+    "partial.unit": ("{name}（{reason}）", "{name} ({reason})"),
+    "partial.missing": ("未报送", "not returned"),
+    "partial.invalid": ("未填或填报有误", "empty or rejected"),
+    "partial.item": ("{name}（未填或填报有误）", "{name} (empty or rejected)"),
+    "partial.row": ("第 {row} 行", "row {row}"),
+    "partial.pairs": ("只按各项数据都有效的单位计算", "computed over the units whose every input is valid"),
+    "unlike.note": (
+        "各事项的计量单位不同（{measures}），不相加",
+        "The items are in different units of measure ({measures}): not added up",
+    ),
     "chart.title": ("各事项完成情况", "Completion by item"),
     # e-mail (send, collect, remind)
     "col.recipients": ("收件人", "To"),

@@ -105,6 +105,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "spec.order_not_choices": ("order 中的“{value}”不在 choices 中", "“{value}” in order is not one of the choices"),
     "spec.aggregate_numeric": ("aggregate: {how} 只能用于数字栏目", "aggregate: {how} is for numeric fields only"),
     "spec.worst_needs_order": ("aggregate: worst 需要 order 或 choices", "aggregate: worst needs order or choices"),
+    "spec.measure_field": (
+        "measure: true 只能用于一个 source: item 的文本栏目（如“计量单位”）",
+        "measure: true is for one text field with source: item (such as “unit of measure”)",
+    ),
     "spec.formula_with_source": ("计算栏目不能同时是 source: item", "A computed field cannot also be source: item"),
     "spec.bad_formula": ("公式“{formula}”无效：{error}", "The formula “{formula}” is not valid: {error}"),
     "spec.formula_unknown_field": (

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.comments import CommentType
 from xlsxwriter.worksheet import Worksheet
 
 from ..fields import TYPES
@@ -109,6 +110,18 @@ def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Work
     )
     book.set_properties({"created": fixed_time(), "comments": "consolidate"})
     return book
+
+
+def add_note(sheet: Any, row: int, col: int, text: str) -> None:
+    """A cell note (comment), also on a row already written out in constant-memory mode.
+
+    xlsxwriter's ``write_comment`` refuses rows above the one being written there, and a note
+    on a row not yet written trips its row stream; yet notes are only written when the workbook
+    closes, so storing one directly is safe.
+    """
+    sheet.has_vml = True
+    sheet.has_comments = True
+    sheet.comments[row][col] = CommentType(row, col, text, {"x_scale": 2, "y_scale": 1.5})
 
 
 def text_width(text: str) -> int:
