@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -14,9 +17,11 @@ import pytest
 from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns
 from consolidate.spec import Spec, load_spec
+from consolidate.write import write_summary
 from consolidate.write.template import write_templates
 
 from .conftest import SPEC_YAML, write_spec
+from .helpers import sheet_rows
 
 YZK_FILE = "2025年第一季度重点工作完成情况_医政医管科.xlsx"
 GOOD = {
@@ -540,4 +545,37 @@ def test_a_blank_contact_is_blank_not_the_next_label(spec: Spec, templates: dict
         ("YZK", "", "0576-87221234"),
         ("JWK", "", "13905761234"),
         ("LX", "", "0576-87000000"),
+    ]
+
+
+def test_overdue_from_evidence_in_order_mail_then_saved_then_file_time(
+    spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path
+) -> None:
+    # Every attachment was saved to disk on 4月16日, a day after the deadline.
+    late = dt.datetime(2025, 4, 16, 9, 0).timestamp()
+    yzk = returns / YZK_FILE
+    yzk.write_bytes(_set_saved(filled_bytes(templates["医政医管科"], GOOD, tmp_path), "2025-04-14T08:05:00Z"))
+    jwk = returns / "基层卫生科.xlsx"
+    jwk.write_bytes(
+        filled_bytes(templates["基层卫生科"], {"T3": {"done": 5, "progress": "x", "status": "正常"}}, tmp_path)
+    )
+    lx = returns / "龙溪镇卫生院.xlsx"
+    lx.write_bytes(templates["龙溪镇卫生院"].read_bytes())  # the template as sent: never saved again
+    for path in (yzk, jwk, lx):
+        os.utime(path, (late, late))
+    log = returns / ".consolidate" / "received.json"
+    log.parent.mkdir()
+    log.write_text(json.dumps({"files": {"基层卫生科.xlsx": {"received": "2025-04-15T17:20:00"}}}), encoding="utf-8")
+    result = merge_returns(spec, [returns])
+    saved = dt.datetime(2025, 4, 14, 8, 5, tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    assert [(s.unit_code, s.received, s.time_source, s.overdue) for s in result.submissions] == [
+        ("YZK", saved, "saved", False),
+        ("JWK", dt.datetime(2025, 4, 15, 17, 20), "mail", False),
+        ("LX", dt.datetime(2025, 4, 16, 9, 0), "file", True),
+    ]
+    out = write_summary(result, tmp_path / "summary.xlsx")
+    assert [(r["单位编码"], r["时间依据"], r["逾期"]) for r in sheet_rows(out, "报送情况")] == [
+        ("YZK", "工作簿保存时间", None),
+        ("JWK", "邮件收到时间", None),
+        ("LX", "文件修改时间", "是"),
     ]

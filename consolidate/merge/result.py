@@ -29,6 +29,7 @@ class Submission:
     status: Status = "missing"
     file: str = ""
     received: dt.datetime | None = None
+    time_source: str = ""  # where ``received`` comes from: mail, saved or file
     overdue: bool = False
     contact: str = ""
     phone: str = ""
