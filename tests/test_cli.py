@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -183,3 +184,28 @@ def test_merge_into_the_returns_folder_does_not_read_its_own_summary(demo: Path,
     rows = sheet_rows(returns / "汇总.xlsx", "校验问题")
     assert "汇总.xlsx" not in {r["文件"] for r in rows}
     assert [r["代码"] for r in rows if r["级别"] == "错误"] == ["E-REQUIRED", "E-CHOICE", "E-NOT-A-NUMBER"]
+
+
+def test_assign_attributes_a_file_no_one_could_tell(demo: Path, tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    shutil.copytree(demo / "returns", returns)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "民生实事项目", "累计完成", "进展情况", "进度自评"])
+    sheet.append(["33", "2020年为全市40万适龄妇女进行“两癌”检查", 3000, "已完成检查3000人", "正常"])
+    book.save(returns / "8月报表.xlsx")
+    spec = demo / "spec" / "report.yaml"
+    code, output = run("validate", returns, "-s", spec)
+    assert code == 1
+    assert '可用 --assign "8月报表.xlsx=单位名称" 指定' in output.replace("\n", "")
+    code, output = run("status", returns, "-s", spec, "--assign", "8月报表.xlsx=临沂高新区", "--json", "-")
+    assert code == 0
+    status = {row["code"]: row for row in json.loads(output[output.index("[") : output.rindex("]") + 1])}
+    assert (status["GX"]["status"], status["GX"]["file"]) == ("已报送", "8月报表.xlsx")
+    code, output = run("merge", returns, "-s", spec, "-o", tmp_path / "s.xlsx", "--assign", "8月报表.xlsx=GX")
+    rows = {r["单位编码"]: r for r in sheet_rows(tmp_path / "s.xlsx", "报送情况")}
+    assert (rows["GX"]["状态"], rows["GX"]["文件"]) == ("已报送", "8月报表.xlsx")
+    code, output = run("merge", returns, "-s", spec, "-o", tmp_path / "t.xlsx", "--assign", "8月报表.xlsx")
+    assert code == 2
+    assert "--assign “8月报表.xlsx”应写成 文件=单位" in output

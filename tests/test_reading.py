@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from consolidate.errors import InputError
 from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns
 from consolidate.spec import Spec, load_spec
@@ -317,8 +318,29 @@ def test_unknown_unit_names_the_closest(spec: Spec, returns: Path) -> None:
     book.save(returns / "报表.xlsx")
     result = merge_returns(spec, [returns])
     assert issues(result, "E-UNKNOWN-UNIT") == [
-        ("E-UNKNOWN-UNIT", "报表.xlsx", "", "无法确定填报单位“城关镇卫生院”，不在单位名单中；最接近的是：龙溪镇卫生院"),
+        (
+            "E-UNKNOWN-UNIT",
+            "报表.xlsx",
+            "",
+            "无法确定填报单位“城关镇卫生院”，不在单位名单中；最接近的是：龙溪镇卫生院；"
+            '如确是该单位报送的，可用 --assign "报表.xlsx=龙溪镇卫生院" 指定',
+        ),
     ]
+    assert result.submissions[2].status == "missing"
+    # The option the message suggests settles it (by name or code, by the name shown or a path).
+    for given in ({"报表.xlsx": "龙溪镇卫生院"}, {str(returns / "报表.xlsx"): "LX"}):
+        result = merge_returns(spec, [returns], assign=given)
+        assert [(r.unit_code, r.item_id, r.values["done"]) for r in result.records] == [("LX", "T1", 5)]
+        assert result.submissions[2].status == "returned"
+        assert issues(result, "E-UNKNOWN-UNIT", "I-ASSIGNED") == [
+            ("I-ASSIGNED", "报表.xlsx", "", "按 --assign 指定为 龙溪镇卫生院 的报表")
+        ]
+    with pytest.raises(
+        InputError, match=re.escape("--assign “报表.xlsx=城关镇卫生院”：单位“城关镇卫生院”不在单位名单中")
+    ):
+        merge_returns(spec, [returns], assign={"报表.xlsx": "城关镇卫生院"})
+    with pytest.raises(InputError, match=re.escape("--assign “其他.xlsx=LX”：找不到文件“其他.xlsx”")):
+        merge_returns(spec, [returns], assign={"其他.xlsx": "LX"})
 
 
 def test_return_from_an_older_template_is_mapped_by_field_id(tmp_path: Path, returns: Path) -> None:

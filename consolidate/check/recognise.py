@@ -194,7 +194,8 @@ def _embedded_spec(packed: str, plain: str) -> Spec:
     return spec_from_json(embedded_spec_json({"spec_json_z": packed, "spec_json": plain}))
 
 
-def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
+def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located | None, list[Issue]]:
+    """The return table in ``book``; ``unit`` (a unit code, from ``--assign``) says who sent it."""
     issues: list[Issue] = []
     meta = book.meta
     if book.has_meta and meta.get("report_id") != spec.report.id:
@@ -209,7 +210,25 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
         return None, [Issue("E-NO-TABLE", file=book.name, params={"labels": labels})]
     header0, columns = header
     top = sheet.rows[:header0]
-    if book.has_meta:
+    if unit is not None:
+        unit_code = unit
+        issues.append(
+            Issue("I-ASSIGNED", unit=unit_code, file=book.name, params={"unit": spec.unit_map[unit_code].name})
+        )
+        if not book.has_meta:
+            issues.append(
+                Issue(
+                    "W-NO-METADATA",
+                    unit=unit_code,
+                    file=book.name,
+                    sheet=sheet.name,
+                    value="--assign",
+                    params={"unit": spec.unit_map[unit_code].name},
+                )
+            )
+        else:
+            issues += _version_issues(book, spec, unit_code, sheet.name)
+    elif book.has_meta:
         unit_code = meta.get("unit_code", "")
         if unit_code not in spec.unit_map:
             return None, [_unknown_unit(book, meta.get("unit_name", unit_code), spec.units)]
@@ -549,12 +568,12 @@ def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]
     seen = _labelled(top, _UNIT_LABELS)
     candidates = [seen] if seen else []
     candidates.append(book.stem)
+    names = {u.code: normalise(u.name) for u in units}
+    # The 填报单位 cell outranks the file name, even when it only comes close to a unit's name.
     for text in candidates:
         code = unit_in_text(text, units)
         if code is not None:
             return text, code
-    names = {u.code: normalise(u.name) for u in units}
-    for text in candidates:
         found = process.extractOne(normalise(text), names, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
         if found is not None:
             return text, str(found[2])
@@ -567,4 +586,6 @@ def _unknown_unit(book: RawBook, seen: str, units: tuple[UnitSpec, ...]) -> Issu
         name for _, _, name in process.extract(normalise(seen), names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
     ]
     closest = Msg("closest_units", names=Joined(close)) if close else ""
-    return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest})
+    # The exact option that settles it, with the closest unit's name (or a placeholder).
+    assign = Msg("assign_option", file=book.name, unit=close[0] if close else Msg("assign_unit"))
+    return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest, "assign": assign})

@@ -25,7 +25,7 @@ from ..check import Level, count_levels
 from ..errors import ConsolidateError, InputError, SpecError
 from ..merge import MergeResult, default_cache_path, find_files, merge_returns, spec_from_returns
 from ..spec import load_spec
-from ..text import CATALOGUE, Lang, t
+from ..text import CATALOGUE, Lang, Msg, t
 from ..version import __version__
 from ..write.xlsx import text_width
 
@@ -176,6 +176,7 @@ SpecOpt = Annotated[Path | None, typer.Option("--spec", "-s")]
 PasswordOpt = Annotated[list[str] | None, typer.Option("--password")]
 PasswordsFileOpt = Annotated[Path | None, typer.Option("--passwords")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache")]
+AssignOpt = Annotated[list[str] | None, typer.Option("--assign")]
 KindOpt = Annotated[str, typer.Option("--kind", "-k")]
 
 
@@ -197,8 +198,10 @@ def run_merge(
     no_cache: bool = False,
     keep_raw: bool = False,
     exclude: Sequence[Path] = (),
+    assign: list[str] | None = None,
 ) -> MergeResult:
     secrets = passwords(password, passwords_file)
+    assigned = assignments(assign)
     loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
     sources = find_files(list(folder), exclude)
     cache = None if no_cache else default_cache_path()
@@ -212,7 +215,19 @@ def run_merge(
             keep_raw=keep_raw,
             exclude=exclude,
             sources=sources,
+            assign=assigned,
         )
+
+
+def assignments(given: list[str] | None) -> dict[str, str]:
+    """``--assign FILE=UNIT`` options → {file: unit}."""
+    out: dict[str, str] = {}
+    for pair in given or []:
+        file, sep, unit = pair.rpartition("=")
+        if not sep or not file.strip() or not unit.strip():
+            raise InputError(Msg("input.assign_form", given=pair))
+        out[file.strip()] = unit.strip()
+    return out
 
 
 @contextmanager

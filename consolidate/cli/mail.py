@@ -16,8 +16,10 @@ from ..mail.deliver import PROBLEM_STATUSES
 from ..spec import ImapSpec, SmtpSpec, Spec, load_spec
 from ..text import Joined, Msg, render, t
 from .app import (
+    AssignOpt,
     PasswordOpt,
     PasswordsFileOpt,
+    assignments,
     console,
     counted_progress,
     guarded,
@@ -109,13 +111,15 @@ def remind(
     throttle: ThrottleOpt = None,
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
+    assign: AssignOpt = None,
 ) -> None:
     with guarded():
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
         codes = _unit_codes(loaded, unit)
         secrets = passwords(password, passwords_file)
-        found = [r for r in reminders(loaded, returns, secrets) if codes is None or r.unit.code in codes]
+        given = assignments(assign)
+        found = [r for r in reminders(loaded, returns, secrets, given) if codes is None or r.unit.code in codes]
         smtp_password = _password(loaded.smtp, "SMTP") if box is None and found else None
         with progress_bar(len(found), msg("sending")) as tick:
             result = send_reminders(

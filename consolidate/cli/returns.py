@@ -11,6 +11,7 @@ from rich.table import Table
 from ..text import t
 from ..write import find_soffice, summary_json, to_pdf, write_feedback, write_summary
 from .app import (
+    AssignOpt,
     NoCacheOpt,
     PasswordOpt,
     PasswordsFileOpt,
@@ -35,12 +36,15 @@ def validate(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json")] = None,
     all_levels: Annotated[bool, typer.Option("--all")] = False,
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
 ) -> None:
     with guarded():
-        result = run_merge(folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None)
+        result = run_merge(
+            folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None, assign=assign
+        )
     if json_out is not None:
         emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     print_issues(result, all_levels)
@@ -57,6 +61,7 @@ def merge(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("summary.xlsx"),
     json_out: Annotated[Path | None, typer.Option("--json")] = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
@@ -65,7 +70,7 @@ def merge(
         if pdf:
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
-        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs, assign=assign)
         write_summary(result, out, state.lang, parallel=True)
     if json_out is not None:
         emit_json(summary_json(result, state.lang), json_out)
@@ -83,10 +88,11 @@ def status(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     json_out: Annotated[Path | None, typer.Option("--json")] = None,
 ) -> None:
     with guarded():
-        result = run_merge(folder, spec, password, passwords_file, no_cache)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, assign=assign)
     rows = []
     table = Table(title=result.spec.report.title)
     for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):

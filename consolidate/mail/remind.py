@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,15 +44,22 @@ class Reminder:
     problems: list[str]
 
 
-def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()) -> list[Reminder]:
+def reminders(
+    spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = (), assign: Mapping[str, str] | None = None
+) -> list[Reminder]:
     """The units without a valid return in ``returns_dir``, with the problems to quote.
 
-    ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable.
+    ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable;
+    ``assign`` gives the unit of a return that cannot be attributed otherwise (``--assign``).
     """
     folder = Path(returns_dir)
     if not folder.is_dir():
         raise InputError(Msg("mail.no_returns_folder", folder=folder))
-    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False) if find_files([folder]) else None
+    result = (
+        merge_returns(spec, [folder], passwords=passwords, keep_raw=False, assign=assign)
+        if find_files([folder])
+        else None
+    )
     out: list[Reminder] = []
     for unit in spec.units:
         sub = _submission(result, unit.code)

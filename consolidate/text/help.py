@@ -26,6 +26,10 @@ HELP: dict[str, tuple[str, str]] = {
     "help.opt.password": ("打开加密文件的密码，可重复", "A password for encrypted files; may be repeated"),
     "help.opt.passwords_file": ("密码文件，每行一个密码", "A file of passwords, one per line"),
     "help.opt.no_cache": ("不使用已解析文件的缓存", "Do not use the cache of parsed files"),
+    "help.opt.assign": (
+        "指定某个文件是哪个单位报送的：文件=单位（名称或编码），可重复",
+        "Say which unit sent a file: FILE=UNIT (name or code); may be repeated",
+    ),
     "help.opt.kind": (
         "报表类型：key-tasks | task-list | livelihood",
         "Report kind: key-tasks | task-list | livelihood",

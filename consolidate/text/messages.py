@@ -14,6 +14,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "value.blank": ("空白", "blank"),
     "closest_units": ("；最接近的是：{names}", "; the closest: {names}"),
+    "assign_option": ('--assign "{file}={unit}"', '--assign "{file}={unit}"'),
+    "assign_unit": ("单位名称", "UNIT"),
+    "input.assign_unit": (
+        "--assign “{given}”：单位“{unit}”不在单位名单中{hint}",
+        "--assign “{given}”: “{unit}” is not in the unit list{hint}",
+    ),
+    "input.assign_form": (
+        '--assign “{given}”应写成 文件=单位，如 --assign "报表.xlsx=龙溪镇卫生院"',
+        '--assign “{given}” must be FILE=UNIT, e.g. --assign "return.xlsx=Longxi clinic"',
+    ),
+    "input.assign_file": (
+        "--assign “{given}”：找不到文件“{file}”",
+        "--assign “{given}”: no file “{file}” among the returns",
+    ),
     # The command line
     "cli.spec_ok": (
         "报表定义无误：{title}（{units} 个单位，{items} 个事项，{fields} 个栏目）",
