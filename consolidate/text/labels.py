@@ -169,4 +169,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "Your return has {n} problem(s), marked red on the Return sheet (hover for the note). "
         "Correct them, save this file and send it again.",
     ),
+    "feedback.intro_some": (
+        "您报送的报表有 {n} 处问题：其中 {marked} 处已在“填报”工作表中用红色标出（鼠标移到红色单元格上可看到说明），"
+        "其余 {rest} 处在本表中没有对应的单元格，说明见下表。请逐条修改后保存本文件，按原方式重新报送。",
+        "Your return has {n} problem(s): {marked} are marked red on the Return sheet (hover for the note); "
+        "the other {rest} have no cell there and are explained below. Correct them, save this file and send it again.",
+    ),
+    "feedback.intro_none": (
+        "您报送的报表有 {n} 处问题，说明见下表（它们在“填报”工作表中没有对应的单元格）。"
+        "请逐条修改后，在本文件的“填报”工作表中填写并保存，按原方式重新报送。",
+        "Your return has {n} problem(s), explained below (they have no cell on the Return sheet). "
+        "Correct them, fill in the Return sheet of this file, save it and send it again.",
+    ),
+    "col.marked_at": ("本文件中标红处", "Marked here at"),
 }
