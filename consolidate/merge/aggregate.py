@@ -13,7 +13,7 @@ from typing import Any
 from ..check import Record, RowChecker
 from ..common import tidy_number
 from ..spec import FieldSpec, Spec
-from ..spec.expr import clean_number, parse
+from ..spec.expr import Expression, clean_number, parse
 from ..text import Lang, t
 
 
@@ -114,6 +114,13 @@ class Accumulator:
                 self.rank = order.index(value)
                 self.best = value
 
+    def merge(self, other: Accumulator) -> None:
+        """Take in what ``other`` was fed (``sum``, ``mean`` and ``count`` only: fsum is exact, so
+        the order values come in does not change the result)."""
+        self.numbers.extend(other.numbers)
+        self.count += other.count
+        self.present = self.present or other.present
+
     def result(self, note: bool = True) -> Any:
         """The aggregate; a cut join ends with a line saying so (``note``), in ``lang``."""
         how = self.how
@@ -151,17 +158,18 @@ class Pairs:
 
     __slots__ = ("accs", "expression", "field", "names")
 
-    def __init__(self, field: FieldSpec, inputs: list[FieldSpec]) -> None:
+    def __init__(self, field: FieldSpec, inputs: list[FieldSpec], expression: Expression | None = None) -> None:
         self.field = field
-        self.expression = parse(field.formula or "")
+        self.expression = expression or parse(field.formula or "")
         self.names = [f.id for f in inputs]
         self.accs = [Accumulator(f) for f in inputs]
 
     def add(self, values: dict[str, Any]) -> bool:
         """Feed a row; False when one of its inputs is empty or was rejected."""
         got = [values.get(name) for name in self.names]
-        if any(v is None or v == "" for v in got):
-            return False
+        for value in got:
+            if value is None or value == "":
+                return False
         for acc, value in zip(self.accs, got, strict=True):
             acc.add(value)
         return True
@@ -192,11 +200,12 @@ def aggregate(
     ids = [f.id for f in fields]
     total_ids = [f.id for f in totalled]
     # Inputs of a computed field: the aggregated fields its formula names.
-    computed = [
-        (f, [g for g in fields if g.id in parse(f.formula or "").names]) for f in spec.fields if f.formula is not None
-    ]
-    pairs = {key: [Pairs(f, inputs) for f, inputs in computed] for key in keys}
-    total_pairs = [Pairs(f, inputs) for f, inputs in computed]
+    parsed = spec.formulas()
+    computed = [(f, [g for g in fields if g.id in parsed[f.id].names]) for f in spec.fields if f.formula is not None]
+    pairs = {key: [Pairs(f, inputs, parsed[f.id]) for f, inputs in computed] for key in keys}
+    total_pairs = [Pairs(f, inputs, parsed[f.id]) for f, inputs in computed]
+    # The totals' complete pairs are the groups' taken together, unless an input needs every value.
+    feed_total_pairs = any(acc.how not in ("sum", "mean", "count") for pair in total_pairs for acc in pair.accs)
     figures = [f.id for f in fields if is_figure(f)]
     short: dict[str, dict[str, set[str]]] = {key: {} for key in keys}  # key -> figure -> units short
     for record in records:
@@ -219,8 +228,9 @@ def aggregate(
                     lacking.setdefault(pair.field.id, set()).add(unit)
         for acc, field_id in zip(totals_acc, total_ids, strict=True):
             acc.add(values.get(field_id))
-        for pair in total_pairs:
-            pair.add(values)
+        if feed_total_pairs:
+            for pair in total_pairs:
+                pair.add(values)
     expected_units = (
         {item.id: item.units for item in spec.items} if fixed else {unit.code: (unit.code,) for unit in spec.units}
     )
@@ -250,6 +260,11 @@ def aggregate(
                 total_left_out.setdefault(field_id, set()).update(units)
         expected = len(expected_units[key])
         rows.append(SummaryRow(key, values, expected, len(reported[key]), cut, left_out, frozenset(own)))
+    if not feed_total_pairs:
+        for group_pairs in pairs.values():
+            for total_pair, pair in zip(total_pairs, group_pairs, strict=True):
+                for total_acc, acc in zip(total_pair.accs, pair.accs, strict=True):
+                    total_acc.merge(acc)
     totals: dict[str, Any] = dict.fromkeys(ids)
     totals.update({f.id: acc.result() for f, acc in zip(totalled, totals_acc, strict=True)})
     unlike = {f.id: m for f in spec.fields if (m := spec.unlike_measures(f, spec.items)) and f.id in totals}

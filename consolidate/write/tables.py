@@ -186,6 +186,7 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
     own: set[tuple[int, str]] = set()
     fixed = spec.rows == "fixed"
     left_out_total: dict[str, set[str]] = {}
+    unlike: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # units with the same items: once
     for r, sub in enumerate(result.submissions):
         unit = spec.unit_map[sub.unit_code]
         records = result.records_of(sub.unit_code)
@@ -203,7 +204,7 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         # What each figure of this unit leaves out: its items not reported, or empty or rejected.
         items = spec.items_for(unit.code) if fixed else []
         short: dict[str, list[str]] = {}
-        pairs = {f.id: Pairs(f, inputs[f.id]) for f in computable}
+        pairs = {f.id: Pairs(f, inputs[f.id], parsed[f.id]) for f in computable}
         for record in records:
             where = record.item_id if fixed else str(record.row)
             for f in sums:
@@ -218,8 +219,11 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
             values[f.id], differs = pairs[f.id].value(values)
             if differs:
                 own.add((r, f.id))
+        item_ids = tuple(item.id for item in items)
         for f in [*sums, *computable]:
-            measures = spec.unlike_measures(f, items)
+            if (f.id, item_ids) not in unlike:
+                unlike[(f.id, item_ids)] = spec.unlike_measures(f, items)
+            measures = unlike[(f.id, item_ids)]
             if measures:
                 values[f.id] = None
                 notes[(r, f.id)] = Note(
