@@ -102,3 +102,46 @@ def test_seed_headers_in_one_row_and_a_missing_column(key_tasks: Spec, tmp_path:
     ]
     missing = next(i for i in result.issues if i.code == "W-MISSING-COLUMN")
     assert (missing.unit, missing.file, missing.field) == ("YZK", "医政医管科.xlsx", "problems")
+
+
+def test_a_remark_typed_in_the_row_below_its_header(key_tasks: Spec, tmp_path: Path) -> None:
+    # Seed 000 prints 完成情况 / (截止4月15日) and 完成情况自评 / (超前/正常/滞后) on two lines.
+    returns = tmp_path / "returns"
+    _save(
+        returns / "规划信息科.xlsx",
+        [
+            ["填报单位", "规划信息科", "联系人", None, "联系电话", "0576-87110004"],
+            ["序号", "目标任务", "完成情况", "存在问题及解决建议", "完成情况自评", "牵头单位"],
+            [None, None, "(截止4月15日)", None, "(超前/正常/滞后)", None],
+            [
+                "2",
+                "提速市公卫中心建设。",
+                "市公卫中心项目启动桩基施工，完成工程桩试桩检测",
+                None,
+                "正常",
+                "玉环市卫生健康局",
+            ],
+            ["3", "优化“健康地图”专病场景。", "1.完成肿瘤筛查系统优化。", None, "正常", "玉环市卫生健康局"],
+        ],
+    )
+    result = merge_returns(key_tasks, [returns])
+    assert [(r.item_id, r.row, r.values["status"]) for r in result.records] == [("T02", 4, "正常"), ("T03", 5, "正常")]
+    assert _codes(result, "W-EXTRA-VALUE", "E-UNKNOWN-ITEM", "W-MISSING-COLUMN") == []
+    assert (result.submissions[3].contact, result.submissions[3].phone) == ("", "0576-87110004")
+
+
+def test_percent_sign_and_required_marks_in_headers(livelihood: Spec, tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    _save(
+        returns / "罗庄区.xlsx",
+        [
+            ["填报单位：罗庄区"],
+            ["序号", "民生实事项目", "计量单位", "年度目标", "*累计完成", "完成率%", "*进展情况", "*进度自评"],
+            ["33", LIANG_AI, "人", 22600, 16046, "71%", "①累计检查16046人", "正常"],
+        ],
+    )
+    result = merge_returns(livelihood, [returns])
+    assert [(r.item_id, r.values["done"], r.values["rate"]) for r in result.records] == [
+        ("T01", 16046, pytest.approx(16046 / 22600))
+    ]
+    assert _codes(result, "W-EXTRA-VALUE", "W-MISSING-COLUMN") == []

@@ -93,7 +93,7 @@ def _label_variants(text: str) -> set[str]:
 
 
 def _bare_label(key: str) -> str:
-    return key.strip(":*※")
+    return key.strip(":*※%")
 
 
 def header_keys(f: FieldSpec) -> set[str]:
@@ -104,12 +104,14 @@ def header_keys(f: FieldSpec) -> set[str]:
 
 
 def _match_header(row: Sequence[Any], keys: dict[str, set[str]]) -> dict[str, int]:
-    """field id → column of the header cells in ``row`` that name a field."""
+    """field id → column of the header cells in ``row`` that name a field (a cell may be a tuple
+    of texts, any of which may name it)."""
     columns: dict[str, int] = {}
     for c, value in enumerate(row):
-        if not isinstance(value, str) or not value.strip():
+        texts = value if isinstance(value, tuple) else (value,)
+        variants = set().union(*(_label_variants(x) for x in texts if isinstance(x, str) and x.strip()))
+        if not variants:
             continue
-        variants = _label_variants(value)
         for field_id, candidates in keys.items():
             if field_id not in columns and variants & candidates:
                 columns[field_id] = c
@@ -118,14 +120,24 @@ def _match_header(row: Sequence[Any], keys: dict[str, set[str]]) -> dict[str, in
 
 
 def _stacked(upper: Sequence[Any], lower: Sequence[Any]) -> list[Any]:
-    """A two-row header read as one: the sub-header where there is one, else the cell above
-    (a group cell such as 完成情况（截止4月15日） over three sub-headers gives way to them)."""
+    """A two-row header read as one: each column named by its sub-header, or by the cell above
+    and the sub-header together (完成情况 over （截止4月15日）), or by the cell above alone (a
+    group cell such as 完成情况（截止4月15日） over three sub-headers gives way to them)."""
     width = max(len(upper), len(lower))
     cells: list[Any] = []
     for c in range(width):
+        above = upper[c] if c < len(upper) else None
         below = lower[c] if c < len(lower) else None
-        cells.append(below if isinstance(below, str) and below.strip() else (upper[c] if c < len(upper) else None))
+        if isinstance(below, str) and below.strip():
+            cells.append((below, f"{above}{below}") if isinstance(above, str) and above.strip() else below)
+        else:
+            cells.append(above)
     return cells
+
+
+def _all_text(row: Sequence[Any]) -> bool:
+    """A row that can be part of a header: texts and blanks only (a number or a date is data)."""
+    return all(value is None or isinstance(value, str) for value in row)
 
 
 def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
@@ -139,14 +151,20 @@ def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | Non
     single = [_match_header(row, keys) for row in top]
     best: tuple[int, dict[str, int]] | None = None
     for r, columns in enumerate(single):
-        candidates = [(r, columns)]
-        if r + 1 < len(top) and any(isinstance(v, str) and v.strip() for v in top[r + 1]):
-            stacked = _match_header(_stacked(top[r], top[r + 1]), keys)
-            if len(stacked) > max(len(columns), len(single[r + 1])):
-                candidates.append((r + 1, stacked))
-        for candidate in candidates:
-            if best is None or len(candidate[1]) > len(best[1]):
-                best = candidate
+        candidate = (r, columns)
+        lower = top[r + 1] if r + 1 < len(top) else []
+        below = [c for c, v in enumerate(lower) if isinstance(v, str) and v.strip()]
+        if columns and below and _all_text(lower):
+            stacked = _match_header(_stacked(top[r], lower), keys)
+            # Every text of the lower row names a column: it is the header's second row.
+            if (
+                len(stacked) >= len(columns)
+                and len(stacked) > len(single[r + 1])
+                and set(below) <= set(stacked.values())
+            ):
+                candidate = (r + 1, stacked)
+        if best is None or len(candidate[1]) > len(best[1]):
+            best = candidate
     needed = max(2, (len(spec.fields) + 1) // 2)
     if best is None or len(best[1]) < min(needed, len(spec.fields)):
         return None
