@@ -601,3 +601,21 @@ def test_overdue_from_evidence_in_order_mail_then_saved_then_file_time(
         ("JWK", "邮件收到时间", None),
         ("LX", "文件修改时间", "是"),
     ]
+
+
+def test_a_column_deleted_from_the_template_shifts_nothing(
+    spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path
+) -> None:
+    filled = returns / YZK_FILE
+    fill_template(templates["医政医管科"], filled, GOOD)
+    book = openpyxl.load_workbook(filled)
+    book["填报"].delete_cols(7)  # 存在问题及解决建议 (G): 完成情况自评 moves from H to G
+    book.save(filled)
+    result = merge_returns(spec, [returns])
+    assert [(r.item_id, r.values["done"], r.values["status"]) for r in result.records] == [
+        ("T1", 100, "正常"),
+        ("T2", 5, "正常"),
+    ]
+    assert [(i.code, i.field) for i in result.issues if i.code == "W-MISSING-COLUMN"] == [
+        ("W-MISSING-COLUMN", "problems")
+    ]

@@ -193,6 +193,22 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
             columns[field_id] = col
     if len(columns) < max(1, len([f for f in letters.values() if f in current]) // 2):
         return None
+    # A column inserted or deleted by the unit moves the others: found by their header instead.
+    header = sheet.rows[header0] if header0 < len(sheet.rows) else []
+    moved = {
+        f: header_keys(current[f]) | _label_variants(old_labels.get(f, ""))
+        for f in letters.values()
+        if f in current and f not in columns
+    }
+    taken = set(columns.values())
+    for col, cell in enumerate(header):
+        if col in taken or not isinstance(cell, str):
+            continue
+        variants = _label_variants(cell)
+        for field_id, keys in moved.items():
+            if field_id not in columns and variants & keys:
+                columns[field_id] = col
+                break
     return header0, columns
 
 
