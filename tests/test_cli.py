@@ -159,17 +159,18 @@ def test_init_from_an_existing_task_table(tmp_path: Path) -> None:
     book.save(table)
     code, output = run("init", tmp_path / "spec", "--kind", "task-list", "--from", table)
     assert code == 0, output
-    units = (tmp_path / "spec" / "units.csv").read_text(encoding="utf-8").splitlines()
-    assert units == ["code,name,email,contact,phone", "U01,规信科,,,", "U02,基卫科,,,", "U03,医政科,,,"]
     code, output = run("check", tmp_path / "spec")
     assert code == 0, output
     from consolidate.spec import load_spec
 
     spec = load_spec(tmp_path / "spec")
-    assert [(i.id, i.values["area"], i.units) for i in spec.items] == [
+    assert [(u.code, u.name) for u in spec.units] == [("U01", "规信科"), ("U02", "基卫科"), ("U03", "医政科")]
+    # A blank cell that is not merged stays blank: only merged cells are carried down.
+    assert [(i.id, i.values.get("task"), i.units) for i in spec.items] == [
         ("T01", "持续强化基层医疗卫生服务体系建设", ("U01",)),
-        ("T02", "持续强化基层医疗卫生服务体系建设", ("U02", "U03")),
+        ("T02", None, ("U02", "U03")),
     ]
+    assert [i.values["content"] for i in spec.items] == ["（一）贯彻落实医疗卫生强基工程", "（二）持续优化基层医疗卫生机构布局"]
     code, output = run("init", tmp_path / "spec", "--kind", "task-list")
     assert code == 2 and "--force" in output
 

@@ -171,6 +171,7 @@ class Item:
     values: Mapping[str, Any]
     units: tuple[str, ...]
     per_unit: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    group: str = ""  # the heading the item stands under (一、致力“民生提档”…), when the report has groups
 
     @functools.cached_property
     def unit_set(self) -> frozenset[str]:
@@ -248,6 +249,7 @@ class Spec:
                     # embeds this, and 5,000 units x 40 items would make each template megabytes.
                     **({} if i.units == everyone and not i.per_unit else {"units": list(i.units)}),
                     **{k: {u: _json_value(v) for u, v in by_unit.items()} for k, by_unit in i.per_unit.items()},
+                    **({"group": i.group} if i.group else {}),
                 }
                 for i in self.items
             ],

@@ -8,6 +8,7 @@ from .feedback import feedback_filename, feedback_filenames, write_feedback
 from .jsonfile import summary_json, write_json
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
+from .specbook import write_spec_workbook, write_spec_yaml
 from .summary import write_summary
 from .template import template_filename, template_filenames, write_template, write_templates
 
@@ -24,6 +25,8 @@ __all__ = [
     "write_document",
     "write_feedback",
     "write_json",
+    "write_spec_workbook",
+    "write_spec_yaml",
     "write_summary",
     "write_template",
     "write_templates",
