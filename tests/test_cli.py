@@ -170,7 +170,10 @@ def test_init_from_an_existing_task_table(tmp_path: Path) -> None:
         ("T01", "持续强化基层医疗卫生服务体系建设", ("U01",)),
         ("T02", None, ("U02", "U03")),
     ]
-    assert [i.values["content"] for i in spec.items] == ["（一）贯彻落实医疗卫生强基工程", "（二）持续优化基层医疗卫生机构布局"]
+    assert [i.values["content"] for i in spec.items] == [
+        "（一）贯彻落实医疗卫生强基工程",
+        "（二）持续优化基层医疗卫生机构布局",
+    ]
     code, output = run("init", tmp_path / "spec", "--kind", "task-list")
     assert code == 2 and "--force" in output
 

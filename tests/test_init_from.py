@@ -210,3 +210,14 @@ def test_init_writes_a_workbook_by_default_and_yaml_on_request(tmp_path: Path) -
     assert load_spec(tmp_path / "a").to_json() == load_spec(kinds_dir() / "livelihood").to_json()
     assert run("init", tmp_path / "b", "--kind", "livelihood", "--yaml")[0] == 0
     assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["items.csv", "report.yaml", "units.csv"]
+
+
+def test_templates_show_the_groups_as_locked_rows(tasks: Path, tmp_path: Path) -> None:
+    assert run("init", tmp_path / "q", "--from", tasks)[0] == 0
+    spec = load_spec(tmp_path / "q" / "report.xlsx")
+    (path,) = [p for p in write_templates(spec, tmp_path / "t") if p.stem.endswith("规信科")]
+    sheet = openpyxl.load_workbook(path)["填报"]
+    column_a = [sheet.cell(r, 1).value for r in range(6, 10)]
+    assert column_a == ["一、致力“民生提档”，持续强化基层医疗卫生服务体系建设", "1", "（二）提升基层服务能力", "3"]
+    assert {str(m) for m in sheet.merged_cells.ranges} >= {"A6:J6", "A8:J8"}  # across the 10 columns
+    assert sheet.cell(6, 1).protection.locked
