@@ -30,6 +30,7 @@ __all__ = [
     "shown",
     "split_ref",
     "tidy_number",
+    "unique_filenames",
     "xl_col_to_name",
     "xl_rowcol_to_cell",
 ]
@@ -98,11 +99,55 @@ def ref_row(ref: str) -> int:
     return split_ref(ref)[1]
 
 
-def sanitise_filename(name: str) -> str:
-    """A file name every system accepts: no path separators, reserved or control characters."""
-    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", name)
-    name = re.sub(r"\s+", "_", name).strip("._ ")
-    return name[:150] or "report"
+# Names Windows keeps for devices, whatever the extension ("nul.txt.xlsx" is NUL too).
+_DEVICE_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{kind}{n}" for kind in ("COM", "LPT") for n in [*"123456789", "\u00b9", "\u00b2", "\u00b3"]}
+)
+NAME_CHARS = 150  # a file name's characters: room left for the folders of a Windows path (260)
+NAME_BYTES = 200  # its UTF-8 bytes (255 at most on Linux/macOS), with room for ".tmp-" names
+
+
+def sanitise_filename(stem: str, suffix: str = "") -> str:
+    """``stem + suffix`` as a file name every system accepts: no path separators, reserved or
+    control characters, no Windows device name, no trailing dot or space, at most
+    :data:`NAME_CHARS` characters and :data:`NAME_BYTES` bytes in UTF-8.
+
+    ``suffix`` (an extension, or ``_code.xlsx``) is kept whole: the stem is cut to make room.
+    """
+    suffix = _clean(suffix, "").rstrip(". ")
+    room_chars = NAME_CHARS - len(suffix)
+    room_bytes = NAME_BYTES - len(suffix.encode("utf-8"))
+    name = _clean(stem, "._ ")[:room_chars]
+    while len(name.encode("utf-8")) > room_bytes:
+        name = name[: max(0, len(name) - 1 - (len(name.encode("utf-8")) - room_bytes) // 4)]
+    name = name.rstrip("._ ") or "report"
+    if name.split(".")[0].rstrip(" ").upper() in _DEVICE_NAMES:
+        name = f"_{name}"
+    return name + suffix
+
+
+def _clean(text: str, strip: str) -> str:
+    text = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', "_", text)
+    return re.sub(r"\s+", "_", text).strip(strip)
+
+
+def unique_filenames(wanted: list[tuple[str, str, str]], suffix: str) -> dict[str, str]:
+    """key → a file name for each ``(key, stem, tag)``, no two alike on any system (letter case
+    ignored): the first keeps ``stem + suffix``, a later one that would clash gets ``_tag`` too
+    (then a number)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for key, stem, tag in wanted:
+        name = sanitise_filename(stem, suffix)
+        number = 1
+        while name.lower() in taken:
+            extra = f"_{tag}" if number == 1 else f"_{tag}_{number}"
+            name = sanitise_filename(stem, extra + suffix)
+            number += 1
+        taken.add(name.lower())
+        names[key] = name
+    return names
 
 
 def decode_text(data: bytes) -> str:

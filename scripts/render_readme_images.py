@@ -1,8 +1,9 @@
-"""Render README's pictures from real printouts: a unit's template and the county summary.
+"""Render README's pictures from real printouts: a template, the summary, the progress document.
 
 Builds the demo (as ``consolidate demo`` does) in a temporary folder, prints the template of the
 unit with the most rows and the summary workbook to PDF through LibreOffice, exactly as
-``consolidate merge --pdf`` does, and turns the first page of each PDF into a PNG with poppler's
+``consolidate merge --pdf`` does, and the progress document (``consolidate report``) through
+LibreOffice Writer, and turns the first page of each PDF into a PNG with poppler's
 ``pdftoppm``. Nothing is drawn by hand, so the pictures change only when the printout does.
 
     python scripts/render_readme_images.py            # rewrites docs/images/*.png
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from consolidate.kinds import build_demo
 from consolidate.spec import load_spec
-from consolidate.write import template_filename, to_pdf
+from consolidate.write import template_filename, to_pdf, write_document
 
 IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
 DPI = 110  # a whole A4 page stays readable on a README page, and the PNG stays small
@@ -37,7 +38,7 @@ def render_first_page(pdf: Path, png: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for template.png and summary.png")
+    parser.add_argument("--out", type=Path, default=IMAGES, help="folder for template.png, summary.png, report.png")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -50,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
             render_first_page(to_pdf(template, Path(work) / "template.pdf"), out / "template.png"),
             render_first_page(to_pdf(built.summary, Path(work) / "summary.pdf"), out / "summary.png"),
         ]
+        document = write_document(built.result, Path(work) / "进展情况.docx")
+        written.append(render_first_page(to_pdf(document, Path(work) / "report.pdf"), out / "report.png"))
     for path in written:
         print(path)
     return 0

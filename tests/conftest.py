@@ -117,9 +117,13 @@ def _uno_pythons() -> list[str]:
 def _libreoffice_missing() -> tuple[str, ...]:
     missing = []
     try:
-        find_soffice()
+        soffice = find_soffice()
     except OfficeError:
         missing.append("soffice")
+    else:
+        # Writer opens the progress document (.docx); Calc alone cannot.
+        if not any(p.name.startswith("libswlo") for p in soffice.resolve().parent.glob("libsw*")):
+            missing.append("LibreOffice Writer")
     if not any(_run_ok(python, "-c", "import uno") for python in _uno_pythons()):
         missing.append("python3-uno")
     missing += [tool for tool in ("pdfinfo", "pdftotext", "pdftoppm") if shutil.which(tool) is None]
@@ -144,8 +148,8 @@ def _aiosmtpd_missing() -> tuple[str, ...]:
 REQUIREMENTS = {
     "libreoffice": Requirement(
         "LibreOffice",
-        "needs LibreOffice (soffice), python3-uno, CJK fonts and poppler",
-        "apt-get install libreoffice-calc-nogui python3-uno fonts-noto-cjk poppler-utils",
+        "needs LibreOffice (soffice, Calc and Writer), python3-uno, CJK fonts and poppler",
+        "apt-get install libreoffice-calc-nogui libreoffice-writer-nogui python3-uno fonts-noto-cjk poppler-utils",
         _libreoffice_missing,
     ),
     "dovecot": Requirement(

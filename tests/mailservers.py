@@ -276,7 +276,7 @@ class Dovecot:
                 pytest.fail(f"Dovecot did not start: {stderr}{self._log()}", pytrace=False)
             try:
                 with imaplib.IMAP4(HOST, self.port, timeout=2) as probe:
-                    probe.login(self.user, self.password)
+                    self.login(probe)
                     probe.logout()
                 return
             except (OSError, imaplib.IMAP4.error):
@@ -305,10 +305,17 @@ class Dovecot:
     def _cleanup(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def login(self, imap: imaplib.IMAP4) -> None:
+        """As a mail client logs in: LOGIN, or AUTHENTICATE PLAIN (UTF-8) for a password like 卫健局2025."""
+        if (self.user + self.password).isascii():
+            imap.login(self.user, self.password)
+        else:
+            imap.authenticate("PLAIN", lambda _: f"\0{self.user}\0{self.password}".encode())
+
     def append(self, message: bytes, folder: str = "INBOX", when: str | None = None) -> None:
         """Put a message into the mailbox as if it had been delivered (``when``: IMAP date-time)."""
         with imaplib.IMAP4(HOST, self.port, timeout=10) as imap:
-            imap.login(self.user, self.password)
+            self.login(imap)
             if folder != "INBOX":
                 imap.create(folder)
             status, data = imap.append(folder, "", f'"{when}"' if when else None, message)
@@ -317,7 +324,7 @@ class Dovecot:
     def clear(self) -> Dovecot:
         """An empty INBOX and no other folders: each test starts from a fresh mailbox."""
         with imaplib.IMAP4(HOST, self.port, timeout=10) as imap:
-            imap.login(self.user, self.password)
+            self.login(imap)
             _, folders = imap.list()
             for entry in folders:
                 # (\\HasNoChildren) "." name: the name is quoted or an atom such as &YqWIaA-
@@ -333,7 +340,7 @@ class Dovecot:
     def flags(self) -> list[bytes]:
         """The flags of every message in INBOX (to check that reading left them unseen)."""
         with imaplib.IMAP4(HOST, self.port, timeout=10) as imap:
-            imap.login(self.user, self.password)
+            self.login(imap)
             imap.select("INBOX", readonly=True)
             _, data = imap.fetch("1:*", "(FLAGS)")
         return [d for d in data if isinstance(d, bytes)]

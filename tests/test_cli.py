@@ -23,6 +23,12 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def run_data(*args: str) -> tuple[int, str]:
+    """(exit code, standard output alone): what a script reads."""
+    result = runner.invoke(app, global_options_first([str(a) for a in args]), env={"COLUMNS": "250"})
+    return result.exit_code, result.stdout
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("demo") / "demo"
@@ -63,9 +69,9 @@ def test_console_script_runs_demo(tmp_path: Path) -> None:
 
 
 def test_validate_exit_code_and_json(demo: Path) -> None:
-    code, output = run("validate", demo / "returns", "--json", "-", "-q")
+    code, output = run_data("validate", demo / "returns", "--json", "-", "-q")
     assert code == 1
-    issues = json.loads(output[: output.rindex("]") + 1])
+    issues = json.loads(output)
     assert [(i["code"], i["cell"]) for i in issues if i["level"] == "error"] == [
         ("E-REQUIRED", "G6"),  # the units in the spec's order
         ("E-CHOICE", "H6"),
@@ -105,8 +111,8 @@ def test_merge_in_english(demo: Path, tmp_path: Path) -> None:
 
 
 def test_status_lists_missing_units(demo: Path) -> None:
-    code, output = run("status", demo / "returns", "--json", "-", "-q")
-    assert code == 0
+    code, output = run_data("status", demo / "returns", "--json", "-", "-q")
+    assert code == 1  # not everyone has returned
     rows = json.loads(output)
     assert [r["name"] for r in rows if r["status"] == "未报送"] == ["临沂高新区"]
 
@@ -158,16 +164,20 @@ def test_init_from_an_existing_task_table(tmp_path: Path) -> None:
     book.save(table)
     code, output = run("init", tmp_path / "spec", "--kind", "task-list", "--from", table)
     assert code == 0, output
-    units = (tmp_path / "spec" / "units.csv").read_text(encoding="utf-8").splitlines()
-    assert units == ["code,name,email,contact,phone", "U01,规信科,,,", "U02,基卫科,,,", "U03,医政科,,,"]
     code, output = run("check", tmp_path / "spec")
     assert code == 0, output
     from consolidate.spec import load_spec
 
     spec = load_spec(tmp_path / "spec")
-    assert [(i.id, i.values["area"], i.units) for i in spec.items] == [
+    assert [(u.code, u.name) for u in spec.units] == [("U01", "规信科"), ("U02", "基卫科"), ("U03", "医政科")]
+    # A blank cell that is not merged stays blank: only merged cells are carried down.
+    assert [(i.id, i.values.get("task"), i.units) for i in spec.items] == [
         ("T01", "持续强化基层医疗卫生服务体系建设", ("U01",)),
-        ("T02", "持续强化基层医疗卫生服务体系建设", ("U02", "U03")),
+        ("T02", None, ("U02", "U03")),
+    ]
+    assert [i.values["content"] for i in spec.items] == [
+        "（一）贯彻落实医疗卫生强基工程",
+        "（二）持续优化基层医疗卫生机构布局",
     ]
     code, output = run("init", tmp_path / "spec", "--kind", "task-list")
     assert code == 2 and "--force" in output

@@ -804,11 +804,12 @@ def test_readme_images_are_rendered_by_the_script(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, str(script), "--out", str(tmp_path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for name in ("template.png", "summary.png"):
+    for name, size in (("template.png", (1287, 910)), ("summary.png", (1287, 910)), ("report.png", (910, 1287))):
         committed = ROOT / "docs" / "images" / name
         assert f"docs/images/{name}" in readme
-        # Same size as the images in the repository: an A4 landscape page at the script's DPI.
-        assert _png_size(tmp_path / name) == _png_size(committed) == (1287, 910)
+        # Same size as the images in the repository: an A4 page (landscape, or portrait for the
+        # progress document) at the script's DPI.
+        assert _png_size(tmp_path / name) == _png_size(committed) == size
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -49,9 +49,12 @@ def folders(tmp_path: Path, smtp: SmtpSink) -> Path:
         },
     )
     fill_template(templates["基层卫生科"], returns / "基层卫生科.xlsx", {"T3": {"done": "约2万", "status": "正常"}})
+    # A file lying there under the unit's feedback name is not attached: only a workbook whose
+    # metadata names the unit is (here 医政医管科's template, renamed, is not 基层卫生科's).
     feedback = tmp_path / "反馈"
     feedback.mkdir()
-    (feedback / f"{TITLE}_基层卫生科_反馈.xlsx").write_bytes(b"feedback workbook")
+    (feedback / f"{TITLE}_基层卫生科_反馈.xlsx").write_bytes(templates["医政医管科"].read_bytes())
+    (feedback / "基层卫生科的反馈.xlsx").write_bytes(templates["基层卫生科"].read_bytes())
     return tmp_path
 
 
@@ -85,14 +88,16 @@ def test_only_units_without_a_valid_return_are_reminded(folders: Path, smtp: Smt
     assert body_of(jwk) == (
         "基层卫生科：\n\n"
         f"你单位报送的《{TITLE}》（基层卫生科.xlsx）有以下问题，请修改后重新发送：\n\n"
-        "1. 填报!D6：“累计完成”应为数字，填写的是“约2万”（只填数字，不要带文字或单位）\n"
-        "2. 填报!F6：“完成情况”为必填项，未填写（请填写该单元格）\n"
-        f"附件“{TITLE}_基层卫生科_反馈.xlsx”中已标出有问题的单元格。\n\n"
+        "1. 第 3 项（填报!D6）：“累计完成”应为数字，填写的是“约2万”（只填数字，不要带文字或单位）\n"
+        "2. 第 3 项（填报!F6）：“完成情况”为必填项，未填写（请填写该单元格）\n"
+        "附件“基层卫生科的反馈.xlsx”中已标出有问题的单元格。\n\n"
         "截止日期：2025年4月15日\n"
         "请直接回复本邮件发回表格，并保留邮件主题中的 [key-work-2025q1/JWK]。如有疑问请联系：办公室 0576-87221234\n\n"
         "玉环市卫生健康局\n"
     )
-    assert attachments(jwk) == {f"{TITLE}_基层卫生科_反馈.xlsx": b"feedback workbook"}
+    assert attachments(jwk) == {
+        "基层卫生科的反馈.xlsx": (folders / "templates" / f"{TITLE}_基层卫生科.xlsx").read_bytes()
+    }
 
     lx = next(r.message for r in smtp.received if "lx@county.test" in r.recipients)
     assert lx["Subject"] == f"催报：《{TITLE}》（龙溪镇卫生院）[key-work-2025q1/LX]"
@@ -155,6 +160,8 @@ def test_unreadable_return_and_an_empty_returns_folder(folders: Path, smtp: Smtp
     empty = folders / "empty"
     empty.mkdir()
     assert [r.reason for r in reminders(load_spec(spec), empty)] == ["missing"] * 4
-    code, output = run("remind", spec, "-r", folders / "nope")
-    assert code == 2
-    assert "找不到回收报表的文件夹" in output
+    # No folder yet (the day after sending): every unit is reminded, as for an empty one.
+    assert [r.reason for r in reminders(load_spec(spec), folders / "nope")] == ["missing"] * 4
+    code, output = run("remind", spec, "-r", folders / "nope", "--dry-run", "--outbox", folders / "outbox")
+    assert code == 1, output  # 清港镇卫生院 has no address
+    assert len(list((folders / "outbox").glob("*.eml"))) == 3

@@ -73,7 +73,7 @@ def test_mail_keys_are_checked_with_lines_and_suggestions() -> None:
         "report.yaml:32 [mail.sender]: 不是邮箱地址：办公室"
     ]
     assert problems(SPEC_YAML + MAIL.replace("security: starttls", "security: tls")) == [
-        "report.yaml:34 [smtp.security]: 取值“tls”不可用，应为 'ssl', 'starttls' or 'none'"
+        "report.yaml:34 [smtp.security]: 取值“tls”不可用，应为以下之一：ssl, starttls, none"
     ]
     [message] = problems(SPEC_YAML + "mail: {remind_body: '{problems}', body: '{problems}'}\n")
     assert message.startswith("report.yaml:31 [mail.body]: 未知的占位符 {problems}；")

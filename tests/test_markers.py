@@ -9,7 +9,7 @@ import pytest
 
 from .conftest import REQUIREMENTS, decide, pytest_runtest_setup
 
-LO_INSTALL = "apt-get install libreoffice-calc-nogui python3-uno fonts-noto-cjk poppler-utils"
+LO_INSTALL = "apt-get install libreoffice-calc-nogui libreoffice-writer-nogui python3-uno fonts-noto-cjk poppler-utils"
 CI_NOTE = " (CI is set, so this test fails instead of being skipped)"
 
 
@@ -41,7 +41,7 @@ def test_missing_skips_with_one_line_or_fails_under_ci(marker: str, missing: tup
 def test_markers_are_registered(pytestconfig: pytest.Config) -> None:
     registered = {line.split(":", 1)[0]: line for line in pytestconfig.getini("markers")}
     assert registered["libreoffice"].startswith(
-        "libreoffice: needs LibreOffice (soffice), python3-uno, CJK fonts and poppler"
+        "libreoffice: needs LibreOffice (soffice, Calc and Writer), python3-uno, CJK fonts and poppler"
     )
     assert {"dovecot", "aiosmtpd"} <= registered.keys()
 

@@ -60,23 +60,28 @@ def test_cache_is_used_and_refreshed_when_a_file_changes(
 ) -> None:
     cache = tmp_path / "cache.sqlite"
     first = merge_returns(spec, [many], workers=1, cache=cache)
-    calls: list[str] = []
     original = pipeline.parse
+    log = tmp_path / "parsed.txt"  # files are parsed in worker processes: they write down what
+    log.write_text("")
 
     def counting(source, *args):  # type: ignore[no-untyped-def]
-        calls.append(source.name)
+        with log.open("a") as out:
+            out.write(source.name + "\n")
         return original(source, *args)
+
+    def calls() -> list[str]:
+        return log.read_text().splitlines()
 
     monkeypatch.setattr(pipeline, "parse", counting)
     again = merge_returns(spec, [many], workers=1, cache=cache)
-    assert calls == []
+    assert calls() == []
     assert (
         write_summary(first, tmp_path / "a.xlsx").read_bytes() == write_summary(again, tmp_path / "b.xlsx").read_bytes()
     )
     changed = many / "基层卫生科_旧3.xlsx"
     changed.write_bytes(b"")
     third = merge_returns(spec, [many], workers=1, cache=cache)
-    assert calls == ["基层卫生科_旧3.xlsx"]
+    assert calls() == ["基层卫生科_旧3.xlsx"]
     assert [i.file for i in third.issues if i.code == "E-UNREADABLE-FILE"] == ["基层卫生科_旧3.xlsx"]
 
 

@@ -50,12 +50,13 @@ def test_unknown_key_names_line_and_suggests(tmp_path: Path) -> None:
 
 
 def test_bad_period_and_missing_title(tmp_path: Path) -> None:
-    text = SPEC_YAML.replace("period: 2025-Q1", "period: 2025Q1").replace(
+    text = SPEC_YAML.replace("period: 2025-Q1", "period: 2025 Q5").replace(
         "  title: 2025年第一季度重点工作完成情况\n", ""
     )
     assert problems(tmp_path, text) == [
         "report.yaml:2 [report.title]: 缺少必填的键“title”",
-        "report.yaml:5 [report.period]: “2025Q1”格式不对，应符合 ^\\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+        "report.yaml:5 [report.period]: 报告期“2025 Q5”看不懂；可以写成 2025（全年）、2025年第三季度（2025-Q3）、"
+        "2025年9月（2025-09）或 2025年上半年（2025-H1）",
     ]
 
 
@@ -84,7 +85,7 @@ def test_yaml_syntax_error_has_a_line(tmp_path: Path) -> None:
     text = SPEC_YAML.replace("  period: 2025-Q1\n", "  period: [2025-Q1\n")
     (message,) = problems(tmp_path, text)
     # PyYAML marks where it noticed the problem: the line after the unclosed bracket.
-    assert message == "report.yaml:7: YAML 语法错误：expected ',' or ']', but got ':'"
+    assert message == "report.yaml:7: 方括号 [ ] 没有配对，或列表的两项之间少了逗号；请检查这一行和上一行"
 
 
 def test_units_and_items_from_csv_with_per_unit_columns(tmp_path: Path) -> None:

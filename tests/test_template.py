@@ -138,7 +138,7 @@ def test_filenames_are_sanitised_and_unique(tmp_path: Path) -> None:
     names = [p.name for p in write_templates(spec, tmp_path / "out")]
     assert names == [
         "2025_Q1_重点工作_完成情况_医政医管科.xlsx",
-        "2025_Q1_重点工作_完成情况_医政医管科__JWK.xlsx",
+        "2025_Q1_重点工作_完成情况_医政医管科_JWK.xlsx",
         "2025_Q1_重点工作_完成情况_龙溪镇卫生院.xlsx",
     ]
     assert template_filename(spec, spec.units[0]) == names[0]

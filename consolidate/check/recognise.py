@@ -171,14 +171,48 @@ def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | Non
     return best
 
 
+_MAX_ROW = 1_048_576
+_LETTERS = re.compile(r"[A-Z]{1,3}")
+
+
+def _meta_json(meta: dict[str, str], key: str) -> Any:
+    """A JSON value of the metadata sheet, or None: the sheet is the unit's, untrusted input."""
+    try:
+        return json.loads(meta.get(key) or "null")
+    except (ValueError, RecursionError):
+        return None
+
+
+def _meta_row(value: Any) -> int | None:
+    """A 1-based row number from the metadata, or None when it is not one."""
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 7:
+        value = int(value)
+    return value if type(value) is int and 1 <= value <= _MAX_ROW else None
+
+
+def meta_layout(meta: dict[str, str]) -> tuple[int, dict[str, str], dict[int, str]] | None:
+    """(header row, column letters → field id, row → item id) as a template's metadata gives
+    them, checked for shape and range; None when any of it is damaged."""
+    header = _meta_row(meta.get("header_row"))
+    columns, rows = _meta_json(meta, "columns"), _meta_json(meta, "rows")
+    if header is None or not isinstance(columns, dict):
+        return None
+    if not all(isinstance(f, str) and isinstance(c, str) and _LETTERS.fullmatch(c) for c, f in columns.items()):
+        return None
+    items: dict[int, str] = {}
+    for pair in rows if isinstance(rows, list) else []:
+        if isinstance(pair, list) and len(pair) == 2 and (row := _meta_row(pair[0])) and isinstance(pair[1], str):
+            items[row] = pair[1]
+    return header, columns, items
+
+
 def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
     """The template's own column map, checked against the header cells still in place."""
     meta = book.meta
-    try:
-        header0 = int(meta["header_row"]) - 1
-        letters = json.loads(meta["columns"])
-    except (KeyError, ValueError, TypeError):
+    layout = meta_layout(meta)
+    if layout is None:
         return None
+    header0, letters = layout[0] - 1, layout[1]
     older = _older_spec(meta, spec)
     old_labels = {f.id: f.heading(older.lang) for f in older.fields} if older is not None else {}
     current = spec.field_map
@@ -362,33 +396,32 @@ def _pick_sheet(book: RawBook, spec: Spec) -> tuple[RawSheet | None, tuple[int, 
     return None, None
 
 
-def _merged_values(sheet: RawSheet, header0: int) -> dict[tuple[int, int], tuple[Any, str]]:
-    """Cells covered by a merged range below the header: (value of the range, range as A1:B2)."""
+def _merged_values(sheet: RawSheet, header0: int, columns: set[int]) -> dict[tuple[int, int], tuple[Any, str]]:
+    """Cells of the table's ``columns`` covered by a merged range below the header: (value of the
+    range, range as A1:B2). Only rows the sheet has count: a range may claim the whole sheet."""
     out: dict[tuple[int, int], tuple[Any, str]] = {}
     for r1, c1, r2, c2 in sheet.merged:
         if r2 <= header0:
             continue
         value = sheet.cell(r1, c1)
+        if is_blank(value):
+            continue  # nothing to repeat
         name = f"{xl_rowcol_to_cell(r1, c1)}:{xl_rowcol_to_cell(r2, c2)}"
-        for r in range(max(r1, header0 + 1), r2 + 1):
-            for c in range(c1, c2 + 1):
-                if (r, c) != (r1, c1):
+        for r in range(max(r1, header0 + 1), min(r2, len(sheet.rows) - 1) + 1):
+            for c in columns:
+                if c1 <= c <= c2 and (r, c) != (r1, c1):
                     out[(r, c)] = (value, name)
     return out
 
 
 def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
     header0 = located.header_row - 1
-    meta_rows: dict[int, str] = {}
-    if located.book.has_meta and located.book.meta.get("rows"):
-        try:
-            meta_rows = {int(r): str(i) for r, i in json.loads(located.book.meta["rows"])}
-        except (ValueError, TypeError):
-            meta_rows = {}
+    layout = meta_layout(located.book.meta) if located.book.has_meta else None
+    meta_rows = layout[2] if layout is not None else {}
     items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
     item_ids = {item.id for item in items}
     located.columns.update(_item_text_columns(sheet, header0, located, spec, items))
-    merged = _merged_values(sheet, header0)
+    merged = _merged_values(sheet, header0, set(located.columns.values()))
     mapped_cols = set(located.columns.values())
     field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
     seen_items: set[str] = set()

@@ -1,5 +1,5 @@
-"""The typer app, its global options, and what every command shares: how it speaks (the
-catalogue, in ``--lang``), guarded errors, progress bars, the common options and outputs.
+"""The typer app and its global options, and how every command speaks: the catalogue in
+``--lang``, data on stdout and people on stderr, errors as one line, no traceback ever.
 
 Only the ``cli`` package prints, draws progress bars and chooses exit codes: 0 no errors, 1 errors
 found in the data (outputs are still written), 2 the command could not run.
@@ -7,37 +7,43 @@ found in the data (outputs are still written), 2 the command could not run.
 
 from __future__ import annotations
 
-import json
+import datetime as dt
+import os
+import platform
 import sys
-import time
+import tempfile
+import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.rich_utils
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
-from ..check import Level, count_levels
-from ..errors import ConsolidateError, InputError, SpecError
-from ..merge import MergeResult, default_cache_path, find_files, merge_returns, spec_from_returns
-from ..spec import load_spec
-from ..text import CATALOGUE, Lang, Msg, t
+from ..errors import ConsolidateError, SpecError
+from ..merge import default_cache_path
+from ..text import CATALOGUE, Lang, t
 from ..version import __version__
-from ..write.xlsx import text_width
 
 
 class State:
     lang: Lang = "zh"
     quiet: bool = False
+    data_on_stdout: bool = False  # a command writes data (JSON) to stdout: people read stderr
 
 
 state = State()
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+
+def human() -> Console:
+    """Where lines for people go: stdout, or stderr when stdout carries data."""
+    return err_console if state.data_on_stdout else console
 
 
 def msg(key: str, **kwargs: Any) -> str:
@@ -47,7 +53,7 @@ def msg(key: str, **kwargs: Any) -> str:
 
 def say(text: str, style: str = "") -> None:
     if not state.quiet:
-        console.print(text, style=style or None, soft_wrap=True, markup=False)
+        human().print(text, style=style or None, soft_wrap=True, markup=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,14 +74,25 @@ def _help(key: str, lang: Lang) -> str | None:
     return t(key, lang) if key in CATALOGUE else None
 
 
+def _first(*keys: str) -> str | None:
+    return next((key for key in keys if key in CATALOGUE), None)
+
+
 def localise(command: Any, name: str, lang: Lang) -> None:
-    """Set a command's help and its options' help from the catalogue (see :mod:`consolidate.text.help`)."""
+    """Set a command's help, its options' help and what their values look like from the catalogue
+    (see :mod:`consolidate.text.help`); a flag shows as a flag, not as ``<bool>``."""
     command.help = _help("help.app" if not name else f"help.{name}", lang) or command.help
     for param in command.params:
-        key = f"help.{name}.{param.name}" if f"help.{name}.{param.name}" in CATALOGUE else f"help.opt.{param.name}"
-        text = _help(key, lang)
-        if text is not None and hasattr(param, "help"):
-            param.help = text
+        key = _first(f"help.{name}.{param.name}", f"help.opt.{param.name}")
+        if key is not None and hasattr(param, "help"):
+            param.help = t(key, lang)
+        if getattr(param, "is_flag", False):
+            shown: str | None = ""
+        else:
+            meta = _first(f"meta.{name}.{param.name}", f"meta.{param.name}")
+            shown = t(meta, lang) if meta is not None else None
+        if shown is not None:
+            param.display_type_rich = lambda ctx=None, shown=shown: shown
     for sub_name, sub in getattr(command, "commands", {}).items():
         localise(sub, sub_name, lang)
 
@@ -83,7 +100,25 @@ def localise(command: Any, name: str, lang: Lang) -> None:
 def _help_option(option: Any) -> Any:
     if option is not None:
         option.help = t("help.opt.help", state.lang)
+        option.display_type_rich = lambda ctx=None: ""
     return option
+
+
+def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
+    """typer's help texts, folded where they meet the edge: Chinese has no spaces to wrap at, and
+    rich would cut a long line of it short with an ellipsis."""
+
+    def folded(*args: Any, **kwargs: Any) -> Any:
+        text = make(*args, **kwargs)
+        if isinstance(text, Text):
+            text.overflow = "fold"
+        return text
+
+    return folded
+
+
+if callable(getattr(typer.rich_utils, "_make_rich_text", None)):
+    typer.rich_utils._make_rich_text = _folding(typer.rich_utils._make_rich_text)
 
 
 class LocalisedCommand(TyperCommand):
@@ -94,10 +129,12 @@ class LocalisedCommand(TyperCommand):
 
 
 class LocalisedGroup(TyperGroup):
-    """The app: ``--lang`` is read before anything else, so that even ``--help`` speaks it."""
+    """The app: ``--lang`` is read before anything else, so that even ``--help`` speaks it; an
+    unexpected exception ends in one line and a crash log, never a traceback."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         state.lang = _lang_in(args) or "zh"
+        state.data_on_stdout = False
         localise(self, "", state.lang)
         parsed: list[str] = super().parse_args(ctx, args)
         return parsed
@@ -105,8 +142,58 @@ class LocalisedGroup(TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))
 
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            err_console.print(msg("interrupted"), style="bold red")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] in ("typer", "click"):
+                raise  # exits, usage errors and aborts are the command line's own
+            crashed(exc)
+            raise typer.Exit(2) from None
 
-app = typer.Typer(cls=LocalisedGroup, add_completion=False, no_args_is_help=True, rich_markup_mode="rich")
+
+def crashed(exc: BaseException) -> Path | None:
+    """Write the traceback to a crash log and say in one line where it is."""
+    log = crash_log(exc)
+    where = str(log) if log is not None else "-"
+    err_console.print(
+        msg("crash", error=f"{type(exc).__name__}: {exc}", log=where), style="bold red", markup=False, soft_wrap=True
+    )
+    return log
+
+
+def crash_log(exc: BaseException) -> Path | None:
+    """A file holding what a maintainer needs: the command, the versions and the traceback."""
+    text = "".join(
+        [
+            f"consolidate {__version__} on Python {platform.python_version()} ({platform.platform()})\n",
+            f"command: {' '.join(sys.argv)}\n",
+            f"time: {dt.datetime.now().isoformat(timespec='seconds')}\n\n",
+            *traceback.format_exception(exc),
+        ]
+    )
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for folder in (default_cache_path().parent / "crashes", Path(tempfile.gettempdir())):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"consolidate-crash-{stamp}-{os.getpid()}.log"
+            path.write_text(text, encoding="utf-8")
+        except OSError:
+            continue
+        return path
+    return None
+
+
+app = typer.Typer(
+    cls=LocalisedGroup,
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
 
 
 def register(*commands: Callable[..., Any]) -> None:
@@ -167,178 +254,3 @@ def guarded() -> Iterator[None]:
     except ConsolidateError as exc:
         err_console.print(msg("error") + exc.render(state.lang), style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
-
-
-# ---------------------------------------------------------------------------------------------
-# Options and steps that several commands share
-
-SpecOpt = Annotated[Path | None, typer.Option("--spec", "-s")]
-PasswordOpt = Annotated[list[str] | None, typer.Option("--password")]
-PasswordsFileOpt = Annotated[Path | None, typer.Option("--passwords")]
-NoCacheOpt = Annotated[bool, typer.Option("--no-cache")]
-AssignOpt = Annotated[list[str] | None, typer.Option("--assign")]
-KindOpt = Annotated[str, typer.Option("--kind", "-k")]
-
-
-def passwords(given: list[str] | None, file: Path | None) -> list[str]:
-    out = list(given or [])
-    if file is not None:
-        try:
-            out += [line.strip() for line in file.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
-        except OSError as exc:
-            raise InputError(f"{file}: {exc.strerror or exc}") from None
-    return out
-
-
-def run_merge(
-    folder: Sequence[Path],
-    spec: Path | None,
-    password: list[str] | None = None,
-    passwords_file: Path | None = None,
-    no_cache: bool = False,
-    keep_raw: bool = False,
-    exclude: Sequence[Path] = (),
-    assign: list[str] | None = None,
-) -> MergeResult:
-    secrets = passwords(password, passwords_file)
-    assigned = assignments(assign)
-    loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
-    sources = find_files(list(folder), exclude)
-    cache = None if no_cache else default_cache_path()
-    with progress_bar(len(sources), msg("reading")) as tick:
-        return merge_returns(
-            loaded,
-            list(folder),
-            progress=tick,
-            passwords=secrets,
-            cache=cache,
-            keep_raw=keep_raw,
-            exclude=exclude,
-            sources=sources,
-            assign=assigned,
-        )
-
-
-def assignments(given: list[str] | None) -> dict[str, str]:
-    """``--assign FILE=UNIT`` options → {file: unit}."""
-    out: dict[str, str] = {}
-    for pair in given or []:
-        file, sep, unit = pair.rpartition("=")
-        if not sep or not file.strip() or not unit.strip():
-            raise InputError(Msg("input.assign_form", given=pair))
-        out[file.strip()] = unit.strip()
-    return out
-
-
-@contextmanager
-def counted_progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """``progress(done, total)`` for work that learns its total as it starts (mail to fetch)."""
-    with ExitStack() as stack:
-        tick: Callable[[str], None] | None = None
-
-        def progress(done: int, total: int) -> None:
-            nonlocal tick
-            if tick is None:
-                tick = stack.enter_context(progress_bar(total, label))
-            elif done:
-                tick("")
-
-        yield progress
-
-
-@contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Any]:
-    if state.quiet or total < 20 or not sys.stderr.isatty():
-        yield lambda _name: None
-        return
-    # Refreshed here, at most ten times a second, rather than by rich's refresh thread: a process
-    # without threads may fork its parsing workers (see consolidate.merge.pool).
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err_console, transient=True, auto_refresh=False) as bar:
-        task = bar.add_task(label, total=total)
-        shown = [0.0]
-
-        def tick(_name: str) -> None:
-            bar.advance(task)
-            now = time.monotonic()
-            if now - shown[0] >= 0.1:
-                shown[0] = now
-                bar.refresh()
-
-        yield tick
-
-
-def emit_json(data: Any, target: Path) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    if str(target) == "-":
-        sys.stdout.write(text + "\n")
-    else:
-        target.write_text(text + "\n", encoding="utf-8")
-        say(msg("json", file=target))
-
-
-def print_issues(result: MergeResult, all_levels: bool) -> None:
-    shown = [i for i in result.issues if all_levels or i.level is not Level.INFO]
-    if state.quiet:
-        shown = [i for i in shown if i.level is Level.ERROR]
-    if not shown:
-        say(msg("no_issues"), "green")
-        return
-    table = Table(show_lines=False)
-    # The message matters most; file names are long and repetitive, so they give way first.
-    widths = {"col.file": 18, "col.value": 12, "col.unit_name": 10}
-    for key in ("col.level", "col.code", "col.unit_name", "col.file", "col.cell", "col.value", "col.message"):
-        table.add_column(
-            t(key, state.lang),
-            overflow="fold",
-            no_wrap=key in ("col.level", "col.code", "col.cell", "col.file"),
-            max_width=widths.get(key),
-        )
-    colours = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "dim"}
-    for issue in shown:
-        unit = result.spec.unit_map.get(issue.unit)
-        cell = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.cell
-        table.add_row(
-            t(f"level.{issue.level.value}", state.lang),
-            issue.code,
-            unit.name if unit else issue.unit,
-            # Returns share the report title in their names: keep the end, where the unit is.
-            tail(issue.file, 18),
-            cell,
-            issue.value[:40],
-            issue.message(state.lang),
-            style=colours[issue.level],
-        )
-    console.print(table)
-
-
-def tail(text: str, width: int) -> str:
-    """The end of ``text`` in at most ``width`` terminal columns (CJK characters take two)."""
-    if text_width(text) <= width:
-        return text
-    kept = ""
-    for char in reversed(text):
-        if text_width(char + kept) > width - 1:
-            break
-        kept = char + kept
-    return "…" + kept
-
-
-def print_counts(result: MergeResult) -> None:
-    counts = count_levels(result.issues)
-    returned = sum(1 for s in result.submissions if s.status in ("returned", "duplicate"))
-    style = "red" if counts[Level.ERROR] else ("yellow" if counts[Level.WARNING] else "green")
-    say(
-        msg(
-            "counts",
-            returned=returned,
-            units=len(result.submissions),
-            e=counts[Level.ERROR],
-            w=counts[Level.WARNING],
-            i=counts[Level.INFO],
-        ),
-        style,
-    )
-    missing = [result.spec.unit_map[s.unit_code].name for s in result.submissions if s.status == "missing"]
-    if missing:
-        say(msg("missing", names=t("sep.list", state.lang).join(missing)), "yellow")

@@ -10,27 +10,26 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..common import atomic_output
 from ..errors import InputError
-from ..mail import MailResult, collect_returns, reminders, send_reminders, send_templates
+from ..mail import MailResult, collect_returns, reminder_texts, reminders, send_reminders, send_templates
 from ..mail.deliver import PROBLEM_STATUSES
 from ..spec import ImapSpec, SmtpSpec, Spec, load_spec
-from ..text import Joined, Msg, render, t
-from .app import (
+from ..text import Msg, render, t
+from .app import guarded, human, msg, say, state
+from .shared import (
     AssignOpt,
     PasswordOpt,
     PasswordsFileOpt,
+    UnitOpt,
     assignments,
-    console,
-    counted_progress,
-    guarded,
-    msg,
+    output_file,
+    output_folder,
     passwords,
-    progress_bar,
-    say,
-    state,
+    unit_codes,
 )
+from .show import counted_progress, progress_bar
 
-UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u")]
 OutboxOpt = Annotated[Path | None, typer.Option("--outbox")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run")]
 ThrottleOpt = Annotated[float | None, typer.Option("--throttle", min=0)]
@@ -48,8 +47,9 @@ def send(
     with guarded():
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
+        output_folder(box)
         password = _password(loaded.smtp, "SMTP") if box is None else None
-        codes = _unit_codes(loaded, unit)
+        codes = unit_codes(loaded, unit)
         with progress_bar(len(codes or loaded.units), msg("sending")) as tick:
             result = send_templates(
                 loaded,
@@ -72,6 +72,7 @@ def collect(
     folder: Annotated[str | None, typer.Option("--folder")] = None,
 ) -> None:
     with guarded():
+        output_folder(out)
         loaded = load_spec(spec)
         try:
             day = dt.date.fromisoformat(since) if since else None
@@ -90,7 +91,7 @@ def collect(
             table.add_row(
                 name, saved.path, f"{saved.received:%Y-%m-%d %H:%M %z}", saved.sender, t(f"by.{saved.by}", lang)
             )
-        console.print(table)
+        human().print(table)
     if result.skipped:
         say(msg("skipped"), "yellow")
         for skip in result.skipped:
@@ -112,14 +113,26 @@ def remind(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     assign: AssignOpt = None,
+    text: Annotated[Path | None, typer.Option("--text")] = None,
 ) -> None:
     with guarded():
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
-        codes = _unit_codes(loaded, unit)
+        output_folder(box)
+        output_file(text)
+        codes = unit_codes(loaded, unit)
         secrets = passwords(password, passwords_file)
         given = assignments(assign)
         found = [r for r in reminders(loaded, returns, secrets, given) if codes is None or r.unit.code in codes]
+        if text is not None:
+            # Paste-ready messages for a WeChat work group: nothing is e-mailed.
+            if found:
+                with atomic_output(text) as tmp:
+                    Path(tmp).write_text(reminder_texts(loaded, found), encoding="utf-8")
+                say(msg("texts", n=len(found) + 1, file=text), "green")
+            else:
+                say(msg("nobody_to_remind"), "green")
+            raise typer.Exit(0)
         smtp_password = _password(loaded.smtp, "SMTP") if box is None and found else None
         with progress_bar(len(found), msg("sending")) as tick:
             result = send_reminders(
@@ -137,16 +150,6 @@ def remind(
         say(msg("nobody_to_remind"), "green")
     _print_mail(result, loaded)
     raise typer.Exit(result.exit_code)
-
-
-def _unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:
-    if not wanted:
-        return None
-    codes = [u.code for u in spec.units if u.code in wanted or u.name in wanted]
-    unknown = [w for w in wanted if w not in spec.unit_map and all(u.name != w for u in spec.units)]
-    if unknown:
-        raise InputError(Msg("cli.unknown_units", names=Joined(unknown)))
-    return codes
 
 
 def _password(server: SmtpSpec | ImapSpec | None, kind: str) -> str | None:
@@ -175,7 +178,7 @@ def _print_mail(result: MailResult, spec: Spec) -> None:
                 cells += [t(f"remind.{o.reason}", lang), str(o.problems or "")]
             cells += [", ".join(o.to), "\n".join(o.files), t(f"mail.{o.status}", lang), detail]
             table.add_row(*cells, style="red" if o.status in PROBLEM_STATUSES else None)
-        console.print(table)
+        human().print(table)
     if result.outbox is not None:
         say(msg("outbox", n=result.count("written"), dir=result.outbox), "green")
     else:

@@ -6,28 +6,29 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from ..text import t
-from ..write import find_soffice, summary_json, to_pdf, write_feedback, write_summary
-from .app import (
+from ..write import find_soffice, summary_json, to_pdf, write_document, write_feedback, write_summary
+from .app import guarded, msg, say, state
+from .shared import (
     AssignOpt,
     NoCacheOpt,
     PasswordOpt,
     PasswordsFileOpt,
     SpecOpt,
-    console,
-    emit_json,
-    guarded,
-    msg,
-    print_counts,
-    print_issues,
+    output_file,
+    output_folder,
     run_merge,
-    say,
-    state,
 )
+from .show import emit_json, print_counts, print_issues, print_submissions
 
 FolderArg = Annotated[list[Path], typer.Argument()]
+JsonOpt = Annotated[Path | None, typer.Option("--json")]
+
+
+def _json_to_stdout(json_out: Path | None) -> None:
+    """With ``--json -`` standard output carries the data alone: every line for people goes to stderr."""
+    state.data_on_stdout = json_out is not None and str(json_out) == "-"
 
 
 def validate(
@@ -37,19 +38,23 @@ def validate(
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
     assign: AssignOpt = None,
-    json_out: Annotated[Path | None, typer.Option("--json")] = None,
+    json_out: JsonOpt = None,
     all_levels: Annotated[bool, typer.Option("--all")] = False,
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
 ) -> None:
+    _json_to_stdout(json_out)
     with guarded():
+        output_file(json_out)
+        output_folder(feedback)
         result = run_merge(
             folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None, assign=assign
         )
-    if json_out is not None:
-        emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
+        if json_out is not None:
+            emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     print_issues(result, all_levels)
     if feedback is not None:
-        written = write_feedback(result, feedback, state.lang)
+        with guarded():
+            written = write_feedback(result, feedback, state.lang)
         say(msg("feedback", n=len(written), dir=feedback), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
@@ -63,21 +68,50 @@ def merge(
     no_cache: NoCacheOpt = False,
     assign: AssignOpt = None,
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("summary.xlsx"),
-    json_out: Annotated[Path | None, typer.Option("--json")] = None,
+    json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
+    docx: Annotated[Path | None, typer.Option("--docx")] = None,
 ) -> None:
+    _json_to_stdout(json_out)
     with guarded():
+        output_file(out)
+        output_file(json_out)
+        output_file(docx)
         if pdf:
+            output_file(out.with_suffix(".pdf"))
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
         result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs, assign=assign)
         write_summary(result, out, state.lang, parallel=True)
-    if json_out is not None:
-        emit_json(summary_json(result, state.lang), json_out)
+        if json_out is not None:
+            emit_json(summary_json(result, state.lang), json_out)
+        if docx is not None:
+            write_document(result, docx, state.lang)
     say(msg("merged", file=out), "green")
+    if docx is not None:
+        say(msg("document", file=docx), "green")
     if pdf:
         with guarded():
             say(msg("pdf", file=to_pdf(out)), "green")
+    print_counts(result)
+    raise typer.Exit(result.exit_code)
+
+
+def report(
+    folder: FolderArg,
+    spec: SpecOpt = None,
+    password: PasswordOpt = None,
+    passwords_file: PasswordsFileOpt = None,
+    no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
+) -> None:
+    out = out or Path(t("doc.file_name", state.lang))
+    with guarded():
+        output_file(out)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out], assign=assign)
+        write_document(result, out, state.lang)
+    say(msg("document", file=out), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
 
@@ -89,27 +123,21 @@ def status(
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
     assign: AssignOpt = None,
-    json_out: Annotated[Path | None, typer.Option("--json")] = None,
+    json_out: JsonOpt = None,
 ) -> None:
+    _json_to_stdout(json_out)
     with guarded():
-        result = run_merge(folder, spec, password, passwords_file, no_cache, assign=assign)
-    rows = []
-    table = Table(title=result.spec.report.title)
-    for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):
-        table.add_column(t(key, state.lang))
-    for sub in result.submissions:
-        unit = result.spec.unit_map[sub.unit_code]
-        received = f"{sub.received:%Y-%m-%d %H:%M}" if sub.received else ""
-        overdue = t("yes", state.lang) if sub.overdue else ""
-        row = [unit.code, unit.name, t(f"status.{sub.status}", state.lang), overdue, sub.file, received]
-        rows.append(dict(zip(("code", "name", "status", "overdue", "file", "received"), row, strict=True)))
-        style = "red" if sub.status in ("missing", "unreadable") else ""
-        table.add_row(*row, style=style)
+        output_file(json_out)
+        # The day after sending nothing has come back: an empty (or not yet made) folder is the
+        # first state of every report, not an error.
+        result = run_merge(folder, spec, password, passwords_file, no_cache, allow_empty=True, assign=assign)
+    rows = print_submissions(result)
     if json_out is not None:
-        emit_json(rows, json_out)
-    if not state.quiet:
-        console.print(table)
+        with guarded():
+            emit_json(rows, json_out)
     print_counts(result)
+    complete = all(s.status in ("returned", "duplicate") for s in result.submissions)
+    raise typer.Exit(0 if complete else 1)
 
 
-COMMANDS = (validate, merge, status)
+COMMANDS = (validate, merge, report, status)

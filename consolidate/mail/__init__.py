@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .collect import CollectResult, SavedReturn, SkippedAttachment, collect_returns
 from .deliver import MailResult, Outcome
-from .remind import Reminder, reminders, send_reminders
+from .remind import Reminder, reminder_texts, reminders, send_reminders
 from .send import find_templates, send_templates
 from .servers import MailError
 
@@ -22,6 +22,7 @@ __all__ = [
     "SkippedAttachment",
     "collect_returns",
     "find_templates",
+    "reminder_texts",
     "reminders",
     "send_reminders",
     "send_templates",

@@ -203,11 +203,10 @@ class Collector:
         return relative
 
     def _free_name(self, unit: UnitSpec, suffix: str) -> str:
-        base = sanitise_filename(unit.name)
         taken = {p.lower() for p in self.received.entries}
         number = 1
         while True:
-            name = f"{base}{suffix}" if number == 1 else f"{base}_{number}{suffix}"
+            name = sanitise_filename(unit.name, suffix if number == 1 else f"_{number}{suffix}")
             if name.lower() not in taken and not (self.out / name).exists():
                 return name
             number += 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from ..common import sanitise_filename
+from ..common import atomic_output, sanitise_filename, unique_filenames
 from ..errors import InputError
 from ..spec import MailSpec, Spec, UnitSpec
 from ..text import Msg
@@ -87,6 +87,8 @@ class Courier:
         if outbox is None and spec.smtp is None:
             raise InputError(Msg("mail.no_smtp"))
         self.spec = spec
+        # One outbox file per unit, even for units whose names give the same file name.
+        self._eml_names = unique_filenames([(u.code, f"{u.code}_{u.name}", u.code) for u in spec.units], ".eml")
         self.sender = sender_of(spec)
         self.outbox = outbox
         self.smtp = SmtpSender(spec.smtp, password) if outbox is None and spec.smtp is not None else None
@@ -121,7 +123,10 @@ class Courier:
         names = tuple(a.name for a in attachments)
         if self.outbox is not None:
             self.outbox.mkdir(parents=True, exist_ok=True)
-            (self.outbox / f"{sanitise_filename(f'{unit.code}_{unit.name}')}.eml").write_bytes(data)
+            with atomic_output(
+                self.outbox / self._eml_names.get(unit.code, sanitise_filename(unit.code, ".eml"))
+            ) as tmp:
+                Path(tmp).write_bytes(data)
             return Outcome(unit.code, "written", tuple(to), names, message_id=message_id)
         assert self.smtp is not None
         if not self._opened:

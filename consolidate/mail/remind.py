@@ -18,17 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..check import Issue, Level
-from ..common import sanitise_filename
+from ..common import ref_row
 from ..errors import InputError
-from ..merge import MergeResult, Submission, find_files, merge_returns
+from ..merge import MergeResult, Submission, merge_returns
 from ..spec import Spec, UnitSpec
 from ..text import LANGS, Msg, t
-from ..write import template_filename
+from ..write import feedback_filenames, template_filename
+from ..write.document import figures_of
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import REMINDED_LOG, Journal
 from .mime import Attachment
-from .send import find_templates
-from .texts import fix_note, remind_texts
+from .send import find_templates, find_unit_files
+from .texts import chat_texts, fix_note, remind_texts
 
 MAX_QUOTED = 30  # problems quoted in one message; the feedback file has them all
 _NOT_FOR_UNITS = frozenset({"W-MISSING-RETURN", "W-DUPLICATE-RETURN"})  # the clerk's business
@@ -53,13 +54,10 @@ def reminders(
     ``assign`` gives the unit of a return that cannot be attributed otherwise (``--assign``).
     """
     folder = Path(returns_dir)
-    if not folder.is_dir():
-        raise InputError(Msg("mail.no_returns_folder", folder=folder))
-    result = (
-        merge_returns(spec, [folder], passwords=passwords, keep_raw=False, assign=assign)
-        if find_files([folder])
-        else None
-    )
+    if folder.exists() and not folder.is_dir():
+        raise InputError(Msg("mail.returns_not_folder", folder=folder))
+    # A folder with nothing in it yet (or none yet): every unit is reminded that it is missing.
+    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False, allow_empty=True, assign=assign)
     out: list[Reminder] = []
     for unit in spec.units:
         sub = _submission(result, unit.code)
@@ -71,7 +69,8 @@ def reminders(
             quoted = [i for i in issues if i.level is not Level.INFO and i.code not in _NOT_FOR_UNITS]
             quoted.sort(key=Issue.sort_key)
             reason = "unreadable" if sub.status == "unreadable" else "errors"
-            out.append(Reminder(unit, reason, Path(sub.file).name, [_quote(i, spec) for i in quoted]))
+            items = _items_by_row(spec, result, unit.code, sub.file)
+            out.append(Reminder(unit, reason, Path(sub.file).name, [_quote(i, spec, items) for i in quoted]))
     return out
 
 
@@ -81,23 +80,52 @@ def _submission(result: MergeResult | None, code: str) -> Submission:
     return next(s for s in result.submissions if s.unit_code == code)
 
 
-def _quote(issue: Issue, spec: Spec) -> str:
+def _items_by_row(spec: Spec, result: MergeResult, unit: str, file: str) -> dict[int, str]:
+    """Row of the unit's return → the item's number as the unit knows it (序号, else its id)."""
+    number = figures_of(spec).number
+    out = {}
+    for record in result.records_of(unit):
+        if record.file == file and record.item_id in spec.item_map:
+            values = spec.item_map[record.item_id].values
+            out[record.row] = str(values.get(number.id) or record.item_id) if number else record.item_id
+    return out
+
+
+def _quote(issue: Issue, spec: Spec, items: dict[int, str]) -> str:
+    """One problem as a unit reads it: which item and cell, what is wrong, how to put it right."""
     lang = spec.lang
     where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.cell
     check = "" if issue.level is Level.ERROR else t("mail.check", lang)
-    prefix = t("mail.where", lang, where=where) if where else ""
+    item = items.get(ref_row(issue.cell)) if issue.cell else None
+    if item is not None:
+        prefix = t("mail.where_item", lang, item=item, where=where)
+    else:
+        prefix = t("mail.where", lang, where=where) if where else ""
     return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang), lang)}"
 
 
-def feedback_file(spec: Spec, unit: UnitSpec, feedback_dir: Path) -> Path | None:
-    """``<template file stem>_反馈.xlsx`` (or ``_feedback``) as written by ``validate --feedback``."""
-    stems = [Path(template_filename(spec, unit)).stem, f"{spec.report.title}_{unit.name}_{unit.code}"]
-    for stem in stems:
-        for lang in LANGS:
-            path = feedback_dir / (sanitise_filename(stem + t("feedback.suffix", lang)) + ".xlsx")
-            if path.is_file():
-                return path
-    return None
+def reminder_texts(spec: Spec, found: Sequence[Reminder], today: dt.date | None = None) -> str:
+    """The reminders as paste-ready text for a WeChat work group (no mail server needed)."""
+    day = today or dt.date.today()
+    return chat_texts(spec, [(r.unit, r.reason, r.file, _quoted(spec, r.problems)) for r in found], day)
+
+
+def _quoted(spec: Spec, problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_QUOTED:
+        return problems
+    return [*problems[:MAX_QUOTED], t("mail.more", spec.lang, n=len(problems) - MAX_QUOTED)]
+
+
+def feedback_files(spec: Spec, feedback_dir: Path) -> dict[str, Path]:
+    """unit code → its feedback file (``validate --feedback``) in ``feedback_dir``.
+
+    A file is a unit's only when its ``_consolidate`` sheet says so: a feedback file holds the
+    unit's figures, and a name can be shared, renamed or copied. Among several, the usual name
+    (``<template file stem>_反馈.xlsx`` or ``_feedback``), then the newest.
+    """
+    names = [feedback_filenames(spec, lang) for lang in LANGS]
+    found = find_unit_files(spec, feedback_dir, lambda code, path: any(path.name == n[code] for n in names))
+    return {code: f.path for code, f in found.items()}
 
 
 def send_reminders(
@@ -126,14 +154,15 @@ def send_reminders(
     if not wanted:
         return MailResult([], out)
     templates = find_templates(spec, Path(templates_dir)) if templates_dir is not None else {}
+    feedback = feedback_files(spec, Path(feedback_dir)) if feedback_dir is not None else {}
     log = Journal(Path(returns_dir) / REMINDED_LOG, "sent")
     outcomes: list[Outcome] = []
     with Courier(spec, password=password, outbox=out, throttle=throttle, sleep=sleep) as courier:
         for reminder in wanted:
             unit = reminder.unit
             attached: dict[str, Path] = {}
-            if feedback_dir is not None and (feedback := feedback_file(spec, unit, Path(feedback_dir))):
-                attached["feedback"] = feedback
+            if unit.code in feedback:
+                attached["feedback"] = feedback[unit.code]
             template = templates.get(unit.code)
             if reminder.reason != "errors" and template is not None and template.current:
                 attached["template"] = template.path
@@ -155,10 +184,7 @@ def _deliver(
     spec: Spec, reminder: Reminder, attached: dict[str, Path], day: dt.date, log: Journal, courier: Courier
 ) -> Outcome:
     unit = reminder.unit
-    problems = reminder.problems
-    if len(problems) > MAX_QUOTED:
-        more = len(problems) - MAX_QUOTED
-        problems = [*problems[:MAX_QUOTED], t("mail.more", spec.lang, n=more)]
+    problems = _quoted(spec, reminder.problems)
     to, invalid = recipients(unit)
     names = tuple(p.name for p in attached.values())
     if not to:

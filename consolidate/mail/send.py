@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..read import RawBook, Source, read_book
 from ..spec import Spec, UnitSpec
 from ..text import Msg
-from ..write import template_filename
+from ..write import template_filename, template_filenames
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import SENT_LOG, Journal
 from .mime import Attachment
@@ -34,7 +34,17 @@ class FoundTemplate:
 
 def find_templates(spec: Spec, folder: Path) -> dict[str, FoundTemplate]:
     """unit code → the unit's template in ``folder``, by the metadata inside the files."""
-    found: dict[str, FoundTemplate] = {}
+    names = template_filenames(spec)
+    return find_unit_files(spec, folder, lambda code, path: path.name == names[code])
+
+
+def find_unit_files(
+    spec: Spec, folder: Path, preferred: Callable[[str, Path], bool] = lambda code, path: False
+) -> dict[str, FoundTemplate]:
+    """unit code → the workbook in ``folder`` whose ``_consolidate`` sheet names this report and
+    that unit: a file goes to a unit by what it holds, never by its name. Among several, a current
+    one, then a ``preferred`` name, then the newest."""
+    found: dict[str, tuple[tuple[bool, bool, float, str], FoundTemplate]] = {}
     for path in sorted(folder.glob("*.xlsx")):
         if path.name.startswith((".", "~$")) or not path.is_file():
             continue
@@ -42,19 +52,13 @@ def find_templates(spec: Spec, folder: Path) -> dict[str, FoundTemplate]:
         if not isinstance(book, RawBook) or book.meta.get("report_id") != spec.report.id:
             continue
         code = book.meta.get("unit_code", "")
-        unit = spec.unit_map.get(code)
-        if unit is None:
+        if code not in spec.unit_map:
             continue
         candidate = FoundTemplate(path, book.meta.get("spec_sha256") == spec.sha256)
-        previous = found.get(code)
-        # Prefer a current template, then the file with the standard name.
-        if previous is None or _rank(candidate, spec, unit) > _rank(previous, spec, unit):
-            found[code] = candidate
-    return found
-
-
-def _rank(found: FoundTemplate, spec: Spec, unit: UnitSpec) -> tuple[bool, bool]:
-    return found.current, found.path.name == template_filename(spec, unit)
+        rank = (candidate.current, preferred(code, path), path.stat().st_mtime, path.name)
+        if code not in found or rank > found[code][0]:
+            found[code] = (rank, candidate)
+    return {code: candidate for code, (_, candidate) in found.items()}
 
 
 def send_templates(

@@ -35,6 +35,37 @@ class SendError(Exception):
         super().__init__(str(detail))
 
 
+def _plain_token(user: str, password: str) -> bytes:
+    """SASL PLAIN (RFC 4616): authorisation id, user and password in UTF-8, so 卫健局2025 works."""
+    return f"\0{user}\0{password}".encode()
+
+
+def _smtp_login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a user or password beyond ASCII goes as UTF-8 through AUTH PLAIN, which smtplib's
+    own login cannot send."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    methods = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" not in methods:
+        raise MailError(Msg("mail.password_not_ascii", server="SMTP"))
+    code, answer = smtp.docmd("AUTH", "PLAIN " + base64.b64encode(_plain_token(user, password)).decode("ascii"))
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
+
+
+def _imap_login(imap: imaplib.IMAP4, user: str, password: str) -> None:
+    """Log in; a user or password beyond ASCII goes as UTF-8 through AUTHENTICATE PLAIN (imaplib's
+    LOGIN can only send ASCII)."""
+    if (user + password).isascii():
+        imap.login(user, password)
+        return
+    if "AUTH=PLAIN" not in imap.capabilities:
+        raise MailError(Msg("mail.password_not_ascii", server="IMAP"))
+    imap.authenticate("PLAIN", lambda _challenge: _plain_token(user, password))
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in exc.recipients.items())
@@ -67,7 +98,10 @@ class SmtpSender:
                 if s.security == "starttls":
                     self._smtp.starttls(context=ssl.create_default_context())
             if s.user:
-                self._smtp.login(s.user, self.password or "")
+                _smtp_login(self._smtp, s.user, self.password or "")
+        except MailError:
+            self._drop()
+            raise
         except smtplib.SMTPAuthenticationError as exc:
             self._drop()
             raise MailError(Msg("mail.smtp_login", user=s.user, where=where, error=_describe(exc))) from None
@@ -155,7 +189,10 @@ class ImapReader:
             raise MailError(Msg("mail.imap_connect", where=where, error=exc)) from None
         self._imap = imap
         try:
-            imap.login(s.user, self.password or "")
+            _imap_login(imap, s.user, self.password or "")
+        except MailError:
+            self._logout()
+            raise
         except imaplib.IMAP4.error as exc:
             self._logout()
             raise MailError(Msg("mail.imap_login", user=s.user, where=where, error=_imap_text(exc))) from None

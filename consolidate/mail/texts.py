@@ -9,10 +9,10 @@ that replies keep, so that ``collect`` can tell which unit a reply comes from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ..spec import MailSpec, Spec, UnitSpec
-from ..text import Lang, t
+from ..text import Joined, Lang, t
 
 
 def tag(spec: Spec, unit: UnitSpec) -> str:
@@ -79,6 +79,29 @@ def remind_texts(
     subject = render(mail.remind_subject or t("mail.remind_subject", lang), fields)
     body = render(mail.remind_body or t("mail.remind_body", lang), fields)
     return _one_line(subject), body.replace("\n\n\n\n", "\n\n")
+
+
+def chat_texts(spec: Spec, found: Sequence[tuple[UnitSpec, str, str, list[str]]], today: dt.date) -> str:
+    """Paste-ready reminders for a WeChat work group: one message per unit (unit, reason, file,
+    problems quoted), then one for the whole group naming every pending unit. Plain text."""
+    lang = spec.lang
+    fields = values(spec, spec.units[0], today=today) if spec.units else {}
+    blocks = []
+    for unit, reason, file, problems in found:
+        unit_fields = values(spec, unit, file=file, today=today)
+        lines = [t(f"chat.{reason}", lang, **unit_fields)]
+        lines += [f"{n}. {text}" for n, text in enumerate(problems, 1)]
+        blocks.append("\n".join(lines))
+    missing = [unit.name for unit, reason, _, _ in found if reason == "missing"]
+    to_fix = [unit.name for unit, reason, _, _ in found if reason != "missing"]
+    group = [t("chat.group", lang, **fields)]
+    if missing:
+        group.append(t("chat.group_missing", lang, names=Joined(missing)))
+    if to_fix:
+        group.append(t("chat.group_fix", lang, names=Joined(to_fix)))
+    group.append(t("chat.group_end", lang, **fields))
+    blocks.append("".join(group) if lang == "zh" else " ".join(group))
+    return "\n\n".join(blocks) + "\n"
 
 
 def fix_note(fix: str, lang: Lang) -> str:

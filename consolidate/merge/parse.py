@@ -8,18 +8,18 @@ changed.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..check import Issue, Located, Record, RowChecker, locate
-from ..read import RawBook, Source, SourceFailure, read_book
+from ..read import RawBook, Source, SourceFailure, file_sha256, read_book
 from ..spec import Spec, spec_from_json
 from ..text import Msg
 from .cache import CACHE_BATCH, ParseCache, cache_key
-from .pool import ordered_map
+from .pool import Lost, contained_map
 
 _META_KEPT = frozenset({"format_version", "report_id", "period", "unit_code", "unit_name", "spec_sha256"})
 
@@ -57,10 +57,10 @@ def parse(
     """Read, recognise and check one source; ``keep_raw`` keeps the cells as typed (for feedback);
     ``unit`` is the unit code given for it with ``--assign``."""
     if isinstance(source, SourceFailure):
-        return Parsed(source.name, "", failure=source.reason)
+        return Parsed(source.name, "", failure=_plain(source.reason))
     book = read_book(source, passwords)
     if not isinstance(book, RawBook):
-        return Parsed(book.name, book.sha256, failure=book.reason)
+        return Parsed(book.name, book.sha256, failure=_plain(book.reason))
     found, issues = locate(book, spec, unit)
     parsed = Parsed(book.name, book.sha256, located=found, locate_issues=issues)
     if found is not None:
@@ -75,41 +75,52 @@ def parse(
     return parsed
 
 
+def _plain(reason: Msg) -> Msg:
+    """A reason as it will be shown, its exceptions as their text: what the cache may hold."""
+    return Msg(reason.key, **{k: str(v) if isinstance(v, BaseException) else v for k, v in reason.params.items()})
+
+
 # ---------------------------------------------------------------------------------------------
 # Workers
 
-_worker: tuple[Spec, RowChecker, tuple[str, ...], ParseCache | None, bool] | None = None
+PARSE_TIMEOUT = 300.0  # seconds one file may take before it is given up as unreadable
+
+_worker: tuple[Spec, RowChecker, tuple[str, ...], bool] | None = None
 
 
-def _init(spec_json: str, passwords: tuple[str, ...], cache_path: str | None, keep_raw: bool) -> None:
+def _init(spec_json: str, passwords: tuple[str, ...], keep_raw: bool) -> None:
     global _worker
     spec = spec_from_json(spec_json)
-    cache = ParseCache(Path(cache_path)) if cache_path else None
-    _worker = (spec, RowChecker(spec), passwords, cache, keep_raw)
+    _worker = (spec, RowChecker(spec), passwords, keep_raw)
 
 
-def _work(source: Source | SourceFailure) -> tuple[Parsed, bool]:
-    """(parsed, came from the cache)."""
+def _work(job: tuple[Source | SourceFailure, str]) -> Parsed:
     assert _worker is not None
-    spec, checker, passwords, cache, keep_raw = _worker
-    key = ""
-    if cache is not None and isinstance(source, Source):
-        try:
-            data = source.read()
-        except OSError:
-            data = b""
-        key = cache_key(source.name, data, spec.sha256, passwords, keep_raw)
-        hit = cache.get(key)
-        if isinstance(hit, Parsed):
-            return hit, True
+    source, key = job
+    spec, checker, passwords, keep_raw = _worker
     parsed = parse(source, spec, checker, passwords, keep_raw)
     parsed.cache_key = key
-    if key or mp.parent_process() is not None:
-        # To the merge process (and the cache) pickled once, here on the worker's core: the merge
-        # keeps the bytes as they are when its memory budget is used up.
-        parsed.records_blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
-        parsed.records = []
-    return parsed, False
+    # To the merge process (and the cache) pickled once, here on the worker's core: the merge
+    # keeps the bytes as they are when its memory budget is used up.
+    parsed.records_blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
+    parsed.records = []
+    return parsed
+
+
+def _lost(job: tuple[Source | SourceFailure, str], why: Lost) -> Parsed:
+    """A file whose worker died or stalled: unreadable, and not remembered (it may be the machine)."""
+    source = job[0]
+    try:
+        digest = file_sha256(source.read()) if isinstance(source, Source) else ""
+    except OSError:
+        digest = ""
+    if why.timeout:
+        reason = Msg("read.timed_out", seconds=f"{why.timeout:g}")
+    elif why.how == "MemoryError":
+        reason = Msg("read.out_of_memory")
+    else:
+        reason = Msg("read.crashed", how=why.how)
+    return Parsed(source.name, digest, failure=reason)
 
 
 def parse_all(
@@ -121,28 +132,59 @@ def parse_all(
     cache: Path | None = None,
     progress: Callable[[str], None] | None = None,
     keep_raw: bool = True,
+    warn: Callable[[Msg], None] | None = None,
+    timeout: float = PARSE_TIMEOUT,
 ) -> Iterator[Parsed]:
-    """Parsed sources in input order; in a process pool when there are enough of them."""
-    spec_json = spec.public_json
+    """Parsed sources in input order, each read in a worker process (see :func:`contained_map`):
+    a file that takes its worker down, or too long, is one unreadable file and the rest go on.
+    ``warn`` hears of a cache that cannot be used (the run goes on without it)."""
     secrets = tuple(passwords)
-    cache_path = str(cache) if cache is not None else None
+    store = ParseCache(cache, warn) if cache is not None else None
+    keys = [_key(source, spec, secrets, keep_raw) if store is not None else "" for source in sources]
+    hits: dict[str, Any] = store.get_many([k for k in keys if k]) if store is not None else {}
+    jobs = [(source, key) for source, key in zip(sources, keys, strict=True) if not isinstance(hits.get(key), Parsed)]
+    results = contained_map(
+        _work,
+        jobs,
+        workers=workers,
+        initializer=_init,
+        initargs=(spec.public_json, secrets, keep_raw),
+        lost=_lost,
+        timeout=timeout,
+    )
     fresh: list[Parsed] = []
     used: list[str] = []
-    results = ordered_map(
-        _work, sources, workers=workers, initializer=_init, initargs=(spec_json, secrets, cache_path, keep_raw)
-    )
-    for parsed, hit in results:
-        if hit:
-            used.append(parsed.cache_key)
-        elif parsed.cache_key:
-            fresh.append(parsed)
+    for key in keys:
+        hit = hits.pop(key, None) if key else None
+        if isinstance(hit, Parsed):
+            parsed = hit
+            used.append(key)
+        else:
+            parsed = next(results)
+            if parsed.cache_key and _remembered(parsed):
+                fresh.append(parsed)
         if progress:
             progress(parsed.name)
         yield parsed
         # Written as they come, a few hundred at a time, so they are not all held to the end.
-        if cache is not None and len(fresh) + len(used) >= CACHE_BATCH:
-            ParseCache(cache).put_all([(p.cache_key, p) for p in fresh], used)
+        if store is not None and len(fresh) + len(used) >= CACHE_BATCH:
+            store.put_all([(p.cache_key, p) for p in fresh], used)
             fresh.clear()
             used.clear()
-    if cache is not None:
-        ParseCache(cache).put_all([(p.cache_key, p) for p in fresh], used)
+    if store is not None:
+        store.put_all([(p.cache_key, p) for p in fresh], used)
+
+
+def _remembered(parsed: Parsed) -> bool:
+    """Every parse is remembered but a file whose worker died or stalled (it may be the machine)."""
+    return parsed.failure is None or parsed.failure.key not in ("read.crashed", "read.timed_out", "read.out_of_memory")
+
+
+def _key(source: Source | SourceFailure, spec: Spec, passwords: tuple[str, ...], keep_raw: bool) -> str:
+    if not isinstance(source, Source):
+        return ""
+    try:
+        data = source.read()
+    except OSError:
+        return ""
+    return cache_key(source.name, data, spec.sha256, passwords, keep_raw)

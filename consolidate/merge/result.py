@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from ..check import Issue, Level, Located, Record, count_levels
 from ..spec import Spec
-from ..text import Lang
+from ..text import Lang, Msg
 from .aggregate import SummaryRow
 from .frames import Frames, detail_frame, summary_frame
 from .store import Records
@@ -55,6 +55,7 @@ class MergeResult:
     returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
     total: SummaryRow | None = None  # the totals row: ``totals`` with the units left out, unlike measures
+    warnings: list[Msg] = dataclasses.field(default_factory=list)  # problems of the run, not the data
 
     def records_of(self, unit_code: str) -> list[Record]:
         """The records of the return kept for one unit."""

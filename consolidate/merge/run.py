@@ -20,24 +20,28 @@ from ..spec import Spec, embedded_spec_json, spec_from_json
 from ..text import Joined, Msg
 from .aggregate import JOIN_LIMIT, aggregate
 from .choose import choose_newest
-from .parse import Parsed, parse, parse_all
+from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
 from .result import InputFile, MergeResult
 from .store import Records, RecordStore
 
 Progress = Callable[[str], None]
 
 
-def find_files(paths: Sequence[str | Path], exclude: Sequence[Path] = ()) -> list[Source | SourceFailure]:
+def find_files(
+    paths: Sequence[str | Path], exclude: Sequence[Path] = (), *, missing_ok: bool = False
+) -> list[Source | SourceFailure]:
     """Every candidate return under ``paths`` (folders recursively, archives expanded).
 
     ``exclude`` names files that are not returns although they lie there: the summary this run
-    writes (and wrote last time) when it is put into the returns folder.
+    writes (and wrote last time) when it is put into the returns folder. ``missing_ok``: a folder
+    that does not exist yet holds nothing (the day after sending, nothing has come back).
     """
     skip = {p.resolve() for p in exclude}
     roots = [Path(given) for given in paths]
     for root in roots:
-        if not root.exists():
+        if not root.exists() and not missing_ok:
             raise InputError(Msg("input.not_found", path=root))
+    roots = [root for root in roots if root.exists()]
     # With several folders or files, names are relative to what they have in common, so that two
     # "returns/同名.xlsx" from different places stay apart.
     base = Path(os.path.commonpath([r.resolve().parent for r in roots])) if len(roots) > 1 else None
@@ -118,9 +122,11 @@ def merge_returns(
     keep_raw: bool = True,
     exclude: Sequence[Path] = (),
     sources: list[Source | SourceFailure] | None = None,
+    allow_empty: bool = False,
     record_budget: int | None = None,
     join_limit: int = JOIN_LIMIT,
     assign: Mapping[str, str] | None = None,
+    parse_timeout: float = PARSE_TIMEOUT,
 ) -> MergeResult:
     """Read, check and merge every return under ``paths``.
 
@@ -132,11 +138,17 @@ def merge_returns(
     :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters;
     ``assign`` maps a file (its name as shown, its base name or its path) to the unit that sent
     it (code or name), for a return that cannot be attributed otherwise (``--assign FILE=UNIT``).
+
+    ``allow_empty``: no files (or no folder yet) is a result in which every unit is missing.
+
+    Each file is read in a worker process: one that crashes it, exhausts its memory or takes
+    longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
+    that cannot be used is a warning in ``MergeResult.warnings``, never a failed merge.
     """
     # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
     # walking folders and opening archives once is enough.
-    sources = find_files(paths, exclude) if sources is None else sources
-    if not sources:
+    sources = find_files(paths, exclude, missing_ok=allow_empty) if sources is None else sources
+    if not sources and not allow_empty:
         raise InputError(Msg("input.no_files"))
     received: dict[Path, dt.datetime] = {}
     for given in paths:
@@ -151,13 +163,25 @@ def merge_returns(
     failed: list[tuple[str, str | None]] = []
     checked: dict[str, list[Issue]] = {}
     store = RecordStore(record_budget)
+    warnings: list[Msg] = []
     assigned = assigned_units(spec, sources, assign or {})
     # Returns given a unit are parsed here, outside the pool and its cache (a cached parse would
     # carry the unit it was attributed to before).
     here = _parse_here([s for s in sources if s.name in assigned], spec, passwords, keep_raw, assigned, progress)
     pooled = [source for source in sources if source.name not in assigned]
     for parsed in itertools.chain(
-        parse_all(pooled, spec, passwords, workers=workers, cache=cache, progress=progress, keep_raw=keep_raw), here
+        parse_all(
+            pooled,
+            spec,
+            passwords,
+            workers=workers,
+            cache=cache,
+            progress=progress,
+            keep_raw=keep_raw,
+            warn=warnings.append,
+            timeout=parse_timeout,
+        ),
+        here,
     ):
         inputs.append(InputFile(parsed.name, parsed.sha256))
         if parsed.failure is not None:
@@ -200,4 +224,5 @@ def merge_returns(
         chosen,
         keep_raw,
         total,
+        warnings,
     )

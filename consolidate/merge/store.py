@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from ..check import Record
+from .cache import safe_loads
 
 MEMORY_BUDGET = 50_000  # records kept as objects (about 55 MB; 1,250 returns of 40 rows)
 
@@ -39,7 +40,7 @@ class RecordStore:
         # only hold it twice for a while.
         if self._held + count <= self.budget or (isinstance(records, list) and count > self.budget):
             self._held += count
-            self._objects[name] = records if isinstance(records, list) else pickle.loads(records)
+            self._objects[name] = records if isinstance(records, list) else safe_loads(records)
             return
         blob = records if isinstance(records, bytes) else pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
         if self._file is None:
@@ -63,7 +64,7 @@ class RecordStore:
         else:  # Windows: no fork either, so one reader at a time
             self._file.seek(offset)
             data = self._file.read(length)
-        records: list[Record] = pickle.loads(data)
+        records: list[Record] = safe_loads(data)
         return records
 
     def count(self, name: str) -> int:

@@ -149,6 +149,7 @@ def _read(data: bytes, source: Source, passwords: Sequence[str]) -> RawBook:
 
 def _read_xlsx(data: bytes) -> tuple[list[RawSheet], dt.datetime | None]:
     info = ooxml.inspect(data)
+    data = info.repaired or data
     by_name = {s.name: s for s in info.sheets}
     sheets = _read_calamine(data, by_name, skip={s.name for s in info.sheets if s.too_large})
     for name, sheet_info in by_name.items():

@@ -20,7 +20,7 @@ from typing import Any
 
 from defusedxml import ElementTree
 
-from ..common import col_index
+from ..common import col_index, xl_col_to_name
 from ..text import Msg
 from .sources import Unreadable, package_problem
 
@@ -36,12 +36,19 @@ _NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dcterms": "http://purl.org/dc/terms/",
 }
-# Cell references (rows have r="digits" only; other attributes are "ref"/"sqref": no match).
-_REF_ROW = re.compile(rb' r="[A-Z]{1,3}([0-9]{1,7})"')
-_REF_COL = re.compile(rb' r="([A-Z]{1,3})[0-9]{1,7}"')
-_DIMENSION = re.compile(rb'<dimension\b[^>]*?\bref="([A-Z]*)([0-9]*)(?::([A-Z]*)([0-9]*))?"')
+# Cell and row references, written as any XML parser (and so calamine) accepts them: either
+# quote, space around "=", any letter case, any number of digits. Rows have digits only. An
+# attribute like "sqref" does not match (no space before its "r"); a text that looks like a
+# reference only overstates the extent, which sends the sheet to the sparse reader.
+_REF = re.compile(rb"""\sr\s*=\s*(["'])\s*([A-Za-z]{0,8})([0-9]+)\s*\1""")
+_DIMENSION = re.compile(
+    rb"""<dimension\b[^>]*?\bref\s*=\s*["']\s*([A-Za-z]*)([0-9]*)(?::([A-Za-z]*)([0-9]*))?\s*["']"""
+)
 _HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\br="([0-9]+)"[^>]*?\bhidden="(?:1|true)"')
 _HIDDEN_ROW_REV = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="([0-9]+)"')
+_HUGE = 10**12  # a row number or column this far away is only "too far"
+_SST = re.compile(rb"<(?:\w+:)?sst\b[^>]*>")
+_COUNT = re.compile(rb"""\s(?:uniqueCount|count)\s*=\s*["']\s*([0-9]*)\s*["']""")
 # A formula cell whose value is missing or empty. Excel, WPS, LibreOffice, openpyxl and
 # xlsxwriter all write r as the first attribute of <c>, which keeps this scan linear.
 _FORMULA_NO_VALUE = re.compile(
@@ -73,6 +80,16 @@ class SheetInfo:
 class PackageInfo:
     sheets: list[SheetInfo]
     saved: dt.datetime | None
+    repaired: bytes | None = None  # the package with its shared strings' counts taken out
+
+
+def _number(digits: bytes) -> int:
+    return int(digits) if len(digits) <= 12 else _HUGE
+
+
+def _column(letters: bytes) -> int:
+    """1-based column of letters in any case (0 for none)."""
+    return col_index(letters.decode("ascii")) + 1 if letters else 0
 
 
 def inspect(data: bytes) -> PackageInfo:
@@ -89,13 +106,14 @@ def inspect(data: bytes) -> PackageInfo:
         for sheet in sheets:
             _scan(sheet, archive.read(sheet.part))
         saved = _saved(archive)
+        repaired = _strings_repaired(archive, data)
     except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
         raise Unreadable(Msg("read.damaged", error=exc)) from None
     except ElementTree.ParseError as exc:
         raise Unreadable(Msg("read.bad_xml", error=exc)) from None
     except Exception as exc:  # defusedxml's refusals (entities, external references)
         raise Unreadable(Msg("read.unsafe_xml", kind=type(exc).__name__)) from None
-    return PackageInfo(sheets, saved)
+    return PackageInfo(sheets, saved, repaired)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:
@@ -115,11 +133,11 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:
 
 
 def _scan(sheet: SheetInfo, xml: bytes) -> None:
-    # The largest row number, and the widest of the distinct column letters: both in C.
-    rows = _REF_ROW.findall(xml)
-    if rows:
-        sheet.max_row = max(sheet.max_row, max(map(int, rows)))
-        sheet.max_col = max(sheet.max_col, max(col_index(c.decode()) for c in set(_REF_COL.findall(xml))) + 1)
+    # The largest row number, and the widest of the distinct column letters.
+    refs = set(_REF.findall(xml))
+    if refs:
+        sheet.max_row = max(sheet.max_row, max(_number(digits) for _, _, digits in refs))
+        sheet.max_col = max(sheet.max_col, max(_column(letters) for letters in {r[1] for r in refs}))
     dimension = _DIMENSION.search(xml[:4096])
     if dimension:
         letters, digits = (
@@ -127,8 +145,8 @@ def _scan(sheet: SheetInfo, xml: bytes) -> None:
         )
         if letters and digits:
             # calamine sizes its grid from the dimension too: count it as extent.
-            sheet.max_row = max(sheet.max_row, int(digits))
-            sheet.max_col = max(sheet.max_col, col_index(letters.decode()) + 1)
+            sheet.max_row = max(sheet.max_row, _number(digits))
+            sheet.max_col = max(sheet.max_col, _column(letters))
     if b'hidden="' in xml:
         sheet.hidden_rows = {int(r) for r in _HIDDEN_ROW.findall(xml)} | {int(r) for r in _HIDDEN_ROW_REV.findall(xml)}
     if b't="e"' in xml:
@@ -136,6 +154,33 @@ def _scan(sheet: SheetInfo, xml: bytes) -> None:
     if b"<f" in xml and any(hint in xml for hint in _NO_VALUE_HINTS):
         for ref, formula in _FORMULA_NO_VALUE.findall(xml):
             sheet.formulas[ref.decode()] = "=" + _unescape(formula.decode("utf-8", "replace"))
+
+
+def _strings_repaired(archive: zipfile.ZipFile, data: bytes) -> bytes | None:
+    """The package again when its shared strings claim more strings than the part could hold.
+
+    calamine reserves room for ``uniqueCount`` strings before reading one: a count of two
+    billion aborts the process. The counts are only a hint, so they are dropped.
+    """
+    name = next((n for n in archive.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+    if name is None:
+        return None
+    size = archive.getinfo(name).file_size
+    with archive.open(name) as part:
+        root = _SST.search(part.read(4096))
+    # Each string takes at least "<si/>" (5 bytes).
+    if root is None or not any(_number(c or b"0") > size // 5 + 1 for c in _COUNT.findall(root[0])):
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in archive.infolist():
+            content = archive.read(info)
+            if info.filename == name:
+                start = _SST.search(content)
+                if start is not None:
+                    content = content[: start.start()] + _COUNT.sub(b"", start[0]) + content[start.end() :]
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def _unescape(text: str) -> str:
@@ -177,33 +222,46 @@ def _core_time(core: Any, tag: str) -> dt.datetime | None:
 
 
 def read_sparse(data: bytes, sheet: SheetInfo) -> tuple[list[list[Any]], list[tuple[str, Any]]]:
-    """Cells of one oversized sheet: the grid up to the sparse limits, and the cells beyond it."""
+    """Cells of one oversized sheet: the grid up to the sparse limits, and the cells beyond it.
+
+    Rows are only as long as their last cell, so memory follows the cells there are, not the
+    extent they claim. References are read as the scan reads them (any case, any row number);
+    a cell without one follows the one before it, as in a spreadsheet program.
+    """
     archive = zipfile.ZipFile(io.BytesIO(data))
     strings = _shared_strings(archive)
     cells: dict[tuple[int, int], Any] = {}
     stray: list[tuple[str, Any]] = []
-    for _, element in ElementTree.iterparse(io.BytesIO(archive.read(sheet.part)), events=("end",)):
-        if element.tag != f"{{{_NS['m']}}}c":
+    row_tag, cell_tag = f"{{{_NS['m']}}}row", f"{{{_NS['m']}}}c"
+    row, col = 0, -1
+    for event, element in ElementTree.iterparse(io.BytesIO(archive.read(sheet.part)), events=("start", "end")):
+        if element.tag == row_tag:
+            if event == "start":
+                given = re.fullmatch(r"\s*([0-9]+)\s*", element.get("r", ""))
+                row, col = (_number(given[1].encode()) - 1 if given else row + 1), -1
+            else:
+                element.clear()
             continue
-        ref = element.get("r", "")
-        match = re.fullmatch(r"([A-Z]{1,3})([0-9]{1,7})", ref)
-        if match is None:
-            element.clear()
+        if event != "end" or element.tag != cell_tag:
             continue
+        match = re.fullmatch(r"\s*([A-Za-z]{1,8})([0-9]+)\s*", element.get("r", ""))
+        if match is not None:
+            row, col = _number(match[2].encode()) - 1, _column(match[1].encode()) - 1
+        else:
+            col += 1
         value = _cell_value(element, strings)
         element.clear()
         if value is None or value == "":
             continue
-        row, col = int(match[2]) - 1, col_index(match[1])
-        if row < SPARSE_ROWS and col < SPARSE_COLS:
+        if 0 <= row < SPARSE_ROWS and col < SPARSE_COLS:
             cells[(row, col)] = value
         else:
-            stray.append((ref, value))
-    height = max((r for r, _ in cells), default=-1) + 1
-    width = max((c for _, c in cells), default=-1) + 1
-    grid: list[list[Any]] = [[""] * width for _ in range(height)]
-    for (row, col), value in cells.items():
-        grid[row][col] = value
+            stray.append((f"{xl_col_to_name(col) if col < 16384 else '?'}{row + 1}", value))
+    grid: list[list[Any]] = [[] for _ in range(max((r for r, _ in cells), default=-1) + 1)]
+    for (r, c), value in sorted(cells.items()):
+        line = grid[r]
+        line.extend([""] * (c - len(line)))
+        line.append(value)
     return grid, stray
 
 
@@ -223,7 +281,7 @@ def _cell_value(element: Any, strings: list[str]) -> Any:
     if text is None:
         return None
     if kind == "s":
-        index = int(text)
+        index = _number(text.strip().encode()) if text.strip().isdigit() else -1
         return strings[index] if 0 <= index < len(strings) else ""
     if kind == "b":
         return text == "1"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import zlib
 
 _PACKED_LIMIT = 64 * 1024 * 1024  # a packed spec unpacks to at most this many bytes
@@ -35,7 +36,18 @@ def embedded_spec_json(meta: dict[str, str]) -> str:
     """The spec a template embedded: packed (current templates) or plain JSON (older ones).
 
     "" when there is none; "{}" when it is damaged (then reported as a spec that cannot be read).
+    A return is untrusted input: JSON nested beyond reason, or units and items named as files to
+    read (which only a report.yaml may do), count as damaged.
     """
-    if meta.get("spec_json_z"):
-        return unpack_spec(meta["spec_json_z"]) or "{}"
-    return meta.get("spec_json", "")
+    text = (unpack_spec(meta["spec_json_z"]) or "{}") if meta.get("spec_json_z") else meta.get("spec_json", "")
+    if not text:
+        return ""
+    try:
+        data = json.loads(text)
+    except RecursionError:
+        return "{}"
+    except ValueError:
+        return text  # worded by spec_from_json, with json's own message
+    if not isinstance(data, dict) or any(isinstance(data.get(key), str) for key in ("units", "items")):
+        return "{}"
+    return text

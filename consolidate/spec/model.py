@@ -18,6 +18,8 @@ from pydantic import Field, field_validator, model_validator
 from ..fields import TYPES, FieldType
 from ..text import Joined, Lang, t
 from . import expr
+from .dates import normalise_period, parse_day
+from .document import DocumentSpec
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .strict import StrictModel as _Model
 from .strict import invalid
@@ -31,7 +33,7 @@ class ReportInfo(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: str = Field(min_length=1)
     issuer: str = ""
-    period: str = Field(pattern=r"^\d{4}(-H[12]|-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+    period: str
     deadline: dt.date | None = None
     language: Literal["zh", "en"] = "zh"
     contact: str = ""
@@ -41,6 +43,29 @@ class ReportInfo(_Model):
     def _yaml_number_as_text(cls, value: Any) -> Any:
         """``period: 2025`` is an int in YAML; the spec means the text 2025."""
         return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, value: str) -> str:
+        """2025年第三季度 is 2025-Q3: one spelling for every way a clerk writes a period."""
+        normal = normalise_period(value)
+        if normal is None:
+            raise invalid("spec.bad_period", value=value)
+        return normal
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _deadline(cls, value: Any) -> Any:
+        """2025年4月15日 and 2025/4/15 are 2025-04-15; a day that does not exist is said plainly."""
+        if value is None or isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        try:
+            day = parse_day(str(value))
+        except ValueError:
+            raise invalid("spec.impossible_date", value=value) from None
+        if day is None:
+            raise invalid("spec.bad_date", value=value)
+        return day
 
 
 class FieldSpec(_Model):
@@ -132,6 +157,7 @@ class SpecFile(_Model):
     mail: MailSpec | None = None
     smtp: SmtpSpec | None = None
     imap: ImapSpec | None = None
+    document: DocumentSpec | None = None
 
     @model_validator(mode="after")
     def _items_for_fixed(self) -> SpecFile:
@@ -148,6 +174,7 @@ class Item:
     values: Mapping[str, Any]
     units: tuple[str, ...]
     per_unit: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    group: str = ""  # the heading the item stands under (一、致力“民生提档”…), when the report has groups
 
     @functools.cached_property
     def unit_set(self) -> frozenset[str]:
@@ -175,6 +202,7 @@ class Spec:
     mail: MailSpec | None = None
     smtp: SmtpSpec | None = None
     imap: ImapSpec | None = None
+    document: DocumentSpec | None = None
 
     @property
     def lang(self) -> Lang:
@@ -245,6 +273,7 @@ class Spec:
                     # embeds this, and 5,000 units x 40 items would make each template megabytes.
                     **({} if i.units == everyone and not i.per_unit else {"units": list(i.units)}),
                     **{k: {u: _json_value(v) for u, v in by_unit.items()} for k, by_unit in i.per_unit.items()},
+                    **({"group": i.group} if i.group else {}),
                 }
                 for i in self.items
             ],
@@ -255,7 +284,12 @@ class Spec:
             # Only when given, so that specs without e-mail settings keep their hash.
             **{
                 key: section.model_dump(mode="json", exclude_defaults=True)
-                for key, section in (("mail", self.mail), ("smtp", self.smtp), ("imap", self.imap))
+                for key, section in (
+                    ("mail", self.mail),
+                    ("smtp", self.smtp),
+                    ("imap", self.imap),
+                    ("document", self.document),
+                )
                 if section is not None and not public
             },
         }

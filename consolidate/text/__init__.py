@@ -2,7 +2,7 @@
 
 Workbook labels (:mod:`.labels`), issue messages and fixes (:mod:`.issues`), command-line, spec,
 reader and conversion messages (:mod:`.messages`), ``--help`` (:mod:`.help`) and e-mail texts
-(:mod:`.mail`) are all here and nowhere else. Code that finds a problem does not word it: it
+(:mod:`.mail`) and the progress document's wording (:mod:`.document`) are all here and nowhere else. Code that finds a problem does not word it: it
 returns a :class:`Msg` (a key and its values), worded when shown, in the reader's language.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from .document import DOCUMENT
 from .help import HELP
 from .issues import ISSUES, Entry, Level
 from .labels import LABELS
@@ -20,7 +21,7 @@ from .messages import MESSAGES
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL}
+CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL, **DOCUMENT}
 
 __all__ = ["CATALOGUE", "ISSUES", "LANGS", "Entry", "Joined", "Lang", "Level", "Msg", "render", "t"]
 

@@ -7,6 +7,29 @@ command, else ``help.opt.<parameter>`` for an option that several commands share
 from __future__ import annotations
 
 HELP: dict[str, tuple[str, str]] = {
+    # What an option's value looks like (``meta.<command>.<parameter>`` or ``meta.<parameter>``)
+    "meta.lang": ("zh|en", "zh|en"),
+    "meta.assign": ("文件=单位", "FILE=UNIT"),
+    "meta.folder": ("文件夹...", "FOLDER..."),
+    "meta.init.folder": ("文件夹", "FOLDER"),
+    "meta.demo.folder": ("文件夹", "FOLDER"),
+    "meta.spec": ("report.yaml", "report.yaml"),
+    "meta.password": ("密码", "PASSWORD"),
+    "meta.passwords_file": ("文件", "FILE"),
+    "meta.json_out": ("文件|-", "FILE|-"),
+    "meta.feedback": ("文件夹", "FOLDER"),
+    "meta.merge.out": ("文件", "FILE"),
+    "meta.out": ("文件夹", "FOLDER"),
+    "meta.unit": ("单位", "UNIT"),
+    "meta.kind": ("类型", "KIND"),
+    "meta.from_table": ("文件", "FILE"),
+    "meta.since": ("日期", "DATE"),
+    "meta.folder_name": ("文件夹", "FOLDER"),
+    "meta.outbox": ("文件夹", "FOLDER"),
+    "meta.templates_dir": ("文件夹", "FOLDER"),
+    "meta.returns": ("文件夹", "FOLDER"),
+    "meta.throttle": ("秒", "SECONDS"),
+    "meta.collect.folder": ("邮箱文件夹", "MAILBOX"),
     "help.app": (
         "consolidate：报表模板下发、回收校验、一键汇总。",
         "consolidate: report templates out, returns in, one summary.",
@@ -45,17 +68,59 @@ HELP: dict[str, tuple[str, str]] = {
         "Seconds between two messages (default mail.throttle)",
     ),
     "help.init": (
-        "从内置报表类型创建报表定义（report.yaml + units.csv + items.csv）。\n\n"
-        "示例：[bold]consolidate init 2025Q1 --kind key-tasks[/bold]",
-        "Create a spec (report.yaml + units.csv + items.csv) from a built-in kind.\n\n"
-        "Example: [bold]consolidate init 2025Q1 --kind key-tasks[/bold]",
+        "创建报表定义 report.xlsx（在 Excel/WPS 中编辑）：从内置报表类型，或用 --from 从已有的任务表生成，任务表的每一列都保留。\n\n"
+        "示例：[bold]consolidate init 2025Q3 --from 重点任务清单.xlsx --deadline 2025-10-15[/bold]",
+        "Create a spec, report.xlsx (edited in Excel or WPS), from a built-in kind, or with --from from an "
+        "existing task table, keeping every column.\n\n"
+        "Example: [bold]consolidate init 2025Q3 --from tasks.xlsx --deadline 2025-10-15[/bold]",
     ),
     "help.init.folder": ("新报表定义的文件夹", "Folder for the new spec"),
     "help.init.from_table": (
         "已有的任务表（.xlsx/.csv），事项和单位从中读取",
         "An existing task table (.xlsx/.csv) to take items and units from",
     ),
-    "help.init.force": ("覆盖已有的文件", "Overwrite existing files"),
+    "help.init.force": (
+        "替换已有的文件（原文件另存为带日期的备份）",
+        "Replace existing files (each kept as a dated backup)",
+    ),
+    "help.init.sheet": (
+        "任务表中要读取的工作表（默认第一个）",
+        "The sheet of the task table to read (default: the first)",
+    ),
+    "help.init.title": (
+        "报表标题（默认取任务表上方的标题行）",
+        "The report's title (default: the title row above the table)",
+    ),
+    "help.init.period": (
+        "报告期，如 2025年第三季度（默认从标题中读出）",
+        "The period, such as 2025-Q3 (default: read from the title)",
+    ),
+    "help.init.deadline": ("截止日期，如 2025-10-15", "The deadline, such as 2025-10-15"),
+    "help.init.issuer": ("发文单位", "The issuer"),
+    "help.init.yaml": (
+        "写成 report.yaml（默认写成可在 Excel/WPS 中编辑的 report.xlsx）",
+        "Write report.yaml (default: report.xlsx, edited in Excel or WPS)",
+    ),
+    "help.init.kind": (
+        "报表类型：key-tasks | task-list | livelihood（用 --from 时默认按表格自动选择）",
+        "Report kind: key-tasks | task-list | livelihood (with --from, chosen from the table)",
+    ),
+    "meta.sheet": ("工作表", "SHEET"),
+    "meta.title": ("标题", "TITLE"),
+    "meta.period": ("报告期", "PERIOD"),
+    "meta.deadline": ("日期", "DATE"),
+    "meta.issuer": ("单位", "ISSUER"),
+    "help.convert": (
+        "转换报表定义：report.yaml ↔ report.xlsx（无损：转换前后生成的模板完全相同）。\n\n"
+        "示例：[bold]consolidate convert 2025Q1/report.yaml 2025Q1/report.xlsx[/bold]",
+        "Convert a spec: report.yaml ↔ report.xlsx, losslessly (the templates made from either are the same).\n\n"
+        "Example: [bold]consolidate convert 2025Q1/report.yaml 2025Q1/report.xlsx[/bold]",
+    ),
+    "help.convert.source": ("要转换的报表定义", "The spec to convert"),
+    "help.convert.target": ("写出的文件：.xlsx 或 .yaml", "The file to write: .xlsx or .yaml"),
+    "help.convert.force": ("覆盖已有的文件", "Overwrite the file if it exists"),
+    "meta.source": ("文件", "FILE"),
+    "meta.target": ("文件", "FILE"),
     "help.check": (
         "检查报表定义：每个错误给出文件、行号和键。\n\n示例：[bold]consolidate check 2025Q1/report.yaml[/bold]",
         "Check a spec: every error names its file, line and key.\n\n"
@@ -94,9 +159,27 @@ HELP: dict[str, tuple[str, str]] = {
         "用 LibreOffice 同时打印成 PDF（与汇总表同名）",
         "Also print it to PDF through LibreOffice (named after the workbook)",
     ),
+    "help.report": (
+        "写出进展情况文档（Word）：每个事项的进展、滞后事项、各单位排名、报送情况通报，数字与汇总表一致。\n\n"
+        "示例：[bold]consolidate report returns/ -o 进展情况.docx[/bold]",
+        "Write the progress document (Word): each item's progress, items behind, units ranked, who has "
+        "not returned; every figure as in the summary.\n\nExample: [bold]consolidate report returns/ -o progress.docx[/bold]",
+    ),
+    "help.report.out": ("Word 文档（.docx），默认 进展情况.docx", "The Word document (.docx); default progress.docx"),
+    "meta.report.out": ("文件", "FILE"),
+    "help.merge.docx": ("同时写出进展情况文档（Word）", "Also write the progress document (Word)"),
+    "meta.docx": ("文件", "FILE"),
+    "help.remind.text": (
+        "不发邮件，把催报消息写成文本文件，可直接粘贴到微信工作群（不需要邮件服务器）",
+        "Send no e-mail: write the reminders as text to paste into a WeChat group (no mail server needed)",
+    ),
+    "meta.text": ("文件", "FILE"),
     "help.status": (
-        "报送情况：哪些单位已报送、哪些未报送。\n\n示例：[bold]consolidate status returns/[/bold]",
-        "Who has returned and who has not.\n\nExample: [bold]consolidate status returns/[/bold]",
+        "报送情况：哪些单位已报送、哪些未报送（退出码：0 全部已报送，1 还有未报送或无法读取的，2 无法执行）。"
+        "文件夹还不存在或是空的时，所有单位都是未报送。\n\n示例：[bold]consolidate status returns/ -s report.yaml[/bold]",
+        "Who has returned and who has not (exit code: 0 every unit has returned, 1 some have not or sent "
+        "unreadable files, 2 cannot run). A returns folder that is empty or not there yet means every "
+        "unit is missing.\n\nExample: [bold]consolidate status returns/ -s report.yaml[/bold]",
     ),
     "help.status.json_out": ("写成 JSON（- 为标准输出）", "Write it as JSON (- for standard output)"),
     "help.demo": (
@@ -105,7 +188,10 @@ HELP: dict[str, tuple[str, str]] = {
         "Example: [bold]consolidate demo demo/[/bold]",
     ),
     "help.demo.folder": ("示例的输出文件夹", "Where to build the example"),
-    "help.kinds": ("列出内置报表类型。", "List the built-in report kinds."),
+    "help.kinds": (
+        "列出内置报表类型。\n\n示例：[bold]consolidate kinds[/bold]",
+        "List the built-in report kinds.\n\nExample: [bold]consolidate kinds[/bold]",
+    ),
     "help.send": (
         "给每个单位发一封邮件，附上该单位的模板（发送记录防止重复发送）。\n\n"
         "示例：[bold]consolidate send 2025Q1/report.yaml -t 模板/ --dry-run --outbox 待发/[/bold]",

@@ -47,6 +47,27 @@ MAIL: dict[str, tuple[str, str]] = {
         "（{fix}）",
         " ({fix})",
     ),
+    "chat.missing": (
+        "【催报】{unit}：《{title}》尚未收到你单位的报表，截止日期{deadline}，请尽快填报。",
+        "[Reminder] {unit}: we have not received your return for “{title}”; the deadline is {deadline}. Please send it soon.",
+    ),
+    "chat.errors": (
+        "【催报】{unit}：你单位报送的《{title}》（{file}）有以下问题，请修改后在{deadline}前重新报送：",
+        "[Reminder] {unit}: your return for “{title}” ({file}) has the problems below; please correct them "
+        "and send it again by {deadline}:",
+    ),
+    "chat.unreadable": (
+        "【催报】{unit}：你单位发来的《{title}》文件（{file}）无法读取，请用 Excel 或 WPS 打开后另存为 .xlsx，在{deadline}前重新报送：",
+        "[Reminder] {unit}: the file you sent for “{title}” ({file}) cannot be read; please open it in Excel "
+        "or WPS, save it as .xlsx and send it again by {deadline}:",
+    ),
+    "chat.group": (
+        "【催报】各单位：《{title}》截止日期为{deadline}。",
+        "[Reminder] To all units: “{title}” is due {deadline}.",
+    ),
+    "chat.group_missing": ("以下单位尚未报送：{names}。", "Not yet returned: {names}."),
+    "chat.group_fix": ("以下单位报送的表格需修改后重新报送：{names}。", "To correct and send again: {names}."),
+    "chat.group_end": ("请抓紧办理。如有疑问请联系：{contact}", "Questions to: {contact}"),
     "mail.date": (
         "{y}年{m}月{d}日",
         "{d} {month} {y}",
@@ -59,6 +80,7 @@ MAIL: dict[str, tuple[str, str]] = {
         "请核实：",
         "please check: ",
     ),
+    "mail.where_item": ("第 {item} 项（{where}）：", "Item {item} ({where}): "),
     "mail.where": (
         "{where}：",
         "{where}: ",

@@ -86,11 +86,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.skipped": ("未保存的附件：", "Attachments not saved:"),
     "cli.skipped_file": ("  {file}（{sender}，{subject}）：{why}", "  {file} ({sender}, {subject}): {why}"),
+    "cli.document": ("进展情况文档已写出：{file}", "Progress document written: {file}"),
+    "cli.texts": (
+        "已把 {n} 条催报消息写入 {file}（可直接粘贴到微信工作群）",
+        "Wrote {n} reminder message(s) to {file} (ready to paste into a WeChat group)",
+    ),
+    "cli.init_backup": ("已把原来的文件另存为 {file}", "The file replaced is kept as {file}"),
+    "cli.init_skipped": ("第 {row} 行未作为事项：{why}", "Row {row} is not an item: {why}"),
+    "cli.init_made": (
+        "报表“{title}”（报告期 {period}）：{items} 个事项，{units} 个单位，{groups} 个分组",
+        "Report “{title}” (period {period}): {items} items, {units} units, {groups} groups",
+    ),
+    "cli.converted": ("已把 {source} 转换为 {target}", "Converted {source} to {target}"),
+    "cli.target_exists": (
+        "{path} 已经存在；换一个文件名，或加 --force 覆盖",
+        "{path} exists already; choose another name, or add --force",
+    ),
+    "kinds.col.no": (
+        "{col} 列“{label}”→ 序号（预填栏目 {id}）",
+        "Column {col} “{label}” → the item's number (pre-filled field {id})",
+    ),
+    "kinds.col.units": (
+        "{col} 列“{label}”→ 分配给这些单位，并作为预填栏目显示（{id}）",
+        "Column {col} “{label}” → assigns the items to these units, and is shown as a pre-filled field ({id})",
+    ),
+    "kinds.col.text": (
+        "{col} 列“{label}”→ 预填栏目 {id}（锁定，模板和汇总中都显示）",
+        "Column {col} “{label}” → pre-filled field {id} (locked, shown in templates and the summary)",
+    ),
+    "kinds.col.number": (
+        "{col} 列“{label}”→ 预填数字栏目 {id}（汇总时求和）",
+        "Column {col} “{label}” → pre-filled number field {id} (summed)",
+    ),
+    "kinds.col.per_unit": ("{col} 列“{label}”→ {unit} 的目标数", "Column {col} “{label}” → the targets of {unit}"),
+    "kinds.col.ignored": ("{col} 列 → 空列，未使用", "Column {col} → empty, not used"),
+    "kinds.skip_header": ("重复的表头", "a repeated header row"),
+    "kinds.skip_note": ("表格下方的说明文字", "a note under the table"),
+    "kinds.no_table": (
+        "找不到表头：表格前 20 行中没有一行有两个以上的栏目名（如 序号、重点任务、责任科室）",
+        "No header row found: none of the first 20 rows has two or more column names (such as No., Task, Unit)",
+    ),
+    "kinds.no_sheet": ("{file} 中没有工作表“{sheet}”；有：{sheets}", "{file} has no sheet “{sheet}”; it has: {sheets}"),
     "cli.bad_since": (
         "--since：日期应写成 2025-04-01，写的是：{value}",
         "--since: a date like 2025-04-01, not {value}",
     ),
-    "cli.unknown_units": ("不在单位名单中：{names}", "Not in the units list: {names}"),
+    "cli.unknown_units": ("不在单位名单中：{names}{hint}", "Not in the units list: {names}{hint}"),
+    "cli.did_you_mean": ("；是否是：{names}？", "; did you mean: {names}?"),
+    "cli.writing": ("生成模板", "Writing templates"),
+    "cli.interrupted": ("已中断。", "Interrupted."),
+    "cli.crash": (
+        "出现了意外错误（{error}）。这是本工具的缺陷，不是您的操作问题；详细信息已写入 {log}，请把这个文件发给维护者。",
+        "An unexpected error ({error}). This is a fault of the tool, not of what you did; the details are "
+        "in {log}: please send that file to the maintainers.",
+    ),
+    "cli.cannot_read": ("无法读取 {path}：{error}", "Cannot read {path}: {error}"),
+    "cli.out_is_folder": (
+        "{path} 是一个文件夹，不能作为输出文件；请给出文件名，如 {path}/汇总.xlsx",
+        "{path} is a folder, not a file to write; give a file name such as {path}/summary.xlsx",
+    ),
+    "cli.out_no_folder": (
+        "无法写出 {path}：文件夹 {folder} 不存在；请先建好这个文件夹，或换一个位置",
+        "Cannot write {path}: the folder {folder} does not exist; make it first, or choose another place",
+    ),
+    "cli.out_not_in_folder": (
+        "无法写出 {path}：{folder} 是一个文件，不是文件夹",
+        "Cannot write {path}: {folder} is a file, not a folder",
+    ),
+    "cli.out_read_only": (
+        "无法写出 {path}：这个文件是只读的（或正被其他程序打开）；请关闭它，或换一个文件名",
+        "Cannot write {path}: the file is read-only (or open in another program); close it, or choose another name",
+    ),
+    "cli.out_not_writable": (
+        "无法写出 {path}：文件夹 {folder} 不允许写入；请换一个位置",
+        "Cannot write {path}: the folder {folder} cannot be written to; choose another place",
+    ),
+    "cli.folder_is_file": (
+        "{path} 是一个文件，不是文件夹；请换一个文件夹名",
+        "{path} is a file, not a folder; choose another folder name",
+    ),
+    "cli.folder_not_writable": (
+        "无法写入文件夹 {path}：{folder} 不允许写入；请换一个位置",
+        "Cannot write into the folder {path}: {folder} cannot be written to; choose another place",
+    ),
     # Inputs
     "input.not_found": ("找不到：{path}", "No such file or folder: {path}"),
     "input.no_files": ("没有可读取的文件", "No files to read"),
@@ -106,7 +184,95 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # The spec
     "spec.not_found": ("找不到报表定义文件", "Spec file not found"),
     "spec.cannot_read": ("无法读取：{error}", "Cannot read it: {error}"),
-    "spec.yaml_syntax": ("YAML 语法错误：{error}", "YAML syntax error: {error}"),
+    "spec.yaml_syntax": (
+        "YAML 写法有误：{error}；请检查这一行和上一行的冒号、引号、括号和缩进",
+        "YAML syntax error: {error}; check the colons, quotes, brackets and indentation of this line and the one before",
+    ),
+    "spec.yaml_bracket": (
+        "方括号 [ ] 没有配对，或列表的两项之间少了逗号；请检查这一行和上一行",
+        "A square bracket [ ] is not closed, or a comma is missing between two entries; check this line and the one before",
+    ),
+    "spec.yaml_brace": (
+        "花括号 { } 没有配对，或两项之间少了逗号；请检查这一行和上一行",
+        "A brace { } is not closed, or a comma is missing between two entries; check this line and the one before",
+    ),
+    "spec.yaml_colon": (
+        '这里不能有冒号：值里有冒号时，请用引号把整个值括起来（如 title: "通知：第一批"）；也可能是缩进不对',
+        'A colon cannot stand here: put a value that holds a colon in quotes (title: "Notice: part 1"); '
+        "or the indentation is wrong",
+    ),
+    "spec.yaml_tab": ("不能用 Tab 键缩进，请改用空格", "Indent with spaces, not the Tab key"),
+    "spec.yaml_alias": ("引用了没有定义的别名（*名称）", "An alias (*name) that was never defined"),
+    "spec.yaml_quote": (
+        "引号没有配对：一个值以引号开始，却没有结束的引号",
+        "A quote is not closed: a value starts with a quote that never ends",
+    ),
+    "spec.yaml_indent": (
+        "缩进不一致：同一层的键要对齐，列表项要以“- ”开头",
+        "The indentation does not line up: keys of one level start in the same column, list entries with “- ”",
+    ),
+    "spec.bad_yaml_value": (
+        "这个值无法读取：“{value}”；日期请写成 2025-04-15，数字只写数字，不要加 !! 标记",
+        "This value cannot be read: “{value}”; write dates like 2025-04-15, numbers as digits only, and no !! tags",
+    ),
+    "spec.too_large": (
+        "文件过大（{mb} MB）；报表定义通常不到 1 MB，请确认选对了文件",
+        "The file is too large ({mb} MB); a spec is usually under 1 MB: check that this is the right file",
+    ),
+    "spec.too_deep": (
+        "嵌套超过 {limit} 层；报表定义不会这样写，请检查是否粘贴进了别的内容",
+        "Nested more than {limit} levels deep; no spec is written like that: check what was pasted in",
+    ),
+    "spec.too_many_values": (
+        "别名（*名称）展开后超过 {limit} 个值；请直接写出内容，不要用别名层层引用",
+        "More than {limit} values once the aliases (*name) are written out; write the values out instead",
+    ),
+    "spec.bad_period": (
+        "报告期“{value}”看不懂；可以写成 2025（全年）、2025年第三季度（2025-Q3）、2025年9月（2025-09）或 2025年上半年（2025-H1）",
+        "The period “{value}” cannot be read; write 2025 (the year), 2025-Q3 (a quarter), 2025-09 (a month) "
+        "or 2025-H1 (a half year)",
+    ),
+    "spec.bad_date": (
+        "“{value}”不是日期；请写成 2025-04-15 或 2025年4月15日",
+        "“{value}” is not a date; write it like 2025-04-15",
+    ),
+    "spec.impossible_date": (
+        "“{value}”这一天不存在；请检查月和日，写成如 2025-04-15 或 2025年4月15日",
+        "There is no such day as “{value}”; check the month and day, and write it like 2025-04-15",
+    ),
+    "spec.bad_report_id": (
+        "报表编号“{value}”只能用小写英文字母、数字和连字符（-），以字母或数字开头，如 key-work-2025q1",
+        "The report id “{value}” may use lower-case letters, digits and hyphens only, starting with a letter "
+        "or digit, such as key-work-2025q1",
+    ),
+    "spec.bad_field_id": (
+        "栏目编号“{value}”只能用小写英文字母、数字和下划线（_），以字母或下划线开头，如 done 或 done_2025",
+        "The field id “{value}” may use lower-case letters, digits and underscores only, starting with a letter "
+        "or underscore, such as done or done_2025",
+    ),
+    "spec.bad_rule_id": (
+        "规则编号“{value}”只能用英文字母、数字、下划线和连字符，如 over-target",
+        "The rule id “{value}” may use letters, digits, underscores and hyphens only, such as over-target",
+    ),
+    "spec.bad_id": ("“{value}”的写法不对", "“{value}” is not written as it should be"),
+    "spec.empty": ("不能为空", "Must not be empty"),
+    "spec.need_whole_number": ("应为整数，如 50；写的是“{value}”", "Must be a whole number such as 50, not “{value}”"),
+    "spec.need_number": ("应为数字，如 1.5；写的是“{value}”", "Must be a number such as 1.5, not “{value}”"),
+    "spec.need_bool": ("应为 true 或 false；写的是“{value}”", "Must be true or false, not “{value}”"),
+    "spec.need_more_than": ("应大于 {gt}；写的是“{value}”", "Must be more than {gt}, not “{value}”"),
+    "spec.need_at_least": ("不能小于 {ge}；写的是“{value}”", "Must be at least {ge}, not “{value}”"),
+    "spec.need_less_than": ("应小于 {lt}；写的是“{value}”", "Must be less than {lt}, not “{value}”"),
+    "spec.need_at_most": ("不能大于 {le}；写的是“{value}”", "Must be at most {le}, not “{value}”"),
+    "spec.need_list": (
+        "应是一个列表，如 [甲, 乙]，或每项一行、以“- ”开头；写的是“{value}”",
+        "Must be a list such as [a, b], or one item a line starting with “- ”; not “{value}”",
+    ),
+    "spec.need_mapping": (
+        "应是“键: 值”的写法，如 {{id: done, label: 累计完成}}；写的是“{value}”",
+        "Must be keys and values such as {{id: done, label: Done}}; not “{value}”",
+    ),
+    "spec.need_text": ("应为文字；写的是“{value}”", "Must be text, not “{value}”"),
+    "spec.too_few": ("至少要写 {min_length} 项", "Needs at least {min_length} entries"),
     "spec.not_mapping": ("报表定义应是一个键值映射", "The spec must be a mapping of keys to values"),
     "spec.embedded_damaged": ("模板中的报表定义已损坏：{error}", "The spec inside the template is damaged: {error}"),
     "spec.no_units": ("单位名单为空", "The units list is empty"),
@@ -141,15 +307,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "spec.unknown_key": ("未知的键“{key}”{hint}", "Unknown key “{key}”{hint}"),
     "spec.allowed_keys": ("；可用的键：{keys}", "; the keys allowed: {keys}"),
     "spec.missing_key": ("缺少必填的键“{key}”", "The key “{key}” is required"),
-    "spec.bad_value": ("取值“{value}”不可用，应为 {allowed}", "“{value}” is not allowed: use {allowed}"),
-    "spec.bad_format": ("“{value}”格式不对，应符合 {pattern}", "“{value}” has the wrong form: it must match {pattern}"),
-    "spec.invalid": ("{error}（值：{value}）", "{error} (value: {value})"),
+    "spec.bad_value": (
+        "取值“{value}”不可用，应为以下之一：{allowed}",
+        "“{value}” is not allowed: use one of {allowed}",
+    ),
+    "spec.invalid": ("这个值不对：“{value}”", "This value is not right: “{value}”"),
     "spec.fixed_needs_items": ("rows: fixed 需要 items", "rows: fixed needs items"),
     "spec.mail_braces": (
         "花括号不配对，字面的花括号请写成 {{{{ 和 }}}}：{error}",
         "Unbalanced braces; write a literal brace as {{{{ or }}}}: {error}",
     ),
     "spec.mail_placeholder": ("未知的占位符 {bad}；可用：{allowed}", "Unknown placeholder {bad}; allowed: {allowed}"),
+    "spec.book_sheets": (
+        "这个工作簿不是报表定义：缺少工作表 {sheets}（用 consolidate init 生成一个，或 consolidate convert 转换 report.yaml）",
+        "This workbook is not a spec: it has no sheet {sheets} (make one with consolidate init, or convert a report.yaml "
+        "with consolidate convert)",
+    ),
+    "spec.bad_template": (
+        "文字模板有误（模板第 {line} 行）：{error}；变量写成 {{{{ item.no }}}}，判断写成 {{% if ... %}}...{{% endif %}}",
+        "The text template is wrong (its line {line}): {error}; write a value as {{{{ item.no }}}} and a "
+        "condition as {{% if ... %}}...{{% endif %}}",
+    ),
     "spec.mail_address": ("不是邮箱地址：{value}", "Not an e-mail address: {value}"),
     "spec.table_not_found": ("找不到文件", "File not found"),
     "spec.units_column": (
@@ -189,7 +367,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Reading files (the reasons of E-UNREADABLE-FILE)
     "read.cannot_open": ("无法打开文件：{error}", "cannot open the file: {error}"),
     "read.empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
+    "cache.unusable": (
+        "解析缓存不可用（{error}），本次不使用缓存，结果不受影响，只是慢一些：{path}",
+        "the parse cache cannot be used ({error}); this run goes on without it, with the same results, only slower: {path}",
+    ),
     "read.out_of_memory": ("文件过大，内存不足以读取", "the file is too large to read in the memory available"),
+    "read.crashed": (
+        "读取此文件时读取进程异常退出（{how}），文件可能已损坏或过大；其他文件不受影响",
+        "the process reading this file ended abnormally ({how}); the file may be damaged or too large. Other files are not affected",
+    ),
+    "read.timed_out": (
+        "读取此文件超过 {seconds} 秒仍未完成，已放弃；文件可能已损坏或过大",
+        "reading this file took more than {seconds} seconds and was given up; the file may be damaged or too large",
+    ),
     "read.broken": ("文件已损坏或格式不对（{error}）", "the file is damaged or not in the format it claims ({error})"),
     "read.truncated": (
         "文件不完整或已损坏（可能没有下载完整，或在传输中被截断）",
@@ -341,7 +531,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A sender is needed: set mail.sender in the spec (such as Office <office@example.cn>), or an address as smtp.user",
     ),
     "mail.no_templates_folder": ("找不到模板文件夹：{folder}", "No such templates folder: {folder}"),
-    "mail.no_returns_folder": ("找不到回收报表的文件夹：{folder}", "No such returns folder: {folder}"),
+    "mail.returns_not_folder": (
+        "{folder} 是一个文件，不是回收报表的文件夹",
+        "{folder} is a file, not a returns folder",
+    ),
     "mail.smtp_login": ("SMTP 登录失败 {user}@{where}：{error}", "SMTP login refused for {user}@{where}: {error}"),
     "mail.smtp_connect": (
         "无法连接 SMTP 服务器 {where}：{error}",
@@ -354,5 +547,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "mail.imap_login": ("IMAP 登录失败 {user}@{where}：{error}", "IMAP login refused for {user}@{where}: {error}"),
     "mail.imap_folder": ("无法打开邮箱文件夹“{folder}”：{error}", "Cannot open the mail folder “{folder}”: {error}"),
+    "mail.password_not_ascii": (
+        "{server} 服务器不接受含中文等非英文字符的用户名或密码（它不支持 AUTH PLAIN）；请在邮箱设置中改用只含英文字母、数字和符号的密码（或授权码）",
+        "The {server} server does not take a user name or password beyond English letters (it offers no AUTH "
+        "PLAIN); use a password (or app password) of letters, digits and symbols only",
+    ),
     "mail.imap_failed": ("IMAP {command} 失败：{error}", "IMAP {command} failed: {error}"),
 }

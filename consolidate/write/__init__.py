@@ -3,23 +3,30 @@ LibreOffice; with the xlsx helpers and the row writers they share."""
 
 from __future__ import annotations
 
-from .feedback import feedback_filename, write_feedback
+from .document import write_document
+from .feedback import feedback_filename, feedback_filenames, write_feedback
 from .jsonfile import summary_json, write_json
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
+from .specbook import write_spec_workbook, write_spec_yaml
 from .summary import write_summary
-from .template import template_filename, write_template, write_templates
+from .template import template_filename, template_filenames, write_template, write_templates
 
 __all__ = [
     "OfficeError",
     "RowOptions",
     "feedback_filename",
+    "feedback_filenames",
     "find_soffice",
     "summary_json",
     "template_filename",
+    "template_filenames",
     "to_pdf",
+    "write_document",
     "write_feedback",
     "write_json",
+    "write_spec_workbook",
+    "write_spec_yaml",
     "write_summary",
     "write_template",
     "write_templates",

@@ -12,20 +12,26 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Level
-from ..common import ref_row, sanitise_filename, xl_rowcol_to_cell
+from ..common import ref_row, unique_filenames, xl_rowcol_to_cell
 from ..merge import MergeResult
 from ..spec import Spec, UnitSpec
 from ..text import Lang, t
-from .template import Refill, layout_for, row_key, template_filename, write_template
+from .template import Refill, layout_for, row_key, template_filenames, write_template
 from .xlsx import HEADER_FILL
 
 _SKIP = frozenset({"W-MISSING-RETURN"})
 
 
 def feedback_filename(spec: Spec, unit: UnitSpec, lang: Lang | None = None) -> str:
-    """``<template name>_反馈.xlsx`` (``_feedback`` in English)."""
-    suffix = t("feedback.suffix", lang or spec.lang)
-    return sanitise_filename(Path(template_filename(spec, unit)).stem + suffix) + ".xlsx"
+    """``<template name>_反馈.xlsx`` (``_feedback`` in English): one name per unit, as templates."""
+    return feedback_filenames(spec, lang)[unit.code]
+
+
+def feedback_filenames(spec: Spec, lang: Lang | None = None) -> dict[str, str]:
+    """unit code → its feedback file's name, one for each unit of the spec."""
+    suffix = t("feedback.suffix", lang or spec.lang) + ".xlsx"
+    stems = [(code, Path(name).stem, code) for code, name in template_filenames(spec).items()]
+    return unique_filenames(stems, suffix)
 
 
 def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None = None) -> list[Path]:
@@ -41,11 +47,12 @@ def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None =
     for issue in result.issues:
         if issue.level is not Level.INFO and issue.code not in _SKIP:
             by_unit.setdefault(issue.unit, []).append(issue)
+    names = feedback_filenames(spec, lang)
     for unit in spec.units:
         problems = by_unit.get(unit.code, [])
         if not problems:
             continue
-        path = out / feedback_filename(spec, unit, lang)
+        path = out / names[unit.code]
         write_template(spec, unit, path, _refill(result, unit, problems, lang))
         written.append(path)
     return written

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..common import META_SHEET, atomic_output, number_text, sanitise_filename, xl_col_to_name, xl_rowcol_to_cell
+from ..common import META_SHEET, atomic_output, number_text, unique_filenames, xl_col_to_name, xl_rowcol_to_cell
 from ..merge import ordered_map
 from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
 from ..text import Lang, t
@@ -26,6 +28,7 @@ class Layout:
     first_data_row: int
     columns: dict[str, int]  # field id -> column index
     rows: list[tuple[int, str]]  # (row, item id); empty for open rows
+    groups: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (row, heading) above items
 
 
 def layout_for(spec: Spec, unit_code: str) -> Layout:
@@ -33,12 +36,33 @@ def layout_for(spec: Spec, unit_code: str) -> Layout:
     first = HEADER_ROW + 1
     if spec.rows == "open":
         return Layout(HEADER_ROW, first, columns, [])
-    items = spec.items_for(unit_code)
-    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)])
+    rows: list[tuple[int, str]] = []
+    groups: list[tuple[int, str]] = []
+    row, group = first, ""
+    for item in spec.items_for(unit_code):
+        if item.group and item.group != group:
+            groups.append((row, item.group))  # a heading row, as in the clerk's own table
+            row += 1
+        group = item.group
+        rows.append((row, item.id))
+        row += 1
+    return Layout(HEADER_ROW, first, columns, rows, groups)
 
 
 def template_filename(spec: Spec, unit: UnitSpec) -> str:
-    return sanitise_filename(f"{spec.report.title}_{unit.name}") + ".xlsx"
+    """``<title>_<unit name>.xlsx``; ``_<unit code>`` added when another unit's name would give
+    the same file name (on any system: ``a/b``, ``a:b`` and ``a_b`` all give ``a_b``)."""
+    return _unique_names(spec.report.title, tuple((u.code, u.name) for u in spec.units))[unit.code]
+
+
+def template_filenames(spec: Spec) -> dict[str, str]:
+    """unit code → its template's file name, one for each unit of the spec."""
+    return dict(_unique_names(spec.report.title, tuple((u.code, u.name) for u in spec.units)))
+
+
+@functools.lru_cache(maxsize=8)
+def _unique_names(title: str, units: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return unique_filenames([(code, f"{title}_{name}", code) for code, name in units], ".xlsx")
 
 
 def write_templates(
@@ -55,16 +79,8 @@ def write_templates(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs: list[tuple[str, Path]] = []
-    used: set[str] = set()
-    for unit in spec.units:
-        if units is not None and unit.code not in units:
-            continue
-        name = template_filename(spec, unit)
-        if name.lower() in used:
-            name = sanitise_filename(f"{spec.report.title}_{unit.name}_{unit.code}") + ".xlsx"
-        used.add(name.lower())
-        jobs.append((unit.code, out / name))
+    names = template_filenames(spec)
+    jobs = [(u.code, out / names[u.code]) for u in spec.units if units is None or u.code in units]
     for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=(spec.to_json(),)):
         if progress:
             progress(code)
@@ -214,6 +230,10 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
         height = row_height([(shown_values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
         if height is not None:
             sheet.set_row(row - 1, height)
+    if layout.groups:
+        group_fmt = book.add_format({**base, "bold": True, "bg_color": LOCKED_FILL, "border": 1, "locked": True})
+        for row, heading in layout.groups:
+            sheet.merge_range(row - 1, 0, row - 1, ncols - 1, heading, group_fmt)
     if data_rows:
         first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
         for col, field in enumerate(spec.fields):

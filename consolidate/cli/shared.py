@@ -1,0 +1,153 @@
+"""What several commands share: their common options, the merge they run, the units they are
+limited to, and the check of every output path before any work is done."""
+
+from __future__ import annotations
+
+import difflib
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError
+from ..merge import MergeResult, default_cache_path, find_files, merge_returns, spec_from_returns
+from ..spec import Spec, load_spec
+from ..text import Joined, Msg
+from .app import msg, say, state
+from .show import progress_bar
+
+SpecOpt = Annotated[Path | None, typer.Option("--spec", "-s")]
+PasswordOpt = Annotated[list[str] | None, typer.Option("--password")]
+PasswordsFileOpt = Annotated[Path | None, typer.Option("--passwords")]
+NoCacheOpt = Annotated[bool, typer.Option("--no-cache")]
+AssignOpt = Annotated[list[str] | None, typer.Option("--assign")]
+KindOpt = Annotated[str, typer.Option("--kind", "-k")]
+UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u")]
+
+
+def passwords(given: list[str] | None, file: Path | None) -> list[str]:
+    out = list(given or [])
+    if file is not None:
+        try:
+            out += [line.strip() for line in file.read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+        except OSError as exc:
+            raise InputError(Msg("cli.cannot_read", path=file, error=exc.strerror or exc)) from None
+    return out
+
+
+def run_merge(
+    folder: Sequence[Path],
+    spec: Path | None,
+    password: list[str] | None = None,
+    passwords_file: Path | None = None,
+    no_cache: bool = False,
+    keep_raw: bool = False,
+    exclude: Sequence[Path] = (),
+    allow_empty: bool = False,
+    assign: list[str] | None = None,
+) -> MergeResult:
+    """Merge the returns in ``folder`` as ``merge`` does; ``allow_empty``: nothing there (yet) is
+    a result in which every unit is missing, not an error."""
+    secrets = passwords(password, passwords_file)
+    assigned = assignments(assign)
+    loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
+    sources = find_files(list(folder), exclude, missing_ok=allow_empty)
+    cache = None if no_cache else default_cache_path()
+    with progress_bar(len(sources), msg("reading")) as tick:
+        result = merge_returns(
+            loaded,
+            list(folder),
+            progress=tick,
+            passwords=secrets,
+            cache=cache,
+            keep_raw=keep_raw,
+            exclude=exclude,
+            sources=sources,
+            allow_empty=allow_empty,
+            assign=assigned,
+        )
+    for warning in result.warnings:  # a cache that could not be used: the run went on without it
+        say(warning.render(state.lang), "yellow")
+    return result
+
+
+def assignments(given: list[str] | None) -> dict[str, str]:
+    """``--assign FILE=UNIT`` options → {file: unit}."""
+    out: dict[str, str] = {}
+    for pair in given or []:
+        file, sep, unit = pair.rpartition("=")
+        if not sep or not file.strip() or not unit.strip():
+            raise InputError(Msg("input.assign_form", given=pair))
+        out[file.strip()] = unit.strip()
+    return out
+
+
+def unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:
+    """The codes of the units given by code or name; an unknown one stops the command."""
+    if not wanted:
+        return None
+    names = {u.name: u.code for u in spec.units}
+    unknown = [w for w in wanted if w not in spec.unit_map and w not in names]
+    if unknown:
+        everyone = [u.code for u in spec.units] + list(names)
+        close = [m for w in unknown for m in difflib.get_close_matches(w, everyone, n=2, cutoff=0.4)]
+        hint = Msg("cli.did_you_mean", names=Joined(dict.fromkeys(close))) if close else ""
+        raise InputError(Msg("cli.unknown_units", names=Joined(unknown), hint=hint))
+    return [u.code for u in spec.units if u.code in wanted or u.name in wanted]
+
+
+# ---------------------------------------------------------------------------------------------
+# Output paths, checked before any work
+
+
+def output_file(path: Path | None) -> None:
+    """Refuse a file to write that cannot be: a folder by that name, no folder to put it in, a
+    place that is not writable (``-`` is standard output)."""
+    if path is None or str(path) == "-":
+        return
+    if path.is_dir():
+        raise InputError(Msg("cli.out_is_folder", path=path))
+    parent = path.parent
+    if not parent.exists():
+        raise InputError(Msg("cli.out_no_folder", path=path, folder=parent))
+    if not parent.is_dir():
+        raise InputError(Msg("cli.out_not_in_folder", path=path, folder=parent))
+    if path.exists() and not _writable_file(path):
+        raise InputError(Msg("cli.out_read_only", path=path))
+    if not _writable_folder(parent):
+        raise InputError(Msg("cli.out_not_writable", path=path, folder=parent))
+
+
+def output_folder(path: Path | None) -> None:
+    """Refuse a folder to write into that cannot be: a file by that name, or a place where it
+    cannot be made or written. A missing folder is made (with its parents) when it is written."""
+    if path is None:
+        return
+    if path.exists() and not path.is_dir():
+        raise InputError(Msg("cli.folder_is_file", path=path))
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(Msg("cli.folder_is_file", path=existing))
+    if not _writable_folder(existing):
+        raise InputError(Msg("cli.folder_not_writable", path=path, folder=existing))
+
+
+def _writable_folder(folder: Path) -> bool:
+    """Whether a file can be made in ``folder`` (tried, so a read-only disk says no even to root)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _writable_file(path: Path) -> bool:
+    try:
+        with path.open("ab"):
+            return True
+    except OSError:
+        return False

@@ -1,0 +1,373 @@
+"""The progress document (进展情况 / 通报) as a Word file, from the same merge result as the summary.
+
+Laid out as a Chinese official document (GB/T 9704-2012): A4 portrait, margins 37/35/28/26 mm,
+the title in 方正小标宋简体 二号, the body in 仿宋_GB2312 三号 on a fixed 28.95-point line (22
+lines of 28 characters), headings in 黑体 and 楷体_GB2312, page numbers ``— 1 —`` at the outside
+foot of each page. Where a font is missing, Word, WPS and LibreOffice substitute one (LibreOffice
+with the Noto CJK fonts: Noto Serif CJK SC for 仿宋 and 宋体, Noto Sans CJK SC for 黑体).
+
+Every figure is taken from the merge result as 汇总 shows it (the sums, the rate as the ratio of
+the sums, rounded as the workbook's 0.00% shows it), with the same note where it rests on fewer
+units than were asked.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from ..check import Record
+from ..common import atomic_output, number_text, tidy_number
+from ..merge import MergeResult, SummaryRow
+from ..spec import FieldSpec, Spec
+from ..spec.document import ENVIRONMENT
+from ..spec.expr import excel_round
+from ..text import CATALOGUE, Lang, t
+from .xlsx import fixed_time
+
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONTS = ("黑体", "楷体_GB2312")  # level 1, level 2
+PAGE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+PAGE_SIZE = Pt(14)  # 四号
+LINE = Pt(28.95)  # 22 lines in the 225 mm of text height
+TEMPLATES = ("title", "opening", "item_heading", "progress", "narrative", "behind_item", "notice")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Which fields an item's sentence quotes: the count done, the target, the rate of the two."""
+
+    done: FieldSpec | None
+    target: FieldSpec | None
+    rate: FieldSpec | None
+    measure: FieldSpec | None  # an item text field naming the unit of measure (人, 处...)
+    status: FieldSpec | None  # a choice field aggregated worst-first (进度自评)
+    text: FieldSpec | None  # the item's own text (the task)
+    number: FieldSpec | None  # the item's number (序号)
+    narrative: FieldSpec | None  # the units' progress reports (joined)
+
+
+def figures_of(spec: Spec) -> Figures:
+    """The fields a progress document quotes, found by what they are rather than by name."""
+    rate = next((f for f in spec.fields if f.formula and f.type == "percent"), None)
+    done = target = None
+    if rate is not None and rate.formula:
+        tree = ast.parse(rate.formula, mode="eval").body
+        ratio = isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Div)
+        if ratio and isinstance(tree.left, ast.Name) and isinstance(tree.right, ast.Name):  # type: ignore[attr-defined]
+            done, target = spec.field_map.get(tree.left.id), spec.field_map.get(tree.right.id)  # type: ignore[attr-defined]
+    summed = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
+    done = done or next((f for f in summed if f.is_input), None)
+    target = target or next((f for f in summed if f.source == "item"), None)
+    item_texts = [f for f in spec.fields if f.source == "item" and f.type == "text"]
+    measure = next((f for f in item_texts if f.id == "measure" or f.label in ("计量单位", "单位")), None)
+    number = next((f for f in item_texts if f.id == "no" or f.label in ("序号", "编号")), None)
+    text = max((f for f in item_texts if f not in (measure, number)), key=lambda f: f.width or 0, default=None)
+    status = next((f for f in spec.fields if f.effective_aggregate == "worst" and f.worst_order), None)
+    narrative = next((f for f in spec.fields if f.effective_aggregate == "join"), None)
+    return Figures(done, target, rate, measure, status, text, number, narrative)
+
+
+def _number(value: Any) -> str | None:
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return number_text(tidy_number(value, 10))
+
+
+def _percent(value: Any) -> str | None:
+    """A rate as the workbook's 0.00% shows it (halves rounded away from zero, as Excel does)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return f"{excel_round(value * 100, 2):.2f}%"
+
+
+def document_context(result: MergeResult, lang: Lang) -> dict[str, Any]:
+    """Everything the document's texts may use (listed in docs/report.md)."""
+    spec = result.spec
+    names = {u.code: u.name for u in spec.units}
+    figures = figures_of(spec)
+    as_of = result.data_as_of
+    returned = [s for s in result.submissions if s.status in ("returned", "duplicate")]
+    errors = {i.unit for i in result.issues if i.level.value == "error"}
+    by_item: dict[str, list[Record]] = {}
+    for record in result.records:  # in the spec's unit order
+        by_item.setdefault(record.item_id or "", []).append(record)
+    rows = result.summary if spec.rows == "fixed" else []
+    items = [_item(result, row, by_item.get(row.key, []), figures, names) for row in rows]
+    assessed = [i for i in items if i["status"] is not None]
+    behind_value = figures.status.worst_order[0] if figures.status is not None else None
+    return {
+        "report": {
+            "title": spec.report.title,
+            "period": spec.report.period,
+            "deadline": _day(spec.report.deadline, lang),
+            "issuer": spec.report.issuer,
+        },
+        "as_of": _day(as_of.date() if as_of else spec.report.deadline, lang) or spec.report.period,
+        "units": {
+            "expected": len(spec.units),
+            "returned": len(returned),
+            "on_time": sum(1 for s in returned if not s.overdue),
+            "missing": [names[s.unit_code] for s in result.submissions if s.status == "missing"],
+            "unreadable": [names[s.unit_code] for s in result.submissions if s.status == "unreadable"],
+            "late": [names[s.unit_code] for s in returned if s.overdue],
+            "errors": [names[s.unit_code] for s in returned if s.unit_code in errors],
+        },
+        "items": {
+            "count": len(items),
+            "assessed": bool(assessed),
+            "behind": sum(1 for i in assessed if i["status"] == behind_value),
+            "on_schedule": sum(1 for i in assessed if i["status"] != behind_value),
+        },
+        "item_list": items,
+        "behind_value": behind_value,
+    }
+
+
+def _day(day: dt.date | None, lang: Lang) -> str:
+    if day is None:
+        return ""
+    return t("mail.date", lang, y=day.year, m=day.month, d=day.day, month=f"{day:%B}")
+
+
+def _item(
+    result: MergeResult, row: SummaryRow, records: list[Record], figures: Figures, names: Mapping[str, str]
+) -> dict[str, Any]:
+    """One item's figures (as 汇总 has them), its units' reports in unit order, who is behind."""
+    item = result.spec.item_map[row.key]
+    values = row.values
+    # The units whose figures are in the item's total: they reported it, with the count done.
+    counted_units = {r.unit_code for r in records if figures.done is None or r.values.get(figures.done.id) is not None}
+    counted = [u for u in item.units if u in counted_units]
+    left_out = [names[u] for u in item.units if u not in counted_units]
+    narratives = []
+    if figures.narrative is not None:
+        for record in records:
+            text = record.values.get(figures.narrative.id)
+            if text:
+                narratives.append((names[record.unit_code], str(text)))
+    behind = []
+    if figures.status is not None and figures.status.worst_order:
+        worst = figures.status.worst_order[0]
+        behind = [names[r.unit_code] for r in records if r.values.get(figures.status.id) == worst]
+    return {
+        "id": row.key,
+        "no": str(values.get(figures.number.id) or "") if figures.number else "",
+        "text": str(values.get(figures.text.id) or "") if figures.text else row.key,
+        "values": dict(values),
+        "done": _number(values.get(figures.done.id)) if figures.done else None,
+        "target": _number(values.get(figures.target.id)) if figures.target else None,
+        "rate": _percent(values.get(figures.rate.id)) if figures.rate else None,
+        "measure": str(values.get(figures.measure.id) or "") if figures.measure else "",
+        "expected": row.expected_units,
+        "reported": row.reported_units,
+        "counted": len(counted),
+        "partial": len(counted) < row.expected_units,
+        "left_out": left_out,
+        "status": values.get(figures.status.id) if figures.status else None,
+        "behind_units": behind,
+        "narratives": narratives,
+    }
+
+
+def ranking(result: MergeResult) -> list[tuple[str, str, str, str]]:
+    """Units by completion rate (the ratio of their sums over items with both figures), best first."""
+    spec = result.spec
+    figures = figures_of(spec)
+    if figures.done is None or figures.target is None:
+        return []
+    rows = []
+    for unit in spec.units:
+        done = target = 0.0
+        counted = False
+        for record in result.records_of(unit.code):
+            a, b = record.values.get(figures.done.id), record.values.get(figures.target.id)
+            if isinstance(a, int | float) and isinstance(b, int | float) and b:
+                done, target, counted = done + a, target + b, True
+        if counted and target:
+            rows.append((done / target, unit.name, done, target))
+    rows.sort(key=lambda r: -r[0])
+    return [
+        (name, _number(done) or "", _number(target) or "", _percent(rate) or "") for rate, name, done, target in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The Word file
+
+
+def write_document(result: MergeResult, path: str | Path, lang: Lang | None = None) -> Path:
+    """Write the progress document to ``path`` (atomically), in ``lang`` (default: the spec's)."""
+    lang = lang or result.spec.lang
+    context = document_context(result, lang)
+    texts = _texts(result.spec, lang)
+    doc = Document()
+    _page_setup(doc)
+    _styles(doc)
+    _paragraph(doc, texts["title"].render(context), TITLE_FONT, TITLE_SIZE, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(doc, "", BODY_FONT, BODY_SIZE, indent=False)
+    _paragraph(doc, texts["opening"].render(context), BODY_FONT, BODY_SIZE)
+    _paragraph(doc, t("doc.h.items", lang), HEADING_FONTS[0], BODY_SIZE)
+    for item in context["item_list"]:
+        _paragraph(doc, texts["item_heading"].render(context, item=item), HEADING_FONTS[1], BODY_SIZE)
+        _paragraph(doc, texts["progress"].render(context, item=item), BODY_FONT, BODY_SIZE)
+        for unit, text in item["narratives"]:
+            _paragraph(doc, texts["narrative"].render(context, item=item, unit=unit, text=text), BODY_FONT, BODY_SIZE)
+    _paragraph(doc, t("doc.h.behind", lang), HEADING_FONTS[0], BODY_SIZE)
+    behind = [i for i in context["item_list"] if context["behind_value"] is not None and i["behind_units"]]
+    for item in behind:
+        line = texts["behind_item"].render(context, item=item, units=item["behind_units"])
+        _paragraph(doc, line, BODY_FONT, BODY_SIZE)
+    if not behind:
+        _paragraph(doc, t("doc.no_behind", lang), BODY_FONT, BODY_SIZE)
+    _paragraph(doc, t("doc.h.ranking", lang), HEADING_FONTS[0], BODY_SIZE)
+    ranked = ranking(result)
+    if ranked:
+        _ranking_table(doc, ranked, lang)
+    else:
+        _paragraph(doc, t("doc.no_ranking", lang), BODY_FONT, BODY_SIZE)
+    _paragraph(doc, t("doc.h.notice", lang), HEADING_FONTS[0], BODY_SIZE)
+    _paragraph(doc, texts["notice"].render(context), BODY_FONT, BODY_SIZE)
+    _properties(doc, result.spec)
+    path = Path(path)
+    with atomic_output(path) as tmp:
+        doc.save(tmp)
+    return path
+
+
+class _Text:
+    """One of the document's texts: the spec's own wording, else the built-in one."""
+
+    def __init__(self, source: str) -> None:
+        self.template = ENVIRONMENT.from_string(source)
+
+    def render(self, context: Mapping[str, Any], **extra: Any) -> str:
+        return str(self.template.render({**context, **extra})).strip()
+
+
+def _texts(spec: Spec, lang: Lang) -> dict[str, _Text]:
+    own = spec.document
+    out = {}
+    for key in TEMPLATES:
+        source = getattr(own, key, "") if own is not None else ""
+        zh, en = CATALOGUE[f"doc.{key}"]
+        out[key] = _Text(source or (zh if lang == "zh" else en))
+    return out
+
+
+def _page_setup(doc: Any) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28) - Mm(7)  # the page number 7 mm below the text block
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)  # odd pages: outside is right
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _page_number(paragraph: Any, align: Any) -> None:
+    """``— 1 —`` with the number as a PAGE field, 宋体 四号, on the outside edge."""
+    paragraph.alignment = align
+    before, after = t("doc.page", "zh").split("{page}")
+    _run(paragraph, before, PAGE_FONT, PAGE_SIZE)
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), "PAGE")
+    run = OxmlElement("w:r")
+    _fonts(run, PAGE_FONT, PAGE_SIZE)
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+    _run(paragraph, after, PAGE_FONT, PAGE_SIZE)
+
+
+def _fonts(run_element: Any, east_asian: str, size: Any) -> None:
+    """A run's fonts set as Word reads them: the East Asian font by name, Latin in Times New Roman."""
+    properties = run_element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attribute), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    fonts.set(qn("w:hint"), "eastAsia")
+    for tag in ("w:sz", "w:szCs"):
+        element = properties.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            properties.append(element)
+        element.set(qn("w:val"), str(int(size.pt * 2)))
+
+
+def _run(paragraph: Any, text: str, font: str, size: Any) -> Any:
+    run = paragraph.add_run(text)
+    _fonts(run._r, font, size)
+    return run
+
+
+def _styles(doc: Any) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.size = BODY_SIZE
+    normal.font.name = LATIN_FONT
+    _fonts(normal.element, BODY_FONT, BODY_SIZE)
+
+
+def _paragraph(doc: Any, text: str, font: str, size: Any, align: Any = None, *, indent: bool = True) -> Any:
+    paragraph = doc.add_paragraph()
+    layout = paragraph.paragraph_format
+    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    layout.line_spacing = LINE if size == BODY_SIZE else Pt(36)
+    layout.space_before = layout.space_after = Pt(0)
+    if indent:
+        layout.first_line_indent = Pt(size.pt * 2)  # two characters, as every paragraph begins
+    if align is not None:
+        paragraph.alignment = align
+    else:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if text:
+        _run(paragraph, text, font, size)
+    return paragraph
+
+
+def _ranking_table(doc: Any, rows: Sequence[tuple[str, str, str, str]], lang: Lang) -> None:
+    keys = ("doc.col.rank", "doc.col.unit", "doc.col.done", "doc.col.target", "doc.col.rate")
+    table = doc.add_table(rows=1 + len(rows), cols=len(keys))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cells: list[Sequence[str]] = [[t(k, lang) for k in keys]]
+    cells += [(str(n), *row) for n, row in enumerate(rows, start=1)]
+    for r, values in enumerate(cells):
+        for c, value in enumerate(values):
+            paragraph = table.cell(r, c).paragraphs[0]
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _run(paragraph, value, HEADING_FONTS[0] if r == 0 else BODY_FONT, Pt(12))
+
+
+def _properties(doc: Any, spec: Spec) -> None:
+    """The document's own properties: its title, and a fixed time (the bytes follow the content)."""
+    core = doc.core_properties
+    core.title = spec.report.title
+    core.author = spec.report.issuer or "consolidate"
+    core.last_modified_by = "consolidate"
+    core.created = core.modified = fixed_time()
+    core.revision = 1
