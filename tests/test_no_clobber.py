@@ -122,13 +122,16 @@ def test_a_file_named_by_a_flag_is_overwritten(
     assert named.read_bytes() != STRANGER
 
 
-def test_init_overwrites_only_with_force(tmp_path: Path) -> None:
-    (tmp_path / "report.yaml").write_bytes(STRANGER)
-    code, output = run("init", tmp_path)
-    assert code == 2 and (tmp_path / "report.yaml").read_bytes() == STRANGER
-    code, output = run("init", tmp_path, "--force")
+@pytest.mark.parametrize(("name", "flags"), [("report.xlsx", []), ("report.yaml", ["--yaml"])])
+def test_init_overwrites_only_with_force(tmp_path: Path, name: str, flags: list[str]) -> None:
+    (tmp_path / name).write_bytes(STRANGER)
+    code, output = run("init", tmp_path, *flags)
+    assert code == 2 and (tmp_path / name).read_bytes() == STRANGER
+    code, output = run("init", tmp_path, *flags, "--force")
     assert code == 0, output
-    assert (tmp_path / "report.yaml").read_bytes() != STRANGER
+    assert (tmp_path / name).read_bytes() != STRANGER
+    (backup,) = tmp_path.glob(f"{name}.*.bak")  # what it replaced is kept
+    assert backup.read_bytes() == STRANGER
 
 
 def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:

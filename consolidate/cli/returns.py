@@ -19,7 +19,16 @@ from ..write import (
     write_summary,
 )
 from .app import guarded, msg, say, state
-from .shared import NoCacheOpt, PasswordOpt, PasswordsFileOpt, SpecOpt, output_file, output_folder, run_merge
+from .shared import (
+    AssignOpt,
+    NoCacheOpt,
+    PasswordOpt,
+    PasswordsFileOpt,
+    SpecOpt,
+    output_file,
+    output_folder,
+    run_merge,
+)
 from .show import emit_json, print_counts, print_issues, print_submissions
 
 FolderArg = Annotated[list[Path], typer.Argument()]
@@ -37,6 +46,7 @@ def validate(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     json_out: JsonOpt = None,
     all_levels: Annotated[bool, typer.Option("--all")] = False,
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
@@ -45,7 +55,9 @@ def validate(
     with guarded():
         output_file(json_out)
         output_folder(feedback)
-        result = run_merge(folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None)
+        result = run_merge(
+            folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None, assign=assign
+        )
         if feedback is not None:  # before anything is written or shown
             refuse_strangers(feedback_paths(result, feedback, state.lang).values())
         if json_out is not None:
@@ -65,6 +77,7 @@ def merge(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
@@ -82,7 +95,7 @@ def merge(
             output_file(out.with_suffix(".pdf"))
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
-        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=outputs, assign=assign)
         write_summary(result, out, state.lang, parallel=True)
         if json_out is not None:
             emit_json(summary_json(result, state.lang), json_out)
@@ -104,6 +117,7 @@ def report(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
 ) -> None:
     with guarded():
@@ -111,7 +125,7 @@ def report(
             out = Path(t("doc.file_name", state.lang))
             refuse_strangers([out])
         output_file(out)
-        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out])
+        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out], assign=assign)
         write_document(result, out, state.lang)
     say(msg("document", file=out), "green")
     print_counts(result)
@@ -124,6 +138,7 @@ def status(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
     _json_to_stdout(json_out)
@@ -131,7 +146,7 @@ def status(
         output_file(json_out)
         # The day after sending nothing has come back: an empty (or not yet made) folder is the
         # first state of every report, not an error.
-        result = run_merge(folder, spec, password, passwords_file, no_cache, allow_empty=True)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, allow_empty=True, assign=assign)
     rows = print_submissions(result)
     if json_out is not None:
         with guarded():

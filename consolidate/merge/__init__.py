@@ -4,7 +4,7 @@ budget. :func:`merge_returns` is the entry point; it never prints and never rais
 
 from __future__ import annotations
 
-from .aggregate import JOIN_LIMIT, Accumulator, SummaryRow, aggregate, aggregate_values, with_cut_note
+from .aggregate import JOIN_LIMIT, Accumulator, Pairs, SummaryRow, aggregate, aggregate_values, is_figure, with_cut_note
 from .cache import default_cache_path
 from .frames import Frames
 from .pool import die_with_parent, ordered_map
@@ -17,6 +17,7 @@ __all__ = [
     "Frames",
     "InputFile",
     "MergeResult",
+    "Pairs",
     "Submission",
     "SummaryRow",
     "aggregate",
@@ -24,6 +25,7 @@ __all__ = [
     "default_cache_path",
     "die_with_parent",
     "find_files",
+    "is_figure",
     "merge_returns",
     "ordered_map",
     "spec_from_returns",

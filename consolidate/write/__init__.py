@@ -9,6 +9,7 @@ from .jsonfile import summary_json, write_json
 from .owned import refuse_strangers, written_by_us
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
+from .specbook import write_spec_workbook, write_spec_yaml
 from .summary import write_summary
 from .template import template_filename, template_filenames, write_template, write_templates
 
@@ -27,6 +28,8 @@ __all__ = [
     "write_document",
     "write_feedback",
     "write_json",
+    "write_spec_workbook",
+    "write_spec_yaml",
     "write_summary",
     "write_template",
     "write_templates",

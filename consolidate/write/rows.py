@@ -149,7 +149,10 @@ def _write_cells(sheet: Any, first0: int, rows: Rows, cell_fmts: list[Any]) -> N
         if height is not None:
             sheet.set_row(row0, height)
         for c, value in enumerate(row):
+            fmt = cell_fmts[c]
+            if isinstance(value, fastrows.Styled):
+                value, fmt = value.value, value.fmt
             if isinstance(value, fastrows.Formula):
-                sheet.write_formula(row0, c, value.text, cell_fmts[c], value.value)
+                sheet.write_formula(row0, c, value.text, fmt, value.value)
             else:
-                write_value(sheet, row0, c, value, cell_fmts[c])
+                write_value(sheet, row0, c, value, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ class Layout:
     first_data_row: int
     columns: dict[str, int]  # field id -> column index
     rows: list[tuple[int, str]]  # (row, item id); empty for open rows
+    groups: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (row, heading) above items
 
 
 def layout_for(spec: Spec, unit_code: str) -> Layout:
@@ -34,8 +36,17 @@ def layout_for(spec: Spec, unit_code: str) -> Layout:
     first = HEADER_ROW + 1
     if spec.rows == "open":
         return Layout(HEADER_ROW, first, columns, [])
-    items = spec.items_for(unit_code)
-    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)])
+    rows: list[tuple[int, str]] = []
+    groups: list[tuple[int, str]] = []
+    row, group = first, ""
+    for item in spec.items_for(unit_code):
+        if item.group and item.group != group:
+            groups.append((row, item.group))  # a heading row, as in the clerk's own table
+            row += 1
+        group = item.group
+        rows.append((row, item.id))
+        row += 1
+    return Layout(HEADER_ROW, first, columns, rows, groups)
 
 
 def template_filename(spec: Spec, unit: UnitSpec) -> str:
@@ -219,6 +230,10 @@ def _write(spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None) 
         height = row_height([(shown_values.get(f.id), w) for f, w in zip(spec.fields, widths, strict=True)])
         if height is not None:
             sheet.set_row(row - 1, height)
+    if layout.groups:
+        group_fmt = book.add_format({**base, "bold": True, "bg_color": LOCKED_FILL, "border": 1, "locked": True})
+        for row, heading in layout.groups:
+            sheet.merge_range(row - 1, 0, row - 1, ncols - 1, heading, group_fmt)
     if data_rows:
         first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
         for col, field in enumerate(spec.fields):
