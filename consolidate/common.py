@@ -4,11 +4,18 @@ references, safe file names, atomic output. Nothing here knows a stage; every st
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
+import shutil
+import socket
+import stat
+import sys
 import tempfile
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,12 +30,15 @@ __all__ = [
     "atomic_output",
     "col_index",
     "decode_text",
+    "is_temporary",
     "normalise",
     "number_text",
+    "private_temp",
     "ref_row",
     "sanitise_filename",
     "shown",
     "split_ref",
+    "sweep_stale",
     "tidy_number",
     "unique_filenames",
     "xl_col_to_name",
@@ -165,9 +175,14 @@ def decode_text(data: bytes) -> str:
 
 @contextmanager
 def atomic_output(path: Path) -> Iterator[str]:
-    """Yield a temporary path next to ``path``; rename it into place only if writing succeeded."""
+    """Yield a temporary path next to ``path``; rename it into place only if writing succeeded.
+
+    The temporary's name says who made it (see :func:`sweep_stale`): one left by a run that was
+    killed is removed by the next run writing into that folder.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    sweep_stale(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{_maker()}", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         yield tmp
@@ -178,3 +193,118 @@ def atomic_output(path: Path) -> Iterator[str]:
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+@contextmanager
+def private_temp(what: str) -> Iterator[Path]:
+    """A folder of our own in the system's temporary folder (``consolidate-<what>-…``), removed
+    afterwards; stale ones of earlier runs (killed before they could remove theirs) go first."""
+    root = Path(tempfile.gettempdir())
+    sweep_stale(root)
+    work = Path(tempfile.mkdtemp(prefix=f"consolidate-{what}-{_maker()}", dir=root))
+    try:
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Temporaries of runs that were killed
+#
+# Only what we make is ever removed: names of our own forms, owned by this user, whose maker is
+# gone. A temporary's name carries its maker (a hash of the host name and the process id), so one
+# made on this machine by a process that has ended is stale at once; one from another machine (a
+# shared folder) or of an older version (no maker in its name) only when untouched for an hour.
+
+STALE_AFTER = 3600.0  # seconds
+_RANDOM = r"[a-z0-9_]{8}"  # what tempfile adds to a prefix
+_MAKER = r"(?:(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]+)-)"
+_BESIDE = re.compile(rf"\.tmp-{_MAKER}?{_RANDOM}(?:\.[A-Za-z0-9]{{1,8}})?")
+_BESIDE_FOLDER = re.compile(rf"consolidate-pdf-{_RANDOM}")  # an older version's PDF, beside it
+_TEMP_FOLDER = re.compile(rf"consolidate-[a-z]+-{_MAKER}{_RANDOM}")
+_OLD_OFFICE = re.compile(rf"consolidate-office-{_RANDOM}")  # an older version's LibreOffice profile
+_swept: set[str] = set()
+
+
+@functools.cache
+def _host() -> str:
+    return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
+
+
+def _maker() -> str:
+    return f"{_host()}-{os.getpid()}-"
+
+
+def sweep_stale(folder: Path) -> None:
+    """Remove the temporaries of our earlier runs from ``folder`` (once per process and folder):
+    ``.tmp-*`` files of :func:`atomic_output`, ``consolidate-*`` folders of :func:`private_temp`
+    (with xlsxwriter's row files and LibreOffice's profile inside)."""
+    key = f"{os.getpid()}:{os.path.abspath(folder)}"
+    if key in _swept:
+        return
+    _swept.add(key)
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            _sweep(entry)
+
+
+def _sweep(entry: os.DirEntry[str]) -> None:
+    info = entry.stat(follow_symlinks=False)
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return
+    is_file, is_dir = stat.S_ISREG(info.st_mode), stat.S_ISDIR(info.st_mode)
+    name = entry.name
+    old = time.time() - info.st_mtime > STALE_AFTER
+    if is_file and (match := _BESIDE.fullmatch(name)) is not None:
+        if _gone(match, info.st_mtime) or (match["pid"] is None and old):
+            os.unlink(entry.path)
+    elif is_dir and (match := _TEMP_FOLDER.fullmatch(name)) is not None:
+        if _gone(match, info.st_mtime):
+            shutil.rmtree(entry.path, ignore_errors=True)
+    elif is_dir and old and _OLD_OFFICE.fullmatch(name) and os.path.isdir(os.path.join(entry.path, "profile")):
+        shutil.rmtree(entry.path, ignore_errors=True)
+    elif is_dir and old and _BESIDE_FOLDER.fullmatch(name):
+        inside = os.listdir(entry.path)
+        if all(n.endswith(".pdf") for n in inside):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file of this name is one of :func:`atomic_output`'s temporaries."""
+    return _BESIDE.fullmatch(name) is not None
+
+
+def _gone(match: re.Match[str], made: float) -> bool:
+    """Whether the maker named in a temporary's name has ended (an hour untouched when that
+    cannot be known: another machine's, or no process ids to ask about)."""
+    if match["pid"] is None:
+        return False
+    pid = int(match["pid"])
+    if match["host"] != _host() or sys.platform == "win32":  # os.kill(pid, 0) ends a process there
+        return time.time() - made > STALE_AFTER
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # someone else's process: alive
+    started = _started(pid)
+    return started is not None and started > made + 1  # the number went to a later process
+
+
+def _started(pid: int) -> float | None:
+    """When process ``pid`` started (Linux), as a timestamp."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            ticks = int(handle.read().rsplit(b")", 1)[1].split()[19])
+        with open("/proc/stat", "rb") as handle:
+            boot = next(int(line.split()[1]) for line in handle if line.startswith(b"btime"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+    return boot + ticks / os.sysconf("SC_CLK_TCK")

@@ -74,10 +74,12 @@ def test_frames_keep_codes_as_text_and_numbers_as_numbers(demo: MergeResult) -> 
     assert str(summary["item"].dtype) == "string" and str(summary["status"].dtype) == "string"
     assert str(summary["done"].dtype) == "Float64" and str(summary["reported_units"].dtype) == "Int64"
     first = summary.iloc[0]
-    # The same figures as 汇总: the rate is the ratio of the sums, never a mean of rates.
+    # The same figures as 汇总: the rate is the ratio of the sums over the units whose target and
+    # done are both valid (兰陵县's 累计完成 of the 两癌 item is rejected), never a mean of rates.
     row = next(r for r in demo.summary if r.key == first["item"])
     assert (first["done"], first["target"]) == (row.values["done"], row.values["target"])
-    assert first["rate"] == pytest.approx(row.values["done"] / row.values["target"])
+    assert first["rate"] == row.values["rate"] == pytest.approx(row.values["done"] / (row.values["target"] - 46500))
+    assert row.left_out == {"target": ("GX",), "done": ("LL", "GX"), "rate": ("LL", "GX")}
     assert list(detail.columns[:3]) == ["unit_code", "unit_name", "item"]
     assert list(detail.columns[-3:]) == ["file", "sheet", "row"]
     assert str(detail["no"].dtype) == "string"  # 序号 such as "34.1" stays text

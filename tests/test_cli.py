@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -100,7 +101,11 @@ def test_merge_writes_summary_and_json(demo: Path, tmp_path: Path) -> None:
     assert code == 1
     assert f"汇总完成：{out}" in output
     data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
-    assert data["summary"]["totals"]["target"] == sum(r["target"] for r in data["summary"]["rows"])
+    # 人, 处, 家, 平方米, 张 and 名 are not added up: the totals stay empty and say why.
+    assert (data["summary"]["totals"]["target"], data["summary"]["totals"]["rate"]) == (None, None)
+    notes = {n["column"]: n for n in data["summary"]["notes"] if n["row"] == "totals"}
+    assert notes["target"]["note"] == "各事项的计量单位不同（人、处、家、平方米、张、名），不相加"
+    assert notes["target"]["measures"] == ["人", "处", "家", "平方米", "张", "名"]
     assert out.read_bytes() == (demo / "summary.xlsx").read_bytes()
 
 
@@ -167,16 +172,20 @@ def test_init_from_an_existing_task_table(tmp_path: Path) -> None:
     book.save(table)
     code, output = run("init", tmp_path / "spec", "--kind", "task-list", "--from", table)
     assert code == 0, output
-    units = (tmp_path / "spec" / "units.csv").read_text(encoding="utf-8").splitlines()
-    assert units == ["code,name,email,contact,phone", "U01,规信科,,,", "U02,基卫科,,,", "U03,医政科,,,"]
     code, output = run("check", tmp_path / "spec")
     assert code == 0, output
     from consolidate.spec import load_spec
 
     spec = load_spec(tmp_path / "spec")
-    assert [(i.id, i.values["area"], i.units) for i in spec.items] == [
+    assert [(u.code, u.name) for u in spec.units] == [("U01", "规信科"), ("U02", "基卫科"), ("U03", "医政科")]
+    # A blank cell that is not merged stays blank: only merged cells are carried down.
+    assert [(i.id, i.values.get("task"), i.units) for i in spec.items] == [
         ("T01", "持续强化基层医疗卫生服务体系建设", ("U01",)),
-        ("T02", "持续强化基层医疗卫生服务体系建设", ("U02", "U03")),
+        ("T02", None, ("U02", "U03")),
+    ]
+    assert [i.values["content"] for i in spec.items] == [
+        "（一）贯彻落实医疗卫生强基工程",
+        "（二）持续优化基层医疗卫生机构布局",
     ]
     code, output = run("init", tmp_path / "spec", "--kind", "task-list")
     assert code == 2 and "--force" in output
@@ -193,3 +202,28 @@ def test_merge_into_the_returns_folder_does_not_read_its_own_summary(demo: Path,
     rows = sheet_rows(returns / "汇总.xlsx", "校验问题")
     assert "汇总.xlsx" not in {r["文件"] for r in rows}
     assert [r["代码"] for r in rows if r["级别"] == "错误"] == ["E-REQUIRED", "E-CHOICE", "E-NOT-A-NUMBER"]
+
+
+def test_assign_attributes_a_file_no_one_could_tell(demo: Path, tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    shutil.copytree(demo / "returns", returns)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["序号", "民生实事项目", "累计完成", "进展情况", "进度自评"])
+    sheet.append(["33", "2020年为全市40万适龄妇女进行“两癌”检查", 3000, "已完成检查3000人", "正常"])
+    book.save(returns / "8月报表.xlsx")
+    spec = demo / "spec" / "report.yaml"
+    code, output = run("validate", returns, "-s", spec)
+    assert code == 1
+    assert '可用 --assign "8月报表.xlsx=单位名称" 指定' in output.replace("\n", "")
+    code, output = run("status", returns, "-s", spec, "--assign", "8月报表.xlsx=临沂高新区", "--json", "-")
+    assert code == 0
+    status = {row["code"]: row for row in json.loads(output[output.index("[") : output.rindex("]") + 1])}
+    assert (status["GX"]["status"], status["GX"]["file"]) == ("已报送", "8月报表.xlsx")
+    code, output = run("merge", returns, "-s", spec, "-o", tmp_path / "s.xlsx", "--assign", "8月报表.xlsx=GX")
+    rows = {r["单位编码"]: r for r in sheet_rows(tmp_path / "s.xlsx", "报送情况")}
+    assert (rows["GX"]["状态"], rows["GX"]["文件"]) == ("已报送", "8月报表.xlsx")
+    code, output = run("merge", returns, "-s", spec, "-o", tmp_path / "t.xlsx", "--assign", "8月报表.xlsx")
+    assert code == 2
+    assert "--assign “8月报表.xlsx”应写成 文件=单位" in output

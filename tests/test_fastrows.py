@@ -220,3 +220,11 @@ def test_no_process_to_fork_renders_everything_here(
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes() == one
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_formula_whose_cached_result_is_empty_text_says_it_is_text(tmp_path: Path, fast: bool) -> None:
+    # Programs that trust cached values read an untyped <v></v> as the number 0.
+    xml = _sheet_xml(tmp_path, "fast" if fast else "api", fast).decode()
+    assert '<c r="B8" s="3" t="str"><f>SUM(C4:C5)</f><v></v></c>' in xml
+    assert '<c r="A8" s="2"><f>D7/C7</f><v>0.5</v></c>' in xml

@@ -81,3 +81,34 @@ def test_validate_feedback_option(spec_path: Path, spec: Spec, tmp_path: Path) -
     assert result.exit_code == 1
     assert "已为 1 个单位写出反馈文件" in result.output
     assert [p.name for p in (tmp_path / "fb").iterdir()] == ["2025年第一季度重点工作完成情况_龙溪镇卫生院_反馈.xlsx"]
+
+
+def test_feedback_for_a_pasted_workbook_says_what_it_marked(spec: Spec, tmp_path: Path) -> None:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["填报单位：医政医管科"])
+    sheet.append(["序号", "目标任务", "累计完成", "完成情况", "完成情况自评", "备注"])
+    sheet.append(["1", "健全院前急救体系", "约6千", "急救分站已选址", "正常", "见附件"])
+    sheet.append(["2", "提速市公卫中心建设", 5, "桩基施工", "正常"])
+    book.save(returns / "医政医管科报表.xlsx")
+    result = merge_returns(spec, [returns])
+    (written,) = write_feedback(result, tmp_path / "fb")
+    feedback = openpyxl.load_workbook(written)
+    front = feedback["问题清单"]
+    assert front["A2"].value == (
+        "您报送的报表有 5 处问题：其中 1 处已在“填报”工作表中用红色标出（鼠标移到红色单元格上可看到说明），"
+        "其余 4 处在本表中没有对应的单元格，说明见下表。请逐条修改后保存本文件，按原方式重新报送。"
+    )
+    listed = [(r[1], r[3], r[8]) for r in front.iter_rows(min_row=5, values_only=True)]
+    assert listed == [
+        ("E-NOT-A-NUMBER", "C3", "填报!D6"),  # C3 of the unit's file is D6 here, and it is red
+        ("W-MISSING-COLUMN", "", ""),  # 年度目标 and 存在问题及解决建议: no cell to mark
+        ("W-MISSING-COLUMN", "", ""),
+        ("W-NO-METADATA", "", ""),
+        ("W-EXTRA-VALUE", "F3", ""),
+    ]
+    red = [c.coordinate for row in feedback["填报"].iter_rows() for c in row if c.fill.fgColor.rgb == "FFFFC7CE"]
+    assert red == ["D6"]

@@ -59,9 +59,12 @@ def test_summary_sheets_and_totals(merged: tuple[MergeResult, Path]) -> None:
     assert rows[0]["完成率"] == pytest.approx(100 / 120)
     assert rows[1]["完成率"] == pytest.approx(123.4)
     assert rows[2]["完成率"] in (None, "")
-    assert rows[3]["完成率"] == pytest.approx(1334 / 180)
+    # 基层卫生科's 累计完成 for T3 is rejected: the total rate rests on T1 and T2 only (complete
+    # pairs), while the total target still adds every target received.
+    assert rows[3]["完成率"] == pytest.approx(1334 / 130)
     assert cell_of(out, "汇总", "累计完成", 3).value == "=SUM(D4:D6)"
-    assert cell_of(out, "汇总", "完成率", 3).value == '=IF(OR(D7="",C7=""),"",IFERROR((D7/C7),""))'
+    assert cell_of(out, "汇总", "完成率", 0).value == '=IF(OR(D4="",C4=""),"",IFERROR((D4/C4),""))'
+    assert cell_of(out, "汇总", "完成率", 3).value == pytest.approx(1334 / 130)  # not =D7/C7: that is 1334/180
     assert rows[0]["完成情况"] == "【医政医管科】完成龙溪镇卫生院急救分站实地勘察"
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import json
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -11,12 +14,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from consolidate.errors import InputError
 from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns
 from consolidate.spec import Spec, load_spec
+from consolidate.write import write_summary
 from consolidate.write.template import write_templates
 
 from .conftest import SPEC_YAML, write_spec
+from .helpers import sheet_rows
 
 YZK_FILE = "2025年第一季度重点工作完成情况_医政医管科.xlsx"
 GOOD = {
@@ -285,6 +291,7 @@ def test_gbk_csv_unit_from_file_name(spec: Spec, returns: Path) -> None:
     result = merge_returns(spec, [returns])
     assert [(i.code, i.cell, i.value) for i in result.issues if i.unit == "JWK"] == [
         ("E-NOT-A-NUMBER", "D2", "2,5"),
+        ("W-MISSING-COLUMN", "", ""),  # 存在问题及解决建议
         ("W-NO-METADATA", "", "基层卫生科（一季度）"),
         ("I-CONVERTED", "F2", "正 常"),
     ]
@@ -311,8 +318,29 @@ def test_unknown_unit_names_the_closest(spec: Spec, returns: Path) -> None:
     book.save(returns / "报表.xlsx")
     result = merge_returns(spec, [returns])
     assert issues(result, "E-UNKNOWN-UNIT") == [
-        ("E-UNKNOWN-UNIT", "报表.xlsx", "", "无法确定填报单位“城关镇卫生院”，不在单位名单中；最接近的是：龙溪镇卫生院"),
+        (
+            "E-UNKNOWN-UNIT",
+            "报表.xlsx",
+            "",
+            "无法确定填报单位“城关镇卫生院”，不在单位名单中；最接近的是：龙溪镇卫生院；"
+            '如确是该单位报送的，可用 --assign "报表.xlsx=龙溪镇卫生院" 指定',
+        ),
     ]
+    assert result.submissions[2].status == "missing"
+    # The option the message suggests settles it (by name or code, by the name shown or a path).
+    for given in ({"报表.xlsx": "龙溪镇卫生院"}, {str(returns / "报表.xlsx"): "LX"}):
+        result = merge_returns(spec, [returns], assign=given)
+        assert [(r.unit_code, r.item_id, r.values["done"]) for r in result.records] == [("LX", "T1", 5)]
+        assert result.submissions[2].status == "returned"
+        assert issues(result, "E-UNKNOWN-UNIT", "I-ASSIGNED") == [
+            ("I-ASSIGNED", "报表.xlsx", "", "按 --assign 指定为 龙溪镇卫生院 的报表")
+        ]
+    with pytest.raises(
+        InputError, match=re.escape("--assign “报表.xlsx=城关镇卫生院”：单位“城关镇卫生院”不在单位名单中")
+    ):
+        merge_returns(spec, [returns], assign={"报表.xlsx": "城关镇卫生院"})
+    with pytest.raises(InputError, match=re.escape("--assign “其他.xlsx=LX”：找不到文件“其他.xlsx”")):
+        merge_returns(spec, [returns], assign={"其他.xlsx": "LX"})
 
 
 def test_return_from_an_older_template_is_mapped_by_field_id(tmp_path: Path, returns: Path) -> None:
@@ -515,3 +543,79 @@ def test_utf16_tab_separated_text_as_excel_saves_unicode_text(spec: Spec, return
     (returns / "报表.csv").write_bytes(text.encode("utf-16"))
     result = merge_returns(spec, [returns])
     assert [(r.unit_code, r.item_id, r.values["done"]) for r in result.records] == [("LX", "T3", 12)]
+
+
+def test_a_blank_contact_is_blank_not_the_next_label(spec: Spec, templates: dict[str, Path], returns: Path) -> None:
+    fill_template(templates["医政医管科"], returns / YZK_FILE, GOOD, contact="", phone="0576-87221234")
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["填报单位：", "基层卫生科"])
+    ws.append(["联系人", None, "联系电话：", "13905761234"])
+    ws.append(["序号", "目标任务", "累计完成", "完成情况", "完成情况自评"])
+    ws.append(["3", "深化基层卫生综合试验区工作", 20, "已选址", "正常"])
+    book.save(returns / "基层卫生科.xlsx")
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["填报单位", "龙溪镇卫生院", "联系人", "联系电话", "0576-87000000"])
+    ws.append(["序号", "目标任务", "累计完成", "完成情况", "完成情况自评"])
+    ws.append(["1", "健全院前急救体系", 20, "已选址", "正常"])
+    book.save(returns / "龙溪.xlsx")
+    result = merge_returns(spec, [returns])
+    assert [(s.unit_code, s.contact, s.phone) for s in result.submissions] == [
+        ("YZK", "", "0576-87221234"),
+        ("JWK", "", "13905761234"),
+        ("LX", "", "0576-87000000"),
+    ]
+
+
+def test_overdue_from_evidence_in_order_mail_then_saved_then_file_time(
+    spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path
+) -> None:
+    # Every attachment was saved to disk on 4月16日, a day after the deadline.
+    late = dt.datetime(2025, 4, 16, 9, 0).timestamp()
+    yzk = returns / YZK_FILE
+    yzk.write_bytes(_set_saved(filled_bytes(templates["医政医管科"], GOOD, tmp_path), "2025-04-14T08:05:00Z"))
+    jwk = returns / "基层卫生科.xlsx"
+    jwk.write_bytes(
+        filled_bytes(templates["基层卫生科"], {"T3": {"done": 5, "progress": "x", "status": "正常"}}, tmp_path)
+    )
+    lx = returns / "龙溪镇卫生院.xlsx"
+    lx.write_bytes(templates["龙溪镇卫生院"].read_bytes())  # the template as sent: never saved again
+    for path in (yzk, jwk, lx):
+        os.utime(path, (late, late))
+    log = returns / ".consolidate" / "received.json"
+    log.parent.mkdir()
+    log.write_text(json.dumps({"files": {"基层卫生科.xlsx": {"received": "2025-04-15T17:20:00"}}}), encoding="utf-8")
+    result = merge_returns(spec, [returns])
+    saved = dt.datetime(2025, 4, 14, 8, 5, tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+    assert [(s.unit_code, s.received, s.time_source, s.overdue) for s in result.submissions] == [
+        ("YZK", saved, "saved", False),
+        ("JWK", dt.datetime(2025, 4, 15, 17, 20), "mail", False),
+        ("LX", dt.datetime(2025, 4, 16, 9, 0), "file", True),
+    ]
+    out = write_summary(result, tmp_path / "summary.xlsx")
+    assert [(r["单位编码"], r["时间依据"], r["逾期"]) for r in sheet_rows(out, "报送情况")] == [
+        ("YZK", "工作簿保存时间", None),
+        ("JWK", "邮件收到时间", None),
+        ("LX", "文件修改时间", "是"),
+    ]
+
+
+def test_a_column_deleted_from_the_template_shifts_nothing(
+    spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path
+) -> None:
+    filled = returns / YZK_FILE
+    fill_template(templates["医政医管科"], filled, GOOD)
+    book = openpyxl.load_workbook(filled)
+    book["填报"].delete_cols(7)  # 存在问题及解决建议 (G): 完成情况自评 moves from H to G
+    book.save(filled)
+    result = merge_returns(spec, [returns])
+    assert [(r.item_id, r.values["done"], r.values["status"]) for r in result.records] == [
+        ("T1", 100, "正常"),
+        ("T2", 5, "正常"),
+    ]
+    assert [(i.code, i.field) for i in result.issues if i.code == "W-MISSING-COLUMN"] == [
+        ("W-MISSING-COLUMN", "problems")
+    ]

@@ -41,7 +41,8 @@ class Issue:
 
     def fix(self, lang: Lang = "zh") -> str:
         entry = ISSUES[self.code]
-        return entry.fix_zh if lang == "zh" else entry.fix_en
+        text = entry.fix_zh if lang == "zh" else entry.fix_en
+        return text.format(value=self.value, **{k: render(v, lang) for k, v in self.params.items()})
 
     def sort_key(self) -> tuple[int, str, str, str, int, str, str]:
         row, col = _cell_order(self.cell)

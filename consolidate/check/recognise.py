@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from ..common import col_index, normalise, ref_row, shown, split_ref, xl_col_to_name, xl_rowcol_to_cell
 from ..errors import SpecError
 from ..read import RawBook, RawSheet
-from ..spec import FieldSpec, Spec, UnitSpec, embedded_spec_json, spec_from_json
+from ..spec import FieldSpec, Item, Spec, UnitSpec, embedded_spec_json, spec_from_json
 from ..spec.dates import normalise_period
 from ..text import Joined, Msg
 from .coerce import is_blank
@@ -32,6 +32,29 @@ _HEADER_SCAN_ROWS = 30
 _UNIT_LABELS = ("填报单位", "报送单位", "单位名称", "单位", "reportingunit", "unit")
 _CONTACT_LABELS = ("联系人", "填报人", "contactperson", "contact")
 _PHONE_LABELS = ("联系电话", "电话", "手机", "phone")
+# Labels of a form's top rows: a cell holding one of them is never another label's value.
+_KNOWN_LABELS = frozenset(
+    normalise(x)
+    for x in (
+        *_UNIT_LABELS,
+        *_CONTACT_LABELS,
+        *_PHONE_LABELS,
+        "联系方式",
+        "填表人",
+        "审核人",
+        "负责人",
+        "单位负责人",
+        "分管领导",
+        "填报日期",
+        "填表日期",
+        "报送日期",
+        "日期",
+        "邮箱",
+        "电子邮箱",
+        "email",
+        "date",
+    )
+)
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计|total|subtotal)[:：]?$", re.I)
 _FUZZY_CUTOFF = 80
 _NONE = Msg("none")
@@ -63,10 +86,15 @@ class Located:
 
 
 def _label_variants(text: str) -> set[str]:
-    """A header cell compared loosely: as is, and without a bracketed unit like （人）."""
-    base = normalise(text)
-    bare = normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text)))
+    """A header cell compared loosely: as is, and without a bracketed remark or unit like （人）,
+    in both cases without a trailing colon or a leading required mark (``*年度目标：``)."""
+    base = _bare_label(normalise(text))
+    bare = _bare_label(normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text))))
     return {base, bare} - {""}
+
+
+def _bare_label(key: str) -> str:
+    return key.strip(":*※%")
 
 
 def header_keys(f: FieldSpec) -> set[str]:
@@ -76,22 +104,68 @@ def header_keys(f: FieldSpec) -> set[str]:
     return keys
 
 
+def _match_header(row: Sequence[Any], keys: dict[str, set[str]]) -> dict[str, int]:
+    """field id → column of the header cells in ``row`` that name a field (a cell may be a tuple
+    of texts, any of which may name it)."""
+    columns: dict[str, int] = {}
+    for c, value in enumerate(row):
+        texts = value if isinstance(value, tuple) else (value,)
+        variants = set().union(*(_label_variants(x) for x in texts if isinstance(x, str) and x.strip()))
+        if not variants:
+            continue
+        for field_id, candidates in keys.items():
+            if field_id not in columns and variants & candidates:
+                columns[field_id] = c
+                break
+    return columns
+
+
+def _stacked(upper: Sequence[Any], lower: Sequence[Any]) -> list[Any]:
+    """A two-row header read as one: each column named by its sub-header, or by the cell above
+    and the sub-header together (完成情况 over （截止4月15日）), or by the cell above alone (a
+    group cell such as 完成情况（截止4月15日） over three sub-headers gives way to them)."""
+    width = max(len(upper), len(lower))
+    cells: list[Any] = []
+    for c in range(width):
+        above = upper[c] if c < len(upper) else None
+        below = lower[c] if c < len(lower) else None
+        if isinstance(below, str) and below.strip():
+            cells.append((below, f"{above}{below}") if isinstance(above, str) and above.strip() else below)
+        else:
+            cells.append(above)
+    return cells
+
+
+def _all_text(row: Sequence[Any]) -> bool:
+    """A row that can be part of a header: texts and blanks only (a number or a date is data)."""
+    return all(value is None or isinstance(value, str) for value in row)
+
+
 def find_header(sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
-    """(0-based header row, field id → column) of the best header within the top rows."""
+    """(0-based header row, field id → column) of the best header within the top rows.
+
+    A header of two rows (merged group cells above their sub-headers) counts as one, ending at
+    its lower row: the sub-header row is the header, never data.
+    """
     keys = {f.id: header_keys(f) for f in spec.fields}
+    top = sheet.rows[:_HEADER_SCAN_ROWS]
+    single = [_match_header(row, keys) for row in top]
     best: tuple[int, dict[str, int]] | None = None
-    for r, row in enumerate(sheet.rows[:_HEADER_SCAN_ROWS]):
-        columns: dict[str, int] = {}
-        for c, value in enumerate(row):
-            if not isinstance(value, str) or not value.strip():
-                continue
-            variants = _label_variants(value)
-            for field_id, candidates in keys.items():
-                if field_id not in columns and variants & candidates:
-                    columns[field_id] = c
-                    break
-        if best is None or len(columns) > len(best[1]):
-            best = (r, columns)
+    for r, columns in enumerate(single):
+        candidate = (r, columns)
+        lower = top[r + 1] if r + 1 < len(top) else []
+        below = [c for c, v in enumerate(lower) if isinstance(v, str) and v.strip()]
+        if columns and below and _all_text(lower):
+            stacked = _match_header(_stacked(top[r], lower), keys)
+            # Every text of the lower row names a column: it is the header's second row.
+            if (
+                len(stacked) >= len(columns)
+                and len(stacked) > len(single[r + 1])
+                and set(below) <= set(stacked.values())
+            ):
+                candidate = (r + 1, stacked)
+        if best is None or len(candidate[1]) > len(best[1]):
+            best = candidate
     needed = max(2, (len(spec.fields) + 1) // 2)
     if best is None or len(best[1]) < min(needed, len(spec.fields)):
         return None
@@ -154,6 +228,22 @@ def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict
             columns[field_id] = col
     if len(columns) < max(1, len([f for f in letters.values() if f in current]) // 2):
         return None
+    # A column inserted or deleted by the unit moves the others: found by their header instead.
+    header = sheet.rows[header0] if header0 < len(sheet.rows) else []
+    moved = {
+        f: header_keys(current[f]) | _label_variants(old_labels.get(f, ""))
+        for f in letters.values()
+        if f in current and f not in columns
+    }
+    taken = set(columns.values())
+    for col, cell in enumerate(header):
+        if col in taken or not isinstance(cell, str):
+            continue
+        variants = _label_variants(cell)
+        for field_id, keys in moved.items():
+            if field_id not in columns and variants & keys:
+                columns[field_id] = col
+                break
     return header0, columns
 
 
@@ -173,7 +263,8 @@ def _embedded_spec(packed: str, plain: str) -> Spec:
     return spec_from_json(embedded_spec_json({"spec_json_z": packed, "spec_json": plain}))
 
 
-def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
+def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located | None, list[Issue]]:
+    """The return table in ``book``; ``unit`` (a unit code, from ``--assign``) says who sent it."""
     issues: list[Issue] = []
     meta = book.meta
     if book.has_meta and meta.get("report_id") != spec.report.id:
@@ -191,7 +282,25 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
         return None, [Issue("E-NO-TABLE", file=book.name, params={"labels": labels})]
     header0, columns = header
     top = sheet.rows[:header0]
-    if book.has_meta:
+    if unit is not None:
+        unit_code = unit
+        issues.append(
+            Issue("I-ASSIGNED", unit=unit_code, file=book.name, params={"unit": spec.unit_map[unit_code].name})
+        )
+        if not book.has_meta:
+            issues.append(
+                Issue(
+                    "W-NO-METADATA",
+                    unit=unit_code,
+                    file=book.name,
+                    sheet=sheet.name,
+                    value="--assign",
+                    params={"unit": spec.unit_map[unit_code].name},
+                )
+            )
+        else:
+            issues += _version_issues(book, spec, unit_code, sheet.name)
+    elif book.has_meta:
         unit_code = meta.get("unit_code", "")
         if unit_code not in spec.unit_map:
             return None, [_unknown_unit(book, meta.get("unit_name", unit_code), spec.units)]
@@ -220,12 +329,13 @@ def locate(book: RawBook, spec: Spec) -> tuple[Located | None, list[Issue]]:
         header0 + 1,
         columns,
         [],
-        contact=_labelled(top, _CONTACT_LABELS),
-        phone=_labelled(top, _PHONE_LABELS),
+        contact=_labelled(top, _CONTACT_LABELS, book.has_meta),
+        phone=_labelled(top, _PHONE_LABELS, book.has_meta),
         spec_hash=meta.get("spec_sha256", ""),
         formulas=sheet.formulas,
     )
     _collect_rows(located, sheet, spec)
+    issues += _missing_columns(located, spec)
     return located, issues + located.issues
 
 
@@ -243,6 +353,24 @@ def _wrong_period(book: RawBook, spec: Spec) -> Issue | None:
         value=theirs,
         params={"expected": spec.report.period},
     )
+
+
+def _missing_columns(located: Located, spec: Spec) -> list[Issue]:
+    """A spec column the return does not have (computed ones are recomputed: not needed)."""
+    older = _older_spec(located.book.meta, spec) if located.book.has_meta else None
+    return [
+        Issue(
+            "W-MISSING-COLUMN",
+            unit=located.unit_code,
+            file=located.book.name,
+            sheet=located.sheet,
+            field=f.id,
+            params={"label": f.label, "file": located.book.name},
+        )
+        for f in spec.fields
+        # Fields an older template did not have are listed by W-OLD-TEMPLATE already.
+        if not f.formula and f.id not in located.columns and (older is None or f.id in older.field_map)
+    ]
 
 
 def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> list[Issue]:
@@ -312,6 +440,7 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
     meta_rows = layout[2] if layout is not None else {}
     items = spec.items_for(located.unit_code) if spec.rows == "fixed" else []
     item_ids = {item.id for item in items}
+    located.columns.update(_item_text_columns(sheet, header0, located, spec, items))
     merged = _merged_values(sheet, header0, set(located.columns.values()))
     # The locked 上期 columns of a template with history: shown to the unit, not read back.
     mapped_cols = set(located.columns.values()) | _previous_columns(
@@ -390,6 +519,34 @@ def _previous_columns(header: Sequence[Any]) -> set[int]:
     return {c for c, v in enumerate(header) if isinstance(v, str) and normalise(v).startswith(_PREVIOUS_HEADS)}
 
 
+def _item_text_columns(
+    sheet: RawSheet, header0: int, located: Located, spec: Spec, items: list[Item]
+) -> dict[str, int]:
+    """Unnamed columns that repeat an item's own text (a 项目名称 column for 民生实事项目):
+    field id → column, so that they match rows to items instead of being W-EXTRA-VALUE."""
+    free = [f for f in spec.fields if f.source == "item" and f.type == "text" and f.id not in located.columns]
+    if not free or not items:
+        return {}
+    texts = {
+        f.id: {normalise(shown(v)) for item in items if (v := item.values_for(located.unit_code).get(f.id)) is not None}
+        for f in free
+    }
+    taken = set(located.columns.values())
+    found: dict[str, int] = {}
+    body = sheet.rows[header0 + 1 :]
+    width = max((len(row) for row in body), default=0)
+    for c in range(width):
+        if c in taken:
+            continue
+        values = [normalise(shown(row[c])) for row in body if c < len(row) and not is_blank(row[c])]
+        for f in free:
+            hits = sum(1 for v in values if v in texts[f.id])
+            if f.id not in found and hits and hits * 2 >= len(values):
+                found[f.id] = c
+                break
+    return found
+
+
 def _from_merged(
     located: Located, field: FieldSpec, r: int, c: int, merged: tuple[Any, str], where: dict[str, Any]
 ) -> Any:
@@ -454,23 +611,43 @@ def _match_item(
     return best
 
 
-def _labelled(rows: list[list[Any]], labels: tuple[str, ...]) -> str:
-    """The value next to a label such as 填报单位 (right of it, or after a colon in the cell)."""
+def _labelled(rows: list[list[Any]], labels: tuple[str, ...], adjacent: bool = False) -> str:
+    """The value of a label such as 联系人: after a colon in its cell, else its input cell.
+
+    The input cell is the next cell to the right (``adjacent``: a template puts it there, so a
+    blank one means nothing was typed), or in a pasted table the first non-blank cell to the
+    right unless that is itself a label (联系电话 right of a blank 联系人 is not a contact).
+    """
     wanted = {normalise(x) for x in labels}
     for row in rows:
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 continue
-            text = value.strip()
-            match = re.match(r"^(.*?)[:：](.*)$", text, re.S)
-            head, tail = (match[1], match[2].strip()) if match else (text, "")
-            if normalise(head) in wanted:
-                if tail:
-                    return tail
-                for right in row[c + 1 :]:
-                    if not is_blank(right):
-                        return shown(right).strip()
+            head, tail = _label_parts(value)
+            if normalise(head) not in wanted:
+                continue
+            if tail:
+                return tail
+            if adjacent:
+                right = row[c + 1] if c + 1 < len(row) else None
+                return "" if is_blank(right) or _is_label(right) else shown(right).strip()
+            for right in row[c + 1 :]:
+                if _is_label(right):
+                    return ""
+                if not is_blank(right):
+                    return shown(right).strip()
+            return ""
     return ""
+
+
+def _label_parts(text: str) -> tuple[str, str]:
+    """``联系人：王芳`` → (联系人, 王芳); a cell without a colon is all head."""
+    match = re.match(r"^(.*?)[:：](.*)$", text.strip(), re.S)
+    return (match[1], match[2].strip()) if match else (text.strip(), "")
+
+
+def _is_label(value: Any) -> bool:
+    return isinstance(value, str) and normalise(_label_parts(value)[0]) in _KNOWN_LABELS
 
 
 def unit_in_text(text: str, units: Sequence[UnitSpec]) -> str | None:
@@ -488,12 +665,12 @@ def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]
     seen = _labelled(top, _UNIT_LABELS)
     candidates = [seen] if seen else []
     candidates.append(book.stem)
+    names = {u.code: normalise(u.name) for u in units}
+    # The 填报单位 cell outranks the file name, even when it only comes close to a unit's name.
     for text in candidates:
         code = unit_in_text(text, units)
         if code is not None:
             return text, code
-    names = {u.code: normalise(u.name) for u in units}
-    for text in candidates:
         found = process.extractOne(normalise(text), names, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
         if found is not None:
             return text, str(found[2])
@@ -506,4 +683,6 @@ def _unknown_unit(book: RawBook, seen: str, units: tuple[UnitSpec, ...]) -> Issu
         name for _, _, name in process.extract(normalise(seen), names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
     ]
     closest = Msg("closest_units", names=Joined(close)) if close else ""
-    return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest})
+    # The exact option that settles it, with the closest unit's name (or a placeholder).
+    assign = Msg("assign_option", file=book.name, unit=close[0] if close else Msg("assign_unit"))
+    return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest, "assign": assign})

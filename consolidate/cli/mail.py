@@ -17,7 +17,17 @@ from ..mail.deliver import PROBLEM_STATUSES
 from ..spec import ImapSpec, SmtpSpec, Spec, load_spec
 from ..text import Msg, render, t
 from .app import guarded, human, msg, say, state
-from .shared import PasswordOpt, PasswordsFileOpt, UnitOpt, output_file, output_folder, passwords, unit_codes
+from .shared import (
+    AssignOpt,
+    PasswordOpt,
+    PasswordsFileOpt,
+    UnitOpt,
+    assignments,
+    output_file,
+    output_folder,
+    passwords,
+    unit_codes,
+)
 from .show import counted_progress, progress_bar
 
 OutboxOpt = Annotated[Path | None, typer.Option("--outbox")]
@@ -102,6 +112,7 @@ def remind(
     throttle: ThrottleOpt = None,
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
+    assign: AssignOpt = None,
     text: Annotated[Path | None, typer.Option("--text")] = None,
 ) -> None:
     with guarded():
@@ -111,7 +122,8 @@ def remind(
         output_file(text)
         codes = unit_codes(loaded, unit)
         secrets = passwords(password, passwords_file)
-        found = [r for r in reminders(loaded, returns, secrets) if codes is None or r.unit.code in codes]
+        given = assignments(assign)
+        found = [r for r in reminders(loaded, returns, secrets, given) if codes is None or r.unit.code in codes]
         if text is not None:
             # Paste-ready messages for a WeChat work group: nothing is e-mailed.
             if found:

@@ -8,9 +8,19 @@ from typing import Annotated
 import typer
 
 from ..text import t
-from ..write import find_soffice, summary_json, to_pdf, write_document, write_feedback, write_summary
+from ..write import (
+    feedback_paths,
+    find_soffice,
+    refuse_strangers,
+    summary_json,
+    to_pdf,
+    write_document,
+    write_feedback,
+    write_summary,
+)
 from .app import guarded, msg, say, state
 from .shared import (
+    AssignOpt,
     HistoryOpt,
     NoCacheOpt,
     PasswordOpt,
@@ -37,6 +47,7 @@ def validate(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     json_out: JsonOpt = None,
     all_levels: Annotated[bool, typer.Option("--all")] = False,
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
@@ -47,8 +58,17 @@ def validate(
         output_file(json_out)
         output_folder(feedback)
         result = run_merge(
-            folder, spec, password, passwords_file, no_cache, keep_raw=feedback is not None, history=history
+            folder,
+            spec,
+            password,
+            passwords_file,
+            no_cache,
+            keep_raw=feedback is not None,
+            history=history,
+            assign=assign,
         )
+        if feedback is not None:  # before anything is written or shown
+            refuse_strangers(feedback_paths(result, feedback, state.lang).values())
         if json_out is not None:
             emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     print_issues(result, all_levels)
@@ -66,7 +86,8 @@ def merge(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
-    out: Annotated[Path, typer.Option("--out", "-o")] = Path("summary.xlsx"),
+    assign: AssignOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
@@ -74,6 +95,9 @@ def merge(
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
+        if out is None:  # a summary.xlsx that is not ours is only replaced when named with -o
+            out = Path("summary.xlsx")
+            refuse_strangers([out])
         output_file(out)
         output_file(json_out)
         output_file(docx)
@@ -82,7 +106,15 @@ def merge(
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
         result = run_merge(
-            folder, spec, password, passwords_file, no_cache, exclude=outputs, history=history, record=True
+            folder,
+            spec,
+            password,
+            passwords_file,
+            no_cache,
+            exclude=outputs,
+            history=history,
+            record=True,
+            assign=assign,
         )
         write_summary(result, out, state.lang, parallel=True)
         if json_out is not None:
@@ -105,13 +137,18 @@ def report(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     history: HistoryOpt = None,
 ) -> None:
-    out = out or Path(t("doc.file_name", state.lang))
     with guarded():
+        if out is None:  # as merge's summary.xlsx: only replaced when named with -o
+            out = Path(t("doc.file_name", state.lang))
+            refuse_strangers([out])
         output_file(out)
-        result = run_merge(folder, spec, password, passwords_file, no_cache, exclude=[out], history=history)
+        result = run_merge(
+            folder, spec, password, passwords_file, no_cache, exclude=[out], history=history, assign=assign
+        )
         write_document(result, out, state.lang)
     say(msg("document", file=out), "green")
     print_counts(result)
@@ -124,6 +161,7 @@ def status(
     password: PasswordOpt = None,
     passwords_file: PasswordsFileOpt = None,
     no_cache: NoCacheOpt = False,
+    assign: AssignOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
     _json_to_stdout(json_out)
@@ -131,7 +169,7 @@ def status(
         output_file(json_out)
         # The day after sending nothing has come back: an empty (or not yet made) folder is the
         # first state of every report, not an error.
-        result = run_merge(folder, spec, password, passwords_file, no_cache, allow_empty=True)
+        result = run_merge(folder, spec, password, passwords_file, no_cache, allow_empty=True, assign=assign)
     rows = print_submissions(result)
     if json_out is not None:
         with guarded():

@@ -7,25 +7,97 @@ from typing import Annotated
 
 import typer
 
-from ..kinds import build_demo, init_spec, list_kinds
+from ..common import xl_col_to_name
+from ..errors import InputError
+from ..kinds import InitResult, build_demo, init_report, list_kinds
 from ..spec import load_spec
-from ..write import write_templates
-from .app import guarded, msg, say
+from ..text import Msg, t
+from ..write import refuse_strangers, template_filenames, write_spec_workbook, write_spec_yaml, write_templates
+from .app import guarded, msg, say, state
 from .history import previous_values
-from .shared import HistoryOpt, KindOpt, UnitOpt, output_folder, unit_codes
+from .shared import HistoryOpt, KindOpt, UnitOpt, output_file, output_folder, unit_codes
 from .show import print_counts, progress_bar
 
 
 def init(
     folder: Annotated[Path, typer.Argument()],
-    kind: KindOpt = "key-tasks",
+    kind: Annotated[str | None, typer.Option("--kind", "-k")] = None,
     from_table: Annotated[Path | None, typer.Option("--from")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    period: Annotated[str | None, typer.Option("--period")] = None,
+    deadline: Annotated[str | None, typer.Option("--deadline")] = None,
+    issuer: Annotated[str | None, typer.Option("--issuer")] = None,
+    yaml: Annotated[bool, typer.Option("--yaml")] = False,
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
     with guarded():
         output_folder(folder)
-        path = init_spec(folder, kind, from_table, force)
-    say(msg("init_done", file=path), "green")
+        result = init_report(
+            folder,
+            kind,
+            from_table,
+            force=force,
+            workbook=not yaml,
+            sheet=sheet,
+            title=title,
+            period=period,
+            deadline=deadline,
+            issuer=issuer,
+        )
+    if result.analysis is not None:
+        _print_analysis(result)
+    for backup in result.backups:
+        say(msg("init_backup", file=backup), "yellow")
+    say(msg("init_done", file=result.path), "green")
+
+
+def _print_analysis(result: InitResult) -> None:
+    """Each column of the table and what it became; the rows skipped; what was made."""
+    analysis = result.analysis
+    assert analysis is not None
+    for column in analysis.columns:
+        letter = xl_col_to_name(column.index)
+        say(
+            t(
+                f"kinds.col.{column.role}",
+                state.lang,
+                col=letter,
+                label=column.label or "-",
+                id=column.field_id,
+                unit=column.unit,
+            )
+        )
+    for row, why in analysis.skipped:
+        say(msg("init_skipped", row=row, why=why.render(state.lang)), "yellow")
+    spec = result.spec
+    say(
+        msg(
+            "init_made",
+            items=len(spec.items),
+            units=len(spec.units),
+            groups=len(analysis.groups),
+            title=spec.report.title,
+            period=spec.report.period,
+        )
+    )
+
+
+def convert(
+    source: Annotated[Path, typer.Argument()],
+    target: Annotated[Path, typer.Argument()],
+    force: Annotated[bool, typer.Option("--force")] = False,
+) -> None:
+    with guarded():
+        output_file(target)
+        if target.exists() and not force:
+            raise InputError(Msg("cli.target_exists", path=target))
+        spec = load_spec(source)
+        if target.suffix.lower() in (".yaml", ".yml"):
+            write_spec_yaml(spec, target)
+        else:
+            write_spec_workbook(spec, target)
+    say(msg("converted", source=source, target=target), "green")
 
 
 def check(spec: Annotated[Path, typer.Argument()]) -> None:
@@ -53,6 +125,8 @@ def templates(
         output_folder(out)
         loaded = load_spec(spec)
         wanted = unit_codes(loaded, unit) or [u.code for u in loaded.units]
+        names = template_filenames(loaded)
+        refuse_strangers(out / names[code] for code in wanted)  # a unit's filled return, say
         previous = previous_values(loaded, history)
         with progress_bar(len(wanted), msg("writing")) as tick:
             written = write_templates(loaded, out, wanted, progress=tick, previous=previous)
@@ -62,10 +136,11 @@ def templates(
 def demo(
     folder: Annotated[Path, typer.Argument()] = Path("consolidate-demo"),
     kind: KindOpt = "livelihood",
+    force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
     with guarded():
         output_folder(folder)
-        built = build_demo(folder, kind)
+        built = build_demo(folder, kind, force=force)
     say(
         msg(
             "demo_done",
@@ -84,4 +159,4 @@ def kinds() -> None:
     say(msg("kinds", kinds=", ".join(list_kinds())))
 
 
-COMMANDS = (init, check, templates, demo, kinds)
+COMMANDS = (init, check, templates, convert, demo, kinds)

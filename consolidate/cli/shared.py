@@ -29,6 +29,7 @@ SpecOpt = Annotated[Path | None, typer.Option("--spec", "-s")]
 PasswordOpt = Annotated[list[str] | None, typer.Option("--password")]
 PasswordsFileOpt = Annotated[Path | None, typer.Option("--passwords")]
 NoCacheOpt = Annotated[bool, typer.Option("--no-cache")]
+AssignOpt = Annotated[list[str] | None, typer.Option("--assign")]
 KindOpt = Annotated[str, typer.Option("--kind", "-k")]
 UnitOpt = Annotated[list[str] | None, typer.Option("--unit", "-u")]
 HistoryOpt = Annotated[Path | None, typer.Option("--history")]
@@ -55,11 +56,13 @@ def run_merge(
     allow_empty: bool = False,
     history: Path | None = None,
     record: bool = False,
+    assign: list[str] | None = None,
 ) -> MergeResult:
     """Merge the returns in ``folder`` as ``merge`` does; ``allow_empty``: nothing there (yet) is
     a result in which every unit is missing, not an error. ``history``: the report's history file
     (default ``history.sqlite`` beside the spec); ``record``: this period is recorded in it."""
     secrets = passwords(password, passwords_file)
+    assigned = assignments(assign)
     loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
     sources = find_files(list(folder), exclude, missing_ok=allow_empty)
     cache = None if no_cache else default_cache_path()
@@ -76,10 +79,22 @@ def run_merge(
             allow_empty=allow_empty,
             history=history or default_history_path(loaded),
             record_history=record,
+            assign=assigned,
         )
     for warning in result.warnings:  # a cache that could not be used: the run went on without it
         say(warning.render(state.lang), "yellow")
     return result
+
+
+def assignments(given: list[str] | None) -> dict[str, str]:
+    """``--assign FILE=UNIT`` options → {file: unit}."""
+    out: dict[str, str] = {}
+    for pair in given or []:
+        file, sep, unit = pair.rpartition("=")
+        if not sep or not file.strip() or not unit.strip():
+            raise InputError(Msg("input.assign_form", given=pair))
+        out[file.strip()] = unit.strip()
+    return out
 
 
 def unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:

@@ -4,17 +4,21 @@ task table) and ``demo`` (the whole flow on a kind, with the mistakes units make
 from __future__ import annotations
 
 from .demo import DemoResult, build_demo, fill_template
-from .fromtable import items_from_table
-from .init import SPEC_FILES, init_spec, kind_path, kinds_dir, list_kinds
+from .fromtable import Analysis, analyse, read_grid
+from .init import SPEC_FILES, InitResult, init_report, init_spec, kind_path, kinds_dir, list_kinds
 
 __all__ = [
     "SPEC_FILES",
+    "Analysis",
     "DemoResult",
+    "InitResult",
+    "analyse",
     "build_demo",
     "fill_template",
+    "init_report",
     "init_spec",
-    "items_from_table",
     "kind_path",
     "kinds_dir",
     "list_kinds",
+    "read_grid",
 ]

@@ -13,7 +13,6 @@ import json
 import os
 import random
 import re
-import shutil
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -21,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..common import META_SHEET
+from ..common import META_SHEET, atomic_output, is_temporary
+from ..errors import InputError
 from ..merge import HISTORY_FILE, History, MergeResult, merge_returns
 from ..spec import Spec, load_spec
 from ..spec.periods import add_months, next_title, period_months, previous_period
+from ..text import Msg
 from ..write import write_json, write_summary, write_templates
-from .init import init_spec
+from .init import SPEC_FILES, init_spec
 
 
 @dataclass
@@ -75,7 +76,8 @@ def fill_template(
     sheet["B3"] = contact
     sheet["D3"] = phone
     if keep_metadata:
-        book.save(out)
+        with atomic_output(out) as tmp:
+            book.save(tmp)
         return
     plain = openpyxl.Workbook()
     target = plain.active
@@ -87,7 +89,8 @@ def fill_template(
                 isinstance(cell.value, str) and cell.value.startswith("=") and cell.data_type == "f"
             ):
                 target.cell(row=cell.row, column=cell.column, value=cell.value)
-    plain.save(out)
+    with atomic_output(out) as tmp:
+        plain.save(tmp)
 
 
 def _plan(spec: Spec, unit_index: int, unit_code: str) -> dict[str, dict[str, Any]]:
@@ -125,7 +128,7 @@ def _first_input(spec: Spec, *types: str) -> str | None:
     return next((f.id for f in spec.fields if f.is_input and f.type in types), None)
 
 
-def _last_month(spec: Spec, out: Path, history: Path) -> None:
+def _last_month(spec: Spec, out: Path, history: Path) -> list[Path]:
     """The period before the spec's, merged into the history as the clerk did a month ago: so the
     demo's summary has 上期, 本期新增 and 环比 from its first run (values a little lower)."""
     report = spec.report
@@ -140,11 +143,11 @@ def _last_month(spec: Spec, out: Path, history: Path) -> None:
             }
         ),
     )
+    made: list[Path] = []
     with tempfile.TemporaryDirectory() as scratch:
         templates = write_templates(earlier, Path(scratch) / "templates")
         returns = out / f"returns-{period}"
-        shutil.rmtree(returns, ignore_errors=True)
-        returns.mkdir(parents=True)
+        returns.mkdir(parents=True, exist_ok=True)
         deadline = earlier.report.deadline or dt.date(2025, 1, 1)
         for index, (unit, template) in enumerate(zip(earlier.units, templates, strict=True)):
             rows = _plan(earlier, index, unit.code)
@@ -156,22 +159,44 @@ def _last_month(spec: Spec, out: Path, history: Path) -> None:
             target = returns / template.name
             fill_template(template, target, rows, contact=unit.contact, phone=unit.phone)
             _touch(target, dt.datetime.combine(deadline, dt.time(9, 0)) - dt.timedelta(days=1))
+            made.append(target)
     merge_returns(earlier, [returns], history=history, record_history=True)
+    return made
 
 
-def build_demo(folder: str | Path, kind: str = "livelihood") -> DemoResult:
+# What the demo makes in its folder, and the list of the files it made there (so that a rebuild
+# with ``force`` removes those and nothing else).
+DEMO_PARTS = ("spec", "templates", "returns", "summary.xlsx", "summary.json")  # + returns-<last period>
+MANIFEST = ".consolidate-demo.json"
+
+
+def build_demo(folder: str | Path, kind: str = "livelihood", *, force: bool = False) -> DemoResult:
+    """The whole flow on a built-in kind in ``folder``, which must be empty (or not there yet).
+
+    With ``force`` a folder holding other things is used too: the files an earlier demo made
+    there (its :data:`MANIFEST` lists them) are replaced, everything else is left alone, and a
+    demo part (``returns/``...) that holds anything the demo did not make stops it.
+    """
     out = Path(folder)
-    if out.exists() and any(out.iterdir()):
-        shutil.rmtree(out / "returns", ignore_errors=True)
-    spec_path = init_spec(out / "spec", kind, force=True)
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise InputError(Msg("kinds.demo_not_empty", folder=out))
+        _clear_earlier_demo(out)
+    made: list[Path] = []
+    spec_path = init_spec(out / "spec", kind)
+    made += [out / "spec" / name for name in SPEC_FILES]
+    _record(out, made)
     spec = load_spec(spec_path)
     history = out / "spec" / HISTORY_FILE
-    history.unlink(missing_ok=True)
     if any(f.cumulative for f in spec.fields):
-        _last_month(spec, out, history)
+        made += _last_month(spec, out, history)
+        made.append(history)
+        _record(out, made)
     view = History(history).view(spec)
     previous = view.last_values() if view is not None and view.previous is not None else None
     templates = write_templates(spec, out / "templates", previous=previous)
+    made += templates
+    _record(out, made)
     returns = out / "returns"
     returns.mkdir(parents=True, exist_ok=True)
     deadline = spec.report.deadline or dt.date(2025, 1, 1)
@@ -216,10 +241,54 @@ def build_demo(folder: str | Path, kind: str = "livelihood") -> DemoResult:
         _touch(target, when)
     (returns / f"~${templates[0].name}").write_bytes(b"lock")
     (returns / ".DS_Store").write_bytes(b"\0")
+    made += sorted(returns.iterdir())
+    made.append(history)  # recorded in it below (made by _last_month, or now)
+    _record(out, made)
     result = merge_returns(spec, [returns], history=history, record_history=True)
     summary = write_summary(result, out / "summary.xlsx")
     json_path = write_json(result, out / "summary.json")
+    _record(out, [*made, summary, json_path])
     return DemoResult(out, spec_path, templates, returns, summary, json_path, result)
+
+
+def _record(out: Path, made: list[Path]) -> None:
+    """Note what the demo has made so far (after each step: a run cut short is known too)."""
+    names = sorted({p.relative_to(out).as_posix() for p in made})
+    with atomic_output(out / MANIFEST) as tmp:
+        Path(tmp).write_text(json.dumps({"made": names}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _clear_earlier_demo(out: Path) -> None:
+    """Remove what an earlier demo made in ``out``, after checking that its parts hold nothing
+    else (our own temporaries aside); refuse, naming the first stranger, when they do."""
+    try:
+        listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["made"]
+        made = {str(name) for name in listed if isinstance(name, str)}
+    except (OSError, ValueError, KeyError, TypeError):
+        made = set()
+    # The last period's returns folder (returns-2020-07...) is named by the spec's period.
+    parts = [*DEMO_PARTS, *sorted({name.split("/")[0] for name in made if name.startswith("returns-")})]
+    ours: list[Path] = []
+    for part in parts:
+        top = out / part
+        if not top.exists() and not top.is_symlink():
+            continue
+        found = [top] if top.is_symlink() or not top.is_dir() else sorted(top.rglob("*"))
+        for path in found:
+            name = path.relative_to(out).as_posix()
+            if path.is_dir() and not path.is_symlink():
+                continue
+            if name not in made and not is_temporary(path.name):
+                raise InputError(Msg("kinds.demo_not_ours", path=path, folder=out))
+            ours.append(path)
+    for path in ours:
+        path.unlink()
+    for part in parts:
+        top = out / part
+        if top.is_dir() and not top.is_symlink():
+            for folder in sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                folder.rmdir()
+            top.rmdir()
 
 
 def _touch(path: Path, when: dt.datetime) -> None:
@@ -232,7 +301,7 @@ def _touch(path: Path, when: dt.datetime) -> None:
     source = zipfile.ZipFile(path)
     members = [(info, source.read(info)) for info in source.infolist()]
     source.close()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    with atomic_output(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target:
         for info, content in members:
             if info.filename == "docProps/core.xml":
                 content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + saved + rb"\g<2>", content)

@@ -16,13 +16,12 @@ import datetime as dt
 import email.utils
 import hashlib
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..common import RECEIVED_LOG, atomic_output, sanitise_filename
+from ..common import RECEIVED_LOG, atomic_output, private_temp, sanitise_filename
 from ..errors import InputError
 from ..read import RawBook, Source, read_book
 from ..spec import Spec, UnitSpec
@@ -258,8 +257,8 @@ def _message_time(date_header: str, internal: dt.datetime | None) -> dt.datetime
 
 def _metadata(name: str, suffix: str, data: bytes) -> dict[str, str]:
     """The ``_consolidate`` sheet of an attached workbook, read from a temporary copy."""
-    with tempfile.TemporaryDirectory(prefix="consolidate-") as tmp:
-        path = Path(tmp) / f"attachment{suffix}"
+    with private_temp("mail") as tmp:
+        path = tmp / f"attachment{suffix}"
         path.write_bytes(data)
         book = read_book(Source(name, path, dt.datetime.now()))
     return book.meta if isinstance(book, RawBook) else {}

@@ -19,6 +19,7 @@ from ..common import atomic_output, sanitise_filename, unique_filenames
 from ..errors import InputError
 from ..spec import MailSpec, Spec, UnitSpec
 from ..text import Msg
+from ..write import refuse_strangers
 from .mime import Attachment, address_of, compose, format_address, is_address, make_message_id, split_addresses
 from .servers import SendError, SmtpSender
 
@@ -91,6 +92,8 @@ class Courier:
         self._eml_names = unique_filenames([(u.code, f"{u.code}_{u.name}", u.code) for u in spec.units], ".eml")
         self.sender = sender_of(spec)
         self.outbox = outbox
+        if outbox is not None:  # an earlier dry run's messages are replaced, nothing else
+            refuse_strangers(outbox / name for name in self._eml_names.values())
         self.smtp = SmtpSender(spec.smtp, password) if outbox is None and spec.smtp is not None else None
         self.throttle = throttle if throttle is not None else (spec.mail or MailSpec()).throttle
         self.sleep = sleep

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,16 +45,19 @@ class Reminder:
     problems: list[str]
 
 
-def reminders(spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = ()) -> list[Reminder]:
+def reminders(
+    spec: Spec, returns_dir: str | Path, passwords: Sequence[str] = (), assign: Mapping[str, str] | None = None
+) -> list[Reminder]:
     """The units without a valid return in ``returns_dir``, with the problems to quote.
 
-    ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable.
+    ``passwords`` open encrypted returns, so that a unit is not told its file is unreadable;
+    ``assign`` gives the unit of a return that cannot be attributed otherwise (``--assign``).
     """
     folder = Path(returns_dir)
     if folder.exists() and not folder.is_dir():
         raise InputError(Msg("mail.returns_not_folder", folder=folder))
     # A folder with nothing in it yet (or none yet): every unit is reminded that it is missing.
-    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False, allow_empty=True)
+    result = merge_returns(spec, [folder], passwords=passwords, keep_raw=False, allow_empty=True, assign=assign)
     out: list[Reminder] = []
     for unit in spec.units:
         sub = _submission(result, unit.code)

@@ -4,11 +4,11 @@ budget. :func:`merge_returns` is the entry point; it never prints and never rais
 
 from __future__ import annotations
 
-from .aggregate import JOIN_LIMIT, Accumulator, SummaryRow, aggregate, aggregate_values, with_cut_note
+from .aggregate import JOIN_LIMIT, Accumulator, Pairs, SummaryRow, aggregate, aggregate_values, is_figure, with_cut_note
 from .cache import default_cache_path
 from .frames import Frames
 from .history import HISTORY_FILE, Change, History, HistoryView, TrendPoint, default_history_path
-from .pool import ordered_map
+from .pool import die_with_parent, ordered_map
 from .result import InputFile, MergeResult, Submission
 from .run import find_files, merge_returns, spec_from_returns
 
@@ -22,6 +22,7 @@ __all__ = [
     "HistoryView",
     "InputFile",
     "MergeResult",
+    "Pairs",
     "Submission",
     "SummaryRow",
     "TrendPoint",
@@ -29,7 +30,9 @@ __all__ = [
     "aggregate_values",
     "default_cache_path",
     "default_history_path",
+    "die_with_parent",
     "find_files",
+    "is_figure",
     "merge_returns",
     "ordered_map",
     "spec_from_returns",

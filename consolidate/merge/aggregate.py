@@ -13,6 +13,7 @@ from typing import Any
 from ..check import Record, RowChecker
 from ..common import tidy_number
 from ..spec import FieldSpec, Spec
+from ..spec.expr import Expression, clean_number, parse
 from ..text import Lang, t
 
 
@@ -25,6 +26,15 @@ class SummaryRow:
     expected_units: int
     reported_units: int
     cut: dict[str, int] = dataclasses.field(default_factory=dict)  # joined field -> units left out
+    # A figure (number, count or computed field) -> the units it should rest on but does not:
+    # not reported, or their value empty or rejected (for a computed field: any of its inputs).
+    left_out: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # Computed fields whose value is not the formula of the values shown beside it: computed
+    # over the units whose every input is valid (complete pairs), while the inputs' totals add
+    # every valid value.
+    own: frozenset[str] = frozenset()
+    # Fields left without a total because the items are in different units of measure.
+    unlike: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
 
 
 # One Excel cell holds 32,767 characters; a joined text stops short of that, leaving room to say
@@ -104,6 +114,13 @@ class Accumulator:
                 self.rank = order.index(value)
                 self.best = value
 
+    def merge(self, other: Accumulator) -> None:
+        """Take in what ``other`` was fed (``sum``, ``mean`` and ``count`` only: fsum is exact, so
+        the order values come in does not change the result)."""
+        self.numbers.extend(other.numbers)
+        self.count += other.count
+        self.present = self.present or other.present
+
     def result(self, note: bool = True) -> Any:
         """The aggregate; a cut join ends with a line saying so (``note``), in ``lang``."""
         how = self.how
@@ -130,10 +147,48 @@ def aggregate_values(field: FieldSpec, values: Iterable[Any], unit_names: Iterab
     return acc.result()
 
 
+def is_figure(field: FieldSpec) -> bool:
+    """A number the summary shows as resting on the units (marked when it rests on fewer)."""
+    how = field.effective_aggregate
+    return bool(field.formula) or how == "count" or (field.is_numeric and how in ("sum", "mean", "min", "max"))
+
+
+class Pairs:
+    """A computed field's inputs aggregated over the rows where every input is valid."""
+
+    __slots__ = ("accs", "expression", "field", "names")
+
+    def __init__(self, field: FieldSpec, inputs: list[FieldSpec], expression: Expression | None = None) -> None:
+        self.field = field
+        self.expression = expression or parse(field.formula or "")
+        self.names = [f.id for f in inputs]
+        self.accs = [Accumulator(f) for f in inputs]
+
+    def add(self, values: dict[str, Any]) -> bool:
+        """Feed a row; False when one of its inputs is empty or was rejected."""
+        got = [values.get(name) for name in self.names]
+        for value in got:
+            if value is None or value == "":
+                return False
+        for acc, value in zip(self.accs, got, strict=True):
+            acc.add(value)
+        return True
+
+    def value(self, shown: dict[str, Any]) -> tuple[Any, bool]:
+        """(the formula over complete pairs, whether it differs from the formula over ``shown``)."""
+        inputs = {name: acc.result() for name, acc in zip(self.names, self.accs, strict=True)}
+        own = any(inputs[name] != shown.get(name) for name in self.names)
+        return clean_number(self.expression.evaluate({**shown, **inputs})), own
+
+
 def aggregate(
     spec: Spec, records: Iterable[Record], checker: RowChecker, join_limit: int = JOIN_LIMIT
-) -> tuple[list[SummaryRow], dict[str, Any]]:
-    """Per item (per unit for open lists) and in total, in one pass over the records."""
+) -> tuple[list[SummaryRow], SummaryRow]:
+    """Per item (per unit for open lists) and in total, in one pass over the records.
+
+    Returns the rows and the totals row (key ""). Computed fields are computed over complete
+    pairs: only the rows whose every input is valid count, in the rows and in the totals.
+    """
     fields = [f for f in spec.fields if not f.formula]
     totalled = [f for f in fields if f.effective_aggregate in ("sum", "count")]
     fixed = spec.rows == "fixed"
@@ -144,19 +199,45 @@ def aggregate(
     names = {unit.code: unit.name for unit in spec.units}
     ids = [f.id for f in fields]
     total_ids = [f.id for f in totalled]
+    # Inputs of a computed field: the aggregated fields its formula names.
+    parsed = spec.formulas()
+    computed = [(f, [g for g in fields if g.id in parsed[f.id].names]) for f in spec.fields if f.formula is not None]
+    pairs = {key: [Pairs(f, inputs, parsed[f.id]) for f, inputs in computed] for key in keys}
+    total_pairs = [Pairs(f, inputs, parsed[f.id]) for f, inputs in computed]
+    # The totals' complete pairs are the groups' taken together, unless an input needs every value.
+    feed_total_pairs = any(acc.how not in ("sum", "mean", "count") for pair in total_pairs for acc in pair.accs)
+    figures = [f.id for f in fields if is_figure(f)]
+    short: dict[str, dict[str, set[str]]] = {key: {} for key in keys}  # key -> figure -> units short
     for record in records:
         values = record.values
         key = record.item_id if fixed else record.unit_code
         group = groups.get(key) if key is not None else None
+        unit = record.unit_code
         if group is not None:
-            reported[key].add(record.unit_code)  # type: ignore[index]
-            name = names[record.unit_code]
+            reported[key].add(unit)  # type: ignore[index]
+            name = names[unit]
             for acc, field_id in zip(group, ids, strict=True):
                 acc.add(values.get(field_id), name)
+            lacking = short[key]  # type: ignore[index]
+            for field_id in figures:
+                value = values.get(field_id)
+                if value is None or value == "":
+                    lacking.setdefault(field_id, set()).add(unit)
+            for pair in pairs[key]:  # type: ignore[index]
+                if not pair.add(values):
+                    lacking.setdefault(pair.field.id, set()).add(unit)
         for acc, field_id in zip(totals_acc, total_ids, strict=True):
             acc.add(values.get(field_id))
-    expected = {item.id: len(item.units) for item in spec.items} if fixed else dict.fromkeys(keys, 1)
+        if feed_total_pairs:
+            for pair in total_pairs:
+                pair.add(values)
+    expected_units = (
+        {item.id: item.units for item in spec.items} if fixed else {unit.code: (unit.code,) for unit in spec.units}
+    )
+    order = {unit.code: i for i, unit in enumerate(spec.units)}
+    marked = [*figures, *(f.id for f, _ in computed)]
     rows: list[SummaryRow] = []
+    total_left_out: dict[str, set[str]] = {}
     for key, group in groups.items():
         # A cut join's note is added in the summary's language when the tables are made.
         values = {f.id: acc.result(note=False) for f, acc in zip(fields, group, strict=True)}
@@ -165,8 +246,47 @@ def aggregate(
             item_values = spec.item_map[key].values
             values.update({f.id: item_values.get(f.id) for f in spec.fields if f.source == "item" and f.type == "text"})
         checker.compute(values)
-        rows.append(SummaryRow(key, values, expected[key], len(reported[key]), cut))
+        own: set[str] = set()
+        for pair in pairs[key]:
+            values[pair.field.id], differs = pair.value(values)
+            if differs:
+                own.add(pair.field.id)
+        missing = [u for u in expected_units[key] if u not in reported[key]]
+        left_out: dict[str, tuple[str, ...]] = {}
+        for field_id in marked:
+            units = set(missing) | short[key].get(field_id, set())
+            if units:
+                left_out[field_id] = tuple(sorted(units, key=order.__getitem__))
+                total_left_out.setdefault(field_id, set()).update(units)
+        expected = len(expected_units[key])
+        rows.append(SummaryRow(key, values, expected, len(reported[key]), cut, left_out, frozenset(own)))
+    if not feed_total_pairs:
+        for group_pairs in pairs.values():
+            for total_pair, pair in zip(total_pairs, group_pairs, strict=True):
+                for total_acc, acc in zip(total_pair.accs, pair.accs, strict=True):
+                    total_acc.merge(acc)
     totals: dict[str, Any] = dict.fromkeys(ids)
     totals.update({f.id: acc.result() for f, acc in zip(totalled, totals_acc, strict=True)})
+    unlike = {f.id: m for f in spec.fields if (m := spec.unlike_measures(f, spec.items)) and f.id in totals}
+    unlike.update({f.id: m for f, _ in computed if (m := spec.unlike_measures(f, spec.items))})
+    for field_id in unlike:
+        totals[field_id] = None
     checker.compute(totals)
-    return rows, totals
+    own_total: set[str] = set()
+    for pair in total_pairs:
+        if pair.field.id in unlike:
+            totals[pair.field.id] = None
+            continue
+        totals[pair.field.id], differs = pair.value(totals)
+        if differs:
+            own_total.add(pair.field.id)
+    total_row = SummaryRow(
+        "",
+        totals,
+        sum(r.expected_units for r in rows),
+        sum(r.reported_units for r in rows),
+        left_out={k: tuple(sorted(v, key=order.__getitem__)) for k, v in total_left_out.items() if k not in unlike},
+        own=frozenset(own_total),
+        unlike=unlike,
+    )
+    return rows, total_row

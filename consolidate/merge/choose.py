@@ -26,7 +26,7 @@ def choose_newest(
         sub = submissions[code]
         sub.status = "returned" if len(candidates) == 1 else "duplicate"
         sub.file = winner.book.name
-        sub.received = winner.book.time
+        sub.received, sub.time_source = winner.book.time, winner.book.time_source
         sub.overdue = deadline is not None and winner.book.time.date() > deadline
         sub.contact, sub.phone = winner.contact, winner.phone
         sub.other_files = [c.book.name for c in candidates[1:]]

@@ -47,15 +47,21 @@ class Parsed:
 
 
 def parse(
-    source: Source | SourceFailure, spec: Spec, checker: RowChecker, passwords: Sequence[str], keep_raw: bool = True
+    source: Source | SourceFailure,
+    spec: Spec,
+    checker: RowChecker,
+    passwords: Sequence[str],
+    keep_raw: bool = True,
+    unit: str | None = None,
 ) -> Parsed:
-    """Read, recognise and check one source; ``keep_raw`` keeps the cells as typed (for feedback)."""
+    """Read, recognise and check one source; ``keep_raw`` keeps the cells as typed (for feedback);
+    ``unit`` is the unit code given for it with ``--assign``."""
     if isinstance(source, SourceFailure):
         return Parsed(source.name, "", failure=_plain(source.reason))
     book = read_book(source, passwords)
     if not isinstance(book, RawBook):
         return Parsed(book.name, book.sha256, failure=_plain(book.reason))
-    found, issues = locate(book, spec)
+    found, issues = locate(book, spec, unit)
     parsed = Parsed(book.name, book.sha256, located=found, locate_issues=issues)
     if found is not None:
         parsed.records, parsed.check_issues = checker.check(found)

@@ -69,16 +69,25 @@ def start_method() -> str:
 
 def _prepare(initializer: Callable[..., None], initargs: tuple[Any, ...], memory: int | None) -> None:
     """A worker's start: die with the parent, bound the memory, then the caller's preparation."""
-    if sys.platform == "linux":
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel ends us when the parent goes
-        if os.getppid() == 1:  # the parent went before the line above took effect
-            os._exit(1)
+    die_with_parent()
     if memory is not None:
         _limit_memory(memory)
     initializer(*initargs)
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Let the kernel end this (child) process when its parent ends, even by kill -9 (Linux).
+
+    ``parent``: the parent's pid as the child was made; it may have gone before we asked.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != (parent or os.getppid()) or os.getppid() == 1:  # the parent went first
+        os._exit(1)
 
 
 def _limit_memory(extra: int) -> None:

@@ -30,6 +30,7 @@ class Submission:
     status: Status = "missing"
     file: str = ""
     received: dt.datetime | None = None
+    time_source: str = ""  # where ``received`` comes from: mail, saved or file
     overdue: bool = False
     contact: str = ""
     phone: str = ""
@@ -54,6 +55,7 @@ class MergeResult:
     totals: dict[str, Any]
     returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
+    total: SummaryRow | None = None  # the totals row: ``totals`` with the units left out, unlike measures
     warnings: list[Msg] = dataclasses.field(default_factory=list)  # problems of the run, not the data
     history: HistoryView | None = None  # the report's earlier periods, when there is a history
 

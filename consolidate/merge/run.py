@@ -7,19 +7,21 @@ The library entry point is :func:`merge_returns`; it never prints and never rais
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
+from ..common import normalise
 from ..errors import InputError, SpecError
 from ..read import RawBook, Source, SourceFailure, discover, read_book, received_log
 from ..spec import Spec, embedded_spec_json, spec_from_json
-from ..text import Msg
+from ..text import Joined, Msg
 from .aggregate import JOIN_LIMIT, aggregate
 from .choose import choose_newest
 from .history import History, HistoryView, compare, record_rows
-from .parse import PARSE_TIMEOUT, parse_all
+from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
 from .result import InputFile, MergeResult
 from .store import Records, RecordStore
 
@@ -54,6 +56,46 @@ def find_files(
     return found
 
 
+def _parse_here(
+    sources: list[Source | SourceFailure],
+    spec: Spec,
+    passwords: Sequence[str],
+    keep_raw: bool,
+    assigned: dict[str, str],
+    progress: Progress | None,
+) -> Iterator[Parsed]:
+    checker = RowChecker(spec)
+    for source in sources:
+        parsed = parse(source, spec, checker, passwords, keep_raw, assigned[source.name])
+        if progress:
+            progress(parsed.name)
+        yield parsed
+
+
+def assigned_units(spec: Spec, sources: Sequence[Source | SourceFailure], assign: Mapping[str, str]) -> dict[str, str]:
+    """``--assign FILE=UNIT`` pairs → {source name: unit code}; a unit or file not found stops the run."""
+    out: dict[str, str] = {}
+    for file, unit in assign.items():
+        given = f"{file}={unit}"
+        code = next((u.code for u in spec.units if normalise(unit) in (normalise(u.code), normalise(u.name))), None)
+        if code is None:
+            close = [u.name for u in spec.units if normalise(unit) in normalise(u.name)][:3]
+            hint = Msg("spec.did_you_mean_units", names=Joined(close)) if close else ""
+            raise InputError(Msg("input.assign_unit", given=given, unit=unit, hint=hint))
+        wanted = Path(file)
+        matched = [
+            s.name
+            for s in sources
+            if s.name == file
+            or (len(wanted.parts) == 1 and Path(s.name).name == file)
+            or (isinstance(s, Source) and wanted.exists() and s.path.resolve() == wanted.resolve())
+        ]
+        if not matched:
+            raise InputError(Msg("input.assign_file", given=given, file=file))
+        out.update(dict.fromkeys(matched, code))
+    return out
+
+
 def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()) -> Spec:
     """The spec embedded in the newest template-made return (used when ``-s`` is not given)."""
     # Newest file first: it is the most likely to carry the current version of the template, and
@@ -84,6 +126,7 @@ def merge_returns(
     allow_empty: bool = False,
     record_budget: int | None = None,
     join_limit: int = JOIN_LIMIT,
+    assign: Mapping[str, str] | None = None,
     parse_timeout: float = PARSE_TIMEOUT,
     history: Path | None = None,
     record_history: bool = False,
@@ -96,6 +139,9 @@ def merge_returns(
     large merge but leaves nothing for :func:`consolidate.write.write_feedback`;
     ``record_budget`` records are kept in memory, the rest wait in a temporary file (default
     :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters;
+    ``assign`` maps a file (its name as shown, its base name or its path) to the unit that sent
+    it (code or name), for a return that cannot be attributed otherwise (``--assign FILE=UNIT``).
+
     ``allow_empty``: no files (or no folder yet) is a result in which every unit is missing.
 
     Each file is read in a worker process: one that crashes it, exhausts its memory or takes
@@ -125,16 +171,24 @@ def merge_returns(
     checked: dict[str, list[Issue]] = {}
     store = RecordStore(record_budget)
     warnings: list[Msg] = []
-    for parsed in parse_all(
-        sources,
-        spec,
-        passwords,
-        workers=workers,
-        cache=cache,
-        progress=progress,
-        keep_raw=keep_raw,
-        warn=warnings.append,
-        timeout=parse_timeout,
+    assigned = assigned_units(spec, sources, assign or {})
+    # Returns given a unit are parsed here, outside the pool and its cache (a cached parse would
+    # carry the unit it was attributed to before).
+    here = _parse_here([s for s in sources if s.name in assigned], spec, passwords, keep_raw, assigned, progress)
+    pooled = [source for source in sources if source.name not in assigned]
+    for parsed in itertools.chain(
+        parse_all(
+            pooled,
+            spec,
+            passwords,
+            workers=workers,
+            cache=cache,
+            progress=progress,
+            keep_raw=keep_raw,
+            warn=warnings.append,
+            timeout=parse_timeout,
+        ),
+        here,
     ):
         inputs.append(InputFile(parsed.name, parsed.sha256))
         if parsed.failure is not None:
@@ -165,7 +219,7 @@ def merge_returns(
         elif submissions[unit.code].status == "missing":
             issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
     records = Records(store, kept)
-    summary, totals = aggregate(spec, records, checker, join_limit)
+    summary, total = aggregate(spec, records, checker, join_limit)
     view: HistoryView | None = None
     if history is not None:
         keeper = History(history, warnings.append)
@@ -182,9 +236,10 @@ def merge_returns(
         sort_issues(issues, [u.code for u in spec.units]),
         sorted(inputs, key=lambda i: i.name),
         summary,
-        totals,
+        total.values,
         chosen,
         keep_raw,
+        total,
         warnings,
         view,
     )

@@ -59,8 +59,15 @@ class RawBook:
 
     @property
     def time(self) -> dt.datetime:
-        """When the return arrived: the e-mail's time if collected by mail, else the file's."""
-        return self.received or self.modified
+        """When the return arrived, from the best evidence (see :attr:`time_source`)."""
+        return self.received or self.saved or self.modified
+
+    @property
+    def time_source(self) -> str:
+        """Where :attr:`time` comes from, in this order: ``mail`` (the received time ``collect``
+        logged), ``saved`` (the workbook's own save time), ``file`` (the file's time, which
+        saving an attachment a day late moves)."""
+        return "mail" if self.received else "saved" if self.saved else "file"
 
     @property
     def order(self) -> tuple[dt.datetime, dt.datetime, str]:

@@ -194,11 +194,22 @@ def _unescape(text: str) -> str:
 
 
 def _saved(archive: zipfile.ZipFile) -> dt.datetime | None:
-    """dcterms:modified of docProps/core.xml (UTC), as local time."""
+    """dcterms:modified of docProps/core.xml (UTC), as local time.
+
+    None when it equals dcterms:created: a template no program saved again still carries the
+    time it was made, which says nothing about when the unit filled it in.
+    """
     if "docProps/core.xml" not in archive.namelist():
         return None
     core = ElementTree.fromstring(archive.read("docProps/core.xml"))
-    node = core.find("dcterms:modified", _NS)
+    when = _core_time(core, "dcterms:modified")
+    if when is None or when == _core_time(core, "dcterms:created"):
+        return None
+    return when
+
+
+def _core_time(core: Any, tag: str) -> dt.datetime | None:
+    node = core.find(tag, _NS)
     if node is None or not node.text:
         return None
     try:

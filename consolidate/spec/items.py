@@ -17,8 +17,9 @@ from ..errors import SpecProblem
 from ..text import LANGS, Joined, Msg
 from .model import FieldSpec, Item, UnitSpec
 
-ITEM_UNITS_KEYS = ("units", "单位", "责任单位", "责任科室", "牵头单位", "填报单位")
+ITEM_UNITS_KEYS = ("units", "单位", "应报单位", "责任单位", "责任科室", "牵头单位", "填报单位")
 ITEM_ID_KEYS = ("id", "编号", "事项编号")
+ITEM_GROUP_KEYS = ("group", "分组")
 _SPLIT = re.compile(r"[、,，;；/\n\r]+")
 
 
@@ -70,6 +71,7 @@ def build_item(
     }
     item_fields = {f.id for f in fields if f.source == "item"}
     item_id = ""
+    group = ""
     values: dict[str, Any] = {}
     unit_tokens: list[str] = []
     per_unit: dict[str, dict[str, Any]] = {}
@@ -77,6 +79,9 @@ def build_item(
         key_s = str(key).strip()
         if key_s in ITEM_ID_KEYS:
             item_id = "" if value is None else number_text(value).strip()
+            continue
+        if key_s in ITEM_GROUP_KEYS:
+            group = "" if value is None else str(value).strip()
             continue
         if key_s in ITEM_UNITS_KEYS:
             if isinstance(value, list):
@@ -143,7 +148,7 @@ def build_item(
                 label = by_id[field_id].label
                 problem(field_id, Msg("spec.item_unit_value", item=item_id, unit=code, label=label, error=error))
             by_unit[code] = coerced
-    return Item(item_id, values, tuple(codes), resolved_per_unit), problems
+    return Item(item_id, values, tuple(codes), resolved_per_unit, group), problems
 
 
 def _split_per_unit_key(

@@ -7,24 +7,19 @@ from .csv/.xlsx tables (see :mod:`.tables`). The result is a resolved :class:`~.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from ..errors import SpecError, SpecProblem
-from ..text import Joined, Msg
-from . import expr
-from .document import DocumentSpec
-from .items import build_item
-from .mailspec import ImapSpec, MailSpec, SmtpSpec
-from .model import FieldSpec, Item, ReportInfo, RuleSpec, Spec, SpecFile, UnitSpec
-from .tables import load_items, load_units
+from ..text import Msg
+from .build import Locator, build_spec
+from .model import Spec
+from .workbook import load_workbook_spec
 
 
 class SpecLoader(yaml.SafeLoader):
@@ -53,11 +48,21 @@ class _FastSpecLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: i
 _FastSpecLoader.yaml_implicit_resolvers = SpecLoader.yaml_implicit_resolvers
 
 
+WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
+
+
 def load_spec(path: str | Path) -> Spec:
-    """Load ``report.yaml`` (and the tables it names); raise :class:`SpecError` on any problem."""
+    """Load ``report.yaml`` (and the tables it names) or ``report.xlsx``; raise :class:`SpecError`
+    on any problem. A folder means the ``report.yaml`` (else the ``report.xlsx``) in it."""
     path = Path(path)
     if path.is_dir():
-        path = path / "report.yaml"
+        path = (
+            path / "report.yaml"
+            if (path / "report.yaml").exists() or not (path / "report.xlsx").exists()
+            else path / "report.xlsx"
+        )
+    if path.suffix.lower() in WORKBOOK_SUFFIXES and path.is_file():
+        return load_workbook_spec(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -99,7 +104,7 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
         raise stop(None, problem)
     if not isinstance(data, dict):
         raise stop(1, Msg("spec.not_mapping"))
-    return _build(data, _Locator(filename, None, text), base or Path("."), Path(filename))
+    return build_spec(data, _YamlLocator(filename, None, text), base or Path("."), Path(filename))
 
 
 # PyYAML's usual complaints, said as a clerk would understand them (the rest as PyYAML says them).
@@ -191,168 +196,12 @@ def spec_from_json(text: str) -> Spec:
         data = json.loads(text)
     except ValueError as exc:
         raise SpecError([SpecProblem("<template>", None, "", Msg("spec.embedded_damaged", error=exc))]) from None
-    return _build(data, _Locator("<template>", None), None, None)
+    return build_spec(data, _YamlLocator("<template>", None), None, None)
 
 
-def _build(data: Mapping[str, Any], locator: _Locator, base: Path | None, path: Path | None) -> Spec:
-    try:
-        raw = SpecFile.model_validate(data)
-    except ValidationError as exc:
-        raise SpecError([locator.problem(err) for err in _relevant(exc.errors())]) from None
-    problems: list[SpecProblem] = []
-    if isinstance(raw.units, str):
-        units, unit_problems = load_units((base or Path(".")) / raw.units)
-        problems += unit_problems
-    else:
-        units = list(raw.units)
-    problems += _check_units(units, locator)
-    fields = tuple(raw.fields)
-    problems += _check_fields(raw, locator)
-    items: list[Item] = []
-    if isinstance(raw.items, str):
-        items, item_problems = load_items((base or Path(".")) / raw.items, fields, units)
-        problems += item_problems
-    else:
-        for index, entry in enumerate(raw.items):
-            item, item_problems = build_item(
-                entry, fields, units, index + 1, lambda key, i=index: locator.at(("items", i, key))
-            )
-            problems += item_problems
-            if item is not None:
-                items.append(item)
-    problems += _check_items(items, locator)
-    if problems:
-        raise SpecError(problems)
-    return Spec(
-        report=raw.report,
-        fields=fields,
-        rules=tuple(raw.rules),
-        units=tuple(units),
-        items=tuple(items),
-        rows=raw.rows,
-        max_rows=raw.max_rows,
-        path=path,
-        mail=raw.mail,
-        smtp=raw.smtp,
-        imap=raw.imap,
-        document=raw.document,
-        outliers=raw.outliers,
-    )
+class _YamlLocator(Locator):
+    """Locations in a YAML file: its line numbers, composed only when a problem needs them."""
 
-
-# ---------------------------------------------------------------------------------------------
-# Cross checks
-
-
-def _check_units(units: Sequence[UnitSpec], locator: _Locator) -> list[SpecProblem]:
-    problems = []
-    if not units:
-        problems.append(locator.problem_at(("units",), Msg("spec.no_units")))
-    for attr in ("code", "name"):
-        seen: set[str] = set()
-        for unit in units:
-            key = getattr(unit, attr)
-            if key in seen:
-                problems.append(locator.problem_at(("units",), Msg(f"spec.duplicate_unit_{attr}", value=key)))
-            seen.add(key)
-    return problems
-
-
-def _check_fields(raw: SpecFile, locator: _Locator) -> list[SpecProblem]:
-    problems: list[SpecProblem] = []
-    ids = [f.id for f in raw.fields]
-
-    def at(index: int, key: str, message: Msg) -> None:
-        problems.append(locator.problem_at(("fields", index, key), message))
-
-    seen: set[str] = set()
-    for index, f in enumerate(raw.fields):
-        if f.id in seen:
-            at(index, "id", Msg("spec.duplicate_field", value=f.id))
-        seen.add(f.id)
-        for problem in f.kind.problems(f):
-            at(index, "type", problem)
-        if f.order and f.choices and set(f.order) - set(f.choices):
-            bad = Joined(sorted(set(f.order) - set(f.choices)))
-            at(index, "order", Msg("spec.order_not_choices", value=bad))
-        agg = f.effective_aggregate
-        if agg in ("sum", "mean") and not f.is_numeric:
-            at(index, "aggregate", Msg("spec.aggregate_numeric", how=agg))
-        if agg == "worst" and not f.worst_order:
-            at(index, "aggregate", Msg("spec.worst_needs_order"))
-        if f.formula is not None:
-            if f.source is not None:
-                at(index, "formula", Msg("spec.formula_with_source"))
-            try:
-                parsed = expr.parse(f.formula)
-            except expr.ExpressionError as exc:
-                at(index, "formula", Msg("spec.bad_formula", formula=f.formula, error=exc.msg))
-                continue
-            if parsed.previous:
-                at(index, "formula", Msg("spec.formula_prev"))
-            for name in sorted(parsed.names - set(ids) - {f"{expr.PREV}.{p}" for p in parsed.previous}):
-                at(index, "formula", Msg("spec.formula_unknown_field", name=name, hint=_suggest(name, ids)))
-            if f.id in parsed.names:
-                at(index, "formula", Msg("spec.formula_self"))
-        if f.cumulative and not (f.is_numeric and f.is_input):
-            at(index, "cumulative", Msg("spec.cumulative_numeric_input"))
-        if f.prefill is not None and not f.is_input:
-            at(index, "prefill", Msg("spec.prefill_input"))
-        if f.pattern is not None:
-            try:
-                re.compile(f.pattern)
-            except re.error as exc:
-                at(index, "pattern", Msg("spec.bad_pattern", error=exc))
-    for index, rule in enumerate(raw.rules):
-        try:
-            parsed = expr.parse(rule.when)
-        except expr.ExpressionError as exc:
-            problems.append(
-                locator.problem_at(("rules", index, "when"), Msg("spec.bad_rule", rule=rule.when, error=exc.msg))
-            )
-            continue
-        wanted = (parsed.names - {f"{expr.PREV}.{p}" for p in parsed.previous}) | parsed.previous
-        for name in sorted(wanted - set(ids)):
-            problems.append(
-                locator.problem_at(
-                    ("rules", index, "when"), Msg("spec.rule_unknown_field", name=name, hint=_suggest(name, ids))
-                )
-            )
-    return problems
-
-
-def _check_items(items: Sequence[Item], locator: _Locator) -> list[SpecProblem]:
-    problems = []
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        if item.id in seen:
-            problems.append(locator.problem_at(("items", index), Msg("spec.duplicate_item", value=item.id)))
-        seen.add(item.id)
-    return problems
-
-
-def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
-    matches = difflib.get_close_matches(name, list(candidates), n=1)
-    return Msg("spec.did_you_mean", name=matches[0]) if matches else ""
-
-
-# ---------------------------------------------------------------------------------------------
-# YAML line numbers for pydantic errors
-
-_MODEL_KEYS: dict[str, list[str]] = {
-    "": list(SpecFile.model_fields),
-    "report": list(ReportInfo.model_fields),
-    "fields": list(FieldSpec.model_fields),
-    "rules": list(RuleSpec.model_fields),
-    "units": list(UnitSpec.model_fields),
-    "mail": list(MailSpec.model_fields),
-    "smtp": list(SmtpSpec.model_fields),
-    "imap": list(ImapSpec.model_fields),
-    "document": list(DocumentSpec.model_fields),
-}
-
-
-class _Locator:
     def __init__(self, filename: str, root: yaml.Node | None, text: str | None = None) -> None:
         self.filename = filename
         self.root = root
@@ -385,93 +234,3 @@ class _Locator:
         node, key_node = self._node(loc)
         mark_node = key_node or node
         return self.filename, (mark_node.start_mark.line + 1 if mark_node is not None else None)
-
-    def problem_at(self, loc: Sequence[Any], message: Msg) -> SpecProblem:
-        _, line = self.at(loc)
-        return SpecProblem(self.filename, line, _dotted(loc), message)
-
-    def problem(self, err: Mapping[str, Any]) -> SpecProblem:
-        loc = [p for p in err["loc"] if isinstance(p, int) or not _is_union_tag(str(p))]
-        kind = err["type"]
-        message: Msg
-        if kind == "extra_forbidden":
-            key = str(loc[-1])
-            context = next((str(p) for p in reversed(loc[:-1]) if not isinstance(p, int)), "")
-            allowed = _MODEL_KEYS.get(context, [])
-            hint = _suggest(key, allowed)
-            if not hint and allowed:
-                hint = Msg("spec.allowed_keys", keys=Joined(allowed, "comma"))
-            message = Msg("spec.unknown_key", key=key, hint=hint)
-        elif kind == "missing":
-            message = Msg("spec.missing_key", key=loc[-1])
-            return SpecProblem(self.filename, self.at(loc[:-1])[1], _dotted(loc), message)
-        elif kind == "consolidate":
-            message = err["ctx"]["text"]
-        elif kind == "literal_error":
-            choices = Joined(re.findall(r"'([^']*)'", str(err["ctx"]["expected"])), "comma")
-            message = Msg("spec.bad_value", value=_shown(err.get("input")), allowed=choices)
-        elif kind == "string_pattern_mismatch":
-            message = Msg(_PATTERN_MESSAGES.get(_shape(loc), "spec.bad_id"), value=_shown(err.get("input")))
-        else:
-            key = next((k for kinds, k in _PLAIN_MESSAGES if kind in kinds), "spec.invalid")
-            limits = {k: _shown(v) for k, v in (err.get("ctx") or {}).items() if isinstance(v, int | float | str)}
-            message = Msg(key, value=_shown(err.get("input")), **limits)
-        return self.problem_at(loc, message)
-
-
-# What an id must look like, said in words with an example (never the regular expression).
-_PATTERN_MESSAGES = {
-    ("report", "id"): "spec.bad_report_id",
-    ("fields", 0, "id"): "spec.bad_field_id",
-    ("rules", 0, "id"): "spec.bad_rule_id",
-}
-# pydantic's error types, each said plainly (its English messages are not for clerks).
-_PLAIN_MESSAGES: tuple[tuple[frozenset[str], str], ...] = (
-    (frozenset({"string_too_short"}), "spec.empty"),
-    (frozenset({"int_parsing", "int_type", "int_from_float"}), "spec.need_whole_number"),
-    (frozenset({"float_parsing", "float_type", "finite_number"}), "spec.need_number"),
-    (frozenset({"bool_parsing", "bool_type"}), "spec.need_bool"),
-    (frozenset({"greater_than"}), "spec.need_more_than"),
-    (frozenset({"greater_than_equal"}), "spec.need_at_least"),
-    (frozenset({"less_than"}), "spec.need_less_than"),
-    (frozenset({"less_than_equal"}), "spec.need_at_most"),
-    (frozenset({"list_type", "tuple_type", "set_type"}), "spec.need_list"),
-    (frozenset({"dict_type", "model_type", "model_attributes_type", "mapping_type"}), "spec.need_mapping"),
-    (frozenset({"string_type", "string_unicode"}), "spec.need_text"),
-    (frozenset({"too_short"}), "spec.too_few"),
-)
-
-
-def _shape(loc: Sequence[Any]) -> tuple[Any, ...]:
-    """A location with its list positions as 0: ``fields[3].id`` → ``("fields", 0, "id")``."""
-    return tuple(0 if isinstance(part, int) else part for part in loc)
-
-
-def _shown(value: Any) -> str:
-    """A value from the spec as a message quotes it: as written, and not the whole of a long one."""
-    text = str(value) if not isinstance(value, dict | list) else type(value).__name__
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _relevant(errors: Sequence[Any]) -> list[Any]:
-    """Drop the "should be a string" branch of ``str | list`` unions when the list was meant."""
-    out = []
-    for err in errors:
-        loc = err["loc"]
-        if "str" in loc:
-            prefix = loc[: loc.index("str")]
-            if any(other is not err and tuple(other["loc"][: len(prefix)]) == tuple(prefix) for other in errors):
-                continue
-        out.append(err)
-    return out
-
-
-def _is_union_tag(part: str) -> bool:
-    return part in ("str", "list", "function-after") or part.startswith(("list[", "dict[", "function-"))
-
-
-def _dotted(loc: Sequence[Any]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -89,6 +89,9 @@ class FieldSpec(_Model):
     width: float | None = Field(default=None, gt=0)
     cumulative: bool = False  # a running total: never falls, 上期/本期新增/环比 (docs/periods.md)
     prefill: Literal["last"] | None = None  # templates start from the unit's last accepted value
+    # This item field names each item's unit of measure (计量单位): numbers of different items
+    # are added up only when their items share it.
+    measure: bool = False
 
     @field_validator("type")
     @classmethod
@@ -175,6 +178,7 @@ class Item:
     values: Mapping[str, Any]
     units: tuple[str, ...]
     per_unit: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    group: str = ""  # the heading the item stands under (一、致力“民生提档”…), when the report has groups
 
     @functools.cached_property
     def unit_set(self) -> frozenset[str]:
@@ -229,6 +233,27 @@ class Spec:
     def item_map(self) -> dict[str, Item]:
         return {i.id: i for i in self.items}
 
+    @functools.cached_property
+    def measure_field(self) -> FieldSpec | None:
+        """The item field naming each item's unit of measure (``measure: true``), if any."""
+        return next((f for f in self.fields if f.measure), None)
+
+    def unlike_measures(self, field: FieldSpec, items: Iterable[Item]) -> tuple[str, ...]:
+        """The different units of measure of ``field`` over ``items``; () when they are alike.
+
+        A number field with its own ``unit`` is alike across items; one without is measured in
+        each item's unit of measure when the spec names that field, else taken as alike. A
+        computed field is unlike when one of its inputs is.
+        """
+        if field.formula:
+            names = expr.parse(field.formula).names
+            return tuple(dict.fromkeys(m for f in self.fields if f.id in names for m in self.unlike_measures(f, items)))
+        measure = self.measure_field
+        if measure is None or field.unit or not field.is_numeric or field is measure:
+            return ()
+        seen = tuple(dict.fromkeys(str(item.values.get(measure.id) or "").strip() for item in items))
+        return seen if len(seen) > 1 else ()
+
     def items_for(self, unit_code: str) -> list[Item]:
         return [item for item in self.items if unit_code in item.unit_set]
 
@@ -258,6 +283,7 @@ class Spec:
                     # embeds this, and 5,000 units x 40 items would make each template megabytes.
                     **({} if i.units == everyone and not i.per_unit else {"units": list(i.units)}),
                     **{k: {u: _json_value(v) for u, v in by_unit.items()} for k, by_unit in i.per_unit.items()},
+                    **({"group": i.group} if i.group else {}),
                 }
                 for i in self.items
             ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 HELP: dict[str, tuple[str, str]] = {
     # What an option's value looks like (``meta.<command>.<parameter>`` or ``meta.<parameter>``)
     "meta.lang": ("zh|en", "zh|en"),
+    "meta.assign": ("文件=单位", "FILE=UNIT"),
     "meta.folder": ("文件夹...", "FOLDER..."),
     "meta.init.folder": ("文件夹", "FOLDER"),
     "meta.demo.folder": ("文件夹", "FOLDER"),
@@ -85,6 +86,10 @@ HELP: dict[str, tuple[str, str]] = {
     "help.opt.password": ("打开加密文件的密码，可重复", "A password for encrypted files; may be repeated"),
     "help.opt.passwords_file": ("密码文件，每行一个密码", "A file of passwords, one per line"),
     "help.opt.no_cache": ("不使用已解析文件的缓存", "Do not use the cache of parsed files"),
+    "help.opt.assign": (
+        "指定某个文件是哪个单位报送的：文件=单位（名称或编码），可重复",
+        "Say which unit sent a file: FILE=UNIT (name or code); may be repeated",
+    ),
     "help.opt.kind": (
         "报表类型：key-tasks | task-list | livelihood",
         "Report kind: key-tasks | task-list | livelihood",
@@ -100,17 +105,59 @@ HELP: dict[str, tuple[str, str]] = {
         "Seconds between two messages (default mail.throttle)",
     ),
     "help.init": (
-        "从内置报表类型创建报表定义（report.yaml + units.csv + items.csv）。\n\n"
-        "示例：[bold]consolidate init 2025Q1 --kind key-tasks[/bold]",
-        "Create a spec (report.yaml + units.csv + items.csv) from a built-in kind.\n\n"
-        "Example: [bold]consolidate init 2025Q1 --kind key-tasks[/bold]",
+        "创建报表定义 report.xlsx（在 Excel/WPS 中编辑）：从内置报表类型，或用 --from 从已有的任务表生成，任务表的每一列都保留。\n\n"
+        "示例：[bold]consolidate init 2025Q3 --from 重点任务清单.xlsx --deadline 2025-10-15[/bold]",
+        "Create a spec, report.xlsx (edited in Excel or WPS), from a built-in kind, or with --from from an "
+        "existing task table, keeping every column.\n\n"
+        "Example: [bold]consolidate init 2025Q3 --from tasks.xlsx --deadline 2025-10-15[/bold]",
     ),
     "help.init.folder": ("新报表定义的文件夹", "Folder for the new spec"),
     "help.init.from_table": (
         "已有的任务表（.xlsx/.csv），事项和单位从中读取",
         "An existing task table (.xlsx/.csv) to take items and units from",
     ),
-    "help.init.force": ("覆盖已有的文件", "Overwrite existing files"),
+    "help.init.force": (
+        "替换已有的文件（原文件另存为带日期的备份）",
+        "Replace existing files (each kept as a dated backup)",
+    ),
+    "help.init.sheet": (
+        "任务表中要读取的工作表（默认第一个）",
+        "The sheet of the task table to read (default: the first)",
+    ),
+    "help.init.title": (
+        "报表标题（默认取任务表上方的标题行）",
+        "The report's title (default: the title row above the table)",
+    ),
+    "help.init.period": (
+        "报告期，如 2025年第三季度（默认从标题中读出）",
+        "The period, such as 2025-Q3 (default: read from the title)",
+    ),
+    "help.init.deadline": ("截止日期，如 2025-10-15", "The deadline, such as 2025-10-15"),
+    "help.init.issuer": ("发文单位", "The issuer"),
+    "help.init.yaml": (
+        "写成 report.yaml（默认写成可在 Excel/WPS 中编辑的 report.xlsx）",
+        "Write report.yaml (default: report.xlsx, edited in Excel or WPS)",
+    ),
+    "help.init.kind": (
+        "报表类型：key-tasks | task-list | livelihood（用 --from 时默认按表格自动选择）",
+        "Report kind: key-tasks | task-list | livelihood (with --from, chosen from the table)",
+    ),
+    "meta.sheet": ("工作表", "SHEET"),
+    "meta.title": ("标题", "TITLE"),
+    "meta.period": ("报告期", "PERIOD"),
+    "meta.deadline": ("日期", "DATE"),
+    "meta.issuer": ("单位", "ISSUER"),
+    "help.convert": (
+        "转换报表定义：report.yaml ↔ report.xlsx（无损：转换前后生成的模板完全相同）。\n\n"
+        "示例：[bold]consolidate convert 2025Q1/report.yaml 2025Q1/report.xlsx[/bold]",
+        "Convert a spec: report.yaml ↔ report.xlsx, losslessly (the templates made from either are the same).\n\n"
+        "Example: [bold]consolidate convert 2025Q1/report.yaml 2025Q1/report.xlsx[/bold]",
+    ),
+    "help.convert.source": ("要转换的报表定义", "The spec to convert"),
+    "help.convert.target": ("写出的文件：.xlsx 或 .yaml", "The file to write: .xlsx or .yaml"),
+    "help.convert.force": ("覆盖已有的文件", "Overwrite the file if it exists"),
+    "meta.source": ("文件", "FILE"),
+    "meta.target": ("文件", "FILE"),
     "help.check": (
         "检查报表定义：每个错误给出文件、行号和键。\n\n示例：[bold]consolidate check 2025Q1/report.yaml[/bold]",
         "Check a spec: every error names its file, line and key.\n\n"
@@ -177,7 +224,11 @@ HELP: dict[str, tuple[str, str]] = {
         "Build a worked example: spec, templates, returns with the usual mistakes, summary.\n\n"
         "Example: [bold]consolidate demo demo/[/bold]",
     ),
-    "help.demo.folder": ("示例的输出文件夹", "Where to build the example"),
+    "help.demo.folder": ("示例的输出文件夹（须为空）", "Where to build the example (an empty folder)"),
+    "help.demo.force": (
+        "文件夹不空也建：只替换以前的示例生成的文件",
+        "Build in a folder that is not empty: only files an earlier demo made are replaced",
+    ),
     "help.kinds": (
         "列出内置报表类型。\n\n示例：[bold]consolidate kinds[/bold]",
         "List the built-in report kinds.\n\nExample: [bold]consolidate kinds[/bold]",

@@ -180,10 +180,16 @@ ISSUES: dict[str, Entry] = {
     ),
     "E-UNKNOWN-UNIT": _e(
         E,
-        "无法确定填报单位“{value}”，不在单位名单中{closest}",
-        "Cannot tell which unit sent this (“{value}” is not in the unit list){closest}",
-        "在文件名或“填报单位”单元格中写明单位全称",
-        "Put the unit's full name in the file name or the unit cell",
+        "无法确定填报单位“{value}”，不在单位名单中{closest}；如确是该单位报送的，可用 {assign} 指定",
+        "Cannot tell which unit sent this (“{value}” is not in the unit list){closest}; "
+        "if it is that unit's return, say so with {assign}",
+        "用 {assign} 指定报送单位（单位名称或编码），或在“填报单位”单元格中写明单位全称",
+        "Name the unit with {assign} (its name or code), or put its full name in the unit cell",
+    ),
+    "I-ASSIGNED": _e(
+        INFO,
+        "按 --assign 指定为 {unit} 的报表",
+        "Taken as {unit}'s return, as --assign says",
     ),
     "W-DUPLICATE-RETURN": _e(
         W,
@@ -219,6 +225,13 @@ ISSUES: dict[str, Entry] = {
         "“{label}” is {value}, far from the unit's earlier periods ({history}); modified z-score {score} is over {threshold}",
         "核对数值是否笔误（多打或少打了一位）",
         "Check the figure for a typo (a digit too many or too few)",
+    ),
+    "W-MISSING-COLUMN": _e(
+        W,
+        "找不到“{label}”栏：{file} 的表头中没有这一列，该栏按未填写处理",
+        "No “{label}” column: the header of {file} has no such column; read as not filled in",
+        "使用下发的模板，或在表头中补上“{label}”列后重新报送",
+        "Use the template sent, or add a “{label}” column to the header and send it again",
     ),
     "W-EXTRA-VALUE": _e(
         W,

@@ -14,6 +14,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "none": ("无", "none"),
     "value.blank": ("空白", "blank"),
     "closest_units": ("；最接近的是：{names}", "; the closest: {names}"),
+    "assign_option": ('--assign "{file}={unit}"', '--assign "{file}={unit}"'),
+    "assign_unit": ("单位名称", "UNIT"),
+    "input.assign_unit": (
+        "--assign “{given}”：单位“{unit}”不在单位名单中{hint}",
+        "--assign “{given}”: “{unit}” is not in the unit list{hint}",
+    ),
+    "input.assign_form": (
+        '--assign “{given}”应写成 文件=单位，如 --assign "报表.xlsx=龙溪镇卫生院"',
+        '--assign “{given}” must be FILE=UNIT, e.g. --assign "return.xlsx=Longxi clinic"',
+    ),
+    "input.assign_file": (
+        "--assign “{given}”：找不到文件“{file}”",
+        "--assign “{given}”: no file “{file}” among the returns",
+    ),
     # The command line
     "cli.spec_ok": (
         "报表定义无误：{title}（{units} 个单位，{items} 个事项，{fields} 个栏目）",
@@ -96,6 +110,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已把 {n} 条催报消息写入 {file}（可直接粘贴到微信工作群）",
         "Wrote {n} reminder message(s) to {file} (ready to paste into a WeChat group)",
     ),
+    "cli.init_backup": ("已把原来的文件另存为 {file}", "The file replaced is kept as {file}"),
+    "cli.init_skipped": ("第 {row} 行未作为事项：{why}", "Row {row} is not an item: {why}"),
+    "cli.init_made": (
+        "报表“{title}”（报告期 {period}）：{items} 个事项，{units} 个单位，{groups} 个分组",
+        "Report “{title}” (period {period}): {items} items, {units} units, {groups} groups",
+    ),
+    "cli.converted": ("已把 {source} 转换为 {target}", "Converted {source} to {target}"),
+    "cli.target_exists": (
+        "{path} 已经存在；换一个文件名，或加 --force 覆盖",
+        "{path} exists already; choose another name, or add --force",
+    ),
+    "kinds.col.no": (
+        "{col} 列“{label}”→ 序号（预填栏目 {id}）",
+        "Column {col} “{label}” → the item's number (pre-filled field {id})",
+    ),
+    "kinds.col.units": (
+        "{col} 列“{label}”→ 分配给这些单位，并作为预填栏目显示（{id}）",
+        "Column {col} “{label}” → assigns the items to these units, and is shown as a pre-filled field ({id})",
+    ),
+    "kinds.col.text": (
+        "{col} 列“{label}”→ 预填栏目 {id}（锁定，模板和汇总中都显示）",
+        "Column {col} “{label}” → pre-filled field {id} (locked, shown in templates and the summary)",
+    ),
+    "kinds.col.number": (
+        "{col} 列“{label}”→ 预填数字栏目 {id}（汇总时求和）",
+        "Column {col} “{label}” → pre-filled number field {id} (summed)",
+    ),
+    "kinds.col.per_unit": ("{col} 列“{label}”→ {unit} 的目标数", "Column {col} “{label}” → the targets of {unit}"),
+    "kinds.col.ignored": ("{col} 列 → 空列，未使用", "Column {col} → empty, not used"),
+    "kinds.skip_header": ("重复的表头", "a repeated header row"),
+    "kinds.skip_note": ("表格下方的说明文字", "a note under the table"),
+    "kinds.no_table": (
+        "找不到表头：表格前 20 行中没有一行有两个以上的栏目名（如 序号、重点任务、责任科室）",
+        "No header row found: none of the first 20 rows has two or more column names (such as No., Task, Unit)",
+    ),
+    "kinds.no_sheet": ("{file} 中没有工作表“{sheet}”；有：{sheets}", "{file} has no sheet “{sheet}”; it has: {sheets}"),
     "cli.bad_since": (
         "--since：日期应写成 2025-04-01，写的是：{value}",
         "--since: a date like 2025-04-01, not {value}",
@@ -254,6 +304,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "spec.order_not_choices": ("order 中的“{value}”不在 choices 中", "“{value}” in order is not one of the choices"),
     "spec.aggregate_numeric": ("aggregate: {how} 只能用于数字栏目", "aggregate: {how} is for numeric fields only"),
     "spec.worst_needs_order": ("aggregate: worst 需要 order 或 choices", "aggregate: worst needs order or choices"),
+    "spec.measure_field": (
+        "measure: true 只能用于一个 source: item 的文本栏目（如“计量单位”）",
+        "measure: true is for one text field with source: item (such as “unit of measure”)",
+    ),
     "spec.formula_with_source": ("计算栏目不能同时是 source: item", "A computed field cannot also be source: item"),
     "spec.bad_formula": ("公式“{formula}”无效：{error}", "The formula “{formula}” is not valid: {error}"),
     "spec.formula_unknown_field": (
@@ -295,6 +349,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Unbalanced braces; write a literal brace as {{{{ or }}}}: {error}",
     ),
     "spec.mail_placeholder": ("未知的占位符 {bad}；可用：{allowed}", "Unknown placeholder {bad}; allowed: {allowed}"),
+    "spec.book_sheets": (
+        "这个工作簿不是报表定义：缺少工作表 {sheets}（用 consolidate init 生成一个，或 consolidate convert 转换 report.yaml）",
+        "This workbook is not a spec: it has no sheet {sheets} (make one with consolidate init, or convert a report.yaml "
+        "with consolidate convert)",
+    ),
     "spec.bad_template": (
         "文字模板有误（模板第 {line} 行）：{error}；变量写成 {{{{ item.no }}}}，判断写成 {{% if ... %}}...{{% endif %}}",
         "The text template is wrong (its line {line}): {error}; write a value as {{{{ item.no }}}} and a "
@@ -483,6 +542,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "kinds.exists": (
         "{folder} 中已有 {files}；用 --force 覆盖",
         "{folder} already has {files}; use --force to overwrite",
+    ),
+    "kinds.demo_not_empty": (
+        "{folder} 不是空文件夹；示例需要一个空文件夹（或用 --force：只替换以前的示例生成的文件，其他文件不动）",
+        "{folder} is not empty; the demo needs an empty folder (or --force: only files an earlier demo made "
+        "there are replaced, nothing else is touched)",
+    ),
+    "kinds.demo_not_ours": (
+        "{path} 不是示例生成的，示例不会删除或覆盖它；请把示例建在另一个文件夹",
+        "{path} was not made by the demo, which will not delete or overwrite it; build the demo in another folder",
+    ),
+    "write.not_ours": (
+        "{path} 已存在，但不是本工具写的（或写出后被改过），不会覆盖它；请换一个文件名或文件夹，或先把它移走",
+        "{path} exists but was not written by consolidate (or was changed since), so it is not overwritten; "
+        "choose another name or folder, or move it away first",
     ),
     "kinds.cannot_read": ("{file}：无法读取：{error}", "{file}: cannot read it: {error}"),
     "kinds.no_header": (

@@ -4,10 +4,12 @@ LibreOffice; with the xlsx helpers and the row writers they share."""
 from __future__ import annotations
 
 from .document import write_document
-from .feedback import feedback_filename, feedback_filenames, write_feedback
+from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
 from .jsonfile import summary_json, write_json
+from .owned import refuse_strangers, written_by_us
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
+from .specbook import write_spec_workbook, write_spec_yaml
 from .summary import write_summary
 from .template import template_filename, template_filenames, write_template, write_templates
 
@@ -16,7 +18,9 @@ __all__ = [
     "RowOptions",
     "feedback_filename",
     "feedback_filenames",
+    "feedback_paths",
     "find_soffice",
+    "refuse_strangers",
     "summary_json",
     "template_filename",
     "template_filenames",
@@ -24,7 +28,10 @@ __all__ = [
     "write_document",
     "write_feedback",
     "write_json",
+    "write_spec_workbook",
+    "write_spec_yaml",
     "write_summary",
     "write_template",
     "write_templates",
+    "written_by_us",
 ]

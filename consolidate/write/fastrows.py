@@ -86,6 +86,16 @@ class Formula:
         self.value = value
 
 
+class Styled:
+    """A cell in a format of its own (instead of its column's): a value or a :class:`Formula`."""
+
+    __slots__ = ("fmt", "value")
+
+    def __init__(self, value: Any, fmt: Any) -> None:
+        self.value = value
+        self.fmt = fmt
+
+
 class RowWriter:
     """Writes rows of one worksheet, every cell of column ``c`` in format ``formats[c]``.
 
@@ -201,6 +211,11 @@ class RowWriter:
             return f'{cell}"{style}><v>{serial:.16G}</v></c>'
         if isinstance(value, Formula):
             return self._formula(cell, style, value)
+        if isinstance(value, Styled):
+            own = f' s="{value.fmt._get_xf_index()}"'
+            if value.value is None or value.value == "":
+                return f'{cell}"{own}/>'
+            return self._other(cell, own, value.value)
         text, preserve = _escape(str(value))
         space = ' xml:space="preserve"' if preserve else ""
         return f'{cell}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
@@ -210,7 +225,8 @@ class RowWriter:
         kind = ""
         if isinstance(value, bool):
             kind, value = ' t="b"', int(value)
-        elif isinstance(value, str) and value:
+        elif isinstance(value, str):
+            # An empty result is text too: without a type it reads as the number 0.
             kind = ' t="e"' if value in _ERROR_VALUES else ' t="str"'
         formula = _escape_formula(self.sheet._prepare_formula(value_cell.text))
         return f'{cell}"{style}{kind}><f>{formula}</f><v>{_escape_formula(value)}</v></c>'

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Level
-from ..common import ref_row, unique_filenames
+from ..common import ref_row, unique_filenames, xl_rowcol_to_cell
 from ..merge import MergeResult
 from ..spec import Spec, UnitSpec
 from ..text import Lang, t
-from .template import Refill, row_key, template_filenames, write_template
+from .template import Refill, layout_for, row_key, template_filenames, write_template
 from .xlsx import HEADER_FILL
 
 _SKIP = frozenset({"W-MISSING-RETURN"})
@@ -43,19 +43,27 @@ def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None =
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
+    by_unit = _problems(result)
+    paths = feedback_paths(result, out, lang)
+    for unit in spec.units:
+        if unit.code in paths:
+            write_template(spec, unit, paths[unit.code], _refill(result, unit, by_unit[unit.code], lang))
+            written.append(paths[unit.code])
+    return written
+
+
+def feedback_paths(result: MergeResult, out_dir: str | Path, lang: Lang | None = None) -> dict[str, Path]:
+    """unit code → the feedback file :func:`write_feedback` writes for it (units with problems)."""
+    names = feedback_filenames(result.spec, lang)
+    return {code: Path(out_dir) / names[code] for code in _problems(result) if code in names}
+
+
+def _problems(result: MergeResult) -> dict[str, list[Issue]]:
     by_unit: dict[str, list[Issue]] = {}
     for issue in result.issues:
         if issue.level is not Level.INFO and issue.code not in _SKIP:
             by_unit.setdefault(issue.unit, []).append(issue)
-    names = feedback_filenames(spec, lang)
-    for unit in spec.units:
-        problems = by_unit.get(unit.code, [])
-        if not problems:
-            continue
-        path = out / names[unit.code]
-        write_template(spec, unit, path, _refill(result, unit, problems, lang))
-        written.append(path)
-    return written
+    return by_unit
 
 
 def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: Lang) -> Refill:
@@ -64,6 +72,11 @@ def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: La
     values: dict[tuple[str, str], Any] = {}
     typed: dict[str, dict[str, Any]] = {}
     marks: dict[tuple[str, str], str] = {}
+    # Where each problem is marked in this file (the template's cell): a pasted workbook's
+    # cells are elsewhere, and some problems (a missing column, a stray value) have no cell here.
+    layout = layout_for(spec, unit.code)
+    template_rows = {key: row for row, key in layout.rows}
+    marked_at: list[str] = [""] * len(problems)
     if located is not None:
         keys_by_row = {}
         records = {r.row: r for r in result.records_of(unit.code)}
@@ -75,23 +88,30 @@ def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: La
                     values[(key, field.id)] = raw.cells.get(field.id)
             if raw.row in records:
                 typed[key] = records[raw.row].values
-        for issue in problems:
+        for index, issue in enumerate(problems):
             row = ref_row(issue.cell)
             if issue.field and row in keys_by_row and issue.file == located.book.name:
                 mark = (keys_by_row[row], issue.field)
                 text = f"{issue.message(lang)}\n{issue.fix(lang)}".strip()
                 marks[mark] = f"{marks[mark]}\n{text}" if mark in marks else text
+                key = keys_by_row[row]
+                at = template_rows.get(key) or (layout.first_data_row + int(key) if key.isdigit() else None)
+                if at is not None and issue.field in layout.columns:
+                    cell = xl_rowcol_to_cell(at - 1, layout.columns[issue.field])
+                    marked_at[index] = f"{t('sheet.return', lang)}!{cell}"
     return Refill(
         values,
         typed,
         marks,
         contact=located.contact if located else unit.contact,
         phone=located.phone if located else unit.phone,
-        front=lambda book: _problem_sheet(book, spec, unit, problems, lang),
+        front=lambda book: _problem_sheet(book, spec, unit, problems, marked_at, lang),
     )
 
 
-def _problem_sheet(book: Any, spec: Spec, unit: UnitSpec, problems: list[Issue], lang: Lang) -> None:
+def _problem_sheet(
+    book: Any, spec: Spec, unit: UnitSpec, problems: list[Issue], marked_at: list[str], lang: Lang
+) -> None:
     sheet = book.add_worksheet(t("sheet.problems", lang))
     bold = book.add_format({"bold": True, "font_size": 14})
     note = book.add_format({"text_wrap": True, "valign": "top"})
@@ -99,9 +119,26 @@ def _problem_sheet(book: Any, spec: Spec, unit: UnitSpec, problems: list[Issue],
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
     red = book.add_format({"text_wrap": True, "valign": "top", "border": 1, "font_color": "#9C0006", "bold": True})
     sheet.write_string(0, 0, f"{spec.report.title} — {unit.name} — {t('sheet.problems', lang)}", bold)
-    sheet.merge_range(1, 0, 1, 6, t("feedback.intro", lang, n=len(problems)), note)
+    marked = sum(1 for at in marked_at if at)
+    if marked == len(problems):
+        intro = t("feedback.intro", lang, n=len(problems))
+    elif marked:
+        intro = t("feedback.intro_some", lang, n=len(problems), marked=marked, rest=len(problems) - marked)
+    else:
+        intro = t("feedback.intro_none", lang, n=len(problems))
+    sheet.merge_range(1, 0, 1, 6, intro, note)
     sheet.set_row(1, 48)
-    columns = ("col.level", "col.code", "col.file", "col.cell", "col.field", "col.value", "col.message", "col.fix")
+    columns = (
+        "col.level",
+        "col.code",
+        "col.file",
+        "col.cell",
+        "col.field",
+        "col.value",
+        "col.message",
+        "col.fix",
+        "col.marked_at",
+    )
     for c, key in enumerate(columns):
         sheet.write_string(3, c, t(key, lang), head)
     labels = spec.field_map
@@ -116,10 +153,11 @@ def _problem_sheet(book: Any, spec: Spec, unit: UnitSpec, problems: list[Issue],
             issue.value,
             issue.message(lang),
             issue.fix(lang),
+            marked_at[r - 4],
         )
         for c, value in enumerate(row):
             sheet.write_string(r, c, value, red if c == 0 and issue.level is Level.ERROR else wrap)
-    for c, width in enumerate((6, 18, 30, 8, 14, 20, 50, 30)):
+    for c, width in enumerate((6, 18, 30, 8, 14, 20, 50, 30, 12)):
         sheet.set_column(c, c, width)
     sheet.freeze_panes(4, 0)
     sheet.set_landscape()

@@ -29,6 +29,22 @@ def summary_json(result: MergeResult, lang: Lang | None = None) -> dict[str, Any
         }
         if table.totals is not None:
             out[table.key]["totals"] = {k: _json(v) for k, v in zip(keys, table.totals, strict=True)}
+        if table.notes:
+            # What the workbook's notes and shading say: figures resting on fewer units (partial),
+            # with the units or items left out, and totals left empty for unlike units of measure.
+            end = len(table.rows)
+            out[table.key]["notes"] = [
+                {
+                    "row": "totals" if r == end else r,
+                    "column": key,
+                    "partial": note.partial,
+                    "computed_over_complete_pairs": (r, key) in table.own,
+                    "note": note.text,
+                    **({"left_out": list(note.left_out)} if note.left_out else {}),
+                    **({"measures": list(note.measures)} if note.measures else {}),
+                }
+                for (r, key), note in sorted(table.notes.items(), key=lambda n: (n[0][0], keys.index(n[0][1])))
+            ]
     out["issues_raw"] = [i.as_dict(lang) for i in result.issues]
     return out
 

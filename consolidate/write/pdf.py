@@ -16,9 +16,9 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
+from ..common import atomic_output, private_temp
 from ..errors import ConsolidateError
 from ..text import Msg
 
@@ -88,13 +88,13 @@ def convert(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     soffice = find_soffice()
-    with tempfile.TemporaryDirectory(prefix="consolidate-office-") as work:
-        profile = Path(work) / "profile"
+    with private_temp("office") as work:
+        profile = work / "profile"
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
-        produced = Path(work) / "out"
+        produced = work / "out"
         produced.mkdir()
-        scratch = Path(work) / "tmp"  # LibreOffice's own temporary files, gone with ``work``
+        scratch = work / "tmp"  # LibreOffice's own temporary files, gone with ``work``
         scratch.mkdir()
         command = [
             str(soffice),
@@ -118,7 +118,8 @@ def convert(
         written = []
         for file in files:
             target = out / file.name
-            shutil.move(file, target)
+            with atomic_output(target) as tmp:
+                shutil.move(file, tmp)
             written.append(target)
         return written
 
@@ -161,8 +162,8 @@ def to_pdf(source: str | Path, target: str | Path | None = None, *, timeout: flo
     """Print ``source`` (every visible sheet, with its own print setup) to a PDF next to it."""
     source = Path(source)
     target = Path(target) if target is not None else source.with_suffix(".pdf")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="consolidate-pdf-", dir=target.parent) as work:
+    with private_temp("pdf") as work:
         (pdf,) = convert(source, "pdf", work, timeout=timeout)
-        os.replace(pdf, target)
+        with atomic_output(target) as tmp:
+            shutil.move(pdf, tmp)
     return target

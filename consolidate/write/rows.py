@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..merge import die_with_parent
 from . import fastrows
 from .xlsx import RowHeights, write_value
 
@@ -103,6 +104,7 @@ def _write_split(
         for chunk, _ in rendered(start, stop):
             out.write(chunk)
 
+    parent = os.getpid()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as part:
         try:
             pid = os.fork()
@@ -111,6 +113,7 @@ def _write_split(
         if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
             code = 1
             try:
+                die_with_parent(parent)
                 for chunk, _ in rendered(half, count, deferred=True):
                     part.write(chunk)
                 part.flush()
@@ -146,7 +149,10 @@ def _write_cells(sheet: Any, first0: int, rows: Rows, cell_fmts: list[Any]) -> N
         if height is not None:
             sheet.set_row(row0, height)
         for c, value in enumerate(row):
+            fmt = cell_fmts[c]
+            if isinstance(value, fastrows.Styled):
+                value, fmt = value.value, value.fmt
             if isinstance(value, fastrows.Formula):
-                sheet.write_formula(row0, c, value.text, cell_fmts[c], value.value)
+                sheet.write_formula(row0, c, value.text, fmt, value.value)
             else:
-                write_value(sheet, row0, c, value, cell_fmts[c])
+                write_value(sheet, row0, c, value, fmt)

@@ -12,15 +12,16 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..common import atomic_output, xl_col_to_name, xl_rowcol_to_cell
+from ..common import atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
 from ..merge import MergeResult
 from ..spec import expr
 from ..text import Lang, t
 from . import fastrows
 from .rows import RowOptions, write_rows
 from .tables import Table, all_tables
-from .xlsx import HEADER_FILL, RowHeights, new_workbook, number_format, row_height, text_width, write_value
+from .xlsx import HEADER_FILL, RowHeights, add_note, new_workbook, number_format, row_height, text_width, write_value
 
+PARTIAL_FILL = "#FCE4D6"  # light orange: a figure resting on fewer units than expected
 _TITLE_ROWS = 2  # title + subtitle above each table's header
 # 10-point text measured against 11-point column widths; between LibreOffice's narrower CJK
 # glyphs (about 0.85) and Excel's 宋体 (about 0.95): rows a little tall rather than cut.
@@ -45,14 +46,14 @@ def write_summary(
     if parallel != options.parallel:
         options = dataclasses.replace(options, parallel=parallel)
     path = Path(path)
-    with atomic_output(path) as tmp:
-        _write(result, tmp, lang, options)
+    with atomic_output(path) as tmp, private_temp("xlsx") as rows_dir:
+        _write(result, tmp, lang, options, rows_dir)
     return path
 
 
-def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions) -> None:
+def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows_dir: Path) -> None:
     # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
-    book = new_workbook(path, constant_memory=True)
+    book = new_workbook(path, constant_memory=True, tmpdir=rows_dir)
     try:
         fmts = _Formats(book)
         for table in all_tables(result, lang):
@@ -88,16 +89,18 @@ class _Formats:
             {**base, "bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "align": "center", "valign": "vcenter"}
         )
         self.total_label = book.add_format({**base, "bold": True})
-        self._cache: dict[tuple[str, bool], Any] = {}
+        self._cache: dict[tuple[str, bool, bool], Any] = {}
         self.base = base
         self.red = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.green = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.yellow = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
 
-    def cell(self, kind: str, bold: bool = False) -> Any:
-        key = (kind, bold)
+    def cell(self, kind: str, bold: bool = False, partial: bool = False) -> Any:
+        key = (kind, bold, partial)
         if key not in self._cache:
             props: dict[str, Any] = {**self.base, "bold": bold}
+            if partial:
+                props.update(bg_color=PARTIAL_FILL, italic=True)
             if kind == "text":
                 props["text_wrap"] = True
             if kind == "datetime":
@@ -139,17 +142,45 @@ def _write_table(
     heights = RowHeights(widths, scale=_FONT_SCALE)
     shared = [column.repeats for column in table.columns]
 
-    def with_formulas(row: list[Any], row0: int) -> list[Any]:
-        return _with_formulas(row, row0, live, col_of)
+    # A figure resting on fewer units than expected: shaded, with a note naming those left out;
+    # a total left empty (unlike units of measure) says why.
+    marks: dict[int, dict[int, Any]] = {}
+    for (r, key), note in table.notes.items():
+        c = col_of[key]
+        if note.partial:
+            marks.setdefault(r, {})[c] = fmts.cell(table.columns[c].kind, partial=True)
+    # Numbered before the rows (the columns' formats first, as the fast writer does), so that
+    # both row writers number the formats alike.
+    if marks:
+        for fmt in [*cell_fmts, *(f for row_marks in marks.values() for f in row_marks.values())]:
+            fmt._get_xf_index()
+    own: dict[int, set[int]] = {}
+    for r, key in table.own:
+        own.setdefault(r, set()).add(col_of[key])
 
-    write_rows(sheet, first0, table.rows, heights, cell_fmts, shared, options, with_formulas if live else None)
+    def with_formulas(row: list[Any], row0: int) -> list[Any]:
+        r = row0 - first0
+        row = _with_formulas(row, row0, live, col_of, own.get(r, set())) if live else row
+        if r in marks:
+            row = list(row)
+            for c, fmt in marks[r].items():
+                row[c] = fastrows.Styled(row[c], fmt)
+        return row
+
+    write_rows(sheet, first0, table.rows, heights, cell_fmts, shared, options, with_formulas if live or marks else None)
     last0 = first0 + len(table.rows) - 1
     if table.totals is not None and table.rows:
         total0 = last0 + 1
+        end = len(table.rows)
         for c, (column, value) in enumerate(zip(table.columns, table.totals, strict=True)):
-            fmt = fmts.cell(column.kind, bold=True)
+            partial = table.notes.get((end, column.key))
+            fmt = fmts.cell(column.kind, bold=True, partial=partial is not None and partial.partial)
             formula = formulas.get(column.key)
-            if column.total == "sum":
+            if column.total and (value is None or (end, column.key) in table.own):
+                # No formula for a total left empty, or computed over complete pairs: a formula
+                # over the cells above would give another number than the one shown.
+                write_value(sheet, total0, c, value, fmt)
+            elif column.total == "sum":
                 letter = xl_col_to_name(c)
                 sheet.write_formula(
                     total0, c, f"=SUM({letter}{first0 + 1}:{letter}{last0 + 1})", fmt, "" if value is None else value
@@ -159,6 +190,8 @@ def _write_table(
                 sheet.write_formula(total0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
             else:
                 write_value(sheet, total0, c, value, fmts.total_label if isinstance(value, str) else fmt)
+    for (r, key), note in table.notes.items():
+        add_note(sheet, first0 + r, col_of[key], note.text)
     sheet.freeze_panes(first0, 0)
     sheet.autofilter(header0, 0, max(last0, header0), ncols - 1)
     _conditional(sheet, table, fmts, first0, last0)
@@ -172,9 +205,13 @@ def _write_table(
     _print_setup(sheet)
 
 
-def _with_formulas(row: list[Any], row0: int, live: dict[int, expr.Expression], col_of: dict[str, int]) -> list[Any]:
+def _with_formulas(
+    row: list[Any], row0: int, live: dict[int, expr.Expression], col_of: dict[str, int], own: set[int]
+) -> list[Any]:
     row = list(row)
     for c, formula in live.items():
+        if c in own:
+            continue  # computed over complete pairs: the value, not the formula of the cells beside
         refs = {name: xl_rowcol_to_cell(row0, col_of[name]) for name in formula.names}
         row[c] = fastrows.Formula(expr.excel_formula(formula, refs), "" if row[c] is None else row[c])
     return row

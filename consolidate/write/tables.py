@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from ..check import Level
-from ..merge import Change, MergeResult, aggregate_values, with_cut_note
+from ..common import shown
+from ..merge import Change, MergeResult, Pairs, aggregate_values, with_cut_note
 from ..spec import FieldSpec
 from ..spec.expr import clean_number, parse
 from ..text import Lang, t
@@ -64,6 +65,16 @@ class LazyRows(Sequence[list[Any]]):
         return next(self.make(start, start + 1))
 
 
+@dataclass(frozen=True)
+class Note:
+    """What a cell's note says: the units (or items) a figure leaves out, or why a total is empty."""
+
+    text: str
+    left_out: tuple[dict[str, str], ...] = ()  # {"unit"|"item": code or id, "name": ..., "reason": ...}
+    measures: tuple[str, ...] = ()  # the different units of measure of an empty total
+    partial: bool = True  # the figure rests on fewer units than expected (marked in the workbook)
+
+
 @dataclass
 class Table:
     key: str
@@ -72,6 +83,10 @@ class Table:
     rows: Sequence[list[Any]]
     totals: list[Any] | None = None
     formula_columns: dict[str, str] = dataclasses.field(default_factory=dict)  # column key -> formula text
+    # (row index, column key) -> its note; the totals row is row len(rows).
+    notes: dict[tuple[int, str], Note] = dataclasses.field(default_factory=dict)
+    # Computed cells over complete pairs: written as values, not as the formula of the cells beside.
+    own: set[tuple[int, str]] = dataclasses.field(default_factory=set)
 
 
 def _field_kind(f: FieldSpec) -> Kind:
@@ -117,7 +132,34 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
     if label_col is not None:
         totals[label_col] = t("total", lang)
     formulas = {f.id: f.formula or "" for f in spec.fields if f.formula}
-    return Table("summary", t("sheet.summary", lang), columns, rows, totals, {**formulas, **_change_formulas(changes)})
+    table = Table("summary", t("sheet.summary", lang), columns, rows, totals, {**formulas, **_change_formulas(changes)})
+    shown = {c.key for c in columns}
+    marked = [*result.summary, *([result.total] if result.total is not None else [])]
+    for r, row in enumerate(marked):
+        for field_id, units in row.left_out.items():
+            if field_id in shown and row.values.get(field_id) is not None:
+                table.notes[(r, field_id)] = _left_out_note(result, units, field_id in row.own, lang)
+        table.own |= {(r, field_id) for field_id in row.own if field_id in shown}
+        for field_id, measures in row.unlike.items():
+            if field_id in shown:
+                text = t("unlike.note", lang, measures=_measures(measures, lang))
+                table.notes[(r, field_id)] = Note(text, measures=measures, partial=False)
+    return table
+
+
+def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang: Lang) -> Note:
+    """未计入：基层卫生科（未填或填报有误）、龙溪镇卫生院（未报送）."""
+    left_out = tuple(
+        {
+            "unit": code,
+            "name": result.spec.unit_map[code].name,
+            "reason": "invalid" if code in result.returns else "missing",
+        }
+        for code in units
+    )
+    named = [t("partial.unit", lang, name=u["name"], reason=t(f"partial.{u['reason']}", lang)) for u in left_out]
+    text = t("partial.note", lang, units=t("sep.list", lang).join(named))
+    return Note(f"{text}\n{t('partial.pairs', lang)}" if pairs else text, left_out)
 
 
 def by_unit_table(result: MergeResult, lang: Lang) -> Table:
@@ -146,7 +188,13 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
     view = result.history
     rows = []
     parsed = {f.id: parse(f.formula or "") for f in computable}
-    for sub in result.submissions:
+    inputs = {f.id: [g for g in sums if g.id in parsed[f.id].names] for f in computable}
+    notes: dict[tuple[int, str], Note] = {}
+    own: set[tuple[int, str]] = set()
+    fixed = spec.rows == "fixed"
+    left_out_total: dict[str, set[str]] = {}
+    unlike: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # units with the same items: once
+    for r, sub in enumerate(result.submissions):
         unit = spec.unit_map[sub.unit_code]
         records = result.records_of(sub.unit_code)
         counts = result.counts_for(sub.unit_code)
@@ -160,8 +208,41 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         }
         for f in sums:
             values[f.id] = aggregate_values(f, [r.values.get(f.id) for r in records], [unit.name] * len(records))
+        # What each figure of this unit leaves out: its items not reported, or empty or rejected.
+        items = spec.items_for(unit.code) if fixed else []
+        short: dict[str, list[str]] = {}
+        pairs = {f.id: Pairs(f, inputs[f.id], parsed[f.id]) for f in computable}
+        for record in records:
+            where = record.item_id if fixed else str(record.row)
+            for f in sums:
+                if record.values.get(f.id) is None:
+                    short.setdefault(f.id, []).append(where or "")
+            for field_id, pair in pairs.items():
+                if not pair.add(record.values):
+                    short.setdefault(field_id, []).append(where or "")
+        reported = {record.item_id for record in records}
+        unreported = [item.id for item in items if item.id not in reported]
         for f in computable:
-            values[f.id] = clean_number(parsed[f.id].evaluate(values))
+            values[f.id], differs = pairs[f.id].value(values)
+            if differs:
+                own.add((r, f.id))
+        item_ids = tuple(item.id for item in items)
+        for f in [*sums, *computable]:
+            if (f.id, item_ids) not in unlike:
+                unlike[(f.id, item_ids)] = spec.unlike_measures(f, items)
+            measures = unlike[(f.id, item_ids)]
+            if measures:
+                values[f.id] = None
+                notes[(r, f.id)] = Note(
+                    t("unlike.note", lang, measures=_measures(measures, lang)), measures=measures, partial=False
+                )
+                continue
+            short_here = bool(records) and bool(unreported or f.id in short)
+            if short_here and values[f.id] is not None:
+                left = [*unreported, *short.get(f.id, [])]
+                notes[(r, f.id)] = _items_note(result, left, (r, f.id) in own, lang)
+            if short_here or (not records and (bool(items) or not fixed)):
+                left_out_total.setdefault(f.id, set()).add(unit.code)
         for f in worst:
             for choice in f.worst_order:
                 values[f"{f.id}={choice}"] = sum(1 for r in records if r.values.get(f.id) == choice)
@@ -173,16 +254,41 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         if c.total == "sum":
             nums = [r[i] for r in rows if isinstance(r[i], int | float)]
             totals[i] = sum(nums) if nums else None
-    tot_values = {c.key: totals[i] for i, c in enumerate(columns)}
+    end = len(rows)
+    total = result.total
+    order = {u.code: i for i, u in enumerate(spec.units)}
     for i, c in enumerate(columns):
-        if c.total == "formula" and c.key in parsed:
-            totals[i] = clean_number(parsed[c.key].evaluate(tot_values))
+        if c.field is None or not (c.field.id in have or c.field.formula):
+            continue
+        measures = spec.unlike_measures(c.field, spec.items)
+        if measures:
+            totals[i] = None
+            notes[(end, c.key)] = Note(
+                t("unlike.note", lang, measures=_measures(measures, lang)), measures=measures, partial=False
+            )
+            continue
+        if c.total == "formula" and total is not None:
+            # Over complete pairs, as in 汇总: the same number as 汇总's total.
+            totals[i] = total.values.get(c.key)
+            if c.key in total.own:
+                own.add((end, c.key))
+        units = sorted(left_out_total.get(c.key, ()), key=order.__getitem__)
+        if units and totals[i] is not None:
+            notes[(end, c.key)] = _left_out_note(result, units, (end, c.key) in own, lang)
     if changes and view is not None:
         change_totals = _change_values(changes, view.total)
         totals = [change_totals.get(c.key, v) for c, v in zip(columns, totals, strict=True)]
     totals[1] = t("total", lang)
-    texts = {f.id: f.formula or "" for f in computable}
-    return Table("by_unit", t("sheet.by_unit", lang), columns, rows, totals, {**texts, **_change_formulas(changes)})
+    return Table(
+        "by_unit",
+        t("sheet.by_unit", lang),
+        columns,
+        rows,
+        totals,
+        {**{f.id: f.formula or "" for f in computable}, **_change_formulas(changes)},
+        notes,
+        own,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -271,6 +377,27 @@ def trend_table(result: MergeResult, lang: Lang) -> Table | None:
     return Table("trend", t("sheet.trend", lang), columns, rows, None, {f.id: f.formula or "" for f in computed})
 
 
+def _measures(measures: Sequence[str], lang: Lang) -> str:
+    return t("sep.list", lang).join(m or "—" for m in measures)
+
+
+def _items_note(result: MergeResult, where: Sequence[str], pairs: bool, lang: Lang) -> Note:
+    """未计入：33 2020年为全市40万适龄妇女进行“两癌”检查（未填或填报有误）."""
+    spec = result.spec
+    left_out = []
+    for key in dict.fromkeys(where):
+        item = spec.item_map.get(key)
+        if item is None:  # an open list: the row number
+            name = t("partial.row", lang, row=key)
+        else:
+            texts = [shown(item.values.get(f.id)) for f in spec.fields if f.source == "item" and f.type == "text"]
+            name = " ".join(x for x in texts[:2] if x)[:40] or key
+        left_out.append({"item": key, "name": name, "reason": "invalid"})
+    named = [t("partial.item", lang, name=x["name"]) for x in left_out]
+    text = t("partial.note", lang, units=t("sep.list", lang).join(named))
+    return Note(f"{text}\n{t('partial.pairs', lang)}" if pairs else text, tuple(left_out))
+
+
 def detail_table(result: MergeResult, lang: Lang) -> Table:
     spec = result.spec
     columns = [
@@ -321,6 +448,7 @@ def submissions_table(result: MergeResult, lang: Lang) -> Table:
         Column("overdue", t("col.overdue", lang)),
         Column("file", t("col.file", lang)),
         Column("received", t("col.received", lang), "datetime"),
+        Column("time_source", t("col.time_source", lang)),
         Column("contact", t("col.contact", lang)),
         Column("phone", t("col.phone", lang)),
         Column("rows", t("col.rows", lang), "integer", total="sum"),
@@ -340,6 +468,7 @@ def submissions_table(result: MergeResult, lang: Lang) -> Table:
                 t("yes", lang) if sub.overdue else "",
                 files,
                 sub.received,
+                t(f"time_source.{sub.time_source}", lang) if sub.time_source else "",
                 sub.contact,
                 sub.phone,
                 sub.rows,
@@ -394,6 +523,7 @@ def about_table(result: MergeResult, lang: Lang) -> Table:
         (t("about.tool", lang), f"consolidate {__version__}"),
         (t("about.spec_hash", lang), spec.sha256),
         ("", t("about.note", lang)),
+        ("", t("about.partial", lang)),
         ("", ""),
         (t("about.inputs", lang), t("about.sha256", lang)),
     ]

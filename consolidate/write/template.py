@@ -29,6 +29,7 @@ class Layout:
     columns: dict[str, int]  # field id -> column index
     rows: list[tuple[int, str]]  # (row, item id); empty for open rows
     previous: dict[str, int] = dataclasses.field(default_factory=dict)  # cumulative field id -> its locked 上期 column
+    groups: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (row, heading) above items
 
 
 def layout_for(spec: Spec, unit_code: str, with_previous: bool = False) -> Layout:
@@ -42,8 +43,17 @@ def layout_for(spec: Spec, unit_code: str, with_previous: bool = False) -> Layou
     first = HEADER_ROW + 1
     if spec.rows == "open":
         return Layout(HEADER_ROW, first, columns, [], previous)
-    items = spec.items_for(unit_code)
-    return Layout(HEADER_ROW, first, columns, [(first + i, item.id) for i, item in enumerate(items)], previous)
+    rows: list[tuple[int, str]] = []
+    groups: list[tuple[int, str]] = []
+    row, group = first, ""
+    for item in spec.items_for(unit_code):
+        if item.group and item.group != group:
+            groups.append((row, item.group))  # a heading row, as in the clerk's own table
+            row += 1
+        group = item.group
+        rows.append((row, item.id))
+        row += 1
+    return Layout(HEADER_ROW, first, columns, rows, previous, groups)
 
 
 Previous = Mapping[tuple[str, str], Any]  # (item id, field id) -> the unit's last accepted value
@@ -257,6 +267,10 @@ def _write(
         height = row_height([(shown_values.get(f.id), w) for (_, f, p), w in zip(placed, widths, strict=True) if not p])
         if height is not None:
             sheet.set_row(row - 1, height)
+    if layout.groups:
+        group_fmt = book.add_format({**base, "bold": True, "bg_color": LOCKED_FILL, "border": 1, "locked": True})
+        for row, title in layout.groups:
+            sheet.merge_range(row - 1, 0, row - 1, ncols - 1, title, group_fmt)
     if data_rows:
         first0, last0 = data_rows[0][0] - 1, data_rows[-1][0] - 1
         for col, field, is_previous in placed:

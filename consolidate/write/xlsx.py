@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.comments import CommentType
 from xlsxwriter.worksheet import Worksheet
 
 from ..fields import TYPES
@@ -36,6 +38,28 @@ def fixed_time() -> dt.datetime:
     return dt.datetime(2000, 1, 1)
 
 
+class _EmptyResult(str):
+    """A formula's cached result "" that xlsxwriter writes as text (``t="str"``).
+
+    XlsxWriter writes an empty cached result without a type, which programs that trust cached
+    values read as the number 0; an empty text is what the formula gives (``IF(...,"",...)``).
+    It compares unequal to "" only so that xlsxwriter takes the text branch.
+    """
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    __hash__ = str.__hash__
+
+
+EMPTY_RESULT = _EmptyResult()
+
+
 class _Worksheet(Worksheet):  # type: ignore[misc]
     """A worksheet that writes every text as that text.
 
@@ -53,6 +77,12 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
         done: int = super()._write_string(row, col, string, cell_format)
         return done
 
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
+        if value.__class__ is str and value == "":
+            value = EMPTY_RESULT
+        done: int = super()._write_formula(row, col, formula, cell_format, value)
+        return done
+
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         # xlsxwriter tries 30 patterns of newer Excel functions on every formula; ours are mostly
         # plain arithmetic ("=E6/D6"), for which all it does is drop the "=".
@@ -66,8 +96,9 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
 
 
-def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Workbook:
-    """A workbook that writes text as text; small ones (not constant_memory) stay in memory."""
+def new_workbook(path: str, *, constant_memory: bool = False, tmpdir: Path | None = None) -> xlsxwriter.Workbook:
+    """A workbook that writes text as text; small ones (not constant_memory) stay in memory, large
+    ones keep their rows in files in ``tmpdir`` (one of ours, so a killed run's are found)."""
     book = _Workbook(
         path,
         {
@@ -77,10 +108,23 @@ def new_workbook(path: str, *, constant_memory: bool = False) -> xlsxwriter.Work
             "constant_memory": constant_memory,
             "in_memory": not constant_memory,
             "default_date_format": "yyyy-mm-dd",
+            **({"tmpdir": str(tmpdir)} if tmpdir is not None else {}),
         },
     )
     book.set_properties({"created": fixed_time(), "comments": "consolidate"})
     return book
+
+
+def add_note(sheet: Any, row: int, col: int, text: str) -> None:
+    """A cell note (comment), also on a row already written out in constant-memory mode.
+
+    xlsxwriter's ``write_comment`` refuses rows above the one being written there, and a note
+    on a row not yet written trips its row stream; yet notes are only written when the workbook
+    closes, so storing one directly is safe.
+    """
+    sheet.has_vml = True
+    sheet.has_comments = True
+    sheet.comments[row][col] = CommentType(row, col, text, {"x_scale": 2, "y_scale": 1.5})
 
 
 def text_width(text: str) -> int:

@@ -1,0 +1,168 @@
+"""Never delete or overwrite what we did not write (issue 13): every command that writes replaces
+its own earlier output, stops (exit 2, one line naming the file) before a file it did not write,
+and overwrites a stranger only when the user named it with a flag."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from consolidate.cli import app
+from consolidate.cli.app import global_options_first
+from consolidate.kinds.demo import MANIFEST, DemoResult, build_demo
+from consolidate.spec import parse_spec
+from consolidate.write import write_templates
+
+from .mailservers import base_spec_text, mail_spec_text
+
+STRANGER = b"a clerk's own file, not ours\n"
+
+
+def run(*args: object, cwd: Path | None = None) -> tuple[int, str]:
+    here = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(app, global_options_first([str(a) for a in args]), env={"COLUMNS": "400"})
+    finally:
+        os.chdir(here)
+    return result.exit_code, result.output
+
+
+@dataclass
+class Setup:
+    demo: DemoResult
+    mail_spec: Path
+    templates: Path
+    nothing_back: Path
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory: pytest.TempPathFactory) -> Setup:
+    root = tmp_path_factory.mktemp("clobber")
+    demo = build_demo(root / "demo")
+    mail_spec = root / "mail" / "report.yaml"
+    mail_spec.parent.mkdir()
+    mail_spec.write_text(mail_spec_text(), encoding="utf-8")
+    templates = root / "mail" / "templates"
+    write_templates(parse_spec(base_spec_text()), templates)
+    (root / "nothing-back").mkdir()
+    return Setup(demo, mail_spec, templates, root / "nothing-back")
+
+
+# command → (its arguments writing into or in OUT, whether OUT is a folder given by a flag or the
+# folder the command runs in (its default file name there))
+COMMANDS: dict[str, tuple[Callable[[Setup, Path], list[object]], bool]] = {
+    "templates -o": (lambda s, out: ["templates", s.demo.spec, "-o", out], True),
+    "validate --feedback": (lambda s, out: ["validate", s.demo.returns, "--feedback", out], True),
+    "send --outbox": (lambda s, out: ["send", s.mail_spec, "-t", s.templates, "--outbox", out], True),
+    "remind --outbox": (
+        lambda s, out: ["remind", s.mail_spec, "-r", s.nothing_back, "-t", s.templates, "--outbox", out],
+        True,
+    ),
+    "merge (summary.xlsx)": (lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec], False),
+    "report (进展情况.docx)": (lambda s, out: ["report", s.demo.returns, "-s", s.demo.spec], False),
+}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_own_output_is_replaced_a_stranger_never(command: str, setup: Setup, tmp_path: Path) -> None:
+    args, into = COMMANDS[command]
+    first = tmp_path / "first"
+    first.mkdir()
+    code, output = run(*args(setup, first), cwd=None if into else first)
+    assert code in (0, 1), output
+    written = sorted(p.name for p in first.iterdir())
+    assert written
+    code_again, output = run(*args(setup, first), cwd=None if into else first)  # its own: replaced
+    assert code_again == code, output
+    assert sorted(p.name for p in first.iterdir()) == written
+
+    second = tmp_path / "second"
+    second.mkdir()
+    stranger = second / written[-1]
+    stranger.write_bytes(STRANGER)
+    code, output = run(*args(setup, second), cwd=None if into else second)
+    assert code == 2, output
+    assert written[-1] in output and "不是本工具写的" in output
+    assert len(output.strip().splitlines()) == 1
+    assert stranger.read_bytes() == STRANGER
+    assert sorted(p.name for p in second.iterdir()) == [written[-1]]  # nothing else written either
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec, "-o", out / "summary.xlsx"],
+        lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec, "-o", out / "s.xlsx", "--json", out / "s.json"],
+        lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec, "-o", out / "s.xlsx", "--docx", out / "d.docx"],
+        lambda s, out: ["report", s.demo.returns, "-s", s.demo.spec, "-o", out / "d.docx"],
+        lambda s, out: ["validate", s.demo.returns, "--json", out / "issues.json"],
+        lambda s, out: ["status", s.demo.returns, "--json", out / "status.json"],
+        lambda s, out: ["remind", s.mail_spec, "-r", s.nothing_back, "--text", out / "reminders.txt"],
+    ],
+    ids=["merge -o", "merge --json", "merge --docx", "report -o", "validate --json", "status --json", "remind --text"],
+)
+def test_a_file_named_by_a_flag_is_overwritten(
+    command: Callable[[Setup, Path], list[object]], setup: Setup, tmp_path: Path
+) -> None:
+    args = command(setup, tmp_path)
+    named = Path(str(args[-1]))
+    named.write_bytes(STRANGER)
+    for other in args:  # every file named: the user's own earlier versions
+        if isinstance(other, Path) and other.parent == tmp_path:
+            other.write_bytes(STRANGER)
+    code, output = run(*args)
+    assert code in (0, 1), output
+    assert named.read_bytes() != STRANGER
+
+
+@pytest.mark.parametrize(("name", "flags"), [("report.xlsx", []), ("report.yaml", ["--yaml"])])
+def test_init_overwrites_only_with_force(tmp_path: Path, name: str, flags: list[str]) -> None:
+    (tmp_path / name).write_bytes(STRANGER)
+    code, output = run("init", tmp_path, *flags)
+    assert code == 2 and (tmp_path / name).read_bytes() == STRANGER
+    code, output = run("init", tmp_path, *flags, "--force")
+    assert code == 0, output
+    assert (tmp_path / name).read_bytes() != STRANGER
+    (backup,) = tmp_path.glob(f"{name}.*.bak")  # what it replaced is kept
+    assert backup.read_bytes() == STRANGER
+
+
+def test_demo_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "returns").mkdir()
+    (tmp_path / "returns" / "张三.xlsx").write_bytes(STRANGER)  # collect's default folder
+    code, output = run("demo", tmp_path)
+    assert code == 2
+    assert output.strip().splitlines() == [
+        f"无法执行：{tmp_path} 不是空文件夹；示例需要一个空文件夹（或用 --force：只替换以前的示例生成的文件，其他文件不动）"
+    ]
+    code, output = run("demo", tmp_path, "--force")  # its returns/ holds a file the demo did not make
+    assert code == 2
+    assert f"{tmp_path / 'returns' / '张三.xlsx'} 不是示例生成的" in output
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["returns", "returns/张三.xlsx"]
+    assert (tmp_path / "returns" / "张三.xlsx").read_bytes() == STRANGER
+
+
+def test_demo_with_force_replaces_only_what_it_made(tmp_path: Path) -> None:
+    code, output = run("demo", tmp_path)
+    assert code == 0, output
+    (tmp_path / "notes.txt").write_bytes(STRANGER)
+    (tmp_path / "summary.xlsx").write_bytes(b"changed by the user: still the demo's file")
+    made = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    code, output = run("demo", tmp_path, "--force")
+    assert code == 0, output
+    assert (tmp_path / "notes.txt").read_bytes() == STRANGER
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == made
+    assert (tmp_path / MANIFEST).is_file()
+    # a file added to the demo's returns/ is not the demo's to delete
+    (tmp_path / "returns" / "mine.xlsx").write_bytes(STRANGER)
+    code, output = run("demo", tmp_path, "--force")
+    assert code == 2 and "mine.xlsx" in output
+    assert (tmp_path / "returns" / "mine.xlsx").read_bytes() == STRANGER
+    assert (tmp_path / "summary.xlsx").is_file()  # nothing removed before refusing
