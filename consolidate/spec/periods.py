@@ -36,32 +36,28 @@ def period_months(period: str) -> int:
     return 12 if "-" not in period else 1
 
 
+def shift_period(period: str, step: int) -> str:
+    """The period ``step`` periods after ``period`` (before it when negative), of the same kind:
+    2025-12 +1 → 2026-01, 2026-Q1 -1 → 2025-Q4, 2026-H1 -1 → 2025-H2, 2025 +1 → 2026."""
+    year = int(period[:4])
+    for mark, per_year in (("-Q", 4), ("-H", 2)):
+        if mark in period:
+            index = year * per_year + int(period[-1]) - 1 + step
+            return f"{index // per_year}{mark}{index % per_year + 1}"
+    if "-" in period:
+        index = year * 12 + int(period[5:7]) - 1 + step
+        return f"{index // 12}-{index % 12 + 1:02d}"
+    return str(year + step)
+
+
 def next_period(period: str) -> str:
     """The period after ``period``, of the same kind: 2025-12 → 2026-01, 2025-Q4 → 2026-Q1."""
-    year = int(period[:4])
-    if "-Q" in period:
-        quarter = int(period[-1])
-        return f"{year + 1}-Q1" if quarter == 4 else f"{year}-Q{quarter + 1}"
-    if "-H" in period:
-        return f"{year + 1}-H1" if period.endswith("2") else f"{year}-H2"
-    if "-" in period:
-        month = int(period[5:7])
-        return f"{year + 1}-01" if month == 12 else f"{year}-{month + 1:02d}"
-    return str(year + 1)
+    return shift_period(period, 1)
 
 
 def previous_period(period: str) -> str:
     """The period before ``period``, of the same kind: 2026-01 → 2025-12, 2026-Q1 → 2025-Q4."""
-    year = int(period[:4])
-    if "-Q" in period:
-        quarter = int(period[-1])
-        return f"{year - 1}-Q4" if quarter == 1 else f"{year}-Q{quarter - 1}"
-    if "-H" in period:
-        return f"{year}-H1" if period.endswith("2") else f"{year - 1}-H2"
-    if "-" in period:
-        month = int(period[5:7])
-        return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
-    return str(year - 1)
+    return shift_period(period, -1)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
