@@ -326,6 +326,8 @@ def test_what_cannot_be_attributed_is_listed_and_looked_at_again(
     openpyxl.Workbook().save(plain)
     other = parse_spec(base_spec_text().replace("id: key-work-2025q1", "id: other-report"))
     other_template = write_templates(other, tmp_path / "other", ["YZK"])[0]
+    earlier = parse_spec(base_spec_text().replace("period: 2025-Q1", "period: 2024-Q4"))
+    earlier_template = write_templates(earlier, tmp_path / "earlier", ["YZK"])[0]
     date = b"Date: Tue, 15 Apr 2025 09:00:00 +0800"
     imap.append(
         message(
@@ -338,6 +340,7 @@ def test_what_cannot_be_attributed_is_listed_and_looked_at_again(
             [b"From: yzk@county.test", b"Subject: other", date, b"Message-ID: <o@x>"],
             [
                 (b"Content-Type: " + XLSX + b'; name="other.xlsx"', other_template.read_bytes()),
+                (b"Content-Type: " + XLSX + b'; name="Q4.xlsx"', earlier_template.read_bytes()),
                 (b'Content-Type: application/msword; name="=?utf-8?B?6K+05piOLmRvYw==?="', b"doc"),
             ],
         )
@@ -347,6 +350,10 @@ def test_what_cannot_be_attributed_is_listed_and_looked_at_again(
     assert "未保存的附件：" in output
     assert "名单.xlsx（someone@elsewhere.test，名单）：无法确定是哪个单位的" in output
     assert "other.xlsx（yzk@county.test，other）：是另一份报表（other-report）的文件" in output
+    assert (
+        "Q4.xlsx（yzk@county.test，other）：是 2024-Q4 期的报表，不是本期的，未保存；请该单位用本期下发的模板重新填报"
+        in output
+    )
     assert "说明.doc（yzk@county.test，other）：不是电子表格，未保存" in output
     assert sorted(p.name for p in returns.iterdir()) == [".consolidate"]
     # The message that could not be attributed is looked at again next time; the other is done.

@@ -124,6 +124,39 @@ def test_next_moves_period_deadline_and_title_and_keeps_the_rest(tmp_path: Path)
         assert db.execute("SELECT period, text FROM specs").fetchall() == [("2020-07", SPEC)]
 
 
+def test_next_on_a_workbook_spec_changes_three_cells_and_keeps_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "report.yaml").write_text(SPEC, encoding="utf-8")
+    (tmp_path / "book").mkdir()
+    code, output = run("convert", tmp_path / "report.yaml", tmp_path / "book" / "report.xlsx")
+    assert code == 0, output
+    before = openpyxl.load_workbook(tmp_path / "book" / "report.xlsx")
+    before["栏目"]["B4"].fill = openpyxl.styles.PatternFill("solid", fgColor="FFFF00")  # the clerk's own colour
+    before.save(tmp_path / "book" / "report.xlsx")
+    code, output = run("next", tmp_path / "book")  # the folder: its report.xlsx
+    assert code == 0, output
+    assert "期别：2020-07 → 2020-08" in output
+    after = openpyxl.load_workbook(tmp_path / "book" / "report.xlsx")
+    changed = {
+        (sheet.title, cell.coordinate)
+        for sheet in before.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value != after[sheet.title][cell.coordinate].value
+    }
+    assert changed == {("报表", "B3"), ("报表", "B5"), ("报表", "B6")}  # title, period, deadline
+    report = {row[0].value: row[1].value for row in after["报表"].iter_rows(min_row=2)}
+    assert report["报告期"] == "2020-08" and after["报表"]["B5"].number_format == "@"
+    assert report["标题"] == "2020年民生实事工作8月份进展情况"
+    assert report["截止日期"] == dt.datetime(2020, 8, 31)
+    assert after["栏目"]["B4"].fill.fgColor.rgb == "00FFFF00"
+    spec, old = load_spec(tmp_path / "book"), load_spec(tmp_path / "report.yaml")
+    assert (spec.report.period, spec.report.deadline) == ("2020-08", dt.date(2020, 8, 31))
+    assert spec.fields == old.fields and spec.items == old.items and spec.rules == old.rules
+    with sqlite3.connect(tmp_path / "book" / "history.sqlite") as db:  # the old spec is kept, as YAML
+        ((period, name, text),) = db.execute("SELECT period, name, text FROM specs").fetchall()
+    assert (period, name) == ("2020-07", "report.xlsx") and "period: 2020-07" in text
+
+
 @pytest.mark.parametrize(
     ("period", "title", "after", "new_title"),
     [

@@ -619,3 +619,22 @@ def test_a_column_deleted_from_the_template_shifts_nothing(
     assert [(i.code, i.field) for i in result.issues if i.code == "W-MISSING-COLUMN"] == [
         ("W-MISSING-COLUMN", "problems")
     ]
+
+
+def test_a_template_whose_fields_did_not_change_is_not_called_old(tmp_path: Path, returns: Path) -> None:
+    """Only the rules changed since the template was made: a note, not “新增栏目：无；删除栏目：无”."""
+    old_spec = load_spec(write_spec(tmp_path / "old", SPEC_YAML))
+    (old_template,) = [p for p in write_templates(old_spec, tmp_path / "old_t") if "医政医管科" in p.name]
+    fill_template(old_template, returns / old_template.name, {"T1": {"done": 90, "progress": "选址", "status": "正常"}})
+    new_text = SPEC_YAML.replace("rules:\n", "rules:\n  - {id: big, when: done > 100000, message: 数值过大}\n", 1)
+    assert new_text != SPEC_YAML
+    result = merge_returns(load_spec(write_spec(tmp_path / "new", new_text)), [returns])
+    assert issues(result, "W-OLD-TEMPLATE", "I-SPEC-CHANGED") == [
+        (
+            "I-SPEC-CHANGED",
+            old_template.name,
+            "",
+            "这份报表的模板生成后，报表定义有改动（规则、说明等），栏目没有变化，已照常读取",
+        )
+    ]
+    assert [(r.item_id, r.values["done"]) for r in result.records_of("YZK")] == [("T1", 90), ("T2", None)]

@@ -386,6 +386,8 @@ def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> li
         for f in new_fields
         if f in old_fields and old_fields[f].label != new_fields[f].label
     ]
+    if not (added or removed or renamed):
+        return [Issue("I-SPEC-CHANGED", unit=unit_code, file=book.name, sheet=sheet)]
     return [
         Issue(
             "W-OLD-TEMPLATE",

@@ -12,9 +12,10 @@ from ..common import atomic_output
 from ..errors import InputError
 from ..merge import History, default_history_path
 from ..merge.history import import_summary
-from ..spec import Spec, load_spec, parse_spec
+from ..spec import Spec, load_spec, parse_spec, spec_file
 from ..spec.periods import advance_yaml, next_deadline, next_period, next_title
 from ..text import Msg, t
+from ..write import set_report_values, spec_yaml_text
 from .app import guarded, human, msg, say, state
 from .shared import HistoryOpt
 
@@ -22,7 +23,7 @@ SpecArg = Annotated[Path, typer.Argument()]
 
 
 def _spec_file(spec: Path) -> Path:
-    return spec / "report.yaml" if spec.is_dir() else spec
+    return spec_file(spec)
 
 
 def _history_of(spec: Spec, given: Path | None) -> History:
@@ -54,13 +55,13 @@ def history(
         if args and args[0] == "import":
             if len(args) < 2:
                 raise InputError(Msg("cli.import_needs_file"))
-            loaded = load_spec(spec or Path("report.yaml"))
+            loaded = load_spec(spec or Path("."))
             keeper = _history_of(loaded, history_file)
             for name in args[1:]:
                 period, count = import_summary(loaded, Path(name), keeper)
                 say(msg("history_imported", file=name, period=period, n=count, history=keeper.path), "green")
             return
-        loaded = load_spec(Path(args[0]) if args else (spec or Path("report.yaml")))
+        loaded = load_spec(Path(args[0]) if args else (spec or Path(".")))
         keeper = _history_of(loaded, history_file)
         periods = keeper.periods(loaded.report.id)
     if not periods:
@@ -77,15 +78,15 @@ def history(
 
 
 def next(
-    spec: Annotated[Path, typer.Argument()] = Path("report.yaml"),
+    spec: Annotated[Path, typer.Argument()] = Path("."),
     history_file: HistoryOpt = None,
 ) -> None:
     path = _spec_file(spec)
     with guarded():
         loaded = load_spec(path)
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            raise InputError(Msg("cli.next_yaml_only", path=path))
-        text = path.read_text(encoding="utf-8-sig")
+        workbook = path.suffix.lower() not in (".yaml", ".yml")
+        if workbook and path.suffix.lower() != ".xlsx":
+            raise InputError(Msg("cli.next_formats", path=path))
         report = loaded.report
         period = next_period(report.period)
         deadline = next_deadline(report.deadline, report.period)
@@ -93,11 +94,18 @@ def next(
         changes = {"period": period, "title": title}
         if deadline is not None:
             changes["deadline"] = deadline.isoformat()
-        new_text = advance_yaml(text, changes)
-        parse_spec(new_text, str(path), base=path.parent)  # the new spec must load before it replaces the old
-        _history_of(loaded, history_file).keep_spec(loaded, path.name, text)
-        with atomic_output(path) as tmp:
-            Path(tmp).write_text(new_text, encoding="utf-8")
+        if workbook:
+            with atomic_output(path) as tmp:
+                Path(tmp).write_bytes(path.read_bytes())
+                load_spec(set_report_values(Path(tmp), changes))  # must load before it replaces the old
+                _history_of(loaded, history_file).keep_spec(loaded, path.name, spec_yaml_text(loaded))
+        else:
+            text = path.read_text(encoding="utf-8-sig")
+            new_text = advance_yaml(text, changes)
+            parse_spec(new_text, str(path), base=path.parent)  # the new spec must load before it replaces the old
+            _history_of(loaded, history_file).keep_spec(loaded, path.name, text)
+            with atomic_output(path) as tmp:
+                Path(tmp).write_text(new_text, encoding="utf-8")
     say(msg("next_done", file=path), "green")
     before = {
         "period": report.period,

@@ -3,7 +3,7 @@
 Each spreadsheet (or .zip) attached to a reply is given to a unit by, in this order: the
 template's ``_consolidate`` sheet (report id and unit code), the ``[report-id/UNIT]`` tag kept in
 the subject, the sender's address as listed in the units table. A file made from another report's
-template is left alone. Files are saved as ``<unit name>.xlsx`` (``<unit name>_2.xlsx`` for a later
+template is left alone, and so is one made from another period's template of this report. Files are saved as ``<unit name>.xlsx`` (``<unit name>_2.xlsx`` for a later
 one) and their e-mail time, sender and Message-ID go into ``.consolidate/received.json``, which the
 merge uses for 收到时间 and 逾期. Messages already handled are known by their Message-ID, so
 collecting again only fetches what is new; the mailbox is opened read-only.
@@ -25,13 +25,14 @@ from ..common import RECEIVED_LOG, atomic_output, private_temp, sanitise_filenam
 from ..errors import InputError
 from ..read import RawBook, Source, read_book
 from ..spec import Spec, UnitSpec
+from ..spec.dates import normalise_period
 from ..text import Msg
 from .deliver import recipients, sender_of
 from .journal import COLLECTED_LOG, Journal
 from .mime import address_of, header_text, is_address, iter_attachments, parse, payload
 from .servers import ImapReader, parse_internaldate
 
-SkipReason = Literal["unattributed", "other_report", "same_content", "too_large", "not_spreadsheet"]
+SkipReason = Literal["unattributed", "other_report", "other_period", "same_content", "too_large", "not_spreadsheet"]
 WANTED_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".zip"})
 MAX_ATTACHMENT = 50 * 1024 * 1024
 
@@ -170,6 +171,11 @@ class Collector:
             report_id = meta.get("report_id", "")
             if report_id and report_id != self.spec.report.id:
                 self._skip(name, "other_report", context, tagged or from_sender, report_id)
+                return ""
+            period = normalise_period(meta.get("period", "")) if report_id and meta.get("period") else None
+            if period is not None and period != self.spec.report.period:
+                # Last period's template filled in again: not this period's return (E-WRONG-PERIOD).
+                self._skip(name, "other_period", context, tagged or from_sender, period)
                 return ""
             if report_id:
                 unit = self.spec.unit_map.get(meta.get("unit_code", ""))

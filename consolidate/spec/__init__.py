@@ -4,7 +4,7 @@ expressions, the e-mail sections, and the packed form that templates embed."""
 from __future__ import annotations
 
 from .embed import embedded_spec_json, pack_spec, unpack_spec
-from .load import load_spec, parse_spec, spec_from_json
+from .load import load_spec, parse_spec, spec_file, spec_from_json
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .model import (
     FORMAT_VERSION,
@@ -35,6 +35,7 @@ __all__ = [
     "load_spec",
     "pack_spec",
     "parse_spec",
+    "spec_file",
     "spec_from_json",
     "unpack_spec",
 ]

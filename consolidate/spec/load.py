@@ -51,16 +51,20 @@ _FastSpecLoader.yaml_implicit_resolvers = SpecLoader.yaml_implicit_resolvers
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 
 
+def spec_file(path: str | Path) -> Path:
+    """The spec file ``path`` means: a folder means the ``report.yaml`` (else the ``report.xlsx``) in it."""
+    path = Path(path)
+    if not path.is_dir():
+        return path
+    if (path / "report.yaml").exists() or not (path / "report.xlsx").exists():
+        return path / "report.yaml"
+    return path / "report.xlsx"
+
+
 def load_spec(path: str | Path) -> Spec:
     """Load ``report.yaml`` (and the tables it names) or ``report.xlsx``; raise :class:`SpecError`
     on any problem. A folder means the ``report.yaml`` (else the ``report.xlsx``) in it."""
-    path = Path(path)
-    if path.is_dir():
-        path = (
-            path / "report.yaml"
-            if (path / "report.yaml").exists() or not (path / "report.xlsx").exists()
-            else path / "report.xlsx"
-        )
+    path = spec_file(path)
     if path.suffix.lower() in WORKBOOK_SUFFIXES and path.is_file():
         return load_workbook_spec(path)
     try:

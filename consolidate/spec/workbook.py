@@ -114,6 +114,16 @@ def load_workbook_spec(path: Path) -> Spec:
     return build_spec(data, locator, path.parent, path)
 
 
+def report_key(label: Any) -> str | None:
+    """The 报表 sheet's key (period, title...) of a row label, written in either language."""
+    return _lookup("book.report", REPORT_KEYS).get(normalise(str(label))) if not _blank(label) else None
+
+
+def sheet_key(name: str) -> str:
+    """A spec workbook's sheet (report, fields...) by its name in either language; "" if none."""
+    return _sheet_key(name)
+
+
 def _sheet_key(name: str) -> str:
     for key in SHEETS:
         if normalise(name) in _words(f"book.sheet.{key}") | {key}:

@@ -259,6 +259,11 @@ ISSUES: dict[str, Entry] = {
         "第 {row} 行是合计行（“{value}”），未重复计入",
         "Row {row} is a subtotal row (“{value}”); not counted again",
     ),
+    "I-SPEC-CHANGED": _e(
+        INFO,
+        "这份报表的模板生成后，报表定义有改动（规则、说明等），栏目没有变化，已照常读取",
+        "The spec changed after this return's template was made (rules, help...); its fields did not, so it was read as usual",
+    ),
     "I-HIDDEN-ROW": _e(INFO, "第 {row} 行是隐藏行，已照常读取", "Row {row} is hidden; it was read as usual"),
     "I-OPENED": _e(INFO, "文件{how}", "The file was opened: {how}"),
     "I-CONVERTED": _e(

@@ -174,6 +174,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "by.sender": ("发件地址", "sender address"),
     "skip.unattributed": ("无法确定是哪个单位的", "cannot tell which unit sent it"),
     "skip.other_report": ("是另一份报表（{v}）的文件", "belongs to another report ({v})"),
+    "skip.other_period": (
+        "是 {v} 期的报表，不是本期的，未保存；请该单位用本期下发的模板重新填报",
+        "is the return for {v}, not for this period; not saved. Ask the unit to fill in this period's template",
+    ),
     "skip.same_content": ("与已保存的 {v} 内容相同", "same content as {v}, already saved"),
     "skip.too_large": ("附件过大（{v}）", "attachment too large ({v})"),
     "skip.not_spreadsheet": ("不是电子表格，未保存", "not a spreadsheet, not saved"),

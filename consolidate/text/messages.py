@@ -51,9 +51,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Imported {file}: period {period}, {n} values, into {history}",
     ),
     "cli.history_empty": ("历史记录中还没有任何一期：{history}", "No period recorded yet in {history}"),
-    "cli.next_yaml_only": (
-        "next 只能修改 YAML 格式的报表定义（{path}）",
-        "next edits YAML specs only ({path})",
+    "cli.next_formats": (
+        "next 只能修改 report.yaml 或 report.xlsx 格式的报表定义（{path}）；请先用 consolidate convert 转换",
+        "next edits report.yaml or report.xlsx specs only ({path}); convert it first with consolidate convert",
     ),
     "cli.next_done": ("已进入下一期：{file}", "Moved on to the next period: {file}"),
     "cli.next_change": ("  {what}：{before} → {after}", "  {what}: {before} → {after}"),
