@@ -7,6 +7,7 @@ A monthly report of seed 004 (临沂市 民生实事 进展) over four months, t
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import shutil
 import sqlite3
 from pathlib import Path
@@ -255,6 +256,19 @@ def test_remerging_a_period_replaces_it(months: Path) -> None:
     assert code == 0 and count() == before
     code, output = run("history", months / "report.yaml")
     assert code == 0 and "2020-10" in output and "3/3" in output
+
+
+def test_each_value_is_recorded_with_its_file_sheet_cell_and_sha256(months: Path) -> None:
+    with sqlite3.connect(months / "history.sqlite") as db:
+        rows = db.execute(
+            "SELECT v.value, s.file, s.sheet, v.cell, s.sha256 FROM vals v JOIN sources s"
+            " ON s.report = v.report AND s.period = v.period AND s.source = v.source"
+            " WHERE v.period = '2020-09' AND v.unit = 'LZ' AND v.item = 'T02' AND v.field = 'done'"
+        ).fetchall()
+        sources = db.execute("SELECT COUNT(*) FROM sources WHERE period = '2020-09'").fetchone()[0]
+    (path,) = (months / "returns-2020-09").glob("*_罗庄区.xlsx")
+    assert rows == [("3", path.name, "填报", "D7", hashlib.sha256(path.read_bytes()).hexdigest())]
+    assert sources == 3  # one per return, not one per value (D: the locked 上期 column is C)
 
 
 @pytest.mark.parametrize("damage", ["missing", "garbage"])

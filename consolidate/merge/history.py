@@ -15,14 +15,14 @@ import json
 import math
 import sqlite3
 import statistics
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Located, Record, RowChecker, coerce
-from ..common import number_text, shown
+from ..common import number_text, shown, xl_col_to_name
 from ..errors import InputError
 from ..read import RawBook, Source, read_book
 from ..spec import FieldSpec, Spec, expr
@@ -31,14 +31,18 @@ from ..text import Msg, t
 from .aggregate import SummaryRow, aggregate
 
 HISTORY_FILE = "history.sqlite"
-SCHEMA = "1"
+SCHEMA = "2"
 _LOCK_WAIT = 10.0
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS periods (report TEXT, period TEXT, recorded TEXT, source TEXT,"
     " units INTEGER, returned INTEGER, PRIMARY KEY (report, period))",
+    # A value's file, sheet and sha256 are its source's (one row per file in ``sources``): a
+    # thousand returns of 400 values write 1,000 provenance rows, not 400,000.
     "CREATE TABLE IF NOT EXISTS vals (report TEXT, period TEXT, unit TEXT, item TEXT, field TEXT, value TEXT,"
-    " file TEXT, sheet TEXT, cell TEXT, sha256 TEXT, PRIMARY KEY (report, period, unit, item, field))",
+    " source INTEGER, cell TEXT, PRIMARY KEY (report, period, unit, item, field)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS sources (report TEXT, period TEXT, source INTEGER, file TEXT, sheet TEXT,"
+    " sha256 TEXT, PRIMARY KEY (report, period, source)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS totals (report TEXT, period TEXT, item TEXT, data TEXT, reported INTEGER,"
     " PRIMARY KEY (report, period, item))",
     "CREATE TABLE IF NOT EXISTS specs (report TEXT, period TEXT, name TEXT, text TEXT, saved TEXT,"
@@ -54,6 +58,9 @@ def default_history_path(spec: Spec) -> Path | None:
 
 
 def _dump(value: Any) -> str:
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)  # the JSON of a number, without json's overhead (a merge stores many)
     if isinstance(value, dt.datetime):
         return json.dumps({"$datetime": value.isoformat()})
     if isinstance(value, dt.date):
@@ -221,14 +228,21 @@ class History:
         sha256) and the summary's totals, in one transaction. True when written."""
         report, period = spec.report.id, spec.report.period
         now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+        sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
+
+        def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
+            for unit, item, fid, value, file, sheet, cell, sha256 in rows:
+                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
+                yield report, period, unit, item, fid, _dump(value), number, cell
 
         def write() -> bool:
             with closing(self._connect(create=True)) as db, db:
-                db.execute("DELETE FROM vals WHERE report = ? AND period = ?", (report, period))
-                db.execute("DELETE FROM totals WHERE report = ? AND period = ?", (report, period))
+                for table in ("vals", "sources", "totals"):
+                    db.execute(f"DELETE FROM {table} WHERE report = ? AND period = ?", (report, period))
+                db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values())
                 db.executemany(
-                    "INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    ((report, period, u, i, f, _dump(v), fl, sh, c, sha) for u, i, f, v, fl, sh, c, sha in rows),
+                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                    ((report, period, n, file, sheet, sha) for (file, sheet, sha), n in sources.items()),
                 )
                 db.executemany(
                     "INSERT INTO totals VALUES (?, ?, ?, ?, ?)",
@@ -303,16 +317,20 @@ def record_rows(
 ) -> Iterable[tuple[str, str, str, Any, str, str, str, str]]:
     """The accepted values of the kept returns, one per unit × item × input field, with where each
     came from (file, sheet, cell, the file's sha256)."""
-    inputs = [f for f in spec.fields if f.is_input]
+    inputs = [f.id for f in spec.fields if f.is_input]
+    letters: dict[str, dict[str, str]] = {}  # unit -> field id -> its column's letters
+    for code, located in returns.items():
+        letters[code] = {fid: xl_col_to_name(col) for fid, col in located.columns.items()}
     for record in records:
-        located = returns.get(record.unit_code)
+        columns = letters.get(record.unit_code, {})
         item = record.item_id if record.item_id is not None else f"#{record.row}"
-        for f in inputs:
-            value = record.values.get(f.id)
+        sha256 = hashes.get(record.file, "")
+        for fid in inputs:
+            value = record.values.get(fid)
             if value is None or value == "":
                 continue
-            cell = located.cell(record.row, f.id) if located is not None and f.id in located.columns else ""
-            yield (record.unit_code, item, f.id, value, record.file, record.sheet, cell, hashes.get(record.file, ""))
+            cell = f"{columns[fid]}{record.row}" if fid in columns else ""
+            yield (record.unit_code, item, fid, value, record.file, record.sheet, cell, sha256)
 
 
 # ---------------------------------------------------------------------------------------------
