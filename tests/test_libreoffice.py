@@ -223,9 +223,13 @@ class LibreOffice:
     TIMEOUT = 180.0  # seconds for one command; LibreOffice needs well under 2
 
     def __init__(self, python: str) -> None:
+        self.python = python
+        self._start()
+
+    def _start(self) -> None:
         # Its own process group: soffice runs inside it, so stop() can end everything it started.
         self.proc = subprocess.Popen(
-            [python, str(DRIVER)],
+            [self.python, str(DRIVER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -235,13 +239,23 @@ class LibreOffice:
         self._answer()
 
     def __call__(self, cmd: str, **job: Any) -> dict[str, Any]:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps({"cmd": cmd, **job}, ensure_ascii=False) + "\n")
-        self.proc.stdin.flush()
-        answer = self._answer()
+        answer = self._send(cmd, job)
+        if not answer["ok"] and "DisposedException" in answer["error"]:
+            # soffice itself went away in the middle of a command (seen once in CI, on a template
+            # that passes every other run): start a new one and try once more. A file that takes
+            # LibreOffice down every time still fails here.
+            self.stop()
+            self._start()
+            answer = self._send(cmd, job)
         if not answer["ok"]:
             pytest.fail(f"LibreOffice could not {cmd} {job.get('src')}:\n{answer['error']}")
         return answer
+
+    def _send(self, cmd: str, job: dict[str, Any]) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"cmd": cmd, **job}, ensure_ascii=False) + "\n")
+        self.proc.stdin.flush()
+        return self._answer()
 
     def _answer(self) -> dict[str, Any]:
         assert self.proc.stdout is not None

@@ -271,16 +271,28 @@ def test_each_value_is_recorded_with_its_file_sheet_cell_and_sha256(months: Path
     assert sources == 3  # one per return, not one per value (D: the locked 上期 column is C)
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage"])
+@pytest.mark.parametrize("damage", ["missing", "garbage", "foreign", "schema-1"])
 def test_a_lost_or_damaged_history_never_stops_a_merge(months: Path, tmp_path: Path, damage: str) -> None:
     spec = tmp_path / "report.yaml"
     shutil.copy(months / "report.yaml", spec)
+    history = tmp_path / "history.sqlite"
     if damage == "garbage":
-        (tmp_path / "history.sqlite").write_bytes(b"not a database at all" * 100)
+        history.write_bytes(b"not a database at all" * 100)
+    elif damage in ("foreign", "schema-1"):  # another program's SQLite file; a history of another version
+        with sqlite3.connect(history) as db:
+            if damage == "foreign":
+                db.execute("CREATE TABLE patients (name TEXT)")
+            else:
+                db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+                db.execute("INSERT INTO meta VALUES ('schema', '1')")
+        db.close()
+    before = history.read_bytes() if history.exists() else b""
     out = tmp_path / "s.xlsx"
     code, output = run("merge", months / "returns-2020-10", "-s", spec, "-o", out)
     assert code == 0
-    assert ("历史记录不可用" in output) == (damage == "garbage")
+    assert ("历史记录不可用" in output) == (damage != "missing")
+    if damage != "missing":
+        assert history.read_bytes() == before  # left exactly as it was
     rows = sheet_rows(out, "汇总")
     assert rows[0]["累计完成"] == 52000 and "上期累计完成" not in rows[0]
     assert "趋势" not in openpyxl.load_workbook(out).sheetnames

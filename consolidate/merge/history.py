@@ -161,6 +161,15 @@ class History:
             raise FileNotFoundError(self.path)
         db = sqlite3.connect(self.path, timeout=_LOCK_WAIT)
         try:
+            # Another program's database, or a history of another version, is left exactly as it
+            # was: checked before any table is created.
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:
+                raise ValueError("not a history file")
+            if "meta" in tables:
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is not None and row[0] != SCHEMA:
+                    raise ValueError(f"schema {row[0]}")
             with db:
                 for statement in _TABLES:
                     db.execute(statement)
