@@ -22,10 +22,6 @@ from .shared import HistoryOpt
 SpecArg = Annotated[Path, typer.Argument()]
 
 
-def _spec_file(spec: Path) -> Path:
-    return spec_file(spec)
-
-
 def _history_of(spec: Spec, given: Path | None) -> History:
     path = given or default_history_path(spec)
     if path is None:
@@ -81,7 +77,7 @@ def next(
     spec: Annotated[Path, typer.Argument()] = Path("."),
     history_file: HistoryOpt = None,
 ) -> None:
-    path = _spec_file(spec)
+    path = spec_file(spec)
     with guarded():
         loaded = load_spec(path)
         workbook = path.suffix.lower() not in (".yaml", ".yml")
@@ -96,8 +92,7 @@ def next(
             changes["deadline"] = deadline.isoformat()
         if workbook:
             with atomic_output(path) as tmp:
-                Path(tmp).write_bytes(path.read_bytes())
-                load_spec(set_report_values(Path(tmp), changes))  # must load before it replaces the old
+                load_spec(set_report_values(path, changes, Path(tmp)))  # must load before it replaces the old
                 _history_of(loaded, history_file).keep_spec(loaded, path.name, spec_yaml_text(loaded))
         else:
             text = path.read_text(encoding="utf-8-sig")

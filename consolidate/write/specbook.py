@@ -241,10 +241,10 @@ def spec_yaml_text(spec: Spec) -> str:
     return yaml.safe_dump(spec.to_dict(), allow_unicode=True, sort_keys=False, width=120)
 
 
-def set_report_values(path: Path, changes: Mapping[str, str]) -> Path:
-    """Write ``changes`` (``period``, ``title``, ``deadline`` as ISO text) into the 报表 sheet of
-    the spec workbook at ``path``, in place and atomically; every other cell, sheet and format is
-    kept as the clerk left it. A key without a row gets one at the end of the sheet."""
+def set_report_values(path: Path, changes: Mapping[str, str], target: Path) -> Path:
+    """The spec workbook at ``path`` with ``changes`` (``period``, ``title``, ``deadline`` as ISO
+    text) in its 报表 sheet, saved as ``target``; every other cell, sheet and format is kept as the
+    clerk left it. A key without a row gets one at the end of the sheet."""
     import openpyxl
 
     book = openpyxl.load_workbook(path)
@@ -259,9 +259,8 @@ def set_report_values(path: Path, changes: Mapping[str, str]) -> Path:
         row = sheet.max_row + 1
         sheet.cell(row, 1, t(f"book.report.{key}", lang))
         _set(sheet.cell(row, 2), key, value)
-    with atomic_output(path) as tmp:
-        book.save(tmp)
-    return path
+    book.save(target)
+    return target
 
 
 def _set(cell: Any, key: str, value: str) -> None:
