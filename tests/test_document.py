@@ -85,15 +85,25 @@ def test_every_item_in_order_with_the_summary_s_figures(demo: DemoResult, docume
         )
         rate = f"{round(row['完成率'] * 100 + 1e-9, 2):.2f}%"
         measure = row["计量单位"]
-        assert progress.startswith(
-            f"进展情况：累计完成{done:g}{measure}（年度目标{target:g}{measure}），完成年度目标的{rate}。"
-        )
+        whole = f"进展情况：累计完成{done:g}{measure}（年度目标{target:g}{measure}），完成年度目标的{rate}。"
+        if row["应报单位数"] == row["已报单位数"] and progress.startswith(whole):
+            continue
+        # Resting on fewer units: the target is the county's, and the rate quotes its own figures.
+        assert progress.startswith(f"进展情况：累计完成{done:g}{measure}（"), progress
+        assert f"年度目标{target:g}{measure}（全部{row['应报单位数']}个单位）" in progress, progress
+        pairs_done, pairs_target, shown = re.findall(r"累计完成(\d+)\D+年度目标(\d+)\D+的(\d+\.\d+)%。$", progress)[0]
+        assert shown + "%" == rate == f"{round(int(pairs_done) / int(pairs_target) * 100 + 1e-9, 2):.2f}%"
 
 
 def test_partial_figures_say_which_units_are_not_counted(document: Path) -> None:
     first = next(p for p in _paragraphs(document) if p.startswith("进展情况："))
-    # 兰陵县 wrote 约2万 (rejected) and 临沂高新区 has not returned.
-    assert first.endswith("以上数字依据13个应报单位中11个单位的有效数据，未计入：兰陵县、临沂高新区。")
+    # 兰陵县 wrote 约2万 (rejected) and 临沂高新区 has not returned: 349,500 is the target of the
+    # other eleven (400,000 less 兰陵县's 46,500 and 临沂高新区's 4,000).
+    assert first == (
+        "进展情况：累计完成319604人（13个应报单位中11个单位的有效数据，未计入：兰陵县、临沂高新区），"
+        "年度目标400000人（全部13个单位）；按数据有效的单位计算，累计完成319604人，"
+        f"占这些单位年度目标{400000 - 46500 - 4000}人的91.45%。"
+    )
 
 
 def test_narratives_behind_ranking_and_notice(demo: DemoResult, document: Path) -> None:

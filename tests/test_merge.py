@@ -51,20 +51,22 @@ def test_summary_sheets_and_totals(merged: tuple[MergeResult, Path]) -> None:
     assert [
         (r["序号"], r["年度目标"], r["累计完成"], r["完成情况自评"], r["应报单位数"], r["已报单位数"]) for r in rows
     ] == [
-        ("1", 120, 100, "正常", 2, 1),
+        # The targets are the spec's for every unit asked, whoever returned (issue 20).
+        ("1", 120 + 80, 100, "正常", 2, 1),
         ("2", 10, 1234, "超前", 1, 1),
-        ("3", 50, None, None, 2, 1),
-        ("合计", 180, 1334, None, 5, 3),
+        ("3", 50 + 50, None, None, 2, 1),
+        ("合计", 310, 1334, None, 5, 3),
     ]
-    assert rows[0]["完成率"] == pytest.approx(100 / 120)
+    assert rows[0]["完成率"] == pytest.approx(100 / 120)  # over the unit that returned (complete pairs)
     assert rows[1]["完成率"] == pytest.approx(123.4)
     assert rows[2]["完成率"] in (None, "")
     # 基层卫生科's 累计完成 for T3 is rejected: the total rate rests on T1 and T2 only (complete
     # pairs), while the total target still adds every target received.
     assert rows[3]["完成率"] == pytest.approx(1334 / 130)
     assert cell_of(out, "汇总", "累计完成", 3).value == "=SUM(D4:D6)"
-    assert cell_of(out, "汇总", "完成率", 0).value == '=IF(OR(D4="",C4=""),"",IFERROR((D4/C4),""))'
-    assert cell_of(out, "汇总", "完成率", 3).value == pytest.approx(1334 / 130)  # not =D7/C7: that is 1334/180
+    assert cell_of(out, "汇总", "完成率", 0).value == pytest.approx(100 / 120)  # not =D4/C4: that is 100/200
+    assert cell_of(out, "汇总", "完成率", 1).value == '=IF(OR(D5="",C5=""),"",IFERROR((D5/C5),""))'
+    assert cell_of(out, "汇总", "完成率", 3).value == pytest.approx(1334 / 130)  # not =D7/C7: that is 1334/310
     assert rows[0]["完成情况"] == "【医政医管科】完成龙溪镇卫生院急救分站实地勘察"
 
 
@@ -112,8 +114,8 @@ def test_missing_unit_in_submissions(merged: tuple[MergeResult, Path]) -> None:
     ] == [
         ("YZK", 2, 130, 1334, 1, 1),
         ("JWK", 1, 50, None, 0, 0),
-        ("LX", 0, None, None, 0, 0),
-        (None, 3, 180, 1334, 1, 1),
+        ("LX", 0, 80 + 50, None, 0, 0),  # its targets are known from the spec
+        (None, 3, 310, 1334, 1, 1),
     ]
     assert by_unit[3]["单位名称"] == "合计"
 

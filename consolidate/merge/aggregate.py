@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeGuard
 
 from ..check import Record, RowChecker
 from ..common import tidy_number
@@ -35,6 +35,9 @@ class SummaryRow:
     own: frozenset[str] = frozenset()
     # Fields left without a total because the items are in different units of measure.
     unlike: dict[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # A computed field in ``own`` -> its inputs over the complete pairs it was computed from (the
+    # 年度目标 of the units that returned, beside the county's): what a sentence quoting it says.
+    pairs: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
 
 # One Excel cell holds 32,767 characters; a joined text stops short of that, leaving room to say
@@ -174,24 +177,76 @@ class Pairs:
             acc.add(value)
         return True
 
+    def inputs(self) -> dict[str, Any]:
+        """The inputs' aggregates over the complete pairs."""
+        return {name: acc.result() for name, acc in zip(self.names, self.accs, strict=True)}
+
     def value(self, shown: dict[str, Any]) -> tuple[Any, bool]:
         """(the formula over complete pairs, whether it differs from the formula over ``shown``)."""
-        inputs = {name: acc.result() for name, acc in zip(self.names, self.accs, strict=True)}
+        inputs = self.inputs()
         own = any(inputs[name] != shown.get(name) for name in self.names)
         return clean_number(self.expression.evaluate({**shown, **inputs})), own
 
 
-def aggregate(
-    spec: Spec, records: Iterable[Record], checker: RowChecker, join_limit: int = JOIN_LIMIT
-) -> tuple[list[SummaryRow], SummaryRow]:
-    """Per item (per unit for open lists) and in total, in one pass over the records.
+@dataclass
+class TrendRow:
+    """趋势: one item's figures in one period (earlier periods as the history recorded them)."""
 
-    Returns the rows and the totals row (key ""). Computed fields are computed over complete
-    pairs: only the rows whose every input is valid count, in the rows and in the totals.
+    item: str
+    period: str
+    values: dict[str, Any]
+    reported_units: int
+    # Computed fields whose value is not the formula of the sums beside it (over complete pairs).
+    own: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rank:
+    """A unit's completion for the document's ranking: the ratio of its sums over the items with
+    both figures; where its items are in different units of measure (人, 处), the mean of its
+    items' rates instead (``averaged``), and no sums."""
+
+    unit_code: str
+    rate: float
+    done: float | int | None
+    target: float | int | None
+    averaged: bool = False
+
+
+@dataclass
+class Figures:
+    """Every figure of a merge, computed once: per item (汇总's rows), per group heading, per unit
+    (分单位), and the totals of both. The writers lay these out; they compute nothing."""
+
+    rows: list[SummaryRow]
+    total: SummaryRow
+    groups: list[SummaryRow] = dataclasses.field(default_factory=list)  # key: the group heading
+    units: list[SummaryRow] = dataclasses.field(default_factory=list)  # key: the unit code
+    unit_total: SummaryRow | None = None
+    trend: list[TrendRow] | None = None  # with an earlier period recorded: 趋势's rows
+    ranking: list[Rank] = dataclasses.field(default_factory=list)  # best first
+
+
+def _number(value: Any) -> TypeGuard[float | int]:
+    return (value.__class__ is int or value.__class__ is float) and value == value
+
+
+def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker, join_limit: int = JOIN_LIMIT) -> Figures:
+    """Per item (per unit for open lists), per group, per unit and in total, in one pass over the
+    records.
+
+    Computed fields are computed over complete pairs: only the rows whose every input is valid
+    count, in the rows and in the totals. A summed item field (the 年度目标) is the spec's figure
+    for every unit assigned, whoever returned (:meth:`Spec.spec_figure`). No figure adds items of
+    different units of measure: such a total is left empty, with the measures in ``unlike``.
     """
     fields = [f for f in spec.fields if not f.formula]
-    totalled = [f for f in fields if f.effective_aggregate in ("sum", "count")]
     fixed = spec.rows == "fixed"
+    # Fixed rows: a summed item field is known from the spec, not from the returns.
+    from_spec = {
+        f.id for f in fields if fixed and f.source == "item" and f.is_numeric and f.effective_aggregate == "sum"
+    }
+    totalled = [f for f in fields if f.effective_aggregate in ("sum", "count") and f.id not in from_spec]
     keys = [item.id for item in spec.items] if fixed else [unit.code for unit in spec.units]
     groups = {key: [Accumulator(f, spec.lang, join_limit) for f in fields] for key in keys}
     reported: dict[str, set[str]] = {key: set() for key in keys}
@@ -206,8 +261,9 @@ def aggregate(
     total_pairs = [Pairs(f, inputs, parsed[f.id]) for f, inputs in computed]
     # The totals' complete pairs are the groups' taken together, unless an input needs every value.
     feed_total_pairs = any(acc.how not in ("sum", "mean", "count") for pair in total_pairs for acc in pair.accs)
-    figures = [f.id for f in fields if is_figure(f)]
+    figures = [f.id for f in fields if is_figure(f) and f.id not in from_spec]
     short: dict[str, dict[str, set[str]]] = {key: {} for key in keys}  # key -> figure -> units short
+    per_unit = _UnitFigures(spec, fields, computed, parsed)
     for record in records:
         values = record.values
         key = record.item_id if fixed else record.unit_code
@@ -231,6 +287,7 @@ def aggregate(
         if feed_total_pairs:
             for pair in total_pairs:
                 pair.add(values)
+        per_unit.add(record)
     expected_units = (
         {item.id: item.units for item in spec.items} if fixed else {unit.code: (unit.code,) for unit in spec.units}
     )
@@ -242,15 +299,20 @@ def aggregate(
         # A cut join's note is added in the summary's language when the tables are made.
         values = {f.id: acc.result(note=False) for f, acc in zip(fields, group, strict=True)}
         cut = {f.id: acc.omitted for f, acc in zip(fields, group, strict=True) if acc.omitted}
-        if fixed and not reported[key]:
-            item_values = spec.item_map[key].values
-            values.update({f.id: item_values.get(f.id) for f in spec.fields if f.source == "item" and f.type == "text"})
+        if fixed:
+            item = spec.item_map[key]
+            for field_id in from_spec:
+                values[field_id] = spec.spec_figure(item, spec.field_map[field_id])
+            if not reported[key]:
+                values.update({f.id: item.values.get(f.id) for f in fields if f.source == "item" and not f.is_numeric})
         checker.compute(values)
         own: set[str] = set()
+        over: dict[str, dict[str, Any]] = {}
         for pair in pairs[key]:
             values[pair.field.id], differs = pair.value(values)
             if differs:
                 own.add(pair.field.id)
+                over[pair.field.id] = pair.inputs()
         missing = [u for u in expected_units[key] if u not in reported[key]]
         left_out: dict[str, tuple[str, ...]] = {}
         for field_id in marked:
@@ -259,7 +321,7 @@ def aggregate(
                 left_out[field_id] = tuple(sorted(units, key=order.__getitem__))
                 total_left_out.setdefault(field_id, set()).update(units)
         expected = len(expected_units[key])
-        rows.append(SummaryRow(key, values, expected, len(reported[key]), cut, left_out, frozenset(own)))
+        rows.append(SummaryRow(key, values, expected, len(reported[key]), cut, left_out, frozenset(own), pairs=over))
     if not feed_total_pairs:
         for group_pairs in pairs.values():
             for total_pair, pair in zip(total_pairs, group_pairs, strict=True):
@@ -267,12 +329,15 @@ def aggregate(
                     total_acc.merge(acc)
     totals: dict[str, Any] = dict.fromkeys(ids)
     totals.update({f.id: acc.result() for f, acc in zip(totalled, totals_acc, strict=True)})
+    for field_id in from_spec:
+        totals[field_id] = _fsum(row.values.get(field_id) for row in rows)
     unlike = {f.id: m for f in spec.fields if (m := spec.unlike_measures(f, spec.items)) and f.id in totals}
     unlike.update({f.id: m for f, _ in computed if (m := spec.unlike_measures(f, spec.items))})
     for field_id in unlike:
         totals[field_id] = None
     checker.compute(totals)
     own_total: set[str] = set()
+    over_total: dict[str, dict[str, Any]] = {}
     for pair in total_pairs:
         if pair.field.id in unlike:
             totals[pair.field.id] = None
@@ -280,6 +345,7 @@ def aggregate(
         totals[pair.field.id], differs = pair.value(totals)
         if differs:
             own_total.add(pair.field.id)
+            over_total[pair.field.id] = pair.inputs()
     total_row = SummaryRow(
         "",
         totals,
@@ -288,5 +354,275 @@ def aggregate(
         left_out={k: tuple(sorted(v, key=order.__getitem__)) for k, v in total_left_out.items() if k not in unlike},
         own=frozenset(own_total),
         unlike=unlike,
+        pairs=over_total,
     )
-    return rows, total_row
+    out = Figures(rows, total_row)
+    if fixed:
+        summed = [
+            f for f in fields if f.effective_aggregate in ("sum", "count") and (f.is_numeric or f.id in total_ids)
+        ]
+        out.groups = _group_rows(spec, rows, pairs, computed, summed, reported)
+    out.units, out.unit_total = per_unit.rows(total_row)
+    out.ranking = per_unit.ranking()
+    return out
+
+
+def _fsum(values: Iterable[Any]) -> Any:
+    numbers = [v for v in values if _number(v)]
+    return tidy_number(math.fsum(numbers), 10) if numbers else None
+
+
+def _group_rows(
+    spec: Spec,
+    rows: list[SummaryRow],
+    pairs: dict[str, list[Pairs]],
+    computed: list[tuple[FieldSpec, list[FieldSpec]]],
+    summed: list[FieldSpec],
+    reported: dict[str, set[str]],
+) -> list[SummaryRow]:
+    """A subtotal per group heading (一、二…) of the items under it, where their measures are alike."""
+    by_group: dict[str, list[int]] = {}
+    for index, item in enumerate(spec.items):
+        if item.group:
+            by_group.setdefault(item.group, []).append(index)
+    out: list[SummaryRow] = []
+    order = {unit.code: i for i, unit in enumerate(spec.units)}
+    for heading, indexes in by_group.items():
+        items = [spec.items[i] for i in indexes]
+        members = [rows[i] for i in indexes]
+        values: dict[str, Any] = {}
+        unlike: dict[str, tuple[str, ...]] = {}
+        left_out: dict[str, tuple[str, ...]] = {}
+        for f in summed:
+            measures = spec.unlike_measures(f, items)
+            if measures:
+                unlike[f.id] = measures
+                continue
+            values[f.id] = _fsum(row.values.get(f.id) for row in members)
+        own: set[str] = set()
+        for position, (f, inputs) in enumerate(computed):
+            measures = spec.unlike_measures(f, items)
+            if measures:
+                unlike[f.id] = measures
+                continue
+            together = Pairs(f, inputs)
+            for i in indexes:
+                for acc, part in zip(together.accs, pairs[spec.items[i].id][position].accs, strict=True):
+                    acc.merge(part)
+            values[f.id], differs = together.value(values)
+            if differs:
+                own.add(f.id)
+        for field_id in {k for row in members for k in row.left_out}:
+            if field_id in unlike:
+                continue
+            units = {u for row in members for u in row.left_out.get(field_id, ())}
+            left_out[field_id] = tuple(sorted(units, key=order.__getitem__))
+        expected = len({u for item in items for u in item.units})
+        returned = len({u for item in items for u in reported[item.id]})
+        out.append(
+            SummaryRow(heading, values, expected, returned, left_out=left_out, own=frozenset(own), unlike=unlike)
+        )
+    return out
+
+
+class _UnitFigures:
+    """分单位: each unit's figures over its own items, fed in the same pass as the items'."""
+
+    def __init__(
+        self,
+        spec: Spec,
+        fields: list[FieldSpec],
+        computed: list[tuple[FieldSpec, list[FieldSpec]]],
+        parsed: dict[str, Expression],
+    ) -> None:
+        self.spec = spec
+        self.fixed = spec.rows == "fixed"
+        self.sums = [f for f in fields if f.is_numeric and f.effective_aggregate == "sum"]
+        self.inputs = [f for f in self.sums if f.source != "item"]
+        sum_ids = {f.id for f in self.sums}
+        self.computable = [(f, inputs) for f, inputs in computed if parsed[f.id].names <= sum_ids]
+        self.parsed = parsed
+        self.worst = [f for f in fields if f.effective_aggregate == "worst"]
+        self.accs: dict[str, list[Accumulator]] = {}
+        self.pairs: dict[str, list[Pairs]] = {}
+        self.short: dict[str, dict[str, list[str]]] = {}  # unit -> field -> items left out
+        self.reported: dict[str, set[str]] = {}
+        self.counts: dict[str, dict[str, int]] = {}
+        roles = spec.roles
+        self.done, self.target = roles.done, roles.target
+        self.rated: dict[str, list[tuple[float, float]]] = {}  # unit -> (done, target) of its items
+
+    def add(self, record: Record) -> None:
+        unit = record.unit_code
+        accs = self.accs.get(unit)
+        if accs is None:
+            accs = self.accs[unit] = [Accumulator(f) for f in self.inputs]
+            self.pairs[unit] = [Pairs(f, inputs, self.parsed[f.id]) for f, inputs in self.computable]
+            self.short[unit] = {}
+            self.reported[unit] = set()
+            self.counts[unit] = {f"{f.id}={choice}": 0 for f in self.worst for choice in f.worst_order}
+        values = record.values
+        where = (record.item_id or "") if self.fixed else str(record.row)
+        self.reported[unit].add(where)
+        short = self.short[unit]
+        for acc in accs:
+            value = values.get(acc.field.id)
+            acc.add(value)
+            if value is None or value == "":
+                short.setdefault(acc.field.id, []).append(where)
+        for pair in self.pairs[unit]:
+            if not pair.add(values):
+                short.setdefault(pair.field.id, []).append(where)
+        if self.done is not None and self.target is not None:
+            a, b = values.get(self.done.id), values.get(self.target.id)
+            if _number(a) and _number(b) and b:
+                self.rated.setdefault(unit, []).append((a, b))
+        counts = self.counts[unit]
+        for f in self.worst:
+            choice = values.get(f.id)
+            if choice in f.worst_order:
+                key = f"{f.id}={choice}"
+                counts[key] += 1
+
+    def ranking(self) -> list[Rank]:
+        spec = self.spec
+        if self.done is None or self.target is None:
+            return []
+        out: list[Rank] = []
+        for unit in spec.units:
+            rated = self.rated.get(unit.code)
+            if not rated:
+                continue
+            items = spec.items_for(unit.code) if self.fixed else []
+            if spec.unlike_measures(self.done, items) or spec.unlike_measures(self.target, items):
+                out.append(Rank(unit.code, math.fsum(a / b for a, b in rated) / len(rated), None, None, True))
+                continue
+            done = _fsum(a for a, _ in rated)
+            target = _fsum(b for _, b in rated)
+            out.append(Rank(unit.code, done / target, done, target))
+        out.sort(key=lambda rank: -rank.rate)
+        return out
+
+    def rows(self, total: SummaryRow) -> tuple[list[SummaryRow], SummaryRow]:
+        spec = self.spec
+        out: list[SummaryRow] = []
+        unlike_of: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # units with the same items: once
+        total_left_out: dict[str, set[str]] = {}
+        for unit in spec.units:
+            items = spec.items_for(unit.code) if self.fixed else []
+            item_ids = tuple(item.id for item in items)
+            returned = unit.code in self.accs
+            values: dict[str, Any] = {}
+            for acc in self.accs.get(unit.code, []):
+                values[acc.field.id] = acc.result()
+            for f in self.sums:
+                if f.source == "item":
+                    values[f.id] = _fsum(item.values_for(unit.code).get(f.id) for item in items)
+            own: set[str] = set()
+            for pair in self.pairs.get(unit.code, []):
+                values[pair.field.id], differs = pair.value(values)
+                if differs:
+                    own.add(pair.field.id)
+            values.update(self.counts.get(unit.code) or {f"{f.id}={c}": 0 for f in self.worst for c in f.worst_order})
+            reported = self.reported.get(unit.code, set())
+            unreported = [i for i in item_ids if i not in reported]
+            short = self.short.get(unit.code, {})
+            left_out: dict[str, tuple[str, ...]] = {}
+            unlike: dict[str, tuple[str, ...]] = {}
+            for f in [*self.sums, *(f for f, _ in self.computable)]:
+                if (f.id, item_ids) not in unlike_of:
+                    unlike_of[(f.id, item_ids)] = spec.unlike_measures(f, items)
+                measures = unlike_of[(f.id, item_ids)]
+                if measures:
+                    values[f.id] = None
+                    unlike[f.id] = measures
+                    continue
+                if f.source == "item":
+                    continue  # known from the spec: never short
+                lacking = [*unreported, *short.get(f.id, [])] if returned else []
+                if lacking:
+                    left_out[f.id] = tuple(dict.fromkeys(lacking))
+                if lacking or (not returned and (items or not self.fixed)):
+                    total_left_out.setdefault(f.id, set()).add(unit.code)
+            out.append(
+                SummaryRow(
+                    unit.code,
+                    values,
+                    len(items),
+                    len(reported),
+                    left_out=left_out,
+                    own=frozenset(own),
+                    unlike=unlike,
+                )
+            )
+        order = {unit.code: i for i, unit in enumerate(spec.units)}
+        totals: dict[str, Any] = {}
+        all_unlike: dict[str, tuple[str, ...]] = {}
+        for f in [*self.sums, *(f for f, _ in self.computable)]:
+            measures = spec.unlike_measures(f, spec.items)
+            if measures:
+                all_unlike[f.id] = measures
+                totals[f.id] = None
+        for f in self.sums:
+            if f.id not in all_unlike:
+                totals[f.id] = _fsum(row.values.get(f.id) for row in out)
+        own_total: set[str] = set()
+        for f, _ in self.computable:
+            if f.id not in all_unlike:
+                # Over complete pairs, as in 汇总: the same number as 汇总's total.
+                totals[f.id] = total.values.get(f.id)
+                if f.id in total.own:
+                    own_total.add(f.id)
+        for f in self.worst:
+            for choice in f.worst_order:
+                key = f"{f.id}={choice}"
+                totals[key] = sum(int(row.values.get(key, 0) or 0) for row in out)
+        unit_total = SummaryRow(
+            "",
+            totals,
+            sum(r.expected_units for r in out),
+            sum(r.reported_units for r in out),
+            left_out={
+                k: tuple(sorted(v, key=order.__getitem__)) for k, v in total_left_out.items() if k not in all_unlike
+            },
+            own=frozenset(own_total),
+            unlike=all_unlike,
+        )
+        return out, unit_total
+
+
+class _Points(Protocol):
+    """The history's earlier totals per item (a :class:`~.history.HistoryView`)."""
+
+    @property
+    def trend(self) -> Sequence[Any]: ...
+
+
+def trend_rows(spec: Spec, view: _Points, rows: Sequence[SummaryRow]) -> list[TrendRow]:
+    """Per item, one row per recorded period up to this one: the summed fields, and each computed
+    field as its period's summary had it (over complete pairs), else from the sums shown."""
+    summed = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
+    have = {f.id for f in summed}
+    parsed = spec.formulas()
+    computed = [f for f in spec.fields if f.formula and parsed[f.id].names <= have]
+    earlier: dict[str, list[Any]] = {}
+    for point in view.trend:
+        earlier.setdefault(point.item, []).append(point)
+    current = {row.key: row for row in rows}
+    out: list[TrendRow] = []
+    for item in spec.items:
+        points = [(p.period, p.values, p.reported) for p in earlier.get(item.id, [])]
+        if item.id in current:
+            row = current[item.id]
+            points.append((spec.report.period, row.values, row.reported_units))
+        for period, numbers, reported in points:
+            values: dict[str, Any] = {f.id: numbers.get(f.id) for f in summed}
+            own: set[str] = set()
+            for f in computed:
+                kept = numbers.get(f.id)
+                formula = clean_number(parsed[f.id].evaluate(values))
+                values[f.id] = kept if _number(kept) else formula
+                if _number(kept) and not (_number(formula) and math.isclose(kept, formula, rel_tol=1e-12)):
+                    own.add(f.id)
+            out.append(TrendRow(item.id, period, values, reported, frozenset(own)))
+    return out

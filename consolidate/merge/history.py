@@ -530,7 +530,7 @@ def import_summary(spec: Spec, path: Path, history: History) -> tuple[str, int]:
                 values,
             )
         )
-    summary, _ = aggregate(earlier, records, RowChecker(earlier))
+    summary = aggregate(earlier, records, RowChecker(earlier)).rows
     rows = list(record_rows(earlier, records, {}, {}))
     if not history.record(earlier, rows, summary, len({r.unit_code for r in records}), f"import:{path.name}"):
         raise InputError(Msg("history.cannot_write", path=history.path))

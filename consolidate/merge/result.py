@@ -14,7 +14,7 @@ from typing import Any, Literal
 from ..check import Issue, Level, Located, Record, count_levels
 from ..spec import Spec
 from ..text import Lang, Msg
-from .aggregate import SummaryRow
+from .aggregate import Figures, SummaryRow
 from .frames import Frames, detail_frame, summary_frame
 from .history import HistoryView
 from .store import Records
@@ -51,13 +51,26 @@ class MergeResult:
     submissions: list[Submission]
     issues: list[Issue]
     inputs: list[InputFile]
-    summary: list[SummaryRow]
-    totals: dict[str, Any]
+    figures: Figures  # every figure: per item, group, unit, in total and over the periods
     returns: dict[str, Located] = dataclasses.field(default_factory=dict)  # unit code -> the return used
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
-    total: SummaryRow | None = None  # the totals row: ``totals`` with the units left out, unlike measures
     warnings: list[Msg] = dataclasses.field(default_factory=list)  # problems of the run, not the data
     history: HistoryView | None = None  # the report's earlier periods, when there is a history
+
+    @property
+    def summary(self) -> list[SummaryRow]:
+        """汇总's rows: per item (per unit for open lists)."""
+        return self.figures.rows
+
+    @property
+    def total(self) -> SummaryRow:
+        """汇总's totals row, with the units it leaves out and the measures it would mix."""
+        return self.figures.total
+
+    @property
+    def totals(self) -> dict[str, Any]:
+        """The totals row's values (``total.values``)."""
+        return self.figures.total.values
 
     def records_of(self, unit_code: str) -> list[Record]:
         """The records of the return kept for one unit."""

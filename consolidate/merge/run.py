@@ -6,11 +6,14 @@ The library entry point is :func:`merge_returns`; it never prints and never rais
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
@@ -18,7 +21,7 @@ from ..errors import InputError, SpecError
 from ..read import RawBook, Source, SourceFailure, discover, read_book, received_log
 from ..spec import Spec, embedded_spec_json, spec_from_json
 from ..text import Joined, Msg
-from .aggregate import JOIN_LIMIT, aggregate
+from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
 from .choose import choose_newest
 from .history import History, HistoryView, compare, record_rows
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
@@ -112,26 +115,9 @@ def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()
     raise InputError(Msg("input.no_template_spec"))
 
 
-def merge_returns(
-    spec: Spec,
-    paths: Sequence[str | Path],
-    progress: Progress | None = None,
-    passwords: Sequence[str] = (),
-    *,
-    workers: int | None = None,
-    cache: Path | None = None,
-    keep_raw: bool = True,
-    exclude: Sequence[Path] = (),
-    sources: list[Source | SourceFailure] | None = None,
-    allow_empty: bool = False,
-    record_budget: int | None = None,
-    join_limit: int = JOIN_LIMIT,
-    assign: Mapping[str, str] | None = None,
-    parse_timeout: float = PARSE_TIMEOUT,
-    history: Path | None = None,
-    record_history: bool = False,
-) -> MergeResult:
-    """Read, check and merge every return under ``paths``.
+@dataclass(frozen=True)
+class MergeOptions:
+    """How :func:`merge_returns` reads and merges (every field has a default).
 
     ``workers`` processes parse the files (default: one per core, for 16 files or more);
     ``cache`` is a SQLite file remembering parsed files between runs (default: none);
@@ -140,23 +126,108 @@ def merge_returns(
     ``record_budget`` records are kept in memory, the rest wait in a temporary file (default
     :data:`~.store.MEMORY_BUDGET`); a joined text stops at ``join_limit`` characters;
     ``assign`` maps a file (its name as shown, its base name or its path) to the unit that sent
-    it (code or name), for a return that cannot be attributed otherwise (``--assign FILE=UNIT``).
+    it (code or name), for a return that cannot be attributed otherwise (``--assign FILE=UNIT``);
+    ``exclude`` names files under the folders that are not returns (the summary itself).
 
     ``allow_empty``: no files (or no folder yet) is a result in which every unit is missing.
 
-    Each file is read in a worker process: one that crashes it, exhausts its memory or takes
-    longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
-    that cannot be used is a warning in ``MergeResult.warnings``, never a failed merge.
-
     ``history`` is the report's history file (see :mod:`.history`): the values are checked
     against the unit's earlier periods, and ``record_history`` records this period's accepted
-    values in it. A history that cannot be used is a warning too, and the merge goes on without.
+    values in it.
     """
-    # ``sources``: what find_files(paths, exclude) returned to a caller who counted them first;
-    # walking folders and opening archives once is enough.
-    sources = find_files(paths, exclude, missing_ok=allow_empty) if sources is None else sources
-    if not sources and not allow_empty:
+
+    passwords: Sequence[str] = ()
+    workers: int | None = None
+    cache: Path | None = None
+    keep_raw: bool = True
+    exclude: Sequence[Path] = ()
+    allow_empty: bool = False
+    record_budget: int | None = None
+    join_limit: int = JOIN_LIMIT
+    assign: Mapping[str, str] | None = None
+    parse_timeout: float = PARSE_TIMEOUT
+    history: Path | None = None
+    record_history: bool = False
+
+
+@dataclass
+class _Gathered:
+    """What the files gave: the returns located, the files that failed, the issues so far."""
+
+    inputs: list[InputFile] = dataclasses.field(default_factory=list)
+    issues: list[Issue] = dataclasses.field(default_factory=list)
+    located: list[Located] = dataclasses.field(default_factory=list)
+    failed: list[tuple[str, str | None]] = dataclasses.field(default_factory=list)
+    checked: dict[str, list[Issue]] = dataclasses.field(default_factory=dict)
+    warnings: list[Msg] = dataclasses.field(default_factory=list)
+
+
+def merge_returns(
+    spec: Spec,
+    paths: Sequence[str | Path],
+    options: MergeOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    sources: list[Source | SourceFailure] | None = None,
+    **changes: Any,
+) -> MergeResult:
+    """Read, check and merge every return under ``paths``.
+
+    ``options`` (a :class:`MergeOptions`), or its fields given by name (``keep_raw=False``,
+    ``history=...``), say how. ``progress`` is called with each file's name once it is parsed.
+    ``sources``: what :func:`find_files` returned to a caller who counted them first.
+
+    Each file is read in a worker process: one that crashes it, exhausts its memory or takes
+    longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
+    or a history that cannot be used is a warning in ``MergeResult.warnings``, never a failed
+    merge.
+    """
+    opts = dataclasses.replace(options or MergeOptions(), **changes)
+    sources = find_files(paths, opts.exclude, missing_ok=opts.allow_empty) if sources is None else sources
+    if not sources and not opts.allow_empty:
         raise InputError(Msg("input.no_files"))
+    store = RecordStore(opts.record_budget)
+    got = _gather(spec, paths, sources, opts, store, progress)
+    chosen, submissions, dup_issues = choose_newest(spec, got.located, got.failed)
+    issues = got.issues + dup_issues
+    kept: list[str] = []
+    for unit in spec.units:
+        if unit.code in chosen:
+            name = chosen[unit.code].book.name
+            kept.append(name)
+            issues += got.checked[name]
+            submissions[unit.code].rows = store.count(name)
+        elif submissions[unit.code].status == "missing":
+            issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
+    records = Records(store, kept)
+    figures = aggregate(spec, records, RowChecker(spec), opts.join_limit)
+    view: HistoryView | None = None
+    if opts.history is not None:
+        view, compared = _with_history(spec, opts, records, chosen, got, figures)
+        issues += compared
+    return MergeResult(
+        spec=spec,
+        records=records,
+        submissions=[submissions[u.code] for u in spec.units],
+        issues=sort_issues(issues, [u.code for u in spec.units]),
+        inputs=sorted(got.inputs, key=lambda i: i.name),
+        figures=figures,
+        returns=chosen,
+        raw_kept=opts.keep_raw,
+        warnings=got.warnings,
+        history=view,
+    )
+
+
+def _gather(
+    spec: Spec,
+    paths: Sequence[str | Path],
+    sources: list[Source | SourceFailure],
+    opts: MergeOptions,
+    store: RecordStore,
+    progress: Progress | None,
+) -> _Gathered:
+    """Parse every file (in the pool, or here for the returns given a unit) into ``store``."""
     received: dict[Path, dt.datetime] = {}
     for given in paths:
         if Path(given).is_dir():
@@ -164,82 +235,63 @@ def merge_returns(
     # An archive's members arrived with the archive: they share its received time.
     on_disk = {s.name: s.path.resolve() for s in sources if isinstance(s, Source)}
     file_times = {s.name: s.modified for s in sources if isinstance(s, Source)}
-    issues: list[Issue] = []
-    inputs: list[InputFile] = []
-    located: list[Located] = []
-    failed: list[tuple[str, str | None]] = []
-    checked: dict[str, list[Issue]] = {}
-    store = RecordStore(record_budget)
-    warnings: list[Msg] = []
-    assigned = assigned_units(spec, sources, assign or {})
+    got = _Gathered()
+    assigned = assigned_units(spec, sources, opts.assign or {})
     # Returns given a unit are parsed here, outside the pool and its cache (a cached parse would
     # carry the unit it was attributed to before).
-    here = _parse_here([s for s in sources if s.name in assigned], spec, passwords, keep_raw, assigned, progress)
+    here = _parse_here(
+        [s for s in sources if s.name in assigned], spec, opts.passwords, opts.keep_raw, assigned, progress
+    )
     pooled = [source for source in sources if source.name not in assigned]
     for parsed in itertools.chain(
         parse_all(
             pooled,
             spec,
-            passwords,
-            workers=workers,
-            cache=cache,
+            opts.passwords,
+            workers=opts.workers,
+            cache=opts.cache,
             progress=progress,
-            keep_raw=keep_raw,
-            warn=warnings.append,
-            timeout=parse_timeout,
+            keep_raw=opts.keep_raw,
+            warn=got.warnings.append,
+            timeout=opts.parse_timeout,
         ),
         here,
     ):
-        inputs.append(InputFile(parsed.name, parsed.sha256))
+        got.inputs.append(InputFile(parsed.name, parsed.sha256))
         if parsed.failure is not None:
             guessed = unit_in_text(Path(parsed.name).stem, spec.units)
-            failed.append((parsed.name, guessed))
-            issues.append(
+            got.failed.append((parsed.name, guessed))
+            got.issues.append(
                 Issue("E-UNREADABLE-FILE", unit=guessed or "", file=parsed.name, params={"reason": parsed.failure})
             )
             continue
-        issues += parsed.locate_issues
+        got.issues += parsed.locate_issues
         if parsed.located is not None:
             book = parsed.located.book
             book.modified = file_times.get(parsed.name, book.modified)  # a cached parse keeps an old time
             book.received = received.get(on_disk[parsed.name]) if parsed.name in on_disk else None
-            located.append(parsed.located)
-            checked[parsed.name] = parsed.check_issues
+            got.located.append(parsed.located)
+            got.checked[parsed.name] = parsed.check_issues
             store.add(parsed.name, parsed.take_records(), parsed.record_count)
-    chosen, submissions, dup_issues = choose_newest(spec, located, failed)
-    issues += dup_issues
-    checker = RowChecker(spec)
-    kept: list[str] = []
-    for unit in spec.units:
-        if unit.code in chosen:
-            name = chosen[unit.code].book.name
-            kept.append(name)
-            issues += checked[name]
-            submissions[unit.code].rows = store.count(name)
-        elif submissions[unit.code].status == "missing":
-            issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
-    records = Records(store, kept)
-    summary, total = aggregate(spec, records, checker, join_limit)
-    view: HistoryView | None = None
-    if history is not None:
-        keeper = History(history, warnings.append)
-        view = keeper.view(spec)
-        if view is not None:
-            issues += compare(spec, view, records, chosen)
-        if record_history:
-            hashes = {i.name: i.sha256 for i in inputs}
-            keeper.record(spec, record_rows(spec, records, chosen, hashes), summary, len(chosen))
-    return MergeResult(
-        spec,
-        records,
-        [submissions[u.code] for u in spec.units],
-        sort_issues(issues, [u.code for u in spec.units]),
-        sorted(inputs, key=lambda i: i.name),
-        summary,
-        total.values,
-        chosen,
-        keep_raw,
-        total,
-        warnings,
-        view,
-    )
+    return got
+
+
+def _with_history(
+    spec: Spec,
+    opts: MergeOptions,
+    records: Records,
+    chosen: dict[str, Located],
+    got: _Gathered,
+    figures: Figures,
+) -> tuple[HistoryView | None, list[Issue]]:
+    """The earlier periods (checked against), and this period recorded when asked."""
+    assert opts.history is not None
+    keeper = History(opts.history, got.warnings.append)
+    view = keeper.view(spec)
+    issues = compare(spec, view, records, chosen) if view is not None else []
+    if view is not None:
+        figures.trend = trend_rows(spec, view, figures.rows)
+    if opts.record_history:
+        hashes = {i.name: i.sha256 for i in got.inputs}
+        keeper.record(spec, record_rows(spec, records, chosen, hashes), figures.rows, len(chosen))
+    return view, issues

@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,9 +16,11 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from ..common import tidy_number
 from ..fields import TYPES, FieldType
 from ..text import Joined, Lang, t
 from . import expr
+from . import roles as field_roles
 from .dates import normalise_period, parse_day
 from .document import DocumentSpec
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
@@ -235,8 +238,41 @@ class Spec:
 
     @functools.cached_property
     def measure_field(self) -> FieldSpec | None:
-        """The item field naming each item's unit of measure (``measure: true``), if any."""
-        return next((f for f in self.fields if f.measure), None)
+        """The item field naming each item's unit of measure: the one marked ``measure: true``,
+        else an item text field labelled 计量单位 (a spec made by hand or from a clerk's table
+        need not mark it for 人 and 处 to stay apart)."""
+        return field_roles.guess_measure(self.fields)
+
+    @functools.cached_property
+    def roles(self) -> field_roles.Roles:
+        """The fields a reader looks for: done, target, rate, measure, task text, number..."""
+        return field_roles.find_roles(self.fields, self.items)
+
+    def item_label(self, item: Item) -> str:
+        """How an item is named to a reader: its task text, else its number, else its id."""
+        found = self.roles
+        for f in (found.text, found.number):
+            if f is not None and item.values.get(f.id) not in (None, ""):
+                return str(item.values[f.id])
+        return item.id
+
+    def spec_figure(self, item: Item, field: FieldSpec) -> Any:
+        """An item field's figure for the whole report (the county's 年度目标), known from the
+        spec whoever returned: the item's own value when its units have a breakdown of their
+        own, else the sum of the values each assigned unit's template shows. None for a field
+        that is not a summed number."""
+        if not field.is_numeric or field.effective_aggregate != "sum":
+            return None
+        own = item.values.get(field.id)
+        breakdown = item.per_unit.get(field.id)
+        if breakdown and isinstance(own, int | float) and not isinstance(own, bool):
+            return own
+        numbers = [
+            v
+            for code in item.units
+            if isinstance(v := item.values_for(code).get(field.id), int | float) and not isinstance(v, bool)
+        ]
+        return tidy_number(math.fsum(numbers), 10) if numbers else None
 
     def unlike_measures(self, field: FieldSpec, items: Iterable[Item]) -> tuple[str, ...]:
         """The different units of measure of ``field`` over ``items``; () when they are alike.

@@ -22,17 +22,34 @@ DOCUMENT: dict[str, tuple[str, str]] = {
         "{% if item.no %}{{ item.no }}.{% endif %}{{ item.text }}",
         "{% if item.no %}{{ item.no }}. {% endif %}{{ item.text }}",
     ),
+    # Each clause says which units its figures rest on: the count done (the units with a valid
+    # figure), the target (every unit asked), the rate (the units with both, complete pairs).
     "doc.progress": (
         "进展情况：{% if item.done is not none %}累计完成{{ item.done }}{{ item.measure }}"
-        "{% if item.target is not none %}（年度目标{{ item.target }}{{ item.measure }}）{% endif %}"
-        "{% if item.rate is not none %}，完成年度目标的{{ item.rate }}{% endif %}。{% endif %}"
-        "{% if item.partial %}以上数字依据{{ item.expected }}个应报单位中{{ item.counted }}个单位的有效数据"
+        "{% if item.partial %}（{{ item.expected }}个应报单位中{{ item.counted }}个单位的有效数据"
+        "{% if item.left_out %}，未计入：{{ item.left_out | join('、') }}{% endif %}）{% endif %}"
+        "{% if item.target is not none %}{% if item.partial %}，年度目标{{ item.target }}{{ item.measure }}"
+        "（全部{{ item.expected }}个单位）{% else %}（年度目标{{ item.target }}{{ item.measure }}）{% endif %}{% endif %}"
+        "{% if item.rate is not none %}{% if item.pairs_target is not none %}；按数据有效的单位计算，累计完成"
+        "{{ item.pairs_done }}{{ item.measure }}，占这些单位年度目标{{ item.pairs_target }}{{ item.measure }}的"
+        "{{ item.rate }}{% else %}，完成年度目标的{{ item.rate }}{% endif %}{% endif %}。"
+        "{% elif item.partial %}{{ item.expected }}个应报单位中{{ item.counted }}个单位有有效数据"
         "{% if item.left_out %}，未计入：{{ item.left_out | join('、') }}{% endif %}。{% endif %}",
         "Progress: {% if item.done is not none %}{{ item.done }}{% if item.measure %} {{ item.measure }}{% endif %} "
-        "done so far{% if item.target is not none %} (annual target {{ item.target }}){% endif %}"
-        "{% if item.rate is not none %}, {{ item.rate }} of the annual target{% endif %}.{% endif %}"
-        "{% if item.partial %} Based on the valid figures of {{ item.counted }} of the {{ item.expected }} units"
+        "done so far{% if item.partial %} (the valid figures of {{ item.counted }} of the {{ item.expected }} units"
+        "{% if item.left_out %}; not counted: {{ item.left_out | join(', ') }}{% endif %}){% endif %}"
+        "{% if item.target is not none %}{% if item.partial %}, annual target {{ item.target }}"
+        " (all {{ item.expected }} units){% else %} (annual target {{ item.target }}){% endif %}{% endif %}"
+        "{% if item.rate is not none %}{% if item.pairs_target is not none %}; over the units with valid figures, "
+        "{{ item.pairs_done }} done of their target of {{ item.pairs_target }}, {{ item.rate }}"
+        "{% else %}, {{ item.rate }} of the annual target{% endif %}{% endif %}."
+        "{% elif item.partial %}{{ item.counted }} of the {{ item.expected }} units have valid figures"
         "{% if item.left_out %}; not counted: {{ item.left_out | join(', ') }}{% endif %}.{% endif %}",
+    ),
+    "doc.ranking_averaged": (
+        "注：各单位承担的事项计量单位不同（如人、处），不能相加，完成率为该单位各事项完成率的平均值。",
+        "Note: a unit's items are in different units of measure (people, sites…), which cannot be added up; "
+        "its completion is the mean of its items' rates.",
     ),
     "doc.narrative": ("【{{ unit }}】{{ text }}", "[{{ unit }}] {{ text }}"),
     "doc.behind_item": (

@@ -13,10 +13,8 @@ units than were asked.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,9 +29,10 @@ from docx.shared import Mm, Pt
 from ..check import Record
 from ..common import atomic_output, number_text, tidy_number
 from ..merge import MergeResult, SummaryRow
-from ..spec import FieldSpec, Spec
+from ..spec import Spec
 from ..spec.document import ENVIRONMENT
 from ..spec.expr import excel_round
+from ..spec.roles import Roles
 from ..text import CATALOGUE, Lang, t
 from .xlsx import fixed_time
 
@@ -49,39 +48,9 @@ LINE = Pt(28.95)  # 22 lines in the 225 mm of text height
 TEMPLATES = ("title", "opening", "item_heading", "progress", "narrative", "behind_item", "notice")
 
 
-@dataclass(frozen=True)
-class Figures:
-    """Which fields an item's sentence quotes: the count done, the target, the rate of the two."""
-
-    done: FieldSpec | None
-    target: FieldSpec | None
-    rate: FieldSpec | None
-    measure: FieldSpec | None  # an item text field naming the unit of measure (人, 处...)
-    status: FieldSpec | None  # a choice field aggregated worst-first (进度自评)
-    text: FieldSpec | None  # the item's own text (the task)
-    number: FieldSpec | None  # the item's number (序号)
-    narrative: FieldSpec | None  # the units' progress reports (joined)
-
-
-def figures_of(spec: Spec) -> Figures:
-    """The fields a progress document quotes, found by what they are rather than by name."""
-    rate = next((f for f in spec.fields if f.formula and f.type == "percent"), None)
-    done = target = None
-    if rate is not None and rate.formula:
-        tree = ast.parse(rate.formula, mode="eval").body
-        ratio = isinstance(tree, ast.BinOp) and isinstance(tree.op, ast.Div)
-        if ratio and isinstance(tree.left, ast.Name) and isinstance(tree.right, ast.Name):  # type: ignore[attr-defined]
-            done, target = spec.field_map.get(tree.left.id), spec.field_map.get(tree.right.id)  # type: ignore[attr-defined]
-    summed = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
-    done = done or next((f for f in summed if f.is_input), None)
-    target = target or next((f for f in summed if f.source == "item"), None)
-    item_texts = [f for f in spec.fields if f.source == "item" and f.type == "text"]
-    measure = next((f for f in item_texts if f.id == "measure" or f.label in ("计量单位", "单位")), None)
-    number = next((f for f in item_texts if f.id == "no" or f.label in ("序号", "编号")), None)
-    text = max((f for f in item_texts if f not in (measure, number)), key=lambda f: f.width or 0, default=None)
-    status = next((f for f in spec.fields if f.effective_aggregate == "worst" and f.worst_order), None)
-    narrative = next((f for f in spec.fields if f.effective_aggregate == "join"), None)
-    return Figures(done, target, rate, measure, status, text, number, narrative)
+def figures_of(spec: Spec) -> Roles:
+    """The fields a progress document quotes (:attr:`Spec.roles`)."""
+    return spec.roles
 
 
 def _number(value: Any) -> str | None:
@@ -147,7 +116,7 @@ def _day(day: dt.date | None, lang: Lang) -> str:
 
 
 def _item(
-    result: MergeResult, row: SummaryRow, records: list[Record], figures: Figures, names: Mapping[str, str]
+    result: MergeResult, row: SummaryRow, records: list[Record], figures: Roles, names: Mapping[str, str]
 ) -> dict[str, Any]:
     """One item's figures (as 汇总 has them), its units' reports in unit order, who is behind."""
     item = result.spec.item_map[row.key]
@@ -166,10 +135,16 @@ def _item(
     if figures.status is not None and figures.status.worst_order:
         worst = figures.status.worst_order[0]
         behind = [names[r.unit_code] for r in records if r.values.get(figures.status.id) == worst]
+    # A rate over complete pairs rests on other units than the county's target beside it: the
+    # sentence quotes the figures it was computed from (the units that returned), and says so.
+    over = row.pairs.get(figures.rate.id, {}) if figures.rate is not None else {}
     return {
         "id": row.key,
         "no": str(values.get(figures.number.id) or "") if figures.number else "",
-        "text": str(values.get(figures.text.id) or "") if figures.text else row.key,
+        "text": result.spec.item_label(item),
+        "group": item.group,
+        "pairs_done": _number(over.get(figures.done.id)) if figures.done and over else None,
+        "pairs_target": _number(over.get(figures.target.id)) if figures.target and over else None,
         "values": dict(values),
         "done": _number(values.get(figures.done.id)) if figures.done else None,
         "target": _number(values.get(figures.target.id)) if figures.target else None,
@@ -187,24 +162,12 @@ def _item(
 
 
 def ranking(result: MergeResult) -> list[tuple[str, str, str, str]]:
-    """Units by completion rate (the ratio of their sums over items with both figures), best first."""
-    spec = result.spec
-    figures = figures_of(spec)
-    if figures.done is None or figures.target is None:
-        return []
-    rows = []
-    for unit in spec.units:
-        done = target = 0.0
-        counted = False
-        for record in result.records_of(unit.code):
-            a, b = record.values.get(figures.done.id), record.values.get(figures.target.id)
-            if isinstance(a, int | float) and isinstance(b, int | float) and b:
-                done, target, counted = done + a, target + b, True
-        if counted and target:
-            rows.append((done / target, unit.name, done, target))
-    rows.sort(key=lambda r: -r[0])
+    """Units by completion rate, best first, as the merge ranked them (:class:`~consolidate.merge.Rank`):
+    a unit whose items are in different units of measure shows no sums ("—")."""
+    names = {u.code: u.name for u in result.spec.units}
     return [
-        (name, _number(done) or "", _number(target) or "", _percent(rate) or "") for rate, name, done, target in rows
+        (names[r.unit_code], _number(r.done) or "—", _number(r.target) or "—", _percent(r.rate) or "")
+        for r in result.figures.ranking
     ]
 
 
@@ -240,6 +203,8 @@ def write_document(result: MergeResult, path: str | Path, lang: Lang | None = No
     ranked = ranking(result)
     if ranked:
         _ranking_table(doc, ranked, lang)
+        if any(r.averaged for r in result.figures.ranking):
+            _paragraph(doc, t("doc.ranking_averaged", lang), BODY_FONT, BODY_SIZE)
     else:
         _paragraph(doc, t("doc.no_ranking", lang), BODY_FONT, BODY_SIZE)
     _paragraph(doc, t("doc.h.notice", lang), HEADING_FONTS[0], BODY_SIZE)

@@ -27,6 +27,9 @@ def summary_json(result: MergeResult, lang: Lang | None = None) -> dict[str, Any
             "columns": [{"key": c.key, "title": c.title} for c in table.columns],
             "rows": [{k: _json(v) for k, v in zip(keys, row, strict=True)} for row in table.rows],
         }
+        if table.headings:
+            # Rows that are a group's heading (一、二…) with its subtotals, not an item.
+            out[table.key]["group_rows"] = sorted(table.headings)
         if table.totals is not None:
             out[table.key]["totals"] = {k: _json(v) for k, v in zip(keys, table.totals, strict=True)}
         if table.notes:

@@ -22,6 +22,7 @@ from .tables import Table, all_tables
 from .xlsx import HEADER_FILL, RowHeights, add_note, new_workbook, number_format, row_height, text_width, write_value
 
 PARTIAL_FILL = "#FCE4D6"  # light orange: a figure resting on fewer units than expected
+HEADING_FILL = "#D9D9D9"  # grey: a group heading row (一、二…), as the templates show it
 _TITLE_ROWS = 2  # title + subtitle above each table's header
 # 10-point text measured against 11-point column widths; between LibreOffice's narrower CJK
 # glyphs (about 0.85) and Excel's 宋体 (about 0.95): rows a little tall rather than cut.
@@ -89,16 +90,18 @@ class _Formats:
             {**base, "bold": True, "bg_color": HEADER_FILL, "text_wrap": True, "align": "center", "valign": "vcenter"}
         )
         self.total_label = book.add_format({**base, "bold": True})
-        self._cache: dict[tuple[str, bool, bool], Any] = {}
+        self._cache: dict[tuple[str, bool, bool, bool], Any] = {}
         self.base = base
         self.red = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
         self.green = book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"})
         self.yellow = book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})
 
-    def cell(self, kind: str, bold: bool = False, partial: bool = False) -> Any:
-        key = (kind, bold, partial)
+    def cell(self, kind: str, bold: bool = False, partial: bool = False, heading: bool = False) -> Any:
+        key = (kind, bold, partial, heading)
         if key not in self._cache:
-            props: dict[str, Any] = {**self.base, "bold": bold}
+            props: dict[str, Any] = {**self.base, "bold": bold or heading}
+            if heading:
+                props["bg_color"] = HEADING_FILL
             if partial:
                 props.update(bg_color=PARTIAL_FILL, italic=True)
             if kind == "text":
@@ -145,10 +148,12 @@ def _write_table(
     # A figure resting on fewer units than expected: shaded, with a note naming those left out;
     # a total left empty (unlike units of measure) says why.
     marks: dict[int, dict[int, Any]] = {}
+    for r in table.headings:  # a group's heading row (一、二…), with its subtotals: grey and bold
+        marks[r] = {c: fmts.cell(column.kind, heading=True) for c, column in enumerate(table.columns)}
     for (r, key), note in table.notes.items():
         c = col_of[key]
         if note.partial:
-            marks.setdefault(r, {})[c] = fmts.cell(table.columns[c].kind, partial=True)
+            marks.setdefault(r, {})[c] = fmts.cell(table.columns[c].kind, partial=True, heading=r in table.headings)
     # Numbered before the rows (the columns' formats first, as the fast writer does), so that
     # both row writers number the formats alike.
     if marks:
@@ -157,6 +162,10 @@ def _write_table(
     own: dict[int, set[int]] = {}
     for r, key in table.own:
         own.setdefault(r, set()).add(col_of[key])
+    for r in table.headings:  # subtotals are values: a formula of the cells beside is the group's own
+        own[r] = set(range(ncols))
+    # The totals add the items' rows, not the group headings' subtotals between them.
+    spans = _item_spans(len(table.rows), table.headings)
 
     def with_formulas(row: list[Any], row0: int) -> list[Any]:
         r = row0 - first0
@@ -182,9 +191,8 @@ def _write_table(
                 write_value(sheet, total0, c, value, fmt)
             elif column.total == "sum":
                 letter = xl_col_to_name(c)
-                sheet.write_formula(
-                    total0, c, f"=SUM({letter}{first0 + 1}:{letter}{last0 + 1})", fmt, "" if value is None else value
-                )
+                ranges = ",".join(f"{letter}{first0 + a + 1}:{letter}{first0 + b + 1}" for a, b in spans)
+                sheet.write_formula(total0, c, f"=SUM({ranges})", fmt, "" if value is None else value)
             elif column.total == "formula" and formula is not None and formula.names <= col_of.keys():
                 refs = {name: xl_rowcol_to_cell(total0, col_of[name]) for name in formula.names}
                 sheet.write_formula(total0, c, expr.excel_formula(formula, refs), fmt, "" if value is None else value)
@@ -196,13 +204,29 @@ def _write_table(
     sheet.autofilter(header0, 0, max(last0, header0), ncols - 1)
     _conditional(sheet, table, fmts, first0, last0)
     if table.key == "summary" and table.rows:
-        _chart(book, sheet, table, first0, last0, lang)
+        _chart(book, sheet, table, result, first0, last0, lang)
     if table.key == "trend" and table.rows:
         _trend_charts(book, sheet, table, first0, last0, lang)
     # Title and subtitle repeat with the header, so every printed page says which report and
     # sheet it belongs to; one page wide so no column is ever split onto another page.
     sheet.repeat_rows(0, header0)
     _print_setup(sheet)
+
+
+def _item_spans(count: int, headings: set[int]) -> list[tuple[int, int]]:
+    """The runs of rows (first, last, 0-based from the first row) that are not group headings."""
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for r in range(count):
+        if r in headings:
+            if start is not None:
+                spans.append((start, r - 1))
+            start = None
+        elif start is None:
+            start = r
+    if start is not None:
+        spans.append((start, count - 1))
+    return spans or [(0, max(count - 1, 0))]
 
 
 def _with_formulas(
@@ -298,14 +322,29 @@ def _conditional(sheet: Any, table: Table, fmts: _Formats, first0: int, last0: i
                     )
 
 
-def _chart(book: Any, sheet: Any, table: Table, first0: int, last0: int, lang: Lang) -> None:
-    """Completion by item: the first computed percent column, else the first summed column."""
-    target = next((i for i, c in enumerate(table.columns) if c.kind == "percent" and c.total == "formula"), None)
+def chart_columns(table: Table, result: MergeResult) -> tuple[int, int] | None:
+    """(the label column, the value column) of 各事项完成情况: the completion rate (the spec's
+    computed percent field, never 环比), else the first summed field; the item's task names the bars."""
+    roles = result.spec.roles
+    rate = roles.rate
+    target = next((i for i, c in enumerate(table.columns) if rate is not None and c.key == rate.id), None)
     if target is None:
         target = next((i for i, c in enumerate(table.columns) if c.total == "sum" and c.field is not None), None)
     if target is None:
+        return None
+    task = roles.text
+    label = next((i for i, c in enumerate(table.columns) if task is not None and c.key == task.id), None)
+    if label is None:
+        label = next((i for i, c in enumerate(table.columns) if c.kind == "text"), 0)
+    return label, target
+
+
+def _chart(book: Any, sheet: Any, table: Table, result: MergeResult, first0: int, last0: int, lang: Lang) -> None:
+    """Completion by item, one bar per row of 汇总."""
+    found = chart_columns(table, result)
+    if found is None:
         return
-    label = next((i for i, c in enumerate(table.columns) if c.kind == "text"), 0)
+    label, target = found
     name = table.title
     chart = book.add_chart({"type": "bar"})
     chart.add_series(
@@ -334,7 +373,7 @@ def _trend_charts(book: Any, sheet: Any, table: Table, first0: int, last0: int, 
     """A line chart per numeric field of 趋势: one line per item, periods along the axis."""
     period = next(i for i, c in enumerate(table.columns) if c.key == "period")
     item = next(i for i, c in enumerate(table.columns) if c.key == "item")
-    label = next((i for i, c in enumerate(table.columns) if c.field is not None and c.repeats), item)
+    label = next((i for i, c in enumerate(table.columns) if c.key == table.series_name), item)
     spans: list[tuple[int, int]] = []  # each item's rows (0-based, inclusive)
     start = first0
     for offset in range(1, len(table.rows) + 1):

@@ -1,7 +1,8 @@
-"""MergeResult → the six tables of the summary (SPEC §6), shared by the workbook and JSON.
+"""MergeResult → the tables of the summary, shared by the workbook and JSON.
 
 Each table is a list of typed rows plus column descriptions; the workbook writer adds formats,
-formulas and charts, the JSON writer dumps the same values.
+formulas and charts, the JSON writer dumps the same values. Every figure comes from the merge
+(:class:`~consolidate.merge.Figures`): these functions lay values out and compute nothing.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any, overload
 
 from ..check import Level
 from ..common import shown
-from ..merge import Change, MergeResult, Pairs, aggregate_values, with_cut_note
+from ..merge import Change, MergeResult, SummaryRow, with_cut_note
 from ..spec import FieldSpec
-from ..spec.expr import clean_number, parse
+from ..spec.expr import parse
 from ..text import Lang, t
 from ..version import __version__
 
@@ -87,6 +88,8 @@ class Table:
     notes: dict[tuple[int, str], Note] = dataclasses.field(default_factory=dict)
     # Computed cells over complete pairs: written as values, not as the formula of the cells beside.
     own: set[tuple[int, str]] = dataclasses.field(default_factory=set)
+    headings: set[int] = dataclasses.field(default_factory=set)  # group heading rows (一、二…): not items
+    series_name: str = ""  # 趋势: the column naming each line of its charts
 
 
 def _field_kind(f: FieldSpec) -> Kind:
@@ -110,8 +113,24 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
     columns.append(Column("reported_units", t("col.reported_units", lang), "integer", total="sum"))
     columns, changes = _with_changes(result, columns, lang)
     view = result.history
-    rows = []
+    rows: list[list[Any]] = []
+    marked: list[SummaryRow] = []  # the figures behind each row, in the rows' order (notes, shading)
+    headings: set[int] = set()
+    groups = {row.key: row for row in result.figures.groups}
+    heading_col = _heading_column(result, columns)
     for row in result.summary:
+        group = spec.item_map[row.key].group if spec.rows == "fixed" else ""
+        if group in groups:
+            # The group's heading row (一、二…) above its first item, with its subtotals.
+            subtotal = groups.pop(group)
+            values = {**subtotal.values, "expected_units": subtotal.expected_units}
+            values["reported_units"] = subtotal.reported_units
+            cells = [_out(c, values.get(c.key)) if c.total else None for c in columns]
+            if heading_col is not None:
+                cells[heading_col] = group
+            headings.add(len(rows))
+            rows.append(cells)
+            marked.append(subtotal)
         values = {**row.values, "expected_units": row.expected_units, "reported_units": row.reported_units}
         if changes and view is not None:
             by_key = view.by_item if spec.rows == "fixed" else view.by_unit
@@ -121,10 +140,11 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
         if spec.rows == "open":
             values["unit"] = spec.unit_map[row.key].name
         rows.append([_out(c, values.get(c.key)) for c in columns])
+        marked.append(row)
     totals_values = {
-        **result.totals,
-        "expected_units": sum(r.expected_units for r in result.summary),
-        "reported_units": sum(r.reported_units for r in result.summary),
+        **result.total.values,
+        "expected_units": result.total.expected_units,
+        "reported_units": result.total.reported_units,
         **(_change_values(changes, view.total) if changes and view is not None else {}),
     }
     totals = [_out(c, totals_values.get(c.key)) if c.total else None for c in columns]
@@ -133,18 +153,37 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
         totals[label_col] = t("total", lang)
     formulas = {f.id: f.formula or "" for f in spec.fields if f.formula}
     table = Table("summary", t("sheet.summary", lang), columns, rows, totals, {**formulas, **_change_formulas(changes)})
-    shown = {c.key for c in columns}
-    marked = [*result.summary, *([result.total] if result.total is not None else [])]
+    table.headings = headings
+    _mark(table, result, [*marked, result.total], lang)
+    return table
+
+
+def _heading_column(result: MergeResult, columns: Sequence[Column]) -> int | None:
+    """Where a group's heading goes: the item's task column, else the first text column."""
+    task = result.spec.roles.text
+    at = next((i for i, c in enumerate(columns) if task is not None and c.key == task.id), None)
+    return at if at is not None else next((i for i, c in enumerate(columns) if c.kind == "text" and not c.total), None)
+
+
+def _mark(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang: Lang, items: bool = False) -> None:
+    """The notes and shading of the figures behind each row: who is left out, complete pairs,
+    totals left empty for unlike measures. ``items``: the rows' left-out are items (分单位)."""
+    shown_keys = {c.key for c in table.columns}
     for r, row in enumerate(marked):
-        for field_id, units in row.left_out.items():
-            if field_id in shown and row.values.get(field_id) is not None:
-                table.notes[(r, field_id)] = _left_out_note(result, units, field_id in row.own, lang)
-        table.own |= {(r, field_id) for field_id in row.own if field_id in shown}
+        for field_id, where in row.left_out.items():
+            if field_id in shown_keys and row.values.get(field_id) is not None:
+                pairs = field_id in row.own
+                note = (
+                    _items_note(result, where, pairs, lang)
+                    if items and row.key
+                    else _left_out_note(result, where, pairs, lang)
+                )
+                table.notes[(r, field_id)] = note
+        table.own |= {(r, field_id) for field_id in row.own if field_id in shown_keys}
         for field_id, measures in row.unlike.items():
-            if field_id in shown:
+            if field_id in shown_keys:
                 text = t("unlike.note", lang, measures=_measures(measures, lang))
                 table.notes[(r, field_id)] = Note(text, measures=measures, partial=False)
-    return table
 
 
 def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang: Lang) -> Note:
@@ -163,6 +202,7 @@ def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang:
 
 
 def by_unit_table(result: MergeResult, lang: Lang) -> Table:
+    """分单位: each unit's figures over its own items, as the merge computed them."""
     spec = result.spec
     columns = [
         Column("unit_code", t("col.unit_code", lang)),
@@ -173,122 +213,58 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
     sums = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
     columns += [Column(f.id, f.heading(lang), _field_kind(f), f, total="sum") for f in sums]
     have = {f.id for f in sums}
-    formulas = {f.id: f for f in spec.fields if f.formula}
-    computable = [f for f in formulas.values() if parse(f.formula or "").names <= have]
+    computable = [f for f in spec.fields if f.formula and parse(f.formula).names <= have]
     columns += [Column(f.id, f.heading(lang), _field_kind(f), f, total="formula") for f in computable]
-    worst = [f for f in spec.fields if f.effective_aggregate == "worst"]
-    for f in worst:
-        for choice in f.worst_order:
-            columns.append(Column(f"{f.id}={choice}", t("col.count_of", lang, v=choice), "integer", total="sum"))
+    for f in spec.fields:
+        if f.effective_aggregate == "worst":
+            for choice in f.worst_order:
+                columns.append(Column(f"{f.id}={choice}", t("col.count_of", lang, v=choice), "integer", total="sum"))
     columns += [
         Column("errors", t("col.errors", lang), "integer", total="sum"),
         Column("warnings", t("col.warnings", lang), "integer", total="sum"),
     ]
     columns, changes = _with_changes(result, columns, lang)
     view = result.history
-    rows = []
-    parsed = {f.id: parse(f.formula or "") for f in computable}
-    inputs = {f.id: [g for g in sums if g.id in parsed[f.id].names] for f in computable}
-    notes: dict[tuple[int, str], Note] = {}
-    own: set[tuple[int, str]] = set()
-    fixed = spec.rows == "fixed"
-    left_out_total: dict[str, set[str]] = {}
-    unlike: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}  # units with the same items: once
-    for r, sub in enumerate(result.submissions):
-        unit = spec.unit_map[sub.unit_code]
-        records = result.records_of(sub.unit_code)
-        counts = result.counts_for(sub.unit_code)
+    figures = result.figures
+    subs = {s.unit_code: s for s in result.submissions}
+    rows: list[list[Any]] = []
+    for row in figures.units:
+        sub = subs[row.key]
+        counts = result.counts_for(row.key)
         values: dict[str, Any] = {
-            "unit_code": unit.code,
-            "unit_name": unit.name,
+            **row.values,
+            "unit_code": row.key,
+            "unit_name": spec.unit_map[row.key].name,
             "status": t(f"status.{sub.status}", lang),
-            "rows": len(records),
+            "rows": sub.rows if sub.status in ("returned", "duplicate") else 0,
             "errors": counts[Level.ERROR],
             "warnings": counts[Level.WARNING],
         }
-        for f in sums:
-            values[f.id] = aggregate_values(f, [r.values.get(f.id) for r in records], [unit.name] * len(records))
-        # What each figure of this unit leaves out: its items not reported, or empty or rejected.
-        items = spec.items_for(unit.code) if fixed else []
-        short: dict[str, list[str]] = {}
-        pairs = {f.id: Pairs(f, inputs[f.id], parsed[f.id]) for f in computable}
-        for record in records:
-            where = record.item_id if fixed else str(record.row)
-            for f in sums:
-                if record.values.get(f.id) is None:
-                    short.setdefault(f.id, []).append(where or "")
-            for field_id, pair in pairs.items():
-                if not pair.add(record.values):
-                    short.setdefault(field_id, []).append(where or "")
-        reported = {record.item_id for record in records}
-        unreported = [item.id for item in items if item.id not in reported]
-        for f in computable:
-            values[f.id], differs = pairs[f.id].value(values)
-            if differs:
-                own.add((r, f.id))
-        item_ids = tuple(item.id for item in items)
-        for f in [*sums, *computable]:
-            if (f.id, item_ids) not in unlike:
-                unlike[(f.id, item_ids)] = spec.unlike_measures(f, items)
-            measures = unlike[(f.id, item_ids)]
-            if measures:
-                values[f.id] = None
-                notes[(r, f.id)] = Note(
-                    t("unlike.note", lang, measures=_measures(measures, lang)), measures=measures, partial=False
-                )
-                continue
-            short_here = bool(records) and bool(unreported or f.id in short)
-            if short_here and values[f.id] is not None:
-                left = [*unreported, *short.get(f.id, [])]
-                notes[(r, f.id)] = _items_note(result, left, (r, f.id) in own, lang)
-            if short_here or (not records and (bool(items) or not fixed)):
-                left_out_total.setdefault(f.id, set()).add(unit.code)
-        for f in worst:
-            for choice in f.worst_order:
-                values[f"{f.id}={choice}"] = sum(1 for r in records if r.values.get(f.id) == choice)
         if changes and view is not None:
-            values.update(_change_values(changes, view.by_unit.get(sub.unit_code, {})))
+            values.update(_change_values(changes, view.by_unit.get(row.key, {})))
         rows.append([_out(c, values.get(c.key)) for c in columns])
+    total = figures.unit_total
     totals: list[Any] = [None] * len(columns)
-    for i, c in enumerate(columns):
-        if c.total == "sum":
-            nums = [r[i] for r in rows if isinstance(r[i], int | float)]
-            totals[i] = sum(nums) if nums else None
-    end = len(rows)
-    total = result.total
-    order = {u.code: i for i, u in enumerate(spec.units)}
-    for i, c in enumerate(columns):
-        if c.field is None or not (c.field.id in have or c.field.formula):
-            continue
-        measures = spec.unlike_measures(c.field, spec.items)
-        if measures:
-            totals[i] = None
-            notes[(end, c.key)] = Note(
-                t("unlike.note", lang, measures=_measures(measures, lang)), measures=measures, partial=False
+    if total is not None:
+        total_values = {**total.values, "rows": sum(r[3] for r in rows if isinstance(r[3], int))}
+        for key in ("errors", "warnings"):
+            total_values[key] = sum(
+                result.counts_for(u.code)[Level.ERROR if key == "errors" else Level.WARNING] for u in spec.units
             )
-            continue
-        if c.total == "formula" and total is not None:
-            # Over complete pairs, as in 汇总: the same number as 汇总's total.
-            totals[i] = total.values.get(c.key)
-            if c.key in total.own:
-                own.add((end, c.key))
-        units = sorted(left_out_total.get(c.key, ()), key=order.__getitem__)
-        if units and totals[i] is not None:
-            notes[(end, c.key)] = _left_out_note(result, units, (end, c.key) in own, lang)
-    if changes and view is not None:
-        change_totals = _change_values(changes, view.total)
-        totals = [change_totals.get(c.key, v) for c, v in zip(columns, totals, strict=True)]
+        if changes and view is not None:
+            total_values.update(_change_values(changes, view.total))
+        totals = [_out(c, total_values.get(c.key)) if c.total else None for c in columns]
     totals[1] = t("total", lang)
-    return Table(
+    table = Table(
         "by_unit",
         t("sheet.by_unit", lang),
         columns,
         rows,
         totals,
         {**{f.id: f.formula or "" for f in computable}, **_change_formulas(changes)},
-        notes,
-        own,
     )
+    _mark(table, result, [*figures.units, *([total] if total is not None else [])], lang, items=True)
+    return table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -340,13 +316,14 @@ def _tidy(value: float) -> float | int:
 
 
 def trend_table(result: MergeResult, lang: Lang) -> Table | None:
-    """趋势: per item, one row per recorded period up to this one, with totals and rates; None
-    without an earlier period."""
+    """趋势: per item, one row per recorded period up to this one; None without an earlier period."""
     spec = result.spec
+    trend = result.figures.trend
     view = result.history
-    if view is None or not view.periods or spec.rows != "fixed":
+    if trend is None or view is None or not view.periods or spec.rows != "fixed":
         return None
-    labels = [f for f in spec.fields if f.source == "item" and f.type == "text"]
+    roles = spec.roles
+    labels = [f for f in (roles.number, roles.text) if f is not None]
     summed = [f for f in spec.fields if f.is_numeric and not f.formula and f.effective_aggregate == "sum"]
     have = {f.id for f in summed}
     computed = [f for f in spec.fields if f.formula and parse(f.formula).names <= have]
@@ -356,25 +333,21 @@ def trend_table(result: MergeResult, lang: Lang) -> Table | None:
     columns += [Column(f.id, f.heading(lang), _field_kind(f), f) for f in summed]
     columns += [Column(f.id, f.heading(lang), _field_kind(f), f) for f in computed]
     columns.append(Column("reported_units", t("col.reported_units", lang), "integer"))
-    parsed = {f.id: parse(f.formula or "") for f in computed}
-    earlier: dict[str, list[Any]] = {}
-    for point in view.trend:
-        earlier.setdefault(point.item, []).append(point)
-    current = {row.key: row for row in result.summary}
     rows: list[list[Any]] = []
-    for item in spec.items:
-        points = [(p.period, p.values, p.reported) for p in earlier.get(item.id, [])]
-        if item.id in current:
-            row = current[item.id]
-            points.append((spec.report.period, row.values, row.reported_units))
-        for period, numbers, reported in points:
-            values: dict[str, Any] = {"item": item.id, "period": period, "reported_units": reported}
-            values.update({f.id: item.values.get(f.id) for f in labels})
-            values.update({f.id: numbers.get(f.id) for f in summed})
-            for f in computed:
-                values[f.id] = clean_number(parsed[f.id].evaluate(values))
-            rows.append([_out(c, values.get(c.key), lang) for c in columns])
-    return Table("trend", t("sheet.trend", lang), columns, rows, None, {f.id: f.formula or "" for f in computed})
+    for point in trend:
+        item = spec.item_map[point.item]
+        values: dict[str, Any] = {"item": item.id, "period": point.period, "reported_units": point.reported_units}
+        values.update({f.id: item.values.get(f.id) for f in labels})
+        values.update(point.values)
+        rows.append([_out(c, values.get(c.key), lang) for c in columns])
+    table = Table("trend", t("sheet.trend", lang), columns, rows, None, {f.id: f.formula or "" for f in computed})
+    for r, point in enumerate(trend):
+        for field_id in point.own:  # as that period's 汇总 had it: over complete pairs
+            table.own.add((r, field_id))
+            table.notes[(r, field_id)] = Note(t("partial.pairs", lang))
+    # Each item's line is named by its task (the legend), not by its number.
+    table.series_name = roles.text.id if roles.text is not None else "item"
+    return table
 
 
 def _measures(measures: Sequence[str], lang: Lang) -> str:
