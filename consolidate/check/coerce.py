@@ -39,15 +39,15 @@ def coerce(field: FieldSpec, raw: Any) -> Coerced:
     # The usual cells (a number in a number column, text in a text column), decided first: the
     # same result as the general rules below, without them.
     kind = raw.__class__
-    if (kind is int or kind is float) and field.type in ("number", "percent") and math.isfinite(raw):
+    field_type = TYPES[field.type]
+    if (kind is int or kind is float) and field_type.floats_as_is and math.isfinite(raw):
         return Coerced(tidy_number(raw))
-    if kind is str and field.type == "text":
+    if kind is str and field_type.free_text:
         text = raw.strip()
         if text and text not in _ERROR_VALUES:
             return Coerced(text)
     if is_blank(raw):
         return EMPTY
-    field_type = TYPES[field.type]
     if isinstance(raw, str):
         if field_type.blank_marks and raw.strip().lower() in _EMPTY_LOOKING:
             return _READ_AS_BLANK

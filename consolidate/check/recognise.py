@@ -526,7 +526,7 @@ def _item_text_columns(
 ) -> dict[str, int]:
     """Unnamed columns that repeat an item's own text (a 项目名称 column for 民生实事项目):
     field id → column, so that they match rows to items instead of being W-EXTRA-VALUE."""
-    free = [f for f in spec.fields if f.source == "item" and f.type == "text" and f.id not in located.columns]
+    free = [f for f in spec.fields if f.source == "item" and f.kind.free_text and f.id not in located.columns]
     if not free or not items:
         return {}
     texts = {
@@ -604,7 +604,7 @@ def _match_item(
         score = sum(
             1
             for f in item_fields
-            if f.type == "text"
+            if f.kind.free_text
             and values.get(f.id) is not None
             and normalise(shown(values[f.id])) == normalise(shown(cells[f.id]))
         )

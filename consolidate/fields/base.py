@@ -66,6 +66,12 @@ class FieldType:
     wraps: ClassVar[bool] = False  # long values: cells wrap text
     blank_marks: ClassVar[bool] = True  # a dash, a slash or 无 means "nothing to report"
     frame_dtype: ClassVar[str] = "string"  # the pandas dtype of its column (MergeResult.to_frames)
+    free_text: ClassVar[bool] = False  # values are texts as typed (an item's task, a progress report)
+    fraction: ClassVar[bool] = False  # a number that is a share: 0.5 is shown as 50%
+    yes_no: ClassVar[bool] = False  # 是/否: shown as yes or no; ``count`` counts the yeses
+    few_values: ClassVar[bool] = False  # the same few texts on many rows (stored once in workbooks)
+    # A finite float in the cell is already the value (the common case, read without the rules).
+    floats_as_is: ClassVar[bool] = False
 
     def kind(self) -> str:
         return self.table_kind or self.name
@@ -73,6 +79,11 @@ class FieldType:
     def label(self, lang: Lang) -> str:
         """The type's name in the template's 填报说明 (catalogue key ``type.<name>``)."""
         return t(f"type.{self.name}", lang)
+
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        """A plausible value for the demo's returns: ``share`` of the item's ``target`` done, on
+        ``day`` of a month; None when the type has no such value (texts are the demo's own)."""
+        return None
 
     def problems(self, field: FieldOptions) -> list[Msg]:
         """What is wrong with a field of this type in a spec (checked when the spec is loaded)."""

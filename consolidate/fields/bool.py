@@ -20,6 +20,10 @@ class Bool(FieldType):
     error = "E-NOT-A-BOOL"
     blank_marks = False  # 无 means 否 here
     frame_dtype = "boolean"
+    yes_no = True
+
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        return "是"
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         if isinstance(raw, bool):

@@ -21,6 +21,14 @@ class Choice(FieldType):
     name = "choice"
     error = "E-CHOICE"
     table_kind = "text"
+    few_values = True
+
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        """Worst-first choices: the worst when behind, the best when ahead, else the middle."""
+        order = list(field.order or field.choices or [])
+        if len(order) >= 3:
+            return order[0] if share < 0.5 else (order[-1] if share > 0.95 else order[1])
+        return order[-1] if order else None
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         choices = field.choices or []

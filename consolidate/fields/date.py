@@ -25,6 +25,9 @@ class Date(FieldType):
     number_format = "yyyy-mm-dd"
     frame_dtype = "datetime64[ns]"
 
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        return dt.date(2025, 3, 1 + day % 28) if share > 0.9 else None
+
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         if isinstance(raw, dt.datetime):
             return Coerced(raw.date())

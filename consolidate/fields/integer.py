@@ -15,6 +15,9 @@ class Integer(FieldType):
     number_format = "#,##0"
     frame_dtype = "Int64"
 
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        return round(target * share)
+
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         result = read_number(raw, "E-NOT-A-NUMBER")
         if result.error:

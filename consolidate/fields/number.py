@@ -14,6 +14,10 @@ class Number(FieldType):
     numeric = True
     number_format = "#,##0.##########"
     frame_dtype = "Float64"
+    floats_as_is = True
+
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        return round(target * share)
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         return read_number(raw, self.error)

@@ -21,6 +21,10 @@ class Percent(Number):
     numeric = True
     number_format = "0.00%"
     frame_dtype = "Float64"
+    fraction = True
+
+    def sample(self, field: FieldOptions, share: float, target: float, day: int) -> Any:
+        return round(share, 4)
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         if isinstance(raw, str):

@@ -13,6 +13,7 @@ class Text(FieldType):
     name = "text"
     wraps = True
     blank_marks = False  # 无 and a dash are answers in a text column
+    free_text = True
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
         return Coerced(raw.strip() if isinstance(raw, str) else shown(raw))

@@ -15,7 +15,7 @@ import random
 import re
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from ..common import META_SHEET, atomic_output, is_temporary
 from ..errors import InputError
 from ..merge import HISTORY_FILE, History, MergeResult, merge_returns
-from ..spec import Spec, load_spec
+from ..spec import FieldSpec, Spec, load_spec
 from ..spec.periods import add_months, next_title, period_months, previous_period
 from ..text import Msg
 from ..write import write_json, write_summary, write_templates
@@ -104,19 +104,9 @@ def _plan(spec: Spec, unit_index: int, unit_code: str) -> dict[str, dict[str, An
         for f in spec.fields:
             if not f.is_input:
                 continue
-            if f.is_numeric:
-                target = next((v for k, v in base.items() if isinstance(v, int | float)), 100)
-                values[f.id] = round(target * ratio) if f.type != "percent" else round(ratio, 4)
-            elif f.type == "choice":
-                order = f.worst_order or f.choices or []
-                if len(order) >= 3:
-                    values[f.id] = order[0] if ratio < 0.5 else (order[-1] if ratio > 0.95 else order[1])
-                elif order:
-                    values[f.id] = order[-1]
-            elif f.type == "date":
-                values[f.id] = dt.date(2025, 3, 1 + unit_index % 28) if ratio > 0.9 else None
-            elif f.type == "bool":
-                values[f.id] = "是"
+            target = next((v for k, v in base.items() if isinstance(v, int | float)), 100)
+            if not f.kind.free_text:
+                values[f.id] = f.kind.sample(f, ratio, target, unit_index)
             elif f.required or f.effective_aggregate == "join":
                 task = next((str(v) for k, v in base.items() if isinstance(v, str) and len(v) > 4), "")
                 values[f.id] = f"{task[:24]}：已完成年度任务的{ratio:.0%}，按计划推进。" if f.required else ""
@@ -124,8 +114,8 @@ def _plan(spec: Spec, unit_index: int, unit_code: str) -> dict[str, dict[str, An
     return rows
 
 
-def _first_input(spec: Spec, *types: str) -> str | None:
-    return next((f.id for f in spec.fields if f.is_input and f.type in types), None)
+def _first_input(spec: Spec, test: Callable[[FieldSpec], bool]) -> str | None:
+    return next((f.id for f in spec.fields if f.is_input and test(f)), None)
 
 
 def _last_month(spec: Spec, out: Path, history: Path) -> list[Path]:
@@ -200,9 +190,9 @@ def build_demo(folder: str | Path, kind: str = "livelihood", *, force: bool = Fa
     returns = out / "returns"
     returns.mkdir(parents=True, exist_ok=True)
     deadline = spec.report.deadline or dt.date(2025, 1, 1)
-    number = _first_input(spec, "number", "integer")
-    choice = _first_input(spec, "choice")
-    text = next((f.id for f in spec.fields if f.is_input and f.type == "text" and f.required), None)
+    number = _first_input(spec, lambda f: f.is_numeric and not f.kind.fraction)
+    choice = _first_input(spec, lambda f: f.kind.few_values)
+    text = _first_input(spec, lambda f: f.kind.free_text and f.required)
     for index, (unit, template) in enumerate(zip(spec.units, templates, strict=True)):
         if index == len(spec.units) - 1:
             break  # the last unit has not returned yet

@@ -67,6 +67,7 @@ class Accumulator:
         "present",
         "rank",
         "texts",
+        "yes_no",
     )
 
     def __init__(self, field: FieldSpec, lang: Lang = "zh", limit: int = JOIN_LIMIT) -> None:
@@ -83,6 +84,7 @@ class Accumulator:
         self.rank = len(field.worst_order)
         self.count = 0  # count
         self.present = False
+        self.yes_no = field.kind.yes_no  # a yes/no field counts its yeses
 
     def add(self, value: Any, unit_name: str = "") -> None:
         if value is None or value == "":
@@ -100,7 +102,7 @@ class Accumulator:
                 self.texts.append(text)
                 self.length += len(text) + 1
         elif how == "count":
-            if self.field.type != "bool" or value is True:
+            if not self.yes_no or value is True:
                 self.count += 1
         elif how == "first":
             if self.best is None:

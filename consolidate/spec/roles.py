@@ -51,7 +51,7 @@ def guess_measure(fields: Sequence[FieldSpec]) -> FieldSpec | None:
             for f in fields
             if f.source == "item"
             and not f.is_numeric
-            and f.type == "text"
+            and f.kind.free_text
             and (f.id == "measure" or normalise(f.label) in MEASURE_LABELS)
         ),
         None,
@@ -59,7 +59,7 @@ def guess_measure(fields: Sequence[FieldSpec]) -> FieldSpec | None:
 
 
 def find_roles(fields: Sequence[FieldSpec], items: Sequence[Item]) -> Roles:
-    rate = next((f for f in fields if f.formula and f.type == "percent"), None)
+    rate = next((f for f in fields if f.formula and f.kind.fraction), None)
     by_id = {f.id: f for f in fields}
     done = target = None
     if rate is not None and rate.formula:
@@ -71,7 +71,7 @@ def find_roles(fields: Sequence[FieldSpec], items: Sequence[Item]) -> Roles:
     done = done or next((f for f in summed if f.is_input), None)
     target = target or next((f for f in summed if f.source == "item"), None)
     measure = guess_measure(fields)
-    item_texts = [f for f in fields if f.source == "item" and f.type == "text" and f is not measure]
+    item_texts = [f for f in fields if f.source == "item" and f.kind.free_text and f is not measure]
     number = next((f for f in item_texts if f.id == "no" or normalise(f.label) in NUMBER_LABELS), None)
     return Roles(
         done=done,

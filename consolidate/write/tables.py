@@ -363,7 +363,7 @@ def _items_note(result: MergeResult, where: Sequence[str], pairs: bool, lang: La
         if item is None:  # an open list: the row number
             name = t("partial.row", lang, row=key)
         else:
-            texts = [shown(item.values.get(f.id)) for f in spec.fields if f.source == "item" and f.type == "text"]
+            texts = [shown(item.values.get(f.id)) for f in spec.fields if f.source == "item" and f.kind.free_text]
             name = " ".join(x for x in texts[:2] if x)[:40] or key
         left_out.append({"item": key, "name": name, "reason": "invalid"})
     named = [t("partial.item", lang, name=x["name"]) for x in left_out]
@@ -380,7 +380,7 @@ def detail_table(result: MergeResult, lang: Lang) -> Table:
     if spec.rows == "fixed":
         columns.append(Column("item", t("col.item", lang), repeats=True))
     columns += [
-        Column(f.id, f.heading(lang), _field_kind(f), f, repeats=f.source == "item" or f.type == "choice")
+        Column(f.id, f.heading(lang), _field_kind(f), f, repeats=f.source == "item" or f.kind.few_values)
         for f in spec.fields
     ]
     columns += [
@@ -395,7 +395,7 @@ def detail_table(result: MergeResult, lang: Lang) -> Table:
     flags = [
         i
         for i, c in enumerate(columns)
-        if c.field is not None and (c.field.type == "bool" or (c.kind == "text" and c.field.source == "item"))
+        if c.field is not None and (c.field.kind.yes_no or (c.kind == "text" and c.field.source == "item"))
     ]
     fixed = spec.rows == "fixed"
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..common import META_SHEET, atomic_output, number_text, unique_filenames, xl_col_to_name, xl_rowcol_to_cell
+from ..fields import FieldType
 from ..merge import ordered_map
 from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
 from ..text import Lang, t
@@ -186,17 +187,17 @@ def _write(
             cell_fmts[key] = book.add_format(props)
         return cell_fmts[key]
 
-    problem_fmts: dict[str, Any] = {}
+    problem_fmts: dict[FieldType, Any] = {}
 
     def problem_fmt(field: FieldSpec) -> Any:
-        if field.type not in problem_fmts:
+        if field.kind not in problem_fmts:
             kind = field.kind
             props: dict[str, Any] = {**base, "border": 1, "text_wrap": kind.wraps, "locked": False}
             props.update(bg_color=PROBLEM_FILL, font_color="#9C0006")
             if kind.number_format:
                 props["num_format"] = kind.number_format
-            problem_fmts[field.type] = book.add_format(props)
-        return problem_fmts[field.type]
+            problem_fmts[field.kind] = book.add_format(props)
+        return problem_fmts[field.kind]
 
     if refill is not None and refill.front is not None:
         refill.front(book)
