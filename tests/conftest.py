@@ -17,7 +17,7 @@ from consolidate.write.pdf import OfficeError, find_soffice
 
 from .mailservers import SmtpSink, find_dovecot
 
-# The example of SPEC §2 with three units and items shared between them (per-unit targets).
+# The example of docs/spec.md with three units and items shared between them (per-unit targets).
 SPEC_YAML = textwrap.dedent(
     """\
     version: 1

@@ -1,4 +1,4 @@
-"""Real LibreOffice, not only openpyxl: round trips, recalculation and printing (SPEC §3, §6).
+"""Real LibreOffice, not only openpyxl: round trips, recalculation and printing (docs/compatibility.md).
 
 Templates are opened in LibreOffice, values are typed into the input cells the way a clerk types
 them (LibreOffice's own input parsing, number recognition and sheet protection apply), and the

@@ -1,4 +1,4 @@
-"""The commands over the returns: ``validate``, ``merge`` and ``status``."""
+"""The commands over the returns: ``validate``, ``merge``, ``report`` and ``status``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The commands that set a report up: ``init``, ``check``, ``templates``, ``kinds`` and ``demo``."""
+"""The commands that set a report up: ``init``, ``check``, ``templates``, ``convert``, ``demo`` and ``kinds``."""
 
 from __future__ import annotations
 

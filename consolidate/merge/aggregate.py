@@ -1,5 +1,6 @@
-"""Records → the summary rows: each field aggregated per item (per unit for open lists) and in
-total, in one pass, by accumulators that keep nothing but their result."""
+"""Records → every figure of the summary, the JSON and the document (:class:`Figures`): each field
+aggregated per item (per unit for open lists), per group heading, per unit and in total, in one
+pass, by accumulators that keep nothing but their result; 趋势's rows and the units' ranking."""
 
 from __future__ import annotations
 

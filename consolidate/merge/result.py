@@ -1,4 +1,4 @@
-"""What a merge gives back: the records kept, each unit's submission, the issues, the summary rows.
+"""What a merge gives back: the records kept, each unit's submission, the issues, every figure.
 
 The library returns this object and never prints; the CLI and the writers read it.
 """

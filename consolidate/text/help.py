@@ -185,10 +185,11 @@ HELP: dict[str, tuple[str, str]] = {
         "Write a feedback file for each unit with problems (problem cells in red)",
     ),
     "help.merge": (
-        "汇总：校验全部报表并写出汇总工作簿（汇总、分单位、明细、报送情况、校验问题、说明）。\n\n"
+        "汇总：校验全部报表并写出汇总工作簿（汇总、分单位、趋势（有往期记录时）、明细、报送情况、校验问题、说明）。\n\n"
         "示例：[bold]consolidate merge returns/ -o 汇总.xlsx --pdf[/bold]",
-        "Check every return and write the summary workbook (summary, by unit, detail, submissions, "
-        "issues, about).\n\nExample: [bold]consolidate merge returns/ -o summary.xlsx --pdf[/bold]",
+        "Check every return and write the summary workbook (summary, by unit, trend when earlier periods "
+        "are recorded, detail, submissions, issues, about).\n\n"
+        "Example: [bold]consolidate merge returns/ -o summary.xlsx --pdf[/bold]",
     ),
     "help.merge.out": ("汇总工作簿", "The summary workbook"),
     "help.merge.json_out": ("同时写出 JSON（- 为标准输出）", "Also write the summary as JSON (- for standard output)"),

@@ -1,4 +1,4 @@
-"""The summary as JSON: the same six tables as the workbook, values as they are, and every issue."""
+"""The summary as JSON: the same tables as the workbook's sheets, values as they are, and every issue."""
 
 from __future__ import annotations
 

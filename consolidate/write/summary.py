@@ -1,4 +1,5 @@
-"""Write the county summary workbook (SPEC §6): 汇总, 分单位, 明细, 报送情况, 校验问题, 说明.
+"""Write the county summary workbook (docs/summary.md): 汇总, 分单位, 趋势 (with an earlier period in
+the history), 明细, 报送情况, 校验问题, 说明; every figure as the merge computed it.
 
 Written with xlsxwriter into a temporary file renamed into place, with a fixed document time so
 the bytes depend only on the inputs. Every text is written as text.

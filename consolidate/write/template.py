@@ -1,4 +1,4 @@
-"""Write one pre-filled, locked and validated return template (.xlsx) per unit (SPEC §3)."""
+"""Write one pre-filled, locked and validated return template (.xlsx) per unit (docs/templates.md)."""
 
 from __future__ import annotations
 
