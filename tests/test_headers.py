@@ -68,8 +68,8 @@ def test_two_row_header_with_colons_brackets_and_an_item_text_column(livelihood:
     # The sub-header row is the header: not data, nothing left over, no column missing.
     assert _codes(result, "W-EXTRA-VALUE", "E-UNKNOWN-ITEM", "W-MISSING-COLUMN", "W-ITEM-CHANGED") == []
     assert [(i.code, i.value) for i in result.issues if i.code == "W-MISSING-ROW"] == [
-        ("W-MISSING-ROW", "处 34.2 实施村卫生室标准化建设引领提升工程，2020年底前村卫生室达到县级示范标准 14"),
-        ("W-MISSING-ROW", "名 39 力争年内增加精神科医师10名左右 1"),
+        ("W-MISSING-ROW", "34.2 实施村卫生室标准化建设引领提升工程，2020年底前村卫生室达到县级示范标准 处 14"),
+        ("W-MISSING-ROW", "39 力争年内增加精神科医师10名左右 名 1"),
     ]
 
 

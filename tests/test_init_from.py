@@ -13,8 +13,21 @@ from consolidate.cli import app
 from consolidate.cli.app import global_options_first
 from consolidate.errors import SpecError
 from consolidate.kinds import kinds_dir, list_kinds
-from consolidate.spec import load_spec
+from consolidate.spec import Spec, load_spec, spec_from_json
+from consolidate.spec.dates import day_in_text, period_in_text
 from consolidate.write import write_spec_workbook, write_spec_yaml, write_templates
+
+from .tables import (
+    BREAKDOWN,
+    BREAKDOWN_NO_LEAD,
+    BREAKDOWN_UNMERGED,
+    HEALTH_CENTRES,
+    KEY_WORK,
+    KEY_WORK_NO_UNITS,
+    TASK_LIST,
+    Table,
+    build,
+)
 
 ROOT = Path(__file__).parent.parent
 runner = CliRunner()
@@ -239,3 +252,205 @@ def test_the_workbook_keeps_the_history_settings(tmp_path: Path) -> None:
     assert ["outliers.threshold", 5] in [[c.value for c in row] for row in sheet.iter_rows()]
     tasks = load_spec(write_spec_workbook(load_spec(kinds_dir() / "task-list" / "report.yaml"), tmp_path / "t.xlsx"))
     assert [(f.id, f.prefill) for f in tasks.fields if f.prefill] == [("progress", "last")]
+
+
+# ---------------------------------------------------------------------------------------------
+# County tables as they are (issue 20): a per-unit target breakdown, the period and the deadline
+# where the table says them, a table that names no units.
+
+
+def _breakdown_spec(table: Table, tmp_path: Path) -> tuple[Spec, str]:
+    source = build(table, tmp_path / "分解表.xlsx")
+    code, output = run("init", tmp_path / "w", "--from", source)
+    assert code == 0, output
+    return load_spec(tmp_path / "w" / "report.xlsx"), output
+
+
+@pytest.mark.parametrize(
+    "table", [BREAKDOWN, BREAKDOWN_UNMERGED, BREAKDOWN_NO_LEAD], ids=["merged", "unmerged", "no-lead"]
+)
+def test_a_breakdown_gives_each_unit_its_target_and_keeps_the_county_target(table: Table, tmp_path: Path) -> None:
+    spec, output = _breakdown_spec(table, tmp_path)
+    assert [u.name for u in spec.units] == HEALTH_CENTRES  # from the header's second row
+    codes = {u.name: u.code for u in spec.units}
+    assert "D 列“年度目标”→ 全县的目标数（预填数字栏目 target；各单位的目标数取自目标分解各列）" in output
+    assert "E 列“城关镇卫生院”→ 城关镇卫生院 的目标数" in output
+    assert "H 列“南城镇卫生院”→ 南城镇卫生院 的目标数" in output
+    # The county's 年度目标 is the item's own target; each unit's is its breakdown.
+    assert [i.values["target"] for i in spec.items] == [32000, 10, 5000, 2900]
+    breakdown = [[i.values_for(codes[n]).get("target") for n in HEALTH_CENTRES] for i in spec.items]
+    assert breakdown == [[9000, 8000, 8000, 7000], [3, 3, 2, 1], [1500, 1200, 1300, 1000], [800, 2900, 1100, 1000]]
+    # 东城镇卫生院 has “—” for item 4: not assigned it (its values_for falls back to the county's).
+    assert [[n for n in HEALTH_CENTRES if codes[n] in i.units] for i in spec.items][3] == [
+        "城关镇卫生院",
+        "西城镇卫生院",
+        "南城镇卫生院",
+    ]
+    assert [i.group for i in spec.items] == ["一、健康服务提质"] * 2 + ["二、公共卫生服务"] * 2
+    assert [i.values["task"] for i in spec.items] == [  # 事项/目标任务 is the task
+        "为适龄妇女进行“两癌”检查",
+        "村卫生室达到市级示范标准以上",
+        "65岁以上老年人健康体检",
+        "为60岁以上高危人群免费开展认知障碍筛查",
+    ]
+    assert spec.measure_field is not None and spec.measure_field.label == "计量单位"  # 人 and 处 never added up
+    # The sum is checked against the county's target, naming the item and both figures.
+    warnings = [line for line in output.splitlines() if "分解数之和" in line]
+    assert warnings == [
+        "第 6 行“2 村卫生室达到市级示范标准以上”：年度目标 10 与各单位分解数之和 9（4 个单位）不一致；全县目标保留为 "
+        "10，各单位目标按分解数。请核对任务表，改正后重新运行 consolidate init --force"
+    ]
+    # The spec every template embeds keeps both (merge without -s reads that one).
+    embedded = spec_from_json(spec.to_json())
+    assert [i.values["target"] for i in embedded.items] == [32000, 10, 5000, 2900]
+    assert [dict(i.per_unit["target"]) for i in embedded.items] == [dict(i.per_unit["target"]) for i in spec.items]
+    # Each unit's template shows its own target.
+    (path,) = [p for p in write_templates(spec, tmp_path / "t") if p.stem.endswith("西城镇卫生院")]
+    sheet = openpyxl.load_workbook(path)["填报"]
+    header = [c.value for c in sheet[5]]
+    assert [sheet.cell(r, header.index("年度目标") + 1).value for r in (7, 8, 10, 11)] == [8000, 2, 1300, 1100]
+
+
+def test_a_breakdown_with_the_lead_column_shows_it_and_the_yaml_keeps_both_targets(tmp_path: Path) -> None:
+    spec, output = _breakdown_spec(BREAKDOWN, tmp_path)
+    assert "I 列“牵头科室”→ 预填栏目 lead（锁定，模板和汇总中都显示；填报单位是目标分解中的各单位）" in output
+    assert [i.values["lead"] for i in spec.items] == ["妇幼健康科", "基层卫生科", "基层卫生科", "疾控科"]
+    again = load_spec(write_spec_yaml(spec, tmp_path / "y" / "report.yaml"))
+    assert again.to_json() == spec.to_json()
+
+
+def test_a_table_without_units_says_where_they_were_looked_for(tmp_path: Path) -> None:
+    source = build(KEY_WORK_NO_UNITS, tmp_path / "重点工作.xlsx")
+    result = runner.invoke(app, ["init", str(tmp_path / "k"), "--from", str(source)], env={"COLUMNS": "300"})
+    assert result.exit_code == 2
+    assert result.output.replace("\n", "") == (
+        f"无法执行：{source}（工作表“目标任务”）中找不到填报单位：第 2 行的表头中没有写明单位的列（如 责任科室、"
+        "责任单位、牵头单位、责任部门、承办单位、主办单位），表头下面一行也没有逐列写出各单位的名称（如“目标分解”下的 "
+        "城关镇卫生院、东城镇卫生院）。请在表格中加一列“责任单位”，逐行写明由哪个单位填报（几个单位用顿号隔开），"
+        "或在“目标分解”下面一行每列写一个单位的名称，然后重新运行 consolidate init"
+    )
+    assert not (tmp_path / "k").exists() or not any((tmp_path / "k").iterdir())
+
+
+def test_the_period_deadline_and_issuer_are_read_where_the_table_says_them(tmp_path: Path) -> None:
+    source = build(KEY_WORK, tmp_path / "重点工作.xlsx")
+    code, output = run("init", tmp_path / "k", "--from", source)
+    assert code == 0, output
+    spec = load_spec(tmp_path / "k" / "report.xlsx")
+    report = spec.report
+    assert (report.period, str(report.deadline), report.issuer, report.id) == (
+        "2025-Q1",
+        "2025-04-15",
+        "玉环市卫生健康局",
+        "report-2025-q1",
+    )
+    title = "玉环市卫生健康局2025年第一季度市政府重点工作和民生实事工作完成情况"
+    assert f"标题：{title}（取自表格 A1 的标题行）" in output
+    assert f"报告期：2025-Q1（取自表格 A1“{title}”）" in output
+    assert "截止日期：2025-04-15（取自表格 C2“完成情况（截止4月15日）”）" in output
+    assert f"发文单位：玉环市卫生健康局（取自表格 A1“{title}”）" in output
+
+
+def test_the_argument_wins_over_the_table_and_moves_its_title_and_deadline(tmp_path: Path) -> None:
+    source = build(KEY_WORK, tmp_path / "重点工作.xlsx")
+    code, output = run("init", tmp_path / "2025Q2", "--from", source, "--issuer", "玉环市卫健局")
+    assert code == 0, output
+    report = load_spec(tmp_path / "2025Q2" / "report.xlsx").report
+    title = "玉环市卫生健康局2025年第二季度市政府重点工作和民生实事工作完成情况"
+    assert (report.period, str(report.deadline), report.issuer, report.title) == (
+        "2025-Q2",
+        "2025-07-15",
+        "玉环市卫健局",
+        title,
+    )
+    assert f"标题：{title}（取自表格 A1 的标题行，从表格的报告期 2025-Q1 顺延到 2025-Q2）" in output
+    assert "报告期：2025-Q2（取自文件夹名“2025Q2”）" in output
+    assert (
+        "截止日期：2025-07-15（取自表格 C2“完成情况（截止4月15日）”，从表格的报告期 2025-Q1 顺延到 2025-Q2）" in output
+    )
+    assert "发文单位：玉环市卫健局（取自 --issuer）" in output
+
+
+@pytest.mark.parametrize(
+    ("folder", "options", "period", "said"),
+    [
+        ("2025Q3", [], "2025-Q3", "报告期：2025-Q3（取自文件夹名“2025Q3”）"),
+        ("q", ["--period", "2025年第三季度"], "2025-Q3", "报告期：2025-Q3（取自 --period）"),
+        ("q", ["--period", "2025年9月"], "2025-09", "报告期：2025-09（取自 --period）"),
+        ("2025Q3", ["--period", "2025年9月"], "2025-09", "报告期：2025-09（取自 --period）"),
+        ("q", [], "2025", "报告期：2025（取自表格 A1“2025年田家庵区基层卫生健康工作重点任务清单”）"),
+    ],
+    ids=["folder", "option-quarter", "option-month", "option-over-folder", "title"],
+)
+def test_the_period_as_the_help_says_it_is_written(
+    folder: str, options: list[str], period: str, said: str, tmp_path: Path
+) -> None:
+    source = build(TASK_LIST, tmp_path / "清单.xlsx")
+    code, output = run("init", tmp_path / folder, "--from", source, *options)
+    assert code == 0, output
+    report = load_spec(tmp_path / folder / "report.xlsx").report
+    assert (report.period, report.id) == (period, f"report-{period.lower()}")
+    assert said in output.splitlines()
+    assert (
+        "截止日期：未设置（表格中没有写截止日期；可用 --deadline 2025-10-15 指定，或以后在 report.xlsx 中填写）"
+        in output
+    )
+
+
+def test_a_period_or_deadline_that_is_none_is_refused_plainly(tmp_path: Path) -> None:
+    source = build(TASK_LIST, tmp_path / "清单.xlsx")
+    code, output = run("init", tmp_path / "q", "--from", source, "--period", "2025年第五季度")
+    assert code == 2
+    assert (
+        "--period：“2025年第五季度”不是报告期；请写成 2025、2025年第三季度（或 2025Q3）、2025年上半年（或 2025H1）"
+        "或 2025年9月（或 2025-09）" in output.replace("\n", "")
+    )
+    code, output = run("init", tmp_path / "q", "--from", source, "--deadline", "2025年2月30日")
+    assert code == 2
+    assert "--deadline：“2025年2月30日”不是日期；请写成 2025-10-15 或 2025年10月15日" in output.replace("\n", "")
+    assert not (tmp_path / "q").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("玉环市卫生健康局2025年第一季度市政府重点工作和民生实事工作完成情况", "2025-Q1"),  # seed 000
+        ("2025年田家庵区基层卫生健康工作重点任务清单", "2025"),  # seed 003
+        ("市卫生健康委2020年民生实事工作8月份进展情况", "2020-08"),  # seed 004
+        ("2025年上半年重点工作", "2025-H1"),
+        ("2025年9月民生实事进展", "2025-09"),
+        ("截至2025年8月31日完成情况", "2025"),  # a day, not the month
+        ("重点任务清单", None),
+    ],
+)
+def test_periods_in_titles(text: str, period: str | None) -> None:
+    found = period_in_text(text)
+    assert (found[0] if found else None) == period
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "day"),
+    [
+        ("完成情况（截止4月15日）", "2025-Q1", "2025-04-15"),
+        ("完成情况(截至8月底)", "2020-08", "2020-08-31"),
+        ("截止1月10日", "2025-12", "2026-01-10"),  # after the period's end: the next year
+        ("截止2025年10月15日", "2025-Q3", "2025-10-15"),
+        ("截止2月30日", "2025", None),
+        ("11月30日前", "2025", None),  # a task's due date in a table is not the report's deadline
+    ],
+)
+def test_cut_off_days_in_headers(text: str, period: str, day: str | None) -> None:
+    found = day_in_text(text, period)
+    assert (found[0].isoformat() if found else None) == day
+
+
+def test_an_item_not_broken_down_goes_to_every_unit_and_is_said(tmp_path: Path) -> None:
+    rows = [list(row) for row in BREAKDOWN.rows]
+    rows[8][4:8] = [None, None, None, None]  # item 4: its breakdown left blank
+    spec, output = _breakdown_spec(Table(rows, BREAKDOWN.merged), tmp_path)
+    assert (
+        "第 9 行“4 为60岁以上高危人群免费开展认知障碍筛查”没有分解到各单位（E、F、G、H 列都是空的）：分配给全部 4 个单位，"
+        "模板中的目标数是全县的目标。如不对，请在任务表中填写分解数后重新运行 consolidate init --force"
+    ) in output.splitlines()
+    last = spec.items[-1]
+    assert (last.units, last.values["target"], dict(last.per_unit)) == (tuple(u.code for u in spec.units), 2900, {})

@@ -42,6 +42,7 @@ from typer.testing import CliRunner
 from consolidate.cli import app
 from consolidate.cli.app import global_options_first
 from consolidate.common import xl_col_to_name
+from consolidate.kinds import init_report
 from consolidate.kinds.demo import build_demo, fill_template
 from consolidate.merge import merge_returns, spec_from_returns
 from consolidate.spec import Spec, load_spec
@@ -51,6 +52,7 @@ from consolidate.write.pdf import CSV_ALL_SHEETS, OfficeError, convert, find_sof
 from consolidate.write.template import layout_for, write_templates
 
 from .helpers import sheet_rows
+from .tables import TASK_LIST, build, filled
 
 pytestmark = pytest.mark.libreoffice
 
@@ -530,6 +532,22 @@ def test_metadata_longer_than_one_cell_survives(libreoffice: LibreOffice, fmt: s
     assert spec_from_returns([returned]).sha256 == spec.sha256
     result = merge_returns(spec, [returned])
     assert [(r.item_id, r.values["done"]) for r in result.records] == [("T0", 5)]
+
+
+def test_group_rows_of_a_template_filled_in_libreoffice_are_not_items(libreoffice: LibreOffice, tmp_path: Path) -> None:
+    """A task list with 一、二 group rows → templates → every one filled perfectly in LibreOffice
+    and saved → merged as README does (the spec from the returns): no issue at all (issue 20)."""
+    source = build(TASK_LIST, tmp_path / "清单.xlsx")
+    spec = init_report(tmp_path / "2025Q3", from_table=source, deadline="2025-10-15").spec
+    returns = tmp_path / "收回"
+    returns.mkdir()
+    for unit, template in zip(spec.units, write_templates(spec, tmp_path / "模板"), strict=True):
+        cells = {ref: str(value) for ref, value in filled(spec, unit.code).items()}
+        answer = libreoffice.fill(template, cells, returns / f"{unit.name}.xlsx")
+        assert answer["warnings"] == []
+    result = merge_returns(spec_from_returns([returns]), [returns])
+    assert [(i.code, i.unit, i.cell) for i in result.issues] == []
+    assert len(result.records) == sum(len(spec.items_for(u.code)) for u in spec.units) == 9
 
 
 # ---------------------------------------------------------------------------------------------

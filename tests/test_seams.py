@@ -198,7 +198,9 @@ def test_group_rows_are_headings_with_subtotals_only_where_alike(grouped: tuple[
     # The heading row is grey and bold, and the total adds the items only.
     assert cell_of(out, "汇总", "民生实事项目", 0).font.b
     formula = cell_of(out, "汇总", "应报单位数", len(summary) - 1).value
-    assert formula == "=SUM(J5:J6,J8:J8)"
+    col = chr(ord("A") + list(summary[0]).index("应报单位数"))
+    first = HEADER_ROW + 1
+    assert formula == f"=SUM({col}{first + 1}:{col}{first + 2},{col}{first + 4}:{col}{first + 4})"
     assert summary[-1]["应报单位数"] == 3 + 3 + 2
     assert summary_json(result)["summary"]["group_rows"] == [0, 3]
 

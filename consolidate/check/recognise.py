@@ -24,6 +24,7 @@ from ..errors import SpecError
 from ..read import RawBook, RawSheet
 from ..spec import FieldSpec, Item, Spec, UnitSpec, embedded_spec_json, spec_from_json
 from ..spec.dates import normalise_period
+from ..spec.items import heading_key, is_heading, is_numbering
 from ..text import Joined, Msg
 from .coerce import is_blank
 from .issues import Issue
@@ -205,6 +206,16 @@ def meta_layout(meta: dict[str, str]) -> tuple[int, dict[str, str], dict[int, st
         if isinstance(pair, list) and len(pair) == 2 and (row := _meta_row(pair[0])) and isinstance(pair[1], str):
             items[row] = pair[1]
     return header, columns, items
+
+
+def meta_groups(meta: dict[str, str]) -> set[int]:
+    """The rows of a template's locked group headings (一、…), from its metadata."""
+    value = _meta_json(meta, "groups")
+    rows: set[int] = set()
+    for pair in value if isinstance(value, list) else []:
+        if isinstance(pair, list) and len(pair) == 2 and (row := _meta_row(pair[0])):
+            rows.add(row)
+    return rows
 
 
 def _meta_columns(book: RawBook, sheet: RawSheet, spec: Spec) -> tuple[int, dict[str, int]] | None:
@@ -449,12 +460,17 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         sheet.rows[header0] if header0 < len(sheet.rows) else []
     )
     field_by_col = {c: spec.field(f) for f, c in located.columns.items()}
+    group_rows = meta_groups(located.book.meta) if located.book.has_meta and items else set()
+    headings = {key for item in items if (key := heading_key(item.group))}
+    input_cols = {c for f, c in located.columns.items() if field_by_col[c].is_input}
     seen_items: set[str] = set()
     where: dict[str, Any] = {"unit": located.unit_code, "file": located.book.name, "sheet": sheet.name}
     for r in range(header0 + 1, len(sheet.rows)):
         row = r + 1
         line = sheet.rows[r]
         width = len(line)
+        if items and meta_rows.get(row) not in item_ids and _is_group_row(row, line, group_rows, headings, input_cols):
+            continue  # a group heading (一、…): never data
         cells: dict[str, Any] = {}
         for field_id, c in located.columns.items():
             value = line[c] if c < width else None
@@ -510,8 +526,34 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         )
     for item in items:
         if item.id not in seen_items:
-            label = " ".join(shown(v) for v in item.values_for(located.unit_code).values() if v is not None)
+            values = item.values_for(located.unit_code)
+            # In the order of the fields, however the spec was read (a file, or the JSON a return carries).
+            label = " ".join(shown(values[f.id]) for f in spec.fields if values.get(f.id) is not None)
             located.issues.append(Issue("W-MISSING-ROW", value=label[:80], **where))
+
+
+def _is_group_row(
+    row: int, line: Sequence[Any], group_rows: set[int], headings: set[str], input_cols: set[int]
+) -> bool:
+    """A row holding only a group heading: one of the template's locked heading rows, or a heading
+    a unit retyped or pasted (一、… or a heading of the spec, outside the columns units fill in)."""
+    texts = [(c, v) for c, v in enumerate(line) if not is_blank(v)]
+    if not texts or not all(isinstance(v, str) for _, v in texts):
+        return False
+    distinct = list(dict.fromkeys(v.strip() for _, v in texts))
+    if len(distinct) == 2 and is_numbering(distinct[0]):
+        words, numbered = distinct[1], True  # 一、 | 致力“民生提档”… in two cells
+    elif len(distinct) == 1:
+        words, numbered = distinct[0], is_heading(distinct[0])
+    else:
+        return False
+    if row in group_rows:
+        return True
+    if any(c in input_cols for c, _ in texts):
+        return False  # typed where units write: never dropped without a word
+    key = heading_key(words)
+    known = bool(key) and any(key == h or (len(key) >= 4 and (key in h or h in key)) for h in headings)
+    return known or numbered
 
 
 _PREVIOUS_HEADS = ("上期", "previous")

@@ -60,7 +60,7 @@ def _print_analysis(result: InitResult) -> None:
         letter = xl_col_to_name(column.index)
         say(
             t(
-                f"kinds.col.{column.role}",
+                f"kinds.col.{column.said or column.role}",
                 state.lang,
                 col=letter,
                 label=column.label or "-",
@@ -70,6 +70,15 @@ def _print_analysis(result: InitResult) -> None:
         )
     for row, why in analysis.skipped:
         say(msg("init_skipped", row=row, why=why.render(state.lang)), "yellow")
+    for warning in analysis.warnings:
+        say(warning.render(state.lang), "yellow")
+    for taken in result.taken:
+        what = t(f"kinds.what.{taken.what}", state.lang)
+        source = taken.source.render(state.lang)
+        if taken.value:
+            say(msg("init_taken", what=what, value=taken.value, source=source))
+        else:
+            say(msg("init_unset", what=what, source=source))
     spec = result.spec
     say(
         msg(

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..common import decode_text, normalise, number_text, xl_col_to_name
+from ..common import decode_text, normalise, number_text, xl_col_to_name, xl_rowcol_to_cell
 from ..errors import InputError
 from ..spec import Spec
-from ..spec.dates import normalise_period
+from ..spec.dates import day_in_text, period_in_text
 from ..spec.items import split_units
-from ..text import Msg
+from ..text import Joined, Msg
 
 UNIT_HEADERS = (
     "责任科室",
@@ -48,6 +48,9 @@ KNOWN_IDS = {
     "工作任务": "task",
     "民生实事项目": "task",
     "项目": "task",
+    "事项": "task",
+    "事项名称": "task",
+    "工作事项": "task",
     "项目名称": "task",
     "任务名称": "task",
     "任务及要求内容": "content",
@@ -77,6 +80,13 @@ KNOWN_IDS = {
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _NOTE = re.compile(r"^\s*(注|备注|说明|附注)[:：]")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_BLANK = re.compile(r"^[-—–/／\\无]+$")  # a dash or 无 in a breakdown: nothing for that unit
+# A sub-header naming a unit (城关镇卫生院, 兰山区, 医政科) rather than a figure.
+_UNIT_NAME = re.compile(r"(卫生院|服务中心|卫生室|医院|保健院|中心|站|所|县|区|市|镇|乡|街道|社区|科|处|局|委)$")
+# A sub-header under the breakdown that is the county's own figure, not a unit's.
+_COUNTY_WORDS = frozenset(
+    normalise(w) for w in ("合计", "小计", "总计", "全县", "全市", "全区", "全县合计", "全市合计", "全区合计", "县级")
+)
 
 
 @dataclass
@@ -89,6 +99,7 @@ class Column:
     field_id: str = ""
     unit: str = ""  # per_unit: the unit it holds the targets of
     group: str = ""  # the merged header cell above it (目标分解)
+    said: str = ""  # what init says of it, when not its role's usual words (kinds.col.<said>)
 
 
 @dataclass
@@ -101,28 +112,50 @@ class Analysis:
     units: list[str] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
     skipped: list[tuple[int, Msg]] = field(default_factory=list)  # (row, why)
-    header_rows: tuple[int, ...] = ()
+    header_rows: tuple[int, ...] = ()  # 0-based
+    title_cell: str = ""  # where the title was found (A1)
+    # The texts above the table and of its header, (cell, text): where period and deadline are said.
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    target: str = ""  # the number field holding the county's target and the per-unit targets
+    warnings: list[Msg] = field(default_factory=list)
+    unit_columns: list[str] = field(default_factory=list)  # letters of the per-unit columns
 
 
-def read_grid(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
-    """Every row of the sheet (0-based, as typed) and its merged ranges (r1, c1, r2, c2)."""
+@dataclass(frozen=True)
+class Grid:
+    """A sheet of the clerk's table as read: rows (0-based, as typed), merged ranges, its name."""
+
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]]
+    sheet: str  # "" for a CSV file
+
+
+def read_table(path: Path, sheet: str | None = None) -> Grid:
+    """Every row of the sheet (the first unless ``sheet``), its merged ranges and its name."""
     try:
         if path.suffix.lower() in (".csv", ".txt"):
             text = decode_text(path.read_bytes())
-            return [list(r) for r in csv.reader(io.StringIO(text))], []
+            return Grid([list(r) for r in csv.reader(io.StringIO(text))], [], "")
         from python_calamine import CalamineWorkbook
 
         book = CalamineWorkbook.from_path(str(path))
         if sheet is not None and sheet not in book.sheet_names:
             raise InputError(Msg("kinds.no_sheet", file=path, sheet=sheet, sheets=", ".join(book.sheet_names)))
-        raw = book.get_sheet_by_name(sheet) if sheet is not None else book.get_sheet_by_index(0)
+        name = sheet if sheet is not None else book.sheet_names[0]
+        raw = book.get_sheet_by_name(name)
         rows = [list(r) for r in raw.to_python(skip_empty_area=False)]
         merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
     except InputError:
         raise
     except Exception as exc:
         raise InputError(Msg("kinds.cannot_read", file=path, error=exc)) from None
-    return rows, merged
+    return Grid(rows, merged, name)
+
+
+def read_grid(path: Path, sheet: str | None = None) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
+    """Every row of the sheet (0-based, as typed) and its merged ranges (r1, c1, r2, c2)."""
+    grid = read_table(path, sheet)
+    return grid.rows, grid.merged
 
 
 def _text(value: Any) -> str:
@@ -150,17 +183,46 @@ def _filled(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, int]]) 
 def analyse(rows: list[list[Any]], merged: Sequence[tuple[int, int, int, int]]) -> Analysis:
     grid = _filled(rows, merged)
     width = max((len(r) for r in grid), default=0)
-    header = _header_row(grid)
-    if header is None:
+    plain = [[_text(r[c]) if c < len(r) else "" for c in range(width)] for r in rows]  # not filled
+    best = _header_row(grid)
+    if best is None:
         raise InputError(Msg("kinds.no_table"))
-    title = next((_single(grid[r]) for r in range(header) if _single(grid[r])), "")
-    across = [(c1, c2) for r1, c1, r2, c2 in merged if r1 == header and c2 > c1]
-    two_rows = bool(across) and header + 1 < len(grid)
-    columns = _columns(grid, header, two_rows, across, width)
-    body_start = header + (2 if two_rows else 1)
-    analysis = Analysis(title, columns, header_rows=(header, header + 1) if two_rows else (header,))
+    header, lower, spans = _two_rows(grid, plain, merged, best)
+    title, title_cell = "", ""
+    for r in range(header):
+        if text := _single(grid[r]):
+            title, title_cell = text, _first_cell(plain, r)
+            break
+    columns = _columns(grid, header, lower, spans, width)
+    body_start = (lower if lower is not None else header) + 1
+    header_rows = (header,) if lower is None else (header, lower)
+    analysis = Analysis(title, columns, header_rows=header_rows, title_cell=title_cell)
+    for r in range(header):
+        for c, text in enumerate(plain[r]):
+            if text:
+                analysis.texts.append((xl_rowcol_to_cell(r, c), text))
+    for r in header_rows:
+        for c, text in enumerate(plain[r]):
+            if text:
+                analysis.texts.append((xl_rowcol_to_cell(r, c), text))
+    per_unit = [c for c in columns if c.role == "per_unit"]
+    if per_unit:
+        # The units are the columns of the breakdown, whatever the rows give them.
+        analysis.units = list(dict.fromkeys(c.unit for c in per_unit))
+        analysis.unit_columns = [xl_col_to_name(c.index) for c in per_unit]
+        numbers = [c for c in columns if c.role == "number"]
+        target = next((c for c in numbers if c.field_id == "target"), None)
+        target = target or next((c for c in numbers if "目标" in c.label), None)
+        analysis.target = target.field_id if target is not None else ""
+        if target is not None:
+            target.said = "county"
     _rows(grid, merged, body_start, analysis)
     return analysis
+
+
+def _first_cell(rows: list[list[str]], r: int) -> str:
+    c = next((c for c, v in enumerate(rows[r]) if v), 0)
+    return str(xl_rowcol_to_cell(r, c))
 
 
 def _single(row: list[str]) -> str:
@@ -188,29 +250,106 @@ def _known(label: str) -> bool:
     return any(normalise(k) == word for k in (*KNOWN_IDS, *UNIT_HEADERS)) or any(g in label for g in PER_UNIT_GROUPS)
 
 
+def _two_rows(
+    grid: list[list[str]], plain: list[list[str]], merged: Sequence[tuple[int, int, int, int]], best: int
+) -> tuple[int, int | None, list[tuple[int, int]]]:
+    """(upper row, lower row or None, the upper row's group cells as column ranges): the header
+    is two rows when a cell of one row stands over several labels of the next (目标分解 over one
+    column per 卫生院), merged or not, and every other column is named once (merged down,
+    repeated, or blank below)."""
+    for upper in (best - 1, best):
+        if upper < 0 or upper + 1 >= len(grid):
+            continue
+        spans = _spans(grid, plain, merged, upper)
+        if spans:
+            return upper, upper + 1, spans
+    return best, None, []
+
+
+def _spans(
+    grid: list[list[str]], plain: list[list[str]], merged: Sequence[tuple[int, int, int, int]], upper: int
+) -> list[tuple[int, int]]:
+    top, low = plain[upper], plain[upper + 1]
+    width = len(top)
+    if len({v for v in grid[upper] if v}) < 2:
+        return []  # a title over the header
+    if any(len(v) > 24 or _NUMBER.match(v.replace(",", "")) for v in low if v):
+        return []  # a data row
+    across = {c1: c2 for r1, c1, r2, c2 in merged if r1 == upper and r2 == upper and c2 > c1}
+    spans: list[tuple[int, int]] = []
+    c = 0
+    while c < width:
+        if not top[c]:
+            c += 1
+            continue
+        end = min(across.get(c, c), width - 1)
+        if end == c:
+            while (
+                end + 1 < width
+                and end + 1 not in across
+                and low[end + 1]
+                and (not top[end + 1] or top[end + 1] == top[c])
+            ):
+                end += 1
+        sub = low[c : end + 1]
+        if end > c and all(sub) and len(set(sub)) == len(sub):
+            spans.append((c, end))
+        c = end + 1
+    inside = {c for c1, c2 in spans for c in range(c1, c2 + 1)}
+    outside = [c for c in range(width) if c not in inside]
+    # Every other column is named once: merged down, repeated, or blank below; and one has a name.
+    if not any(top[c] for c in outside) or any(low[c] and low[c] != grid[upper][c] for c in outside):
+        return []
+    return spans
+
+
+def _unit_like(label: str) -> bool:
+    return bool(_UNIT_NAME.search(label)) and normalise(label) not in _COUNTY_WORDS
+
+
 def _columns(
-    grid: list[list[str]], header: int, two_rows: bool, across: list[tuple[int, int]], width: int
+    grid: list[list[str]], header: int, lower: int | None, spans: list[tuple[int, int]], width: int
 ) -> list[Column]:
-    body = grid[header + (2 if two_rows else 1) :]
+    body = grid[(lower if lower is not None else header) + 1 :]
+    per_unit_spans = set()
+    for c1, c2 in spans:
+        group = grid[header][c1]
+        subs = [grid[header + 1][c] for c in range(c1, c2 + 1)]
+        units = [s for s in subs if normalise(s) not in _COUNTY_WORDS]
+        if units and (any(g in group for g in PER_UNIT_GROUPS) or all(_unit_like(s) for s in units)):
+            per_unit_spans.add((c1, c2))
     columns: list[Column] = []
     used: set[str] = set()
-    unit_column_found = False
+    unit_column_found = False  # a breakdown names the units itself: 牵头科室 beside it is shown only
     for c in range(width):
-        top = grid[header][c]
-        group = next((top for c1, c2 in across if c1 <= c <= c2), "")
-        label = grid[header + 1][c] if group and two_rows else top
-        values = [row[c] for row in body if c < len(row) and row[c]]
+        span = next(((c1, c2) for c1, c2 in spans if c1 <= c <= c2), None)
+        group = grid[header][span[0]] if span else ""
+        label = grid[header + 1][c] if span else grid[header][c]
+        if lower is not None and not label:
+            label = grid[lower][c]
+        # Heading rows (一、… merged across) hold one text in every column: not the column's values.
+        values = [row[c] for row in body if c < len(row) and row[c] and len({v for v in row if v}) > 1]
         if not label and not values:
             columns.append(Column(c, "", "ignored"))
             continue
         label = label or f"{xl_col_to_name(c)}"
-        if group and any(g in group for g in PER_UNIT_GROUPS):
+        if span in per_unit_spans and normalise(label) in _COUNTY_WORDS:
+            # 全县 / 合计 under the breakdown: the county's own target.
+            name = group if normalise(group) in {normalise(k) for k in KNOWN_IDS} else label
+            field_id = _field_id(name, "number", used)
+            used.add(field_id)
+            columns.append(Column(c, name, "number", field_id=field_id, group=group))
+            continue
+        if span in per_unit_spans:
             columns.append(Column(c, label, "per_unit", unit=label, group=group))
             continue
         word = normalise(label)
+        said = ""
         if word in {normalise(h) for h in NUMBER_HEADERS} and "no" not in used:
             role = "no"
-        elif not unit_column_found and word in {normalise(h) for h in UNIT_HEADERS}:
+        elif word in {normalise(h) for h in UNIT_HEADERS} and (unit_column_found or per_unit_spans):
+            role, said = "text", "units_shown" if per_unit_spans else ""
+        elif word in {normalise(h) for h in UNIT_HEADERS}:
             role, unit_column_found = "units", True
         elif values and sum(1 for v in values if _NUMBER.match(v.replace(",", ""))) >= 0.7 * len(values):
             role = "number"
@@ -218,13 +357,16 @@ def _columns(
             role = "text"
         field_id = _field_id(label, role, used)
         used.add(field_id)
-        columns.append(Column(c, label, role, field_id=field_id, group=group))
+        columns.append(Column(c, label, role, field_id=field_id, group=group, said=said))
     return columns
 
 
 def _field_id(label: str, role: str, used: set[str]) -> str:
     known = {normalise(k): v for k, v in KNOWN_IDS.items()}
-    base = "no" if role == "no" else known.get(normalise(label), "target" if role == "number" else "text")
+    # 事项/目标任务: the label as a whole, else the last of its parts that is known.
+    parts = [normalise(label), *reversed([normalise(p) for p in re.split(r"[/／、]", label) if p.strip()])]
+    found = next((known[p] for p in parts if p in known), None)
+    base = "no" if role == "no" else found or ("target" if role == "number" else "text")
     if role == "number" and base not in ("target",) and base in used:
         base = "number"
     candidate, n = base, 2
@@ -241,6 +383,7 @@ def _rows(grid: list[list[str]], merged: Sequence[tuple[int, int, int, int]], st
     no_column = next((c.index for c in columns if c.role == "no"), None)
     unit_column = next((c.index for c in columns if c.role == "units"), None)
     kept = [c for c in columns if c.role in ("no", "units", "text", "number")]
+    target = next((c for c in kept if c.field_id == analysis.target), None) if analysis.target else None
     level_one = ""
     group = ""
     for r in range(start, len(grid)):
@@ -271,11 +414,61 @@ def _rows(grid: list[list[str]], merged: Sequence[tuple[int, int, int, int]], st
         for name in names:
             if name not in analysis.units:
                 analysis.units.append(name)
-        per_unit = {c.unit: row[c.index] for c in columns if c.role == "per_unit" and row[c.index]}
-        for name in per_unit:
-            if name not in analysis.units:
-                analysis.units.append(name)
-        analysis.items.append({"values": values, "units": names, "per_unit": per_unit, "group": group, "row": r + 1})
+        per_unit = {
+            c.unit: row[c.index]
+            for c in columns
+            if c.role == "per_unit" and row[c.index] and not _BLANK.match(row[c.index])
+        }
+        item = {"values": values, "units": names, "per_unit": per_unit, "group": group, "row": r + 1}
+        analysis.items.append(item)
+        if analysis.unit_columns:
+            _check_breakdown(analysis, item, target)
+
+
+def _check_breakdown(analysis: Analysis, item: dict[str, Any], target: Column | None) -> None:
+    """The county's target beside its breakdown: said when they differ, or when there is no breakdown."""
+    name = _item_name(item["values"], analysis.columns)
+    county = item["values"].get(target.field_id, "") if target is not None else ""
+    if not item["per_unit"]:
+        analysis.warnings.append(
+            Msg(
+                "kinds.no_breakdown",
+                row=item["row"],
+                item=name,
+                n=len(analysis.units),
+                columns=Joined(analysis.unit_columns),
+            )
+        )
+        return
+    numbers = [_as_number(v) for v in item["per_unit"].values()]
+    if target is None or not county or _as_number(county) is None or None in numbers:
+        return
+    total = sum(n for n in numbers if n is not None)
+    if abs(total - (_as_number(county) or 0)) > 1e-9 * max(1.0, abs(total)):
+        analysis.warnings.append(
+            Msg(
+                "kinds.target_sum",
+                row=item["row"],
+                item=name,
+                label=target.label,
+                county=county,
+                total=number_text(round(total, 10)),
+                n=len(numbers),
+            )
+        )
+
+
+def _as_number(text: str) -> float | None:
+    plain = text.replace(",", "").replace("，", "")
+    return float(plain) if _NUMBER.match(plain) else None
+
+
+def _item_name(values: dict[str, Any], columns: list[Column]) -> str:
+    """An item as a message names it: its 序号 and its first text (the task)."""
+    no = next((values.get(c.field_id, "") for c in columns if c.role == "no"), "")
+    text = next((values.get(c.field_id, "") for c in columns if c.role == "text" and values.get(c.field_id)), "")
+    text = text if len(text) <= 30 else text[:29] + "…"
+    return f"{no} {text}".strip()
 
 
 def _units(text: str) -> list[str]:
@@ -290,27 +483,54 @@ def _units(text: str) -> list[str]:
 # The spec
 
 
-_PERIOD_IN_TITLE = (
-    re.compile(r"(\d{4})年?第?[一二三四1-4]季度"),
-    re.compile(r"(\d{4})年?[上下]半年"),
-    re.compile(r"(\d{4})年\d{1,2}月"),
+def period_from_title(title: str, today: dt.date | None = None) -> str:
+    """The period a title names (2025年第三季度, 9月份...), else its year, else this year."""
+    found = period_in_text(title)
+    return found[0] if found else str((today or dt.date.today()).year)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value read from the table, with the cell and the words it was read from."""
+
+    value: str
+    cell: str
+    text: str
+
+
+def period_in_table(analysis: Analysis) -> Found | None:
+    """The period the title says (2025年第一季度 → 2025-Q1), else another text above the table
+    or of its header; a period finer than a year outranks a bare year wherever it is."""
+    texts = _title_first(analysis)
+    found = [(cell, text, hit) for cell, text in texts if (hit := period_in_text(text)) is not None]
+    if not found:
+        return None
+    cell, text, (value, _) = next((f for f in found if "-" in f[2][0]), found[0])
+    return Found(value, cell, text)
+
+
+def deadline_in_table(analysis: Analysis, period: str) -> Found | None:
+    """The day the title or a header cell gives as the cut-off (完成情况（截止4月15日）)."""
+    for cell, text in _title_first(analysis):
+        if (hit := day_in_text(text, period)) is not None:
+            return Found(hit[0].isoformat(), cell, text)
+    return None
+
+
+_ISSUER = re.compile(
+    r"^(.{2,24}?(?:卫生健康委员会|卫生健康委|卫生健康局|卫健委|卫健局|卫生局|委员会|局|委|办公室|中心))(?=\d{4}\s*年)"
 )
 
 
-def period_from_title(title: str, today: dt.date | None = None) -> str:
-    """The period a title names (2025年第三季度, 9月份...), else the year."""
-    for pattern in _PERIOD_IN_TITLE:
-        match = pattern.search(title)
-        if match:
-            normal = normalise_period(match[0])
-            if normal:
-                return normal
-    year_match = re.search(r"(\d{4})年", title)
-    year = int(year_match[1]) if year_match else (today or dt.date.today()).year
-    month = re.search(r"(\d{1,2})月份?", title)
-    if month and 1 <= int(month[1]) <= 12:
-        return f"{year}-{int(month[1]):02d}"
-    return str(year)
+def issuer_in_title(analysis: Analysis) -> Found | None:
+    """The issuer a title begins with: 玉环市卫生健康局2025年第一季度… → 玉环市卫生健康局."""
+    match = _ISSUER.match(analysis.title)
+    return Found(match[1], analysis.title_cell, analysis.title) if match else None
+
+
+def _title_first(analysis: Analysis) -> list[tuple[str, str]]:
+    titled = [(c, t) for c, t in analysis.texts if c == analysis.title_cell and t == analysis.title]
+    return titled + [(c, t) for c, t in analysis.texts if (c, t) not in titled]
 
 
 def spec_data(
@@ -322,19 +542,29 @@ def spec_data(
     deadline: str | None,
     issuer: str,
 ) -> dict[str, Any]:
-    """The data of ``report.yaml`` for the table: its columns as item fields, the kind's inputs."""
+    """The data of ``report.yaml`` for the table: its columns as item fields, the kind's inputs.
+
+    A breakdown (目标分解 over one column per unit) gives each unit's target as the per-unit
+    values of the target field; the county's own target (年度目标 beside it) stays the item's
+    value of that field, so that the county's figure is the table's whoever returns.
+    """
     kept = [c for c in analysis.columns if c.role in ("no", "units", "text", "number")]
     per_unit = [c for c in analysis.columns if c.role == "per_unit"]
     item_fields: list[dict[str, Any]] = []
-    if per_unit and not any(c.role == "number" for c in kept):
+    target = analysis.target
+    if per_unit and not target:
         # Targets given only per unit (目标分解): one target field holds them.
-        kept.append(Column(per_unit[0].index, per_unit[0].group or "目标", "number", field_id="target"))
+        used = {c.field_id for c in kept}
+        target = _field_id("target", "number", used)
+        kept.append(Column(per_unit[0].index, per_unit[0].group or "目标", "number", field_id=target))
     for c in kept:
         entry: dict[str, Any] = {"id": c.field_id, "label": c.label, "source": "item"}
         if c.role == "number":
             entry.update(type="number", aggregate="sum")
         else:
             entry.update(type="text", aggregate="first")
+            if c.field_id == "measure":
+                entry["measure"] = True  # 计量单位: figures of unlike items are never added up
         item_fields.append(entry)
     ids = {c.field_id for c in kept}
     inputs = []
@@ -351,16 +581,17 @@ def spec_data(
     codes = {
         name: f"U{i:02d}" if len(analysis.units) < 100 else f"U{i:03d}" for i, name in enumerate(analysis.units, 1)
     }
-    target = next((c.field_id for c in kept if c.role == "number"), None)
+    if not target:
+        target = next((c.field_id for c in kept if c.role == "number"), "")
     items = []
     for n, item in enumerate(analysis.items, start=1):
         entry = {"id": f"T{n:02d}" if len(analysis.items) < 100 else f"T{n:03d}", **item["values"]}
-        if item["units"]:
-            entry["units"] = [codes[name] for name in item["units"]]
-        elif item["per_unit"]:
+        if item["per_unit"]:
             entry["units"] = [codes[name] for name in item["per_unit"]]
+        elif item["units"]:
+            entry["units"] = [codes[name] for name in item["units"]]
         if item["per_unit"] and target:
-            entry[target] = {codes[name]: value for name, value in item["per_unit"].items()}
+            entry.update({f"{target}@{codes[name]}": value for name, value in item["per_unit"].items()})
         if item["group"]:
             entry["group"] = item["group"]
         items.append(entry)

@@ -18,9 +18,21 @@ from ..common import atomic_output
 from ..errors import InputError
 from ..spec import Spec, load_spec
 from ..spec.build import Locator, build_spec
+from ..spec.dates import normalise_period, parse_day, period_start
+from ..spec.periods import add_months, next_title, period_months
 from ..text import Joined, Msg
 from ..write import write_spec_workbook, write_spec_yaml
-from .fromtable import Analysis, analyse, period_from_title, read_grid, spec_data
+from .fromtable import (
+    UNIT_HEADERS,
+    Analysis,
+    Found,
+    analyse,
+    deadline_in_table,
+    issuer_in_title,
+    period_in_table,
+    read_table,
+    spec_data,
+)
 
 SPEC_FILES = ("report.yaml", "units.csv", "items.csv")
 WORKBOOK = "report.xlsx"
@@ -55,6 +67,18 @@ class InitResult:
     spec: Spec
     analysis: Analysis | None = None
     backups: list[Path] = field(default_factory=list)
+    # init --from: where the title, period, deadline and issuer were taken from, in that order.
+    taken: list[Taken] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Taken:
+    """A setting of the new report and where it came from (an option, the folder's name, a cell
+    of the table, a default)."""
+
+    what: str  # title | period | deadline | issuer
+    value: str
+    source: Msg
 
 
 def init_spec(
@@ -82,22 +106,27 @@ def init_report(
     inputs of ``kind`` (default: ``livelihood`` when the table has targets, else ``key-tasks``)."""
     out = Path(target)
     analysis: Analysis | None = None
+    taken: list[Taken] = []
     if from_table is None:
         source = kind_path(kind or "key-tasks")
         spec = load_spec(source / "report.yaml")
     else:
-        rows, merged = read_grid(Path(from_table), sheet)
-        analysis = analyse(rows, merged)
+        table = Path(from_table)
+        grid = read_table(table, sheet)
+        analysis = analyse(grid.rows, grid.merged)
+        if not analysis.units:
+            raise InputError(_no_units(table, grid.sheet, analysis))
         has_targets = any(c.role in ("number", "per_unit") for c in analysis.columns)
         chosen = load_spec(kind_path(kind or ("livelihood" if has_targets else "key-tasks")) / "report.yaml")
-        name = title or analysis.title or Path(from_table).stem
+        taken = _settings(out, table, analysis, title=title, period=period, deadline=deadline, issuer=issuer)
+        settings = {t.what: t.value for t in taken}
         data = spec_data(
             analysis,
             chosen,
-            title=name,
-            period=period or period_from_title(name),
-            deadline=deadline,
-            issuer=issuer or "",
+            title=settings["title"],
+            period=settings["period"],
+            deadline=settings.get("deadline") or None,
+            issuer=settings.get("issuer", ""),
         )
         spec = build_spec(data, _Given(str(from_table)), out, out / (WORKBOOK if workbook else "report.yaml"))
     if from_table is None and (title or period or deadline or issuer):
@@ -127,7 +156,105 @@ def init_report(
         path = out / "report.yaml"
     else:
         path = write_spec_yaml(spec, out / "report.yaml")
-    return InitResult(path, load_spec(path), analysis, backups)
+    return InitResult(path, load_spec(path), analysis, backups, taken)
+
+
+def _settings(
+    out: Path,
+    table: Path,
+    analysis: Analysis,
+    *,
+    title: str | None,
+    period: str | None,
+    deadline: str | None,
+    issuer: str | None,
+) -> list[Taken]:
+    """Title, period, deadline and issuer of a report made from a table: an option (or the
+    folder's name, ``init 2025Q3``) wins over what the table says, which wins over a default.
+
+    When the period chosen is not the table's own (the table says 2025年第一季度, the folder is
+    2025Q2), the title's period words and the table's deadline move with it, as ``next`` moves
+    them, and init says so.
+    """
+
+    def cell(found: Found) -> Msg:
+        return Msg("kinds.from.cell", cell=found.cell, text=found.text)
+
+    own = period_in_table(analysis)
+    if period:
+        chosen = normalise_period(period)
+        if chosen is None:
+            raise InputError(Msg("kinds.bad_period", value=period))
+        said = Taken("period", chosen, Msg("kinds.from.option", option="--period"))
+    elif (chosen := normalise_period(out.name)) is not None:
+        said = Taken("period", chosen, Msg("kinds.from.folder", name=out.name))
+    elif own is not None:
+        chosen, said = own.value, Taken("period", own.value, cell(own))
+    else:
+        chosen = str(dt.date.today().year)
+        said = Taken("period", chosen, Msg("kinds.from.this_year"))
+    # The table's own period, when the report is made for another one of the same length.
+    moved_from = (
+        own.value if own and own.value != chosen and period_months(own.value) == period_months(chosen) else None
+    )
+    taken: list[Taken] = []
+    if title:
+        taken.append(Taken("title", title, Msg("kinds.from.option", option="--title")))
+    elif analysis.title:
+        source = Msg("kinds.from.title_row", cell=analysis.title_cell)
+        text = analysis.title
+        if moved_from is not None and (moved := next_title(text, moved_from, chosen)) != text:
+            text, source = moved, Msg("kinds.from.moved", source=source, old=moved_from, new=chosen)
+        elif own is not None and "-" in own.value and own.value != chosen and moved_from is None:
+            source = Msg("kinds.from.title_other_period", source=source, old=own.value, new=chosen)
+        taken.append(Taken("title", text, source))
+    else:
+        taken.append(Taken("title", table.stem, Msg("kinds.from.file_name", name=table.name)))
+    taken.append(said)
+    if deadline:
+        try:
+            day = parse_day(deadline)
+        except ValueError:
+            day = None
+        if day is None:
+            raise InputError(Msg("kinds.bad_deadline", value=deadline))
+        taken.append(Taken("deadline", day.isoformat(), Msg("kinds.from.option", option="--deadline")))
+    elif (found := deadline_in_table(analysis, own.value if own else chosen)) is not None:
+        value, source = found.value, cell(found)
+        if moved_from is not None:
+            start, then = period_start(chosen), period_start(moved_from)
+            months = (start.year - then.year) * 12 + start.month - then.month
+            value = add_months(dt.date.fromisoformat(found.value), months).isoformat()
+            source = Msg("kinds.from.moved", source=source, old=moved_from, new=chosen)
+        elif own is not None and own.value != chosen:
+            other = Msg("kinds.from.deadline_other_period", cell=found.cell, text=found.text, old=own.value)
+            taken.append(Taken("deadline", "", other))
+            value = ""
+        if value:
+            taken.append(Taken("deadline", value, source))
+    else:
+        taken.append(Taken("deadline", "", Msg("kinds.from.no_deadline")))
+    if issuer:
+        taken.append(Taken("issuer", issuer, Msg("kinds.from.option", option="--issuer")))
+    elif (found := issuer_in_title(analysis)) is not None:
+        taken.append(Taken("issuer", found.value, cell(found)))
+    else:
+        taken.append(Taken("issuer", "", Msg("kinds.from.no_issuer")))
+    return taken
+
+
+def _no_units(table: Path, sheet: str, analysis: Analysis) -> Msg:
+    """Where units were looked for in a table that names none, and what to add."""
+    rows = Joined([str(r + 1) for r in analysis.header_rows], "comma")
+    where = Msg("kinds.in_sheet", sheet=sheet) if sheet else ""
+    return Msg(
+        "kinds.no_units",
+        file=table,
+        where=where,
+        rows=rows,
+        labels=Joined(UNIT_HEADERS[:6]),
+        column=UNIT_HEADERS[1],
+    )
 
 
 class _Given(Locator):

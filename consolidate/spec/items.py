@@ -23,6 +23,26 @@ ITEM_GROUP_KEYS = ("group", "分组")
 _SPLIT = re.compile(r"[、,，;；/\n\r]+")
 
 
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(]\s*[一二三四五六七八九十]+\s*[）)])")
+_BARE_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]?|[（(]\s*[一二三四五六七八九十]+\s*[）)])\s*$")
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def is_heading(text: str) -> bool:
+    """A group heading as clerks number them: 一、… or （一）…"""
+    return bool(_NUMBERING.match(text))
+
+
+def is_numbering(text: str) -> bool:
+    """Only the number of a heading (一、 or （二）), its words in the next cell."""
+    return bool(_BARE_NUMBERING.match(text))
+
+
+def heading_key(text: str) -> str:
+    """A group heading compared loosely: without its number, punctuation and spaces."""
+    return _NOT_WORDS.sub("", _NUMBERING.sub("", str(text))).lower()
+
+
 def split_units(text: str) -> list[str]:
     return [part.strip() for part in _SPLIT.split(text) if part.strip()]
 

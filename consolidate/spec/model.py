@@ -318,7 +318,19 @@ class Spec:
                     # An item for every unit leaves its list out (it means all): every template
                     # embeds this, and 5,000 units x 40 items would make each template megabytes.
                     **({} if i.units == everyone and not i.per_unit else {"units": list(i.units)}),
-                    **{k: {u: _json_value(v) for u, v in by_unit.items()} for k, by_unit in i.per_unit.items()},
+                    **{
+                        k: {u: _json_value(v) for u, v in by_unit.items()}
+                        for k, by_unit in i.per_unit.items()
+                        if k not in i.values
+                    },
+                    # A field with the item's own value too (the county's target beside its
+                    # breakdown): each unit's as target@code, so that neither hides the other.
+                    **{
+                        f"{k}@{u}": _json_value(v)
+                        for k, by_unit in i.per_unit.items()
+                        if k in i.values
+                        for u, v in by_unit.items()
+                    },
                     **({"group": i.group} if i.group else {}),
                 }
                 for i in self.items

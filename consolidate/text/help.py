@@ -129,11 +129,18 @@ HELP: dict[str, tuple[str, str]] = {
         "The report's title (default: the title row above the table)",
     ),
     "help.init.period": (
-        "报告期，如 2025年第三季度（默认从标题中读出）",
-        "The period, such as 2025-Q3 (default: read from the title)",
+        "报告期，如 2025年第三季度、2025Q3、2025年9月（默认：文件夹名是报告期时取文件夹名，否则从标题中读出）",
+        "The period, such as 2025-Q3 or 2025-09 (default: the folder's name when it is a period, else read "
+        "from the title)",
     ),
-    "help.init.deadline": ("截止日期，如 2025-10-15", "The deadline, such as 2025-10-15"),
-    "help.init.issuer": ("发文单位", "The issuer"),
+    "help.init.deadline": (
+        "截止日期，如 2025-10-15（默认取任务表标题或表头中的“截止4月15日”之类）",
+        "The deadline, such as 2025-10-15 (default: a cut-off the table's title or header gives)",
+    ),
+    "help.init.issuer": (
+        "发文单位（默认取标题开头的单位名，如 玉环市卫生健康局）",
+        "The issuer (default: the office the title begins with)",
+    ),
     "help.init.yaml": (
         "写成 report.yaml（默认写成可在 Excel/WPS 中编辑的 report.xlsx）",
         "Write report.yaml (default: report.xlsx, edited in Excel or WPS)",

@@ -112,6 +112,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.init_backup": ("已把原来的文件另存为 {file}", "The file replaced is kept as {file}"),
     "cli.init_skipped": ("第 {row} 行未作为事项：{why}", "Row {row} is not an item: {why}"),
+    "cli.init_taken": ("{what}：{value}（{source}）", "{what}: {value} ({source})"),
+    "cli.init_unset": ("{what}：未设置（{source}）", "{what}: not set ({source})"),
     "cli.init_made": (
         "报表“{title}”（报告期 {period}）：{items} 个事项，{units} 个单位，{groups} 个分组",
         "Report “{title}” (period {period}): {items} items, {units} units, {groups} groups",
@@ -137,6 +139,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{col} 列“{label}”→ 预填数字栏目 {id}（汇总时求和）",
         "Column {col} “{label}” → pre-filled number field {id} (summed)",
     ),
+    "kinds.col.county": (
+        "{col} 列“{label}”→ 全县的目标数（预填数字栏目 {id}；各单位的目标数取自目标分解各列）",
+        "Column {col} “{label}” → the county's target (pre-filled number field {id}; each unit's is in the "
+        "breakdown's columns)",
+    ),
+    "kinds.col.units_shown": (
+        "{col} 列“{label}”→ 预填栏目 {id}（锁定，模板和汇总中都显示；填报单位是目标分解中的各单位）",
+        "Column {col} “{label}” → pre-filled field {id} (locked, shown in templates and the summary; the units "
+        "that report are those of the breakdown)",
+    ),
     "kinds.col.per_unit": ("{col} 列“{label}”→ {unit} 的目标数", "Column {col} “{label}” → the targets of {unit}"),
     "kinds.col.ignored": ("{col} 列 → 空列，未使用", "Column {col} → empty, not used"),
     "kinds.skip_header": ("重复的表头", "a repeated header row"),
@@ -146,6 +158,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No header row found: none of the first 20 rows has two or more column names (such as No., Task, Unit)",
     ),
     "kinds.no_sheet": ("{file} 中没有工作表“{sheet}”；有：{sheets}", "{file} has no sheet “{sheet}”; it has: {sheets}"),
+    "kinds.no_units": (
+        "{file}{where}中找不到填报单位：第 {rows} 行的表头中没有写明单位的列（如 {labels}），表头下面一行"
+        "也没有逐列写出各单位的名称（如“目标分解”下的 城关镇卫生院、东城镇卫生院）。请在表格中加一列“{column}”，"
+        "逐行写明由哪个单位填报（几个单位用顿号隔开），或在“目标分解”下面一行每列写一个单位的名称，"
+        "然后重新运行 consolidate init",
+        "{file}{where}: no reporting units found: the header (row {rows}) has no column naming units (such as "
+        "{labels}), and the row under it does not name one unit per column (as under a breakdown of the "
+        "targets). Add a column headed {column} naming the unit of each row (several separated by commas), or "
+        "write one unit's name per column in the row under the breakdown, then run consolidate init again",
+    ),
+    "kinds.in_sheet": ("（工作表“{sheet}”）", " (sheet “{sheet}”)"),
+    "kinds.target_sum": (
+        "第 {row} 行“{item}”：{label} {county} 与各单位分解数之和 {total}（{n} 个单位）不一致；全县目标保留为 "
+        "{county}，各单位目标按分解数。请核对任务表，改正后重新运行 consolidate init --force",
+        "Row {row} “{item}”: {label} {county} is not the sum of its breakdown, {total} ({n} units); the "
+        "county's target is kept as {county} and each unit's as broken down. Check the table, and after "
+        "correcting it run consolidate init --force again",
+    ),
+    "kinds.no_breakdown": (
+        "第 {row} 行“{item}”没有分解到各单位（{columns} 列都是空的）：分配给全部 {n} 个单位，模板中的目标数是"
+        "全县的目标。如不对，请在任务表中填写分解数后重新运行 consolidate init --force",
+        "Row {row} “{item}” is not broken down (columns {columns} are blank): it goes to all {n} units, whose "
+        "templates show the county's target. If that is wrong, fill in the breakdown and run consolidate init "
+        "--force again",
+    ),
+    "kinds.bad_period": (
+        "--period：“{value}”不是报告期；请写成 2025、2025年第三季度（或 2025Q3）、2025年上半年（或 2025H1）"
+        "或 2025年9月（或 2025-09）",
+        "--period: “{value}” is not a period; write 2025, 2025-Q3, 2025-H1 or 2025-09",
+    ),
+    "kinds.bad_deadline": (
+        "--deadline：“{value}”不是日期；请写成 2025-10-15 或 2025年10月15日",
+        "--deadline: “{value}” is not a date; write 2025-10-15",
+    ),
+    "kinds.what.title": ("标题", "Title"),
+    "kinds.what.period": ("报告期", "Period"),
+    "kinds.what.deadline": ("截止日期", "Deadline"),
+    "kinds.what.issuer": ("发文单位", "Issuer"),
+    "kinds.from.option": ("取自 {option}", "from {option}"),
+    "kinds.from.folder": ("取自文件夹名“{name}”", "from the folder's name “{name}”"),
+    "kinds.from.cell": ("取自表格 {cell}“{text}”", "from the table's {cell}, “{text}”"),
+    "kinds.from.title_row": ("取自表格 {cell} 的标题行", "from the table's title row, {cell}"),
+    "kinds.from.moved": (
+        "{source}，从表格的报告期 {old} 顺延到 {new}",
+        "{source}, moved from the table's period {old} to {new}",
+    ),
+    "kinds.from.title_other_period": (
+        "{source}；注意：标题写的报告期是 {old}，不是 {new}，请用 --title 给出新标题，或以后在 report.xlsx 中修改",
+        "{source}; note: the title says the period {old}, not {new}: give the new title with --title, or "
+        "change it in report.xlsx later",
+    ),
+    "kinds.from.deadline_other_period": (
+        "表格 {cell}“{text}”是报告期 {old} 的日期，没有沿用；可用 --deadline 指定",
+        "the table's {cell}, “{text}”, is a date of the period {old}, not used; --deadline gives one",
+    ),
+    "kinds.from.file_name": (
+        "表格上方没有标题行，取自文件名 {name}；可用 --title 指定",
+        "no title row above the table: from the file name {name}; --title gives another",
+    ),
+    "kinds.from.this_year": (
+        "表格和文件夹名中都没有写报告期，按今年；可用 --period 指定",
+        "neither the table nor the folder's name says the period: this year; --period gives another",
+    ),
+    "kinds.from.no_deadline": (
+        "表格中没有写截止日期；可用 --deadline 2025-10-15 指定，或以后在 report.xlsx 中填写",
+        "the table gives no deadline; --deadline 2025-10-15 gives one, or fill it in report.xlsx later",
+    ),
+    "kinds.from.no_issuer": (
+        "标题中没有发文单位；可用 --issuer 指定，或以后在 report.xlsx 中填写",
+        "the title names no issuer; --issuer gives one, or fill it in report.xlsx later",
+    ),
     "cli.bad_since": (
         "--since：日期应写成 2025-04-01，写的是：{value}",
         "--since: a date like 2025-04-01, not {value}",

@@ -389,6 +389,8 @@ def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout) -> None:
         ("first_data_row", str(layout.first_data_row)),
         ("columns", json.dumps({xl_col_to_name(c): f for f, c in layout.columns.items()}, ensure_ascii=False)),
         ("rows", json.dumps(layout.rows, ensure_ascii=False)),
+        # The locked heading rows (一、…) above the items: never data, never an unknown item.
+        *([("groups", json.dumps(layout.groups, ensure_ascii=False))] if layout.groups else []),
         ("spec_json_parts", str(len(chunks))),
     ]
     rows += [("spec_json_z", chunk) for chunk in chunks]
