@@ -454,3 +454,22 @@ def test_an_item_not_broken_down_goes_to_every_unit_and_is_said(tmp_path: Path) 
     ) in output.splitlines()
     last = spec.items[-1]
     assert (last.units, last.values["target"], dict(last.per_unit)) == (tuple(u.code for u in spec.units), 2900, {})
+
+
+def test_an_empty_column_headed_as_an_input_is_that_input_not_a_locked_copy(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["2025年民生实事项目进展情况表"])
+    ws.append(["序号", "民生实事项目", "计量单位", "年度目标", "累计完成", "完成率", "进展情况", "责任单位"])
+    ws.append([1, "适龄妇女两癌检查", "人", 32000, None, None, None, "城关镇卫生院、东城镇卫生院"])
+    ws.append([2, "村卫生室标准化建设", "处", 60, None, None, None, "城关镇卫生院"])
+    book.save(tmp_path / "任务表.xlsx")
+    code, out = run("init", tmp_path / "2025Q3", "--from", tmp_path / "任务表.xlsx", "--yaml")
+    assert code == 0, out
+    assert "E 列“累计完成”→ 填报栏目 done（空列：由各单位填写）" in out
+    assert "F 列“完成率”→ 计算栏目 rate（空列：按公式计算）" in out
+    spec = load_spec(tmp_path / "2025Q3" / "report.yaml")
+    labels = [f.label for f in spec.fields]
+    assert labels.count("累计完成") == labels.count("完成率") == labels.count("进展情况") == 1
+    assert spec.field("done").is_input and spec.field("rate").formula == "done / target"
+    assert spec.measure_field is not None and spec.measure_field.id == "measure"

@@ -557,6 +557,8 @@ def spec_data(
         used = {c.field_id for c in kept}
         target = _field_id("target", "number", used)
         kept.append(Column(per_unit[0].index, per_unit[0].group or "目标", "number", field_id=target))
+    _inputs_of_the_kind(analysis, kept, kind)
+    kept = [c for c in kept if c.role != "input"]
     for c in kept:
         entry: dict[str, Any] = {"id": c.field_id, "label": c.label, "source": "item"}
         if c.role == "number":
@@ -611,6 +613,33 @@ def spec_data(
         "fields": item_fields + inputs,
         "rules": rules,
     }
+
+
+def _inputs_of_the_kind(analysis: Analysis, kept: list[Column], kind: Spec) -> None:
+    """An empty column of the table headed as one of the kind's inputs (累计完成, 完成情况（截止4月
+    15日）, 存在问题) is where the units write that input: it becomes the input, not a locked
+    copy of its empty cells beside it (the template would show the column twice)."""
+    names: dict[str, str] = {}
+    for f in kind.fields:
+        if f.source == "item":
+            continue
+        for name in (f.label, f.heading(kind.lang), *f.aliases):
+            names.setdefault(normalise(name), f.id)
+    taken: set[str] = set()
+    for c in kept:
+        if c.role != "text":
+            continue
+        if any(str(item["values"].get(c.field_id) or "").strip() for item in analysis.items):
+            continue
+        label = normalise(re.sub(r"[（(][^）)]*[）)]\s*$", "", c.label))
+        field_id = names.get(normalise(c.label)) or names.get(label)
+        if field_id is None or field_id in taken:
+            continue
+        taken.add(field_id)
+        for item in analysis.items:
+            item["values"].pop(c.field_id, None)
+        c.role, c.field_id = "input", field_id
+        c.said = "computed" if kind.field(field_id).formula else ""
 
 
 def _names(source: str) -> list[str]:

@@ -150,6 +150,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "that report are those of the breakdown)",
     ),
     "kinds.col.per_unit": ("{col} 列“{label}”→ {unit} 的目标数", "Column {col} “{label}” → the targets of {unit}"),
+    "kinds.col.input": (
+        "{col} 列“{label}”→ 填报栏目 {id}（空列：由各单位填写）",
+        "Column {col} “{label}” → input field {id} (empty: the units fill it in)",
+    ),
+    "kinds.col.computed": (
+        "{col} 列“{label}”→ 计算栏目 {id}（空列：按公式计算）",
+        "Column {col} “{label}” → computed field {id} (empty: computed by its formula)",
+    ),
     "kinds.col.ignored": ("{col} 列 → 空列，未使用", "Column {col} → empty, not used"),
     "kinds.skip_header": ("重复的表头", "a repeated header row"),
     "kinds.skip_note": ("表格下方的说明文字", "a note under the table"),
