@@ -41,7 +41,7 @@ _CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]*)<")
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>([^<]*)<")
 _COMMENTS = re.compile(rb"<dc:description[^>]*>" + MARK.encode() + rb"<")
 _OLD_DOCUMENT = re.compile(rb"<cp:lastModifiedBy[^>]*>" + MARK.encode() + rb"<")
-_KEYWORDS = re.compile(rb"<cp:keywords[^>]*>" + MARK.encode() + rb" ([a-z-]+)<")
+_KEYWORDS = re.compile(rb"<cp:keywords[^>]*>" + MARK.encode() + rb",? ([a-z-]+)<")  # "consolidate, summary" too
 _SHEET_NAME = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
 _MAILER = re.compile(rb"^X-Mailer: consolidate\b", re.M)
 _ISSUE_KEYS = frozenset({"level", "code", "unit", "file", "sheet", "cell", "field", "value", "message", "fix"})
