@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import docx
@@ -19,6 +20,7 @@ from typer.testing import CliRunner
 from consolidate.cli import app
 from consolidate.cli.app import global_options_first
 from consolidate.kinds.demo import DemoResult, build_demo
+from consolidate.read.ours import Ours, ours
 
 ERROR = "无法执行："
 
@@ -157,6 +159,25 @@ def test_outputs_in_the_returns_folder_are_never_read_back(demo: DemoResult, tmp
     assert second["summary"] == first["summary"] and second["submissions"] == first["submissions"]
     inputs = [row["value"] for row in second["about"] if row["key"] == "输入文件"]
     assert not any(name in str(inputs) for name in ours)
+
+
+def test_a_return_is_read_whatever_its_properties_say(demo: DemoResult, tmp_path: Path) -> None:
+    """Only what no unit fills in is passed over: a return (its _consolidate sheet) never is, even
+    with a summary's keywords (copied properties, a crafted file)."""
+    target = demo.returns / "2020年民生实事工作8月份进展情况_临沭县.xlsx"
+    with zipfile.ZipFile(target) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    core = parts["docProps/core.xml"].decode("utf-8")
+    assert "<cp:keywords>consolidate form</cp:keywords>" in core  # as its template said
+    parts["docProps/core.xml"] = core.replace("consolidate form", "consolidate summary").encode("utf-8")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert ours(target) == Ours("form", edited=True)
+    code, output = run("status", demo.returns, "-s", demo.spec, "--json", tmp_path / "s.json")
+    assert code == 1, output  # 临沂高新区 has not returned
+    rows = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in rows if r["name"] == "临沭县"] == ["已报送"]
 
 
 def test_a_changed_summary_or_document_is_kept_as_its_backup(demo: DemoResult, tmp_path: Path) -> None:

@@ -101,15 +101,13 @@ def _package(path: Path) -> Ours | None:
     document = "word/document.xml" in names
     if _COMMENTS.search(core) is None and not (document and _OLD_DOCUMENT.search(core)):
         return None
+    sheets = {normalise(name.decode("utf-8", "replace")) for name in _SHEET_NAME.findall(book)}
+    if normalise(META_SHEET) in sheets:  # whatever its keywords say: what units fill in is read
+        return Ours(KIND_FORM, edited)
     if keywords is not None:
         return Ours(keywords[1].decode("ascii"), edited)
     if document:
         return Ours(KIND_DOCUMENT, edited)
-    if not book:
-        return None
-    sheets = {normalise(name.decode("utf-8", "replace")) for name in _SHEET_NAME.findall(book)}
-    if normalise(META_SHEET) in sheets:
-        return Ours(KIND_FORM, edited)
     if any(
         {normalise(t(f"book.sheet.{key}", lang)) for key in ("report", "fields")} <= sheets for lang in ("zh", "en")
     ):
