@@ -25,12 +25,18 @@ from typing import Any
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 __all__ = [
+    "KIND_DOCUMENT",
+    "KIND_FORM",
+    "KIND_SPEC",
+    "KIND_SUMMARY",
+    "MARK",
     "META_SHEET",
     "RECEIVED_LOG",
     "atomic_output",
     "col_index",
     "decode_text",
     "is_temporary",
+    "kind_mark",
     "normalise",
     "number_text",
     "private_temp",
@@ -47,6 +53,21 @@ __all__ = [
 
 # The very-hidden sheet of every template: report id, unit, layout and the packed spec.
 META_SHEET = "_consolidate"
+# Every workbook and document we write says so in its properties: "consolidate" as its comments
+# (description) and "consolidate <kind>" as its keywords, so that a file found later is known as
+# ours and of which kind (see consolidate.read.ours). A PDF of the summary carries the keywords.
+MARK = "consolidate"
+KIND_FORM = "form"  # a template, or a feedback copy of a return: what units fill in
+KIND_SUMMARY = "summary"
+KIND_SPEC = "spec"
+KIND_DOCUMENT = "document"
+
+
+def kind_mark(kind: str) -> str:
+    """The keywords of a file of ours of ``kind``: ``consolidate summary``."""
+    return f"{MARK} {kind}"
+
+
 # Received times of returns collected by e-mail, relative to the returns folder (see read.received).
 RECEIVED_LOG = Path(".consolidate") / "received.json"
 
@@ -123,18 +144,45 @@ def sanitise_filename(stem: str, suffix: str = "") -> str:
     control characters, no Windows device name, no trailing dot or space, at most
     :data:`NAME_CHARS` characters and :data:`NAME_BYTES` bytes in UTF-8.
 
-    ``suffix`` (an extension, or ``_code.xlsx``) is kept whole: the stem is cut to make room.
+    ``suffix`` (an extension, or ``_code.xlsx``) is kept whole when it leaves room for a stem:
+    the stem is cut to make room. A suffix too long for that (a unit code of 300 characters)
+    keeps its extension and its end (where ``_2`` tells names apart), losing its start.
     """
-    suffix = _clean(suffix, "").rstrip(". ")
+    suffix = _fit_suffix(_clean(suffix, "").rstrip(". "))
     room_chars = NAME_CHARS - len(suffix)
     room_bytes = NAME_BYTES - len(suffix.encode("utf-8"))
-    name = _clean(stem, "._ ")[:room_chars]
-    while len(name.encode("utf-8")) > room_bytes:
-        name = name[: max(0, len(name) - 1 - (len(name.encode("utf-8")) - room_bytes) // 4)]
-    name = name.rstrip("._ ") or "report"
+    name = _cut(_clean(stem, "._ "), room_chars, room_bytes).rstrip("._ ") or "report"
     if name.split(".")[0].rstrip(" ").upper() in _DEVICE_NAMES:
-        name = f"_{name}"
+        name = _cut(f"_{name}", room_chars, room_bytes)
     return name + suffix
+
+
+def _cut(name: str, chars: int, size: int) -> str:
+    """``name`` cut at its end to at most ``chars`` characters and ``size`` bytes in UTF-8."""
+    name = name[: max(chars, 0)]
+    while len(name.encode("utf-8")) > size:
+        name = name[: max(0, len(name) - 1 - (len(name.encode("utf-8")) - size) // 4)]
+    return name
+
+
+_STEM_ROOM = 8  # what a suffix leaves at least for the stem ("report" and a leading "_")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
+def _fit_suffix(suffix: str) -> str:
+    """``suffix`` cut to leave :data:`_STEM_ROOM` characters and bytes for the stem: its
+    extension kept, then as much of its end as fits (behind a ``_``)."""
+    chars, size = NAME_CHARS - _STEM_ROOM, NAME_BYTES - _STEM_ROOM
+    if len(suffix) <= chars and len(suffix.encode("utf-8")) <= size:
+        return suffix
+    match = _EXTENSION.search(suffix)
+    extension = match[0] if match else ""
+    middle = suffix[: len(suffix) - len(extension)]
+    keep = chars - len(extension) - 1
+    tail = middle[-keep:] if keep > 0 else ""
+    while tail and len(f"_{tail}{extension}".encode()) > size:
+        tail = tail[1:]
+    return f"_{tail}{extension}" if tail else extension
 
 
 def _clean(text: str, strip: str) -> str:

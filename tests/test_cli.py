@@ -111,9 +111,13 @@ def test_merge_writes_summary_and_json(demo: Path, tmp_path: Path) -> None:
 
 def test_merge_in_english(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
-    code, _ = run("--lang", "en", "merge", demo / "returns", "-o", out)
+    code, output = run("--lang", "en", "merge", demo / "returns", "-o", out)
     assert code == 1
-    assert openpyxl.load_workbook(out).sheetnames == ["Summary", "By unit", "Detail", "Submissions", "Issues", "About"]
+    # No -s: the spec file that made the returns' templates is found, and its history with it.
+    history = demo / "spec" / "history.sqlite"
+    assert f"History: {history} (beside {demo / 'spec' / 'report.yaml'}, the spec these returns" in output
+    sheets = ["Summary", "By unit", "Trend", "Detail", "Submissions", "Issues", "About"]
+    assert openpyxl.load_workbook(out).sheetnames == sheets
     rows = sheet_rows(out, "Issues")
     assert rows[0]["Message"] == "“进展情况” is required but empty"
 

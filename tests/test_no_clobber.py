@@ -56,32 +56,42 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Setup:
 
 
 # command → (its arguments writing into or in OUT, whether OUT is a folder given by a flag or the
-# folder the command runs in (its default file name there))
-COMMANDS: dict[str, tuple[Callable[[Setup, Path], list[object]], bool]] = {
-    "templates -o": (lambda s, out: ["templates", s.demo.spec, "-o", out], True),
-    "validate --feedback": (lambda s, out: ["validate", s.demo.returns, "--feedback", out], True),
-    "send --outbox": (lambda s, out: ["send", s.mail_spec, "-t", s.templates, "--outbox", out], True),
+# folder the command runs in (its default file name there), the backup its second run keeps)
+COMMANDS: dict[str, tuple[Callable[[Setup, Path], list[object]], bool, str]] = {
+    "templates -o": (lambda s, out: ["templates", s.demo.spec, "-o", out], True, ""),
+    "validate --feedback": (lambda s, out: ["validate", s.demo.returns, "--feedback", out], True, ""),
+    "send --outbox": (lambda s, out: ["send", s.mail_spec, "-t", s.templates, "--outbox", out], True, ""),
     "remind --outbox": (
         lambda s, out: ["remind", s.mail_spec, "-r", s.nothing_back, "-t", s.templates, "--outbox", out],
         True,
+        "",
     ),
-    "merge (summary.xlsx)": (lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec], False),
-    "report (进展情况.docx)": (lambda s, out: ["report", s.demo.returns, "-s", s.demo.spec], False),
+    "merge (summary.xlsx)": (lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec], False, "summary.bak.xlsx"),
+    "report (进展情况.docx)": (
+        lambda s, out: ["report", s.demo.returns, "-s", s.demo.spec],
+        False,
+        "进展情况.bak.docx",
+    ),
 }
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_own_output_is_replaced_a_stranger_never(command: str, setup: Setup, tmp_path: Path) -> None:
-    args, into = COMMANDS[command]
+    args, into, backup = COMMANDS[command]
     first = tmp_path / "first"
     first.mkdir()
     code, output = run(*args(setup, first), cwd=None if into else first)
     assert code in (0, 1), output
     written = sorted(p.name for p in first.iterdir())
     assert written
+    before = {name: (first / name).read_bytes() for name in written}
     code_again, output = run(*args(setup, first), cwd=None if into else first)  # its own: replaced
     assert code_again == code, output
-    assert sorted(p.name for p in first.iterdir()) == written
+    # A summary or document replaced keeps the one before; forms and e-mails are only replaced.
+    assert sorted(p.name for p in first.iterdir()) == sorted([*written, *([backup] if backup else [])])
+    if backup:
+        assert (first / backup).read_bytes() == before[written[-1]]
+        assert "另存为" not in output  # as it was written: nothing to say
 
     second = tmp_path / "second"
     second.mkdir()
@@ -104,21 +114,31 @@ def test_own_output_is_replaced_a_stranger_never(command: str, setup: Setup, tmp
         lambda s, out: ["report", s.demo.returns, "-s", s.demo.spec, "-o", out / "d.docx"],
         lambda s, out: ["validate", s.demo.returns, "--json", out / "issues.json"],
         lambda s, out: ["status", s.demo.returns, "--json", out / "status.json"],
-        lambda s, out: ["remind", s.mail_spec, "-r", s.nothing_back, "--text", out / "reminders.txt"],
     ],
-    ids=["merge -o", "merge --json", "merge --docx", "report -o", "validate --json", "status --json", "remind --text"],
+    ids=["merge -o", "merge --json", "merge --docx", "report -o", "validate --json", "status --json"],
 )
-def test_a_file_named_by_a_flag_is_overwritten(
+def test_a_file_not_ours_is_refused_whatever_flag_names_it(
     command: Callable[[Setup, Path], list[object]], setup: Setup, tmp_path: Path
 ) -> None:
+    """Issue 20: naming a file with a flag no longer lets it be overwritten (a unit's return given
+    to -o was replaced by the summary): a file that is not ours stops the command."""
     args = command(setup, tmp_path)
     named = Path(str(args[-1]))
     named.write_bytes(STRANGER)
-    for other in args:  # every file named: the user's own earlier versions
-        if isinstance(other, Path) and other.parent == tmp_path:
-            other.write_bytes(STRANGER)
     code, output = run(*args)
-    assert code in (0, 1), output
+    assert code == 2, output
+    assert output.strip().splitlines() == [
+        f"无法执行：{named} 已存在，但不是本工具写的，不会覆盖它；请换一个文件名或文件夹，或先把它移走"
+    ]
+    assert named.read_bytes() == STRANGER
+    assert sorted(tmp_path.iterdir()) == [named]  # nothing else written either
+
+
+def test_remind_text_named_by_a_flag_is_overwritten(setup: Setup, tmp_path: Path) -> None:
+    named = tmp_path / "reminders.txt"  # a text the clerk pastes: written over when named
+    named.write_bytes(STRANGER)
+    code, output = run("remind", setup.mail_spec, "-r", setup.nothing_back, "--text", named)
+    assert code == 0, output
     assert named.read_bytes() != STRANGER
 
 

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from ..common import KIND_DOCUMENT, KIND_FORM, KIND_SUMMARY
+from ..read.ours import KIND_ISSUES_JSON, KIND_PDF, KIND_STATUS_JSON, KIND_SUMMARY_JSON
 from ..text import t
 from ..write import (
     feedback_paths,
@@ -26,7 +28,8 @@ from .shared import (
     PasswordOpt,
     PasswordsFileOpt,
     SpecOpt,
-    output_file,
+    claim_output,
+    keep_previous,
     output_folder,
     run_merge,
 )
@@ -55,7 +58,7 @@ def validate(
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
-        output_file(json_out)
+        json_claim = claim_output(json_out, KIND_ISSUES_JSON, "--json")
         output_folder(feedback)
         result = run_merge(
             folder,
@@ -66,10 +69,12 @@ def validate(
             keep_raw=feedback is not None,
             history=history,
             assign=assign,
+            command="validate",
         )
         if feedback is not None:  # before anything is written or shown
-            refuse_strangers(feedback_paths(result, feedback, state.lang).values())
+            refuse_strangers(feedback_paths(result, feedback, state.lang).values(), KIND_FORM)
         if json_out is not None:
+            keep_previous(json_claim)
             emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
     print_issues(result, all_levels)
     if feedback is not None:
@@ -95,16 +100,15 @@ def merge(
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
-        if out is None:  # a summary.xlsx that is not ours is only replaced when named with -o
-            out = Path("summary.xlsx")
-            refuse_strangers([out])
-        output_file(out)
-        output_file(json_out)
-        output_file(docx)
+        # Every output checked before the work: none replaces a file that is not ours, of its kind.
+        out = out or Path("summary.xlsx")
+        claimed = claim_output(out, KIND_SUMMARY, "-o")
+        json_claim = claim_output(json_out, KIND_SUMMARY_JSON, "--json")
+        docx_claim = claim_output(docx, KIND_DOCUMENT, "--docx")
+        pdf_claim = claim_output(out.with_suffix(".pdf"), KIND_PDF, "--pdf") if pdf else None
         if pdf:
-            output_file(out.with_suffix(".pdf"))
             find_soffice()  # a missing LibreOffice stops the run before anything is written
-        outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else [])]
+        outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else []), *([docx] if docx else [])]
         result = run_merge(
             folder,
             spec,
@@ -116,16 +120,20 @@ def merge(
             record=True,
             assign=assign,
         )
+        keep_previous(claimed)
         write_summary(result, out, state.lang, parallel=True)
         if json_out is not None:
+            keep_previous(json_claim)
             emit_json(summary_json(result, state.lang), json_out)
         if docx is not None:
+            keep_previous(docx_claim)
             write_document(result, docx, state.lang)
     say(msg("merged", file=out), "green")
     if docx is not None:
         say(msg("document", file=docx), "green")
     if pdf:
         with guarded():
+            keep_previous(pdf_claim)
             say(msg("pdf", file=to_pdf(out)), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
@@ -142,13 +150,20 @@ def report(
     history: HistoryOpt = None,
 ) -> None:
     with guarded():
-        if out is None:  # as merge's summary.xlsx: only replaced when named with -o
-            out = Path(t("doc.file_name", state.lang))
-            refuse_strangers([out])
-        output_file(out)
+        out = out or Path(t("doc.file_name", state.lang))
+        claimed = claim_output(out, KIND_DOCUMENT, "-o")
         result = run_merge(
-            folder, spec, password, passwords_file, no_cache, exclude=[out], history=history, assign=assign
+            folder,
+            spec,
+            password,
+            passwords_file,
+            no_cache,
+            exclude=[out],
+            history=history,
+            assign=assign,
+            command="report",
         )
+        keep_previous(claimed)
         write_document(result, out, state.lang)
     say(msg("document", file=out), "green")
     print_counts(result)
@@ -166,13 +181,16 @@ def status(
 ) -> None:
     _json_to_stdout(json_out)
     with guarded():
-        output_file(json_out)
+        json_claim = claim_output(json_out, KIND_STATUS_JSON, "--json")
         # The day after sending nothing has come back: an empty (or not yet made) folder is the
         # first state of every report, not an error.
-        result = run_merge(folder, spec, password, passwords_file, no_cache, allow_empty=True, assign=assign)
+        result = run_merge(
+            folder, spec, password, passwords_file, no_cache, allow_empty=True, assign=assign, command="status"
+        )
     rows = print_submissions(result)
     if json_out is not None:
         with guarded():
+            keep_previous(json_claim)
             emit_json(rows, json_out)
     print_counts(result)
     complete = all(s.status in ("returned", "duplicate") for s in result.submissions)

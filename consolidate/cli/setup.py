@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..common import xl_col_to_name
+from ..common import KIND_FORM, xl_col_to_name
 from ..errors import InputError
 from ..kinds import InitResult, build_demo, init_report, list_kinds
 from ..spec import load_spec
@@ -135,7 +135,7 @@ def templates(
         loaded = load_spec(spec)
         wanted = unit_codes(loaded, unit) or [u.code for u in loaded.units]
         names = template_filenames(loaded)
-        refuse_strangers(out / names[code] for code in wanted)  # a unit's filled return, say
+        refuse_strangers((out / names[code] for code in wanted), KIND_FORM)  # a unit's filled return, say
         previous = previous_values(loaded, history)
         with progress_bar(len(wanted), msg("writing")) as tick:
             written = write_templates(loaded, out, wanted, progress=tick, previous=previous)

@@ -3,6 +3,7 @@ limited to, and the check of every output path before any work is done."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import tempfile
 from collections.abc import Sequence
@@ -18,10 +19,13 @@ from ..merge import (
     default_history_path,
     find_files,
     merge_returns,
-    spec_from_returns,
 )
+from ..merge.history import HISTORY_FILE
+from ..merge.origin import Embedded, embedded_spec, find_spec_file
+from ..read.ours import NOT_RETURNS, ours
 from ..spec import Spec, load_spec
 from ..text import Joined, Msg
+from ..write import Claim, check_suffix, claim
 from .app import msg, say, state
 from .show import progress_bar
 
@@ -57,13 +61,22 @@ def run_merge(
     history: Path | None = None,
     record: bool = False,
     assign: list[str] | None = None,
+    command: str = "merge",
 ) -> MergeResult:
     """Merge the returns in ``folder`` as ``merge`` does; ``allow_empty``: nothing there (yet) is
     a result in which every unit is missing, not an error. ``history``: the report's history file
-    (default ``history.sqlite`` beside the spec); ``record``: this period is recorded in it."""
+    (default ``history.sqlite`` beside the spec, see :func:`history_place`); ``record``: this
+    period is recorded in it, and where that is said when the spec came from the returns."""
+    returns_arguments(folder, command)
     secrets = passwords(password, passwords_file)
     assigned = assignments(assign)
-    loaded = load_spec(spec) if spec is not None else spec_from_returns(list(folder), secrets)
+    note: Msg | None = None
+    if spec is not None:
+        loaded = load_spec(spec)
+        history = history or default_history_path(loaded)
+    else:
+        found = embedded_spec(list(folder), secrets)
+        loaded, history, note = history_place(found, folder, history, record)
     sources = find_files(list(folder), exclude, missing_ok=allow_empty)
     cache = None if no_cache else default_cache_path()
     with progress_bar(len(sources), msg("reading")) as tick:
@@ -77,13 +90,56 @@ def run_merge(
             exclude=exclude,
             sources=sources,
             allow_empty=allow_empty,
-            history=history or default_history_path(loaded),
+            history=history,
             record_history=record,
             assign=assigned,
         )
     for warning in result.warnings:  # a cache that could not be used: the run went on without it
         say(warning.render(state.lang), "yellow")
+    if note is not None:
+        say(note.render(state.lang), "yellow" if note.key == "cli.history_default" else "")
     return result
+
+
+def history_place(
+    found: Embedded, folder: Sequence[Path], given: Path | None, record: bool
+) -> tuple[Spec, Path | None, Msg | None]:
+    """For a spec read from the returns: the spec (with the path of the file that made their
+    templates, when found), the history file and what to say of it when recording. Beside that
+    spec file; else (nothing found) ``history.sqlite`` in the folder above the returns."""
+    spec_path = find_spec_file(found, folder)
+    spec = found.spec if spec_path is None else dataclasses.replace(found.spec, path=spec_path)
+    if given is not None:
+        return spec, given, None
+    if spec_path is not None:
+        place = spec_path.parent / HISTORY_FILE
+        return spec, place, Msg("cli.history_beside", history=place, spec=spec_path) if record else None
+    first = folder[0] if folder[0].is_dir() else folder[0].parent
+    place = first.absolute().parent / HISTORY_FILE
+    if not record:
+        return spec, place if place.is_file() else None, None
+    report = found.spec.report
+    return spec, place, Msg("cli.history_default", history=place, id=report.id, period=report.period)
+
+
+# Files that are not returns, as a clerk may give them for the returns' folder.
+_DOCUMENTS = {".docx": "word", ".doc": "word", ".wps": "word", ".pdf": "pdf", ".pptx": "slides", ".ppt": "slides"}
+
+
+def returns_arguments(folder: Sequence[Path], command: str) -> None:
+    """Stop when a file given for the returns is plainly not one: the spec, a document, a summary."""
+    for path in folder:
+        if not path.is_file():
+            continue
+        suffix = path.suffix.lower()
+        found = ours(path) if suffix in (".xlsx", ".docx", ".json", ".pdf") else None
+        if suffix in (".yaml", ".yml") or (found is not None and found.kind == "spec"):
+            raise InputError(Msg("cli.arg_is_spec", path=path, command=command))
+        if found is not None and found.kind in NOT_RETURNS:
+            raise InputError(Msg("cli.arg_is_ours", path=path, what=Msg(f"write.what.{found.kind}"), command=command))
+        if suffix in _DOCUMENTS:
+            what = Msg(f"cli.document_kind.{_DOCUMENTS[suffix]}")
+            raise InputError(Msg("cli.arg_is_document", path=path, what=what, command=command))
 
 
 def assignments(given: list[str] | None) -> dict[str, str]:
@@ -113,6 +169,26 @@ def unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:
 
 # ---------------------------------------------------------------------------------------------
 # Output paths, checked before any work
+
+
+def claim_output(path: Path | None, kind: str, option: str) -> Claim | None:
+    """An output file checked before any work: writable, named for its format, and not a file
+    that is not ours to replace (see :mod:`consolidate.write.owned`); None for none or ``-``."""
+    if path is None or str(path) == "-":
+        return None
+    output_file(path)
+    check_suffix(path, kind, option)
+    return claim(path, kind)
+
+
+def keep_previous(claimed: Claim | None) -> None:
+    """Just before an output is written: the file it replaces is kept as its backup (and a
+    changed one is said)."""
+    if claimed is None:
+        return
+    backup = claimed.keep_previous()
+    if backup is not None and claimed.edited:
+        say(msg("backup", path=claimed.path, backup=backup), "yellow")
 
 
 def output_file(path: Path | None) -> None:

@@ -17,13 +17,14 @@ from typing import Any
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
-from ..errors import InputError, SpecError
-from ..read import RawBook, Source, SourceFailure, discover, read_book, received_log
-from ..spec import Spec, embedded_spec_json, spec_from_json
+from ..errors import InputError
+from ..read import Source, SourceFailure, discover, received_log
+from ..spec import Spec
 from ..text import Joined, Msg
 from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
 from .choose import choose_newest
 from .history import History, HistoryView, compare, record_rows
+from .origin import embedded_spec
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
 from .result import InputFile, MergeResult
 from .store import Records, RecordStore
@@ -101,18 +102,7 @@ def assigned_units(spec: Spec, sources: Sequence[Source | SourceFailure], assign
 
 def spec_from_returns(paths: Sequence[str | Path], passwords: Sequence[str] = ()) -> Spec:
     """The spec embedded in the newest template-made return (used when ``-s`` is not given)."""
-    # Newest file first: it is the most likely to carry the current version of the template, and
-    # usually the only one that has to be opened.
-    sources = [s for s in find_files(paths) if isinstance(s, Source)]
-    for source in sorted(sources, key=lambda s: (s.modified, s.name), reverse=True):
-        book = read_book(source, passwords)
-        embedded = embedded_spec_json(book.meta) if isinstance(book, RawBook) else ""
-        if embedded:
-            try:
-                return spec_from_json(embedded)
-            except SpecError as exc:
-                raise InputError(Msg("input.embedded_spec", file=book.name, error=exc)) from None
-    raise InputError(Msg("input.no_template_spec"))
+    return embedded_spec(paths, passwords).spec
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..text import Msg
+from .ours import never_a_return
 
 MAX_MEMBERS = 2000
 MAX_MEMBER_SIZE = 200 * 1024 * 1024  # uncompressed bytes of one member
@@ -72,17 +73,20 @@ def is_junk(parts: tuple[str, ...]) -> bool:
 
 
 def discover(root: Path, prefix: str = "") -> Iterator[Source | SourceFailure]:
-    """Every candidate under ``root`` (a file or a folder, recursive), in a stable order.
+    """Every candidate under ``root`` (a file or a folder, recursive), in a stable order; in a
+    folder, our own outputs are not candidates (a file given by name is, to be reported).
 
     Names are relative to ``root``, after ``prefix`` (which keeps names from several folders apart).
     """
     if root.is_file():
         files = [(root, prefix + root.name)]
     else:
+        # What we wrote there ourselves (a summary, a document, their JSON or PDF, a backup of
+        # one) is no unit's return: it is passed over, never read back as one.
         files = [
             (path, prefix + path.relative_to(root).as_posix())
             for path in sorted(root.rglob("*"))
-            if path.is_file() and not is_junk(path.relative_to(root).parts)
+            if path.is_file() and not is_junk(path.relative_to(root).parts) and not never_a_return(path)
         ]
     for path, name in files:
         modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime).replace(microsecond=0)

@@ -79,8 +79,9 @@ HELP: dict[str, tuple[str, str]] = {
     "help.opt.version": ("显示版本并退出", "Show the version and exit"),
     "help.opt.help": ("显示本帮助并退出", "Show this message and exit"),
     "help.opt.spec": (
-        "报表定义 report.yaml；不给则从收回报表的模板信息中读取",
-        "The spec (report.yaml); without it, taken from the returns' template metadata",
+        "报表定义 report.xlsx 或 report.yaml；不给则从收回报表的模板信息中读取，历史记录记在生成模板的报表定义旁边",
+        "The spec (report.xlsx or report.yaml); without it, taken from the returns' template metadata, "
+        "the history kept beside the spec file their templates were made from",
     ),
     "help.opt.folder": ("回收报表的文件夹或文件", "Returns folder(s) or file(s)"),
     "help.opt.password": ("打开加密文件的密码，可重复", "A password for encrypted files; may be repeated"),
@@ -198,7 +199,11 @@ HELP: dict[str, tuple[str, str]] = {
         "are recorded, detail, submissions, issues, about).\n\n"
         "Example: [bold]consolidate merge returns/ -o summary.xlsx --pdf[/bold]",
     ),
-    "help.merge.out": ("汇总工作簿", "The summary workbook"),
+    "help.merge.out": (
+        "汇总工作簿（.xlsx）；替换的上一份另存为 名称.bak.xlsx，不是本工具写的文件不覆盖",
+        "The summary workbook (.xlsx); the one it replaces is kept as name.bak.xlsx, and a file this tool "
+        "did not write is never overwritten",
+    ),
     "help.merge.json_out": ("同时写出 JSON（- 为标准输出）", "Also write the summary as JSON (- for standard output)"),
     "help.merge.pdf": (
         "用 LibreOffice 同时打印成 PDF（与汇总表同名）",

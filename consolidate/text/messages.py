@@ -59,6 +59,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.next_change": ("  {what}：{before} → {after}", "  {what}: {before} → {after}"),
     "cli.pdf": ("PDF 已生成（可直接打印）：{file}", "PDF written (ready to print): {file}"),
     "cli.json": ("JSON 已写入：{file}", "JSON written: {file}"),
+    "cli.history_beside": (
+        "历史记录：{history}（在生成这些报表的报表定义 {spec} 旁边）",
+        "History: {history} (beside {spec}, the spec these returns were made from)",
+    ),
+    "cli.history_default": (
+        "没有找到生成这些报表的报表定义文件（{id}，{period}），本期记入 {history}；要记在报表定义旁边，"
+        "请用 -s 指定报表定义（如 -s 2025Q3/report.xlsx），或用 --history 指定历史记录文件",
+        "The spec file these returns were made from ({id}, {period}) was not found, so this period is "
+        "recorded in {history}; to keep it beside the spec, give the spec with -s (such as -s "
+        "2025Q3/report.xlsx), or the history file with --history",
+    ),
+    "cli.arg_is_spec": (
+        "{path} 是报表定义，不是收回的报表。{command} 要的是收回报表所在的文件夹，例如：consolidate {command} 收回/ -s {path}",
+        "{path} is the report spec, not a return. {command} wants the folder the returns are in, such as: "
+        "consolidate {command} returns/ -s {path}",
+    ),
+    "cli.arg_is_ours": (
+        "{path} 是本工具写的{what}，不是收回的报表。{command} 要的是收回报表所在的文件夹，例如：consolidate {command} 收回/",
+        "{path} is {what} written by consolidate, not a return. {command} wants the folder the returns are "
+        "in, such as: consolidate {command} returns/",
+    ),
+    "cli.arg_is_document": (
+        "{path} 是{what}，不是报表。{command} 要的是收回报表所在的文件夹（或其中的 .xlsx、.xls、.et、.ods、.csv "
+        "报表），例如：consolidate {command} 收回/",
+        "{path} is {what}, not a return. {command} wants the folder the returns are in (or returns in it: "
+        ".xlsx, .xls, .et, .ods, .csv), such as: consolidate {command} returns/",
+    ),
+    "cli.document_kind.word": ("Word 文档", "a Word document"),
+    "cli.document_kind.pdf": ("PDF 文件", "a PDF file"),
+    "cli.document_kind.slides": ("演示文稿", "a presentation"),
+    "cli.backup": (
+        "{path} 写出后被改过：改过的文件已另存为 {backup}",
+        "{path} was changed after it was written: the changed file is kept as {backup}",
+    ),
     "cli.counts": (
         "{returned}/{units} 个单位已报送；错误 {e}，警告 {w}，提示 {i}",
         "{returned}/{units} units returned; {e} errors, {w} warnings, {i} notes",
@@ -284,8 +318,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "input.no_files": ("没有可读取的文件", "No files to read"),
     "input.embedded_spec": ("{file}：{error}", "{file}: {error}"),
     "input.no_template_spec": (
-        "没有找到由模板生成的报表，请用 -s 指定 report.yaml",
-        "No return made from a template was found: give the spec with -s report.yaml",
+        "{paths} 中没有由模板生成的报表（共 {n} 个文件），读不出报表定义。请给出收回报表所在的文件夹；"
+        "报表不是用模板填的，请用 -s 指定报表定义（report.xlsx 或 report.yaml）",
+        "No return made from a template in {paths} ({n} files), so no spec can be read from them. Give the "
+        "folder the returns are in; for returns not filled in from templates, give the spec with -s "
+        "(report.xlsx or report.yaml)",
     ),
     "frames.no_pandas": (
         '需要 pandas：pip install "consolidate[pandas]"',
@@ -644,10 +681,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} was not made by the demo, which will not delete or overwrite it; build the demo in another folder",
     ),
     "write.not_ours": (
-        "{path} 已存在，但不是本工具写的（或写出后被改过），不会覆盖它；请换一个文件名或文件夹，或先把它移走",
-        "{path} exists but was not written by consolidate (or was changed since), so it is not overwritten; "
+        "{path} 已存在，但不是本工具写的，不会覆盖它；请换一个文件名或文件夹，或先把它移走",
+        "{path} exists but was not written by consolidate, so it is not overwritten; "
         "choose another name or folder, or move it away first",
     ),
+    "write.is_return": (
+        "{path} 是单位填报的报表（或改过的模板），不会覆盖它；请换一个文件名或文件夹",
+        "{path} is a unit's filled-in return (or a template changed by hand), so it is not overwritten; "
+        "choose another name or folder",
+    ),
+    "write.is_other": (
+        "{path} 是本工具写的{there}，不会用{what}覆盖它；请换一个文件名",
+        "{path} is {there} written by consolidate; it is not overwritten with {what}: choose another name",
+    ),
+    "write.wrong_suffix": (
+        "{option} {path}：{what}是 {suffix} 文件，文件名要以 {suffix} 结尾，例如 {example}",
+        "{option} {path}: {what} is a {suffix} file, so its name must end in {suffix}, such as {example}",
+    ),
+    "write.what.summary": ("汇总工作簿", "a summary workbook"),
+    "write.what.form": ("模板", "a template"),
+    "write.what.spec": ("报表定义", "a report spec"),
+    "write.what.document": ("进展情况文档（Word）", "a progress document (Word)"),
+    "write.what.summary-json": ("汇总 JSON", "a summary JSON file"),
+    "write.what.issues-json": ("问题清单 JSON", "a JSON list of problems"),
+    "write.what.status-json": ("报送情况 JSON", "a JSON list of submissions"),
+    "write.what.pdf": ("汇总 PDF", "a summary PDF"),
+    "write.what.email": ("邮件（.eml）", "an e-mail (.eml)"),
     "kinds.cannot_read": ("{file}：无法读取：{error}", "{file}: cannot read it: {error}"),
     "kinds.no_header": (
         "{file}：找不到表头（需要的列：{labels}）",

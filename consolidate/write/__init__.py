@@ -6,7 +6,7 @@ from __future__ import annotations
 from .document import write_document
 from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
 from .jsonfile import summary_json, write_json
-from .owned import refuse_strangers, written_by_us
+from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
 from .specbook import set_report_values, spec_yaml_text, write_spec_workbook, write_spec_yaml
@@ -14,8 +14,11 @@ from .summary import write_summary
 from .template import template_filename, template_filenames, write_template, write_templates
 
 __all__ = [
+    "Claim",
     "OfficeError",
     "RowOptions",
+    "check_suffix",
+    "claim",
     "feedback_filename",
     "feedback_filenames",
     "feedback_paths",

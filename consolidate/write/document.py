@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..check import Record
-from ..common import atomic_output, number_text, tidy_number
+from ..common import KIND_DOCUMENT, MARK, atomic_output, kind_mark, number_text, tidy_number
 from ..merge import MergeResult, SummaryRow
 from ..spec import Spec
 from ..spec.document import ENVIRONMENT
@@ -336,3 +336,4 @@ def _properties(doc: Any, spec: Spec) -> None:
     core.last_modified_by = "consolidate"
     core.created = core.modified = fixed_time()
     core.revision = 1
+    core.comments, core.keywords = MARK, kind_mark(KIND_DOCUMENT)  # known later as ours (read.ours)

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..common import atomic_output, normalise
+from ..common import KIND_SPEC, atomic_output, normalise
 from ..fields import TYPES
 from ..spec import Spec
 from ..spec.items import ITEM_GROUP_KEYS, ITEM_ID_KEYS, ITEM_UNITS_KEYS
@@ -41,7 +41,7 @@ def write_spec_workbook(spec: Spec, path: str | Path, lang: Lang | None = None) 
     path = Path(path)
     data = spec.to_dict()
     with atomic_output(path) as tmp:
-        book = new_workbook(tmp)
+        book = new_workbook(tmp, KIND_SPEC)
         header = book.add_format({"bold": True, "bg_color": HEADER_FILL, "border": 1, "text_wrap": True})
         note = book.add_format({"font_color": "#595959", "text_wrap": True})
         _report(book, spec, lang, header, note)

@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..common import atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
+from ..common import KIND_SUMMARY, atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
 from ..merge import MergeResult
 from ..spec import expr
 from ..text import Lang, t
@@ -55,7 +55,7 @@ def write_summary(
 
 def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows_dir: Path) -> None:
     # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
-    book = new_workbook(path, constant_memory=True, tmpdir=rows_dir)
+    book = new_workbook(path, KIND_SUMMARY, constant_memory=True, tmpdir=rows_dir)
     try:
         fmts = _Formats(book)
         for table in all_tables(result, lang):

@@ -10,9 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..common import META_SHEET, atomic_output, number_text, unique_filenames, xl_col_to_name, xl_rowcol_to_cell
+from ..common import (
+    KIND_FORM,
+    META_SHEET,
+    atomic_output,
+    number_text,
+    unique_filenames,
+    xl_col_to_name,
+    xl_rowcol_to_cell,
+)
 from ..fields import FieldType
 from ..merge import ordered_map
+from ..merge.origin import spec_file_hint
 from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
 from ..text import Lang, t
 from .xlsx import HEADER_FILL, INPUT_FILL, LOCKED_FILL, column_width, new_workbook, row_height, write_value
@@ -95,7 +104,7 @@ def write_templates(
     names = template_filenames(spec)
     jobs = [(u.code, out / names[u.code]) for u in spec.units if units is None or u.code in units]
     earlier = None if previous is None else {code: dict(previous.get(code, {})) for code, _ in jobs}
-    initargs = (spec.to_json(), earlier)
+    initargs = (spec.to_json(), earlier, spec_file_hint(spec, out))
     for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=initargs):
         if progress:
             progress(code)
@@ -104,19 +113,23 @@ def write_templates(
 
 _worker_spec: Spec | None = None
 _worker_previous: dict[str, dict[tuple[str, str], Any]] | None = None
+_worker_spec_file = ("", "")
 
 
-def _init_worker(spec_json: str, previous: dict[str, dict[tuple[str, str], Any]] | None = None) -> None:
-    global _worker_spec, _worker_previous
+def _init_worker(
+    spec_json: str, previous: dict[str, dict[tuple[str, str], Any]] | None = None, spec_file: tuple[str, str] = ("", "")
+) -> None:
+    global _worker_spec, _worker_previous, _worker_spec_file
     _worker_spec = spec_from_json(spec_json)
     _worker_previous = previous
+    _worker_spec_file = spec_file
 
 
 def _write_job(job: tuple[str, Path]) -> str:
     assert _worker_spec is not None
     code, path = job
     earlier = None if _worker_previous is None else _worker_previous.get(code, {})
-    write_template(_worker_spec, _worker_spec.unit_map[code], path, previous=earlier)
+    write_template(_worker_spec, _worker_spec.unit_map[code], path, previous=earlier, spec_file=_worker_spec_file)
     return code
 
 
@@ -141,19 +154,33 @@ def row_key(spec: Spec, item_id: str | None, index: int) -> str:
 
 
 def write_template(
-    spec: Spec, unit: UnitSpec, path: str | Path, refill: Refill | None = None, previous: Previous | None = None
+    spec: Spec,
+    unit: UnitSpec,
+    path: str | Path,
+    refill: Refill | None = None,
+    previous: Previous | None = None,
+    spec_file: tuple[str, str] | None = None,
 ) -> None:
     """Write one template atomically (temp file + rename); with ``refill``, a feedback copy;
-    with ``previous`` (the unit's last accepted values), 上期 columns and ``prefill: last``."""
+    with ``previous`` (the unit's last accepted values), 上期 columns and ``prefill: last``.
+    ``spec_file``: where the spec file is, as the template records it (see
+    :func:`~consolidate.merge.origin.spec_file_hint`; default: worked out from ``spec.path``), so
+    that a merge without ``-s`` finds the file."""
+    hint = spec_file_hint(spec, Path(path).parent) if spec_file is None else spec_file
     with atomic_output(Path(path)) as tmp:
-        _write(spec, unit, tmp, refill, previous)
+        _write(spec, unit, tmp, refill, previous, hint)
 
 
 def _write(
-    spec: Spec, unit: UnitSpec, path: str, refill: Refill | None = None, previous: Previous | None = None
+    spec: Spec,
+    unit: UnitSpec,
+    path: str,
+    refill: Refill | None = None,
+    previous: Previous | None = None,
+    spec_file: tuple[str, str] = ("", ""),
 ) -> None:
     lang = spec.lang
-    book = new_workbook(path)
+    book = new_workbook(path, KIND_FORM)
     layout = layout_for(spec, unit.code, with_previous=previous is not None and refill is None)
     earlier: Previous = previous or {}
     # Every column in order: a field's own, or (True) the locked 上期 column of a cumulative field.
@@ -290,7 +317,7 @@ def _write(
     if refill is None or refill.front is None:
         sheet.activate()
     _instructions(book, spec, unit)
-    _metadata(book, spec, unit, layout)
+    _metadata(book, spec, unit, layout, spec_file)
     book.close()
 
 
@@ -371,7 +398,7 @@ def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
     sheet.fit_to_pages(1, 0)
 
 
-def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout) -> None:
+def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout, spec_file: tuple[str, str] = ("", "")) -> None:
     sheet = book.add_worksheet(META_SHEET)
     # The spec travels compressed (a 1,000-unit spec: 56 KB of JSON, 9 KB packed): every return
     # carries it, and every merge reads it.
@@ -394,6 +421,8 @@ def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout) -> None:
         ("spec_json_parts", str(len(chunks))),
     ]
     rows += [("spec_json_z", chunk) for chunk in chunks]
+    near, name = spec_file  # where the spec file is, for a merge without -s: see consolidate.merge.origin
+    rows += [*([("spec_file", near)] if near else []), *([("spec_name", name)] if name else [])]
     for r, (key, value) in enumerate(rows):
         sheet.write_string(r, 0, key)
         sheet.write_string(r, 1, value)

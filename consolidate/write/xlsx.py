@@ -11,6 +11,7 @@ import xlsxwriter
 from xlsxwriter.comments import CommentType
 from xlsxwriter.worksheet import Worksheet
 
+from ..common import MARK, kind_mark
 from ..fields import TYPES
 from ..spec import FieldSpec
 from ..text import Lang
@@ -96,9 +97,12 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
 
 
-def new_workbook(path: str, *, constant_memory: bool = False, tmpdir: Path | None = None) -> xlsxwriter.Workbook:
+def new_workbook(
+    path: str, kind: str = "", *, constant_memory: bool = False, tmpdir: Path | None = None
+) -> xlsxwriter.Workbook:
     """A workbook that writes text as text; small ones (not constant_memory) stay in memory, large
-    ones keep their rows in files in ``tmpdir`` (one of ours, so a killed run's are found)."""
+    ones keep their rows in files in ``tmpdir`` (one of ours, so a killed run's are found).
+    ``kind`` (``KIND_SUMMARY``...) goes into its keywords: it is known later as ours, and what."""
     book = _Workbook(
         path,
         {
@@ -111,7 +115,7 @@ def new_workbook(path: str, *, constant_memory: bool = False, tmpdir: Path | Non
             **({"tmpdir": str(tmpdir)} if tmpdir is not None else {}),
         },
     )
-    book.set_properties({"created": fixed_time(), "comments": "consolidate"})
+    book.set_properties({"created": fixed_time(), "comments": MARK, **({"keywords": kind_mark(kind)} if kind else {})})
     return book
 
 
