@@ -113,7 +113,15 @@ def test_merge_in_english(demo: Path, tmp_path: Path) -> None:
     out = tmp_path / "s.xlsx"
     code, _ = run("--lang", "en", "merge", demo / "returns", "-o", out)
     assert code == 1
-    assert openpyxl.load_workbook(out).sheetnames == ["Summary", "By unit", "Detail", "Submissions", "Issues", "About"]
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "Summary",
+        "By unit",
+        "Detail",
+        "Submissions",
+        "Issues",
+        "About",
+        "_consolidate",
+    ]
     rows = sheet_rows(out, "Issues")
     assert rows[0]["Message"] == "“进展情况” is required but empty"
 
@@ -155,8 +163,8 @@ def test_templates_command(demo: Path, tmp_path: Path) -> None:
     code, output = run("templates", demo / "spec" / "report.yaml", "-o", tmp_path / "t", "-u", "LS", "-u", "费县")
     assert code == 0, output
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == [
-        "2020年民生实事工作8月份进展情况_兰山区.xlsx",
-        "2020年民生实事工作8月份进展情况_费县.xlsx",
+        "2020-08_2020年民生实事工作8月份进展情况_兰山区.xlsx",
+        "2020-08_2020年民生实事工作8月份进展情况_费县.xlsx",
     ]
 
 

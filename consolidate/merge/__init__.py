@@ -4,10 +4,10 @@ budget. :func:`merge_returns` is the entry point; it never prints and never rais
 
 from __future__ import annotations
 
+from ..periods import HISTORY_FILE, Change, History, HistoryView, TrendPoint, default_history_path
 from .aggregate import JOIN_LIMIT, Accumulator, Pairs, SummaryRow, aggregate, aggregate_values, is_figure, with_cut_note
 from .cache import default_cache_path
 from .frames import Frames
-from .history import HISTORY_FILE, Change, History, HistoryView, TrendPoint, default_history_path
 from .pool import die_with_parent, ordered_map
 from .result import InputFile, MergeResult, Submission
 from .run import find_files, merge_returns, spec_from_returns

@@ -15,12 +15,12 @@ from pathlib import Path
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
 from ..errors import InputError, SpecError
+from ..periods import History, HistoryView, compare, record_rows
 from ..read import RawBook, Source, SourceFailure, discover, read_book, received_log
 from ..spec import Spec, embedded_spec_json, spec_from_json
 from ..text import Joined, Msg
 from .aggregate import JOIN_LIMIT, aggregate
 from .choose import choose_newest
-from .history import History, HistoryView, compare, record_rows
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
 from .result import InputFile, MergeResult
 from .store import Records, RecordStore
@@ -148,7 +148,7 @@ def merge_returns(
     longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
     that cannot be used is a warning in ``MergeResult.warnings``, never a failed merge.
 
-    ``history`` is the report's history file (see :mod:`.history`): the values are checked
+    ``history`` is the report's history file (see :mod:`consolidate.periods`): the values are checked
     against the unit's earlier periods, and ``record_history`` records this period's accepted
     values in it. A history that cannot be used is a warning too, and the merge goes on without.
     """

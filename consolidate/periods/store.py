@@ -9,26 +9,20 @@ cannot be read or written is one warning, and the merge goes on without it.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import math
 import sqlite3
-import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from ..check import Issue, Located, Record, RowChecker, coerce
-from ..common import number_text, shown, xl_col_to_name
-from ..errors import InputError
-from ..read import RawBook, Source, read_book
-from ..spec import FieldSpec, Spec, expr
-from ..spec.dates import normalise_period
-from ..text import Msg, t
-from .aggregate import SummaryRow, aggregate
+from ..check import Located, Record
+from ..common import xl_col_to_name
+from ..spec import Spec
+from ..text import Msg
 
 HISTORY_FILE = "history.sqlite"
 SCHEMA = "2"
@@ -50,6 +44,19 @@ _TABLES = (
 )
 Warn = Callable[[Msg], None]
 Key = tuple[str, str, str]  # unit code, item id, field id
+# One accepted value: unit, item, field, value, and where it came from: file, sheet, cell, sha256.
+Row = tuple[str, str, str, Any, str, str, str, str]
+
+
+class Totals(Protocol):
+    """A summary row as the history keeps it for 趋势 (a merge's ``SummaryRow``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+    @property
+    def reported_units(self) -> int: ...
 
 
 def default_history_path(spec: Spec) -> Path | None:
@@ -57,7 +64,7 @@ def default_history_path(spec: Spec) -> Path | None:
     return spec.path.parent / HISTORY_FILE if spec.path is not None else None
 
 
-def _dump(value: Any) -> str:
+def dump_value(value: Any) -> str:
     kind = type(value)
     if kind is int or (kind is float and math.isfinite(value)):
         return repr(value)  # the JSON of a number, without json's overhead (a merge stores many)
@@ -68,7 +75,7 @@ def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _load(text: str) -> Any:
+def load_value(text: str) -> Any:
     value = json.loads(text)
     if isinstance(value, dict):
         if "$date" in value:
@@ -214,12 +221,12 @@ class History:
                     "SELECT unit, item, field, period, value FROM vals WHERE report = ? AND period < ? ORDER BY period",
                     (report, period),
                 ):
-                    view.earlier.setdefault((unit, item, fid), []).append((str(p), _load(value)))
+                    view.earlier.setdefault((unit, item, fid), []).append((str(p), load_value(value)))
                 for p, item, data, reported in db.execute(
                     "SELECT period, item, data, reported FROM totals WHERE report = ? AND period < ? ORDER BY period",
                     (report, period),
                 ):
-                    view.trend.append(TrendPoint(str(p), str(item), dict(_load(data)), int(reported)))
+                    view.trend.append(TrendPoint(str(p), str(item), dict(load_value(data)), int(reported)))
             return view
 
         found: HistoryView | None = self._guard(read)
@@ -228,8 +235,8 @@ class History:
     def record(
         self,
         spec: Spec,
-        rows: Iterable[tuple[str, str, str, Any, str, str, str, str]],
-        summary: Iterable[SummaryRow],
+        rows: Iterable[Row],
+        summary: Iterable[Totals],
         returned: int,
         source: str = "merge",
     ) -> bool:
@@ -242,7 +249,7 @@ class History:
         def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
             for unit, item, fid, value, file, sheet, cell, sha256 in rows:
                 number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
-                yield report, period, unit, item, fid, _dump(value), number, cell
+                yield report, period, unit, item, fid, dump_value(value), number, cell
 
         def write() -> bool:
             with closing(self._connect(create=True)) as db, db:
@@ -256,7 +263,7 @@ class History:
                 db.executemany(
                     "INSERT INTO totals VALUES (?, ?, ?, ?, ?)",
                     (
-                        (report, period, row.key, _dump(_plain_totals(spec, row.values)), row.reported_units)
+                        (report, period, row.key, dump_value(plain_totals(spec, row.values)), row.reported_units)
                         for row in summary
                     ),
                 )
@@ -312,7 +319,7 @@ class History:
         return found or 0
 
 
-def _plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:
+def plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:
     """A summary row's numbers, for 趋势 (texts and joins are not a trend)."""
     return {
         f.id: values.get(f.id)
@@ -323,7 +330,7 @@ def _plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:
 
 def record_rows(
     spec: Spec, records: Iterable[Record], returns: Mapping[str, Located], hashes: Mapping[str, str]
-) -> Iterable[tuple[str, str, str, Any, str, str, str, str]]:
+) -> Iterator[Row]:
     """The accepted values of the kept returns, one per unit × item × input field, with where each
     came from (file, sheet, cell, the file's sha256)."""
     inputs = [f.id for f in spec.fields if f.is_input]
@@ -342,204 +349,16 @@ def record_rows(
             yield (record.unit_code, item, fid, value, record.file, record.sheet, cell, sha256)
 
 
-# ---------------------------------------------------------------------------------------------
-# Checks against the history, and the changes of cumulative fields
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+def previous_values(
+    spec: Spec, path: Path | None = None, warn: Warn | None = None
+) -> dict[str, dict[tuple[str, str], Any]] | None:
+    """unit code → its last accepted values, when the history (``path``, default
+    ``history.sqlite`` beside the spec) has a period before the spec's: templates then show 上期
+    and fill ``prefill: last``. None otherwise."""
+    path = path or default_history_path(spec)
+    if path is None:
         return None
-    return float(value) if math.isfinite(value) else None
-
-
-def modified_z(value: float, earlier: list[float]) -> float | None:
-    """Iglewicz and Hoaglin's modified z-score of ``value`` against ``earlier`` (median and MAD);
-    None when the earlier values do not vary (MAD 0)."""
-    median = statistics.median(earlier)
-    mad = statistics.median(abs(v - median) for v in earlier)
-    if mad == 0:
+    view = History(path, warn).view(spec)
+    if view is None or view.previous is None:
         return None
-    return 0.6745 * (value - median) / mad
-
-
-def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: Mapping[str, Located]) -> list[Issue]:
-    """W-CUMULATIVE-DECREASED, W-OUTLIER and the rules over ``prev.*`` for the kept records; the
-    changes of cumulative fields are added to ``view``."""
-    issues: list[Issue] = []
-    cumulative = [f for f in spec.fields if f.cumulative]
-    numeric = [f for f in spec.fields if f.is_input and f.is_numeric]
-    rules = [(rule, parsed) for rule, parsed in spec.rule_expressions() if parsed.previous]
-    previous_ids = {name for _, parsed in rules for name in parsed.previous}
-    settings = spec.outlier_check
-    for f in cumulative:
-        view.total[f.id] = Change()
-    for record in records:
-        if record.item_id is None:
-            continue
-        unit, item = record.unit_code, record.item_id
-        located = returns.get(unit)
-
-        def where(field_id: str, located: Located | None = located, row: int = record.row) -> str:
-            return located.cell(row, field_id) if located is not None and field_id in located.columns else ""
-
-        values = record.values
-        for f in cumulative:
-            now, last = _number(values.get(f.id)), view.last(unit, item, f.id)
-            before = _number(last[1]) if last is not None else None
-            if now is None or last is None or before is None:
-                continue
-            for change in (
-                view.by_item.setdefault(item, {}).setdefault(f.id, Change()),
-                view.by_unit.setdefault(unit, {}).setdefault(f.id, Change()),
-                view.total[f.id],
-            ):
-                change.add(now, before)
-            if now < before:
-                issues.append(
-                    _issue(
-                        "W-CUMULATIVE-DECREASED",
-                        record,
-                        f.id,
-                        f.label,
-                        where(f.id),
-                        values.get(f.id),
-                        previous=number_text(before),
-                        previous_period=last[0],
-                        period=spec.report.period,
-                    )
-                )
-        for f in numeric:
-            now = _number(values.get(f.id))
-            history = view.earlier.get((unit, item, f.id), [])
-            earlier = [(p, n) for p, v in history if (n := _number(v)) is not None]
-            if now is None or len(earlier) < settings.min_periods:
-                continue
-            score = modified_z(now, [n for _, n in earlier])
-            if score is not None and abs(score) > settings.threshold:
-                issues.append(
-                    _issue(
-                        "W-OUTLIER",
-                        record,
-                        f.id,
-                        f.label,
-                        where(f.id),
-                        values.get(f.id),
-                        history=Msg("history.values", values="；".join(f"{p}：{number_text(n)}" for p, n in earlier)),
-                        score=f"{abs(score):.1f}",
-                        threshold=number_text(settings.threshold),
-                    )
-                )
-        if rules:
-            prev = {fid: found[1] for fid in previous_ids if (found := view.last(unit, item, fid)) is not None}
-            scope = {**values, expr.PREV: prev}
-            for rule, parsed in rules:
-                if parsed.evaluate(scope):
-                    first = next((f for f in spec.fields if f.id in parsed.names and f.is_input), None)
-                    fid = first.id if first else ""
-                    code = "E-RULE" if rule.level == "error" else "W-RULE"
-                    issues.append(
-                        _issue(
-                            code,
-                            record,
-                            fid,
-                            first.label if first else "",
-                            where(fid),
-                            values.get(fid),
-                            message=rule.message,
-                            rule=rule.id,
-                        )
-                    )
-    return issues
-
-
-def _issue(code: str, record: Record, field_id: str, label: str, cell: str, value: Any, **params: Any) -> Issue:
-    return Issue(
-        code,
-        unit=record.unit_code,
-        file=record.file,
-        sheet=record.sheet,
-        cell=cell or f"A{record.row}",
-        field=field_id,
-        value=shown(value) if value is not None else "",
-        params={"label": label, **params},
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# A summary workbook of an earlier period, imported (so that the first month has a 上期)
-
-
-def import_summary(spec: Spec, path: Path, history: History) -> tuple[str, int]:
-    """Record the period of a summary workbook written by this tool (its 明细 and 说明 sheets):
-    (the period, the values recorded). Raises :class:`InputError` when it is not one of this
-    report's summaries."""
-    source = Source(
-        path.name, path, dt.datetime.fromtimestamp(path.stat().st_mtime) if path.exists() else dt.datetime.now()
-    )
-    book = read_book(source)
-    if not isinstance(book, RawBook):
-        raise InputError(Msg("history.not_summary", path=path))
-    about: dict[str, Any] = {}
-    for sheet in book.sheets:
-        if sheet.name in (t("sheet.about", "zh"), t("sheet.about", "en")):
-            about = {shown(r[0]): r[1] for r in sheet.rows if len(r) > 1 and r[0] is not None}
-    period_text = shown(about.get(t("about.period", "zh"), about.get(t("about.period", "en"), "")))
-    report = shown(about.get(t("about.report_id", "zh"), about.get(t("about.report_id", "en"), "")))
-    period = normalise_period(period_text) if period_text else None
-    detail = next((s for s in book.sheets if s.name in (t("sheet.detail", "zh"), t("sheet.detail", "en"))), None)
-    if period is None or detail is None:
-        raise InputError(Msg("history.not_summary", path=path))
-    if report != spec.report.id:
-        raise InputError(Msg("history.other_report", path=path, report=report, expected=spec.report.id))
-    header0 = next(
-        (i for i, r in enumerate(detail.rows[:10]) if {t("col.unit_code", "zh"), t("col.unit_code", "en")} & set(r)),
-        None,
-    )
-    if header0 is None:
-        raise InputError(Msg("history.not_summary", path=path))
-    heads = [shown(v) for v in detail.rows[header0]]
-    column = {h: c for c, h in enumerate(heads)}
-
-    def col(*titles: str) -> int | None:
-        return next((column[x] for x in titles if x in column), None)
-
-    unit_col = col(t("col.unit_code", "zh"), t("col.unit_code", "en"))
-    item_col = col(t("col.item", "zh"), t("col.item", "en"))
-    file_col = col(t("col.file", "zh"), t("col.file", "en"))
-    sheet_col = col(t("col.sheet", "zh"), t("col.sheet", "en"))
-    row_col = col(t("col.row", "zh"), t("col.row", "en"))
-    fields = {
-        f.id: c for f in spec.fields if f.is_input and (c := col(f.heading("zh"), f.heading("en"), f.label)) is not None
-    }
-    earlier = dataclasses.replace(spec, report=spec.report.model_copy(update={"period": period}))
-    records: list[Record] = []
-    for line in detail.rows[header0 + 1 :]:
-        unit = shown(line[unit_col]) if unit_col is not None and unit_col < len(line) else ""
-        if unit not in spec.unit_map:
-            continue
-        item = shown(line[item_col]) if item_col is not None and item_col < len(line) else None
-        values = {fid: _cell_value(spec.field(fid), line[c] if c < len(line) else None) for fid, c in fields.items()}
-        row = line[row_col] if row_col is not None and row_col < len(line) else 0
-        records.append(
-            Record(
-                unit,
-                item if item in spec.item_map else None,
-                shown(line[file_col]) if file_col is not None and file_col < len(line) else "",
-                shown(line[sheet_col]) if sheet_col is not None and sheet_col < len(line) else "",
-                int(row) if isinstance(row, int | float) else 0,
-                values,
-            )
-        )
-    summary, _ = aggregate(earlier, records, RowChecker(earlier))
-    rows = list(record_rows(earlier, records, {}, {}))
-    if not history.record(earlier, rows, summary, len({r.unit_code for r in records}), f"import:{path.name}"):
-        raise InputError(Msg("history.cannot_write", path=history.path))
-    return period, len(rows)
-
-
-def _cell_value(f: FieldSpec, raw: Any) -> Any:
-    """A value as the summary holds it, typed again by its field (100.0 → 100, 是 → True)."""
-    if raw is None or raw == "":
-        return None
-    result = coerce(f, raw)
-    return result.value if not result.error else None
+    return view.last_values()
