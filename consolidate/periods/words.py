@@ -249,8 +249,9 @@ class _Mover:
 
     def _year(self, m: re.Match[str]) -> str | None:
         number = int(m["year_n"])
-        if not m["year_suf"] and number != self.old.year:
-            return m[0]  # a number, not a year
+        after = m.string[m.end() : m.end() + 1]
+        if not m["year_suf"] and (number != self.old.year or after.isalnum()):
+            return m[0]  # a number (完成2020人), not a year
         moved = self.year(number)
         return None if moved is None else f"{moved}{m['year_suf'] or ''}"
 
