@@ -116,7 +116,7 @@ def test_merge_in_english(demo: Path, tmp_path: Path) -> None:
     # No -s: the spec file that made the returns' templates is found, and its history with it.
     history = demo / "spec" / "history.sqlite"
     assert f"History: {history} (beside {demo / 'spec' / 'report.yaml'}, the spec these returns" in output
-    sheets = ["Summary", "By unit", "Trend", "Detail", "Submissions", "Issues", "About"]
+    sheets = ["Summary", "By unit", "Trend", "Detail", "Submissions", "Issues", "About", "_consolidate"]
     assert openpyxl.load_workbook(out).sheetnames == sheets
     rows = sheet_rows(out, "Issues")
     assert rows[0]["Message"] == "“进展情况” is required but empty"
@@ -159,8 +159,8 @@ def test_templates_command(demo: Path, tmp_path: Path) -> None:
     code, output = run("templates", demo / "spec" / "report.yaml", "-o", tmp_path / "t", "-u", "LS", "-u", "费县")
     assert code == 0, output
     assert sorted(p.name for p in (tmp_path / "t").iterdir()) == [
-        "2020年民生实事工作8月份进展情况_兰山区.xlsx",
-        "2020年民生实事工作8月份进展情况_费县.xlsx",
+        "2020-08_2020年民生实事工作8月份进展情况_兰山区.xlsx",
+        "2020-08_2020年民生实事工作8月份进展情况_费县.xlsx",
     ]
 
 

@@ -129,8 +129,8 @@ def test_every_message_stays_whole_on_one_line_at_80_columns(demo: Path, lang: s
 
 def test_status_keeps_file_names_whole(demo: Path) -> None:
     run = Run("status", demo / "returns", columns=80)
-    assert "  2020年民生实事工作8月份进展情况_费县.xlsx" in run.stdout.replace("\n", "  ") or any(
-        line.endswith("2020年民生实事工作8月份进展情况_费县.xlsx") for line in run.stdout.splitlines()
+    assert "  2020-08_2020年民生实事工作8月份进展情况_费县.xlsx" in run.stdout.replace("\n", "  ") or any(
+        line.endswith("2020-08_2020年民生实事工作8月份进展情况_费县.xlsx") for line in run.stdout.splitlines()
     )
 
 

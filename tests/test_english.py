@@ -85,7 +85,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
     returns = root / "returns"
     returns.mkdir()
     fill_template(
-        templates["Key_work,_first_quarter_of_2025_Medical_Affairs.xlsx"],
+        templates["2025-Q1_Key_work,_first_quarter_of_2025_Medical_Affairs.xlsx"],
         returns / "Medical Affairs.xlsx",
         {
             "T1": {
@@ -100,7 +100,7 @@ def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
         contact="Wang",
     )
     fill_template(
-        templates["Key_work,_first_quarter_of_2025_Primary_Care.xlsx"],
+        templates["2025-Q1_Key_work,_first_quarter_of_2025_Primary_Care.xlsx"],
         returns / "Primary Care (pasted).xlsx",
         {
             "T1": {"done": "about 20k", "progress": "", "status": "Behind"},
@@ -173,9 +173,9 @@ def test_a_run_in_english_prints_no_cjk(english: Path, tmp_path: Path) -> None:
     code, out = run("validate", returns, "-s", spec, "--feedback", tmp_path / "feedback", "--no-cache")
     outputs.append(out)
     assert sorted(p.name for p in (tmp_path / "feedback").iterdir()) == [
-        "Key_work,_first_quarter_of_2025_Longxi_Health_Centre_feedback.xlsx",  # its file was empty
-        "Key_work,_first_quarter_of_2025_Medical_Affairs_feedback.xlsx",
-        "Key_work,_first_quarter_of_2025_Primary_Care_feedback.xlsx",
+        "2025-Q1_Key_work,_first_quarter_of_2025_Longxi_Health_Centre_feedback.xlsx",  # its file was empty
+        "2025-Q1_Key_work,_first_quarter_of_2025_Medical_Affairs_feedback.xlsx",
+        "2025-Q1_Key_work,_first_quarter_of_2025_Primary_Care_feedback.xlsx",
     ]
     for text in outputs:
         _no_cjk(text)

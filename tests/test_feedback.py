@@ -32,7 +32,7 @@ def test_feedback_file_marks_problem_cells_and_merges_after_correction(spec: Spe
     )
     result = merge_returns(spec, [returns])
     written = write_feedback(result, tmp_path / "fb")
-    assert [p.name for p in written] == ["2025年第一季度重点工作完成情况_医政医管科_反馈.xlsx"]
+    assert [p.name for p in written] == ["2025-Q1_2025年第一季度重点工作完成情况_医政医管科_反馈.xlsx"]
     book = openpyxl.load_workbook(written[0])
     assert book.sheetnames == ["问题清单", "填报", "填报说明", "_consolidate"]
     problems = [[c.value for c in row] for row in book["问题清单"].iter_rows(min_row=5)]
@@ -80,7 +80,9 @@ def test_validate_feedback_option(spec_path: Path, spec: Spec, tmp_path: Path) -
     )
     assert result.exit_code == 1
     assert "已为 1 个单位写出反馈文件" in result.output
-    assert [p.name for p in (tmp_path / "fb").iterdir()] == ["2025年第一季度重点工作完成情况_龙溪镇卫生院_反馈.xlsx"]
+    assert [p.name for p in (tmp_path / "fb").iterdir()] == [
+        "2025-Q1_2025年第一季度重点工作完成情况_龙溪镇卫生院_反馈.xlsx"
+    ]
 
 
 def test_feedback_for_a_pasted_workbook_says_what_it_marked(spec: Spec, tmp_path: Path) -> None:

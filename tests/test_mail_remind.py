@@ -53,7 +53,7 @@ def folders(tmp_path: Path, smtp: SmtpSink) -> Path:
     # metadata names the unit is (here 医政医管科's template, renamed, is not 基层卫生科's).
     feedback = tmp_path / "反馈"
     feedback.mkdir()
-    (feedback / f"{TITLE}_基层卫生科_反馈.xlsx").write_bytes(templates["医政医管科"].read_bytes())
+    (feedback / f"2025-Q1_{TITLE}_基层卫生科_反馈.xlsx").write_bytes(templates["医政医管科"].read_bytes())
     (feedback / "基层卫生科的反馈.xlsx").write_bytes(templates["基层卫生科"].read_bytes())
     return tmp_path
 
@@ -96,16 +96,16 @@ def test_only_units_without_a_valid_return_are_reminded(folders: Path, smtp: Smt
         "玉环市卫生健康局\n"
     )
     assert attachments(jwk) == {
-        "基层卫生科的反馈.xlsx": (folders / "templates" / f"{TITLE}_基层卫生科.xlsx").read_bytes()
+        "基层卫生科的反馈.xlsx": (folders / "templates" / f"2025-Q1_{TITLE}_基层卫生科.xlsx").read_bytes()
     }
 
     lx = next(r.message for r in smtp.received if "lx@county.test" in r.recipients)
     assert lx["Subject"] == f"催报：《{TITLE}》（龙溪镇卫生院）[key-work-2025q1/LX]"
     assert body_of(lx).startswith(
         f"龙溪镇卫生院：\n\n截至{today.year}年{today.month}月{today.day}日，尚未收到你单位报送的《{TITLE}》，请尽快填报。\n\n"
-        f"附件是你单位的填报表格：{TITLE}_龙溪镇卫生院.xlsx\n\n截止日期：2025年4月15日\n"
+        f"附件是你单位的填报表格：2025-Q1_{TITLE}_龙溪镇卫生院.xlsx\n\n截止日期：2025年4月15日\n"
     )
-    template = folders / "templates" / f"{TITLE}_龙溪镇卫生院.xlsx"
+    template = folders / "templates" / f"2025-Q1_{TITLE}_龙溪镇卫生院.xlsx"
     assert attachments(lx) == {template.name: template.read_bytes()}
 
     # The same reminder goes out at most once a day: a re-run reaches nobody twice.

@@ -45,7 +45,7 @@ def spec_path(tmp_path: Path, smtp: SmtpSink) -> Path:
 
 
 def template(tmp_path: Path, code: str) -> Path:
-    return tmp_path / "templates" / f"{TITLE}_{UNITS[code]}.xlsx"
+    return tmp_path / "templates" / f"2025-Q1_{TITLE}_{UNITS[code]}.xlsx"
 
 
 def by_unit(smtp: SmtpSink) -> dict[str, EmailMessage]:
@@ -79,20 +79,20 @@ def test_each_unit_gets_its_own_template(tmp_path: Path, smtp: SmtpSink, spec_pa
         assert [a.display_name for a in message["To"].addresses] == [name] * len(message["To"].addresses)
         (attachment,) = message.iter_attachments()
         assert isinstance(attachment, EmailMessage)
-        assert attachment.get_filename() == f"{TITLE}_{name}.xlsx"  # RFC 2231 in Content-Disposition
-        assert attachment["Content-Type"].params["name"] == f"{TITLE}_{name}.xlsx"  # RFC 2047 for older clients
+        assert attachment.get_filename() == f"2025-Q1_{TITLE}_{name}.xlsx"  # RFC 2231 in Content-Disposition
+        assert attachment["Content-Type"].params["name"] == f"2025-Q1_{TITLE}_{name}.xlsx"  # RFC 2047 for older clients
         assert attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert attachment.get_content() == template(tmp_path, unit_code).read_bytes()
         body = message.get_body(("plain",))
         assert body is not None
         text = body.get_content()
-        assert text.startswith(f"{name}：\n\n现将《{TITLE}》的填报表格发给你们（附件：{TITLE}_{name}.xlsx）。")
+        assert text.startswith(f"{name}：\n\n现将《{TITLE}》的填报表格发给你们（附件：2025-Q1_{TITLE}_{name}.xlsx）。")
         assert "截止日期：2025年4月15日\n如有疑问请联系：办公室 0576-87221234\n" in text
         assert f"回复时请保留邮件主题中的 [key-work-2025q1/{unit_code}]" in text
     raw = next(r.data for r in smtp.received if r.recipients == ["yzk@county.test"])
     head = raw.split(b"\r\n\r\n", 1)[0]
     head.decode("ascii")  # every header is 7-bit: Chinese only as encoded words
-    assert b"filename*=utf-8''2025%E5%B9%B4%E7%AC%AC" in raw
+    assert b"filename*=utf-8''2025-Q1_2025%E5%B9%B4%E7%AC%AC" in raw
     assert b'name="=?utf-8?b?' in raw
     log = json.loads((tmp_path / "templates" / ".consolidate" / "sent.json").read_text(encoding="utf-8"))
     assert sorted(log["sent"]) == sorted(
@@ -147,7 +147,7 @@ def test_dry_run_writes_eml_files_and_sends_nothing(tmp_path: Path, smtp: SmtpSi
     assert str(message["To"]) == "龙溪镇卫生院 <lx@county.test>"
     (attachment,) = message.iter_attachments()
     assert isinstance(attachment, EmailMessage)
-    assert attachment.get_filename() == f"{TITLE}_龙溪镇卫生院.xlsx"
+    assert attachment.get_filename() == f"2025-Q1_{TITLE}_龙溪镇卫生院.xlsx"
     assert attachment.get_content() == template(tmp_path, "LX").read_bytes()
 
 
@@ -220,7 +220,7 @@ def test_custom_texts_from_the_spec(tmp_path: Path, smtp: SmtpSink, spec_path: P
     assert message["Subject"] == f"【玉环市卫生健康局】医政医管科：{TITLE}（2025年4月15日前报送）[key-work-2025q1/YZK]"
     body = message.get_body(("plain",))
     assert body is not None
-    assert body.get_content() == f"王芳同志：请查收 {TITLE}_医政医管科.xlsx。"
+    assert body.get_content() == f"王芳同志：请查收 2025-Q1_{TITLE}_医政医管科.xlsx。"
 
 
 def test_an_entry_that_is_not_an_address_is_shown(tmp_path: Path, smtp: SmtpSink, spec_path: Path) -> None:

@@ -46,7 +46,15 @@ def test_summary_sheets_and_totals(merged: tuple[MergeResult, Path]) -> None:
     _, out = merged
     import openpyxl
 
-    assert openpyxl.load_workbook(out).sheetnames == ["汇总", "分单位", "明细", "报送情况", "校验问题", "说明"]
+    assert openpyxl.load_workbook(out).sheetnames == [
+        "汇总",
+        "分单位",
+        "明细",
+        "报送情况",
+        "校验问题",
+        "说明",
+        "_consolidate",
+    ]
     rows = sheet_rows(out, "汇总")
     assert [
         (r["序号"], r["年度目标"], r["累计完成"], r["完成情况自评"], r["应报单位数"], r["已报单位数"]) for r in rows
@@ -86,7 +94,7 @@ def test_issue_codes_and_cells(merged: tuple[MergeResult, Path]) -> None:
         "级别": "错误",
         "代码": "E-NOT-A-NUMBER",
         "单位名称": "基层卫生科",
-        "文件": "2025年第一季度重点工作完成情况_基层卫生科.xlsx",
+        "文件": "2025-Q1_2025年第一季度重点工作完成情况_基层卫生科.xlsx",
         "工作表": "填报",
         "单元格": "D6",
         "栏目": "累计完成",
@@ -130,7 +138,7 @@ def test_detail_rows_keep_text_as_text_and_provenance(merged: tuple[MergeResult,
     ]
     cell = cell_of(out, "明细", "完成情况", 1)
     assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil","点我")', "s")
-    assert rows[0]["文件"] == "2025年第一季度重点工作完成情况_医政医管科.xlsx"
+    assert rows[0]["文件"] == "2025-Q1_2025年第一季度重点工作完成情况_医政医管科.xlsx"
 
 
 def test_rate_is_ratio_of_sums_not_mean_of_rates(spec: Spec, tmp_path: Path) -> None:
@@ -177,8 +185,8 @@ def test_received_times_from_the_mail_log_decide_overdue(spec: Spec, tmp_path: P
     returns = _returns(spec, tmp_path, PLAN)
     log = returns / ".consolidate" / "received.json"
     log.parent.mkdir()
-    yzk = "2025年第一季度重点工作完成情况_医政医管科.xlsx"
-    jwk = "2025年第一季度重点工作完成情况_基层卫生科.xlsx"
+    yzk = "2025-Q1_2025年第一季度重点工作完成情况_医政医管科.xlsx"
+    jwk = "2025-Q1_2025年第一季度重点工作完成情况_基层卫生科.xlsx"
     log.write_text(
         json.dumps({"files": {yzk: {"received": "2025-04-14T16:05:00"}, jwk: {"received": "2025-04-16T09:00:00"}}}),
         encoding="utf-8",
@@ -195,8 +203,8 @@ def test_received_times_from_the_mail_log_decide_overdue(spec: Spec, tmp_path: P
 def test_two_folders_with_the_same_file_names(spec: Spec, tmp_path: Path) -> None:
     first = _returns(spec, tmp_path / "a", {"医政医管科": PLAN["医政医管科"]})
     second = _returns(spec, tmp_path / "b", {"龙溪镇卫生院": {"T1": {"done": 5, "progress": "x", "status": "正常"}}})
-    (second / "2025年第一季度重点工作完成情况_龙溪镇卫生院.xlsx").rename(second / "同名.xlsx")
-    (first / "2025年第一季度重点工作完成情况_医政医管科.xlsx").rename(first / "同名.xlsx")
+    (second / "2025-Q1_2025年第一季度重点工作完成情况_龙溪镇卫生院.xlsx").rename(second / "同名.xlsx")
+    (first / "2025-Q1_2025年第一季度重点工作完成情况_医政医管科.xlsx").rename(first / "同名.xlsx")
     result = merge_returns(spec, [first, second])
     assert sorted((r.unit_code, r.file) for r in result.records) == [
         ("LX", "b/returns/同名.xlsx"),

@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from consolidate.cli import app
 from consolidate.cli.app import global_options_first
 from consolidate.kinds.demo import fill_template
-from consolidate.merge.history import modified_z
-from consolidate.spec import load_spec
-from consolidate.spec.periods import advance_yaml, next_deadline, next_period, next_title
+from consolidate.periods import modified_z, move_words, next_deadline
+from consolidate.periods.specfile import advance_yaml
+from consolidate.spec import Period, load_spec
 
 from .helpers import sheet_rows
 
@@ -170,14 +170,14 @@ def test_next_on_a_workbook_spec_changes_three_cells_and_keeps_the_rest(tmp_path
     ],
 )
 def test_the_next_period_by_its_kind(period: str, title: str, after: str, new_title: str) -> None:
-    assert next_period(period) == after
-    assert next_title(title, period, after) == new_title
+    assert str(Period.of(period).next) == after
+    assert move_words(title, Period.of(period), Period.of(after)).text == new_title
 
 
 def test_deadlines_move_by_the_period_and_month_ends_stay_month_ends() -> None:
-    assert next_deadline(dt.date(2020, 8, 31), "2020-08") == dt.date(2020, 9, 30)
-    assert next_deadline(dt.date(2025, 4, 15), "2025-Q1") == dt.date(2025, 7, 15)
-    assert next_deadline(dt.date(2025, 1, 31), "2025-01") == dt.date(2025, 2, 28)
+    assert next_deadline(dt.date(2020, 8, 31), Period.of("2020-08")) == dt.date(2020, 9, 30)
+    assert next_deadline(dt.date(2025, 4, 15), Period.of("2025-Q1")) == dt.date(2025, 7, 15)
+    assert next_deadline(dt.date(2025, 1, 31), Period.of("2025-01")) == dt.date(2025, 2, 28)
     assert advance_yaml("report:\n  period: '2025-Q1'  # 季度\nx: 1\n", {"period": "2025-Q2"}) == (
         "report:\n  period: 2025-Q2\nx: 1\n"
     )
@@ -332,3 +332,65 @@ def test_history_import_gives_the_first_month_a_previous_period(months: Path, tm
 def test_modified_z_score() -> None:
     assert modified_z(40, [2, 3, 4]) == pytest.approx(0.6745 * 37 / 1)
     assert modified_z(5, [4, 4, 4]) is None
+
+
+def _recorded(history: Path, period: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """A period's values with where each came from, and its totals, as the history holds them."""
+    with sqlite3.connect(history) as db:
+        values = db.execute(
+            "SELECT v.unit, v.item, v.field, v.value, v.cell, s.file, s.sheet, s.sha256 FROM vals v JOIN sources s"
+            " ON s.report = v.report AND s.period = v.period AND s.source = v.source"
+            " WHERE v.period = ? ORDER BY v.unit, v.item, v.field",
+            (period,),
+        ).fetchall()
+        totals = db.execute(
+            "SELECT item, data, reported FROM totals WHERE period = ? ORDER BY item", (period,)
+        ).fetchall()
+    return values, totals
+
+
+def test_history_import_reads_the_summarys_data_not_its_titles(months: Path, tmp_path: Path) -> None:
+    """Every sheet renamed and every heading changed: the import records exactly what the merge
+    of that period recorded (values, cells, files, sha256, totals)."""
+    summary = tmp_path / "汇总-9月.xlsx"
+    book = openpyxl.load_workbook(months / "汇总-2020-09.xlsx")
+    for n, sheet in enumerate(book.worksheets):
+        if sheet.sheet_state == "visible":
+            sheet.title = f"表{n}"
+            for cell in sheet[5]:
+                cell.value = f"栏{cell.column}" if cell.value else cell.value
+    book.save(summary)
+    spec = tmp_path / "report.yaml"
+    shutil.copy(months / "report.yaml", spec)  # October
+    code, output = run("history", "import", summary, "-s", spec)
+    assert code == 0, output
+    assert f"已导入 {summary}：2020-09 期，9 个数值，记入 {tmp_path / 'history.sqlite'}" in output
+    assert _recorded(tmp_path / "history.sqlite", "2020-09") == _recorded(months / "history.sqlite", "2020-09")
+
+
+def test_history_import_of_a_summary_without_its_data_says_what_to_do(months: Path, tmp_path: Path) -> None:
+    summary = tmp_path / "旧汇总.xlsx"
+    book = openpyxl.load_workbook(months / "汇总-2020-09.xlsx")
+    del book["_consolidate"]  # as a summary of an earlier version, or a copy made by hand
+    book.save(summary)
+    spec = tmp_path / "report.yaml"
+    shutil.copy(months / "report.yaml", spec)
+    code, output = run("history", "import", summary, "-s", spec)
+    assert code == 2
+    history = tmp_path / "history.sqlite"
+    assert " ".join(output.split()) == (
+        f"无法执行：{summary} 中没有可导入的数据：它不是本工具写出的汇总工作簿，或是旧版本写的（旧版本的汇总表不带数据）。"
+        f"请用本版本重新汇总那一期收回的报表：consolidate merge 那一期的报表文件夹/ --history {history}，"
+        "那一期就记入了历史记录"
+    )
+    assert not history.exists()
+
+
+def test_a_summary_among_the_returns_is_not_taken_for_a_template(months: Path) -> None:
+    from consolidate.read import RawBook, Source, read_book
+
+    path = months / "汇总-2020-09.xlsx"
+    book = read_book(Source(path.name, path, dt.datetime.now()))
+    assert isinstance(book, RawBook)
+    assert not book.has_meta and "data_sheet" not in book.meta  # its data is not a template's
+    assert [s.name for s in book.sheets] == ["汇总", "分单位", "趋势", "明细", "报送情况", "校验问题", "说明"]

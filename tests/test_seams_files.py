@@ -62,7 +62,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_merge_onto_a_units_return_or_a_template_is_refused(demo: DemoResult) -> None:
-    a_return = demo.returns / "2020年民生实事工作8月份进展情况_临沭县.xlsx"
+    a_return = demo.returns / "2020-08_2020年民生实事工作8月份进展情况_临沭县.xlsx"
     template = demo.templates[0]
     before = _files(demo.folder)
     cases = [
@@ -164,7 +164,7 @@ def test_outputs_in_the_returns_folder_are_never_read_back(demo: DemoResult, tmp
 def test_a_return_is_read_whatever_its_properties_say(demo: DemoResult, tmp_path: Path) -> None:
     """Only what no unit fills in is passed over: a return (its _consolidate sheet) never is, even
     with a summary's keywords (copied properties, a crafted file)."""
-    target = demo.returns / "2020年民生实事工作8月份进展情况_临沭县.xlsx"
+    target = demo.returns / "2020-08_2020年民生实事工作8月份进展情况_临沭县.xlsx"
     with zipfile.ZipFile(target) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}
     core = parts["docProps/core.xml"].decode("utf-8")

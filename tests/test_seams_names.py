@@ -45,7 +45,7 @@ def test_templates_for_units_with_codes_of_300_characters(tmp_path: Path) -> Non
     names = sorted(p.name for p in out.iterdir())
     assert len({n.lower() for n in names}) == 3
     assert all(_valid(n) for n in names)
-    title = "2025年第一季度重点工作完成情况"
+    title = "2025-Q1_2025年第一季度重点工作完成情况"
     assert f"{title}_a_b.xlsx" in names and f"{title}_龙溪镇卫生院.xlsx" in names
     (coded,) = [n for n in names if "B" * 100 in n]  # the code's end is kept, before .xlsx
     assert coded.endswith("B" * 50 + "2.xlsx") and coded.startswith("2025")

@@ -15,7 +15,7 @@ from .conftest import SPEC_YAML, write_spec
 @pytest.fixture
 def yzk(spec: Spec, tmp_path: Path) -> openpyxl.Workbook:
     paths = write_templates(spec, tmp_path / "out", units=["YZK"])
-    assert [p.name for p in paths] == ["2025年第一季度重点工作完成情况_医政医管科.xlsx"]
+    assert [p.name for p in paths] == ["2025-Q1_2025年第一季度重点工作完成情况_医政医管科.xlsx"]
     return openpyxl.load_workbook(paths[0])
 
 
@@ -137,9 +137,9 @@ def test_filenames_are_sanitised_and_unique(tmp_path: Path) -> None:
     spec = load_spec(write_spec(tmp_path / "s", text.replace("name: 医政医管科 }", "name: 医政医管科*}")))
     names = [p.name for p in write_templates(spec, tmp_path / "out")]
     assert names == [
-        "2025_Q1_重点工作_完成情况_医政医管科.xlsx",
-        "2025_Q1_重点工作_完成情况_医政医管科_JWK.xlsx",
-        "2025_Q1_重点工作_完成情况_龙溪镇卫生院.xlsx",
+        "2025-Q1_2025_Q1_重点工作_完成情况_医政医管科.xlsx",
+        "2025-Q1_2025_Q1_重点工作_完成情况_医政医管科_JWK.xlsx",
+        "2025-Q1_2025_Q1_重点工作_完成情况_龙溪镇卫生院.xlsx",
     ]
     assert template_filename(spec, spec.units[0]) == names[0]
 

@@ -1,44 +1,31 @@
-"""The commands over a report's periods: ``history`` (list, ``import``) and ``next``."""
+"""The commands over a report's periods: ``history`` (list, ``import``) and ``next``; the work is
+:mod:`consolidate.periods`'."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from ..common import atomic_output
 from ..errors import InputError
-from ..merge import History, default_history_path
-from ..merge.history import import_summary
-from ..spec import Spec, load_spec, parse_spec, spec_file
-from ..spec.periods import advance_yaml, next_deadline, next_period, next_title
+from ..periods import History, advance, default_history_path, import_summary
+from ..spec import Spec, load_spec
 from ..text import Msg, t
-from ..write import set_report_values, spec_yaml_text
 from .app import guarded, human, msg, say, state
 from .shared import HistoryOpt
 
-SpecArg = Annotated[Path, typer.Argument()]
+
+def _warn(warning: Msg) -> None:
+    say(warning.render(state.lang), "yellow")
 
 
 def _history_of(spec: Spec, given: Path | None) -> History:
     path = given or default_history_path(spec)
     if path is None:
         raise InputError(Msg("cli.no_history_path"))
-    return History(path, lambda warning: say(warning.render(state.lang), "yellow"))
-
-
-def previous_values(spec: Spec, given: Path | None) -> dict[str, dict[tuple[str, str], Any]] | None:
-    """unit code → its last accepted values, when the history has a period before the spec's
-    (templates then show 上期 and fill ``prefill: last``); None otherwise."""
-    path = given or default_history_path(spec)
-    if path is None:
-        return None
-    view = History(path, lambda warning: say(warning.render(state.lang), "yellow")).view(spec)
-    if view is None or view.previous is None:
-        return None
-    return view.last_values()
+    return History(path, _warn)
 
 
 def history(
@@ -77,39 +64,16 @@ def next(
     spec: Annotated[Path, typer.Argument()] = Path("."),
     history_file: HistoryOpt = None,
 ) -> None:
-    path = spec_file(spec)
     with guarded():
-        loaded = load_spec(path)
-        workbook = path.suffix.lower() not in (".yaml", ".yml")
-        if workbook and path.suffix.lower() != ".xlsx":
-            raise InputError(Msg("cli.next_formats", path=path))
-        report = loaded.report
-        period = next_period(report.period)
-        deadline = next_deadline(report.deadline, report.period)
-        title = next_title(report.title, report.period, period)
-        changes = {"period": period, "title": title}
-        if deadline is not None:
-            changes["deadline"] = deadline.isoformat()
-        if workbook:
-            with atomic_output(path) as tmp:
-                load_spec(set_report_values(path, changes, Path(tmp)))  # must load before it replaces the old
-                _history_of(loaded, history_file).keep_spec(loaded, path.name, spec_yaml_text(loaded))
+        done = advance(spec, history_file, _warn)
+    say(msg("next_done", file=done.path), "green")
+    for edit in done.edits:
+        say(msg("next_change", what=edit.what, before=edit.before, after=edit.after))
+    for left in done.unmoved:
+        if left.after:
+            say(msg("next_not_written", where=left.where, before=left.word, after=left.after, file=done.path), "yellow")
         else:
-            text = path.read_text(encoding="utf-8-sig")
-            new_text = advance_yaml(text, changes)
-            parse_spec(new_text, str(path), base=path.parent)  # the new spec must load before it replaces the old
-            _history_of(loaded, history_file).keep_spec(loaded, path.name, text)
-            with atomic_output(path) as tmp:
-                Path(tmp).write_text(new_text, encoding="utf-8")
-    say(msg("next_done", file=path), "green")
-    before = {
-        "period": report.period,
-        "title": report.title,
-        "deadline": report.deadline.isoformat() if report.deadline else "",
-    }
-    for key, value in changes.items():
-        if before[key] != value:
-            say(msg("next_change", what=t(f"hist.{key}", state.lang), before=before[key], after=value))
+            say(msg("next_unmoved", where=left.where, word=left.word, file=done.path), "yellow")
 
 
 COMMANDS = (history, next)

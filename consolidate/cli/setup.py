@@ -10,11 +10,11 @@ import typer
 from ..common import KIND_FORM, xl_col_to_name
 from ..errors import InputError
 from ..kinds import InitResult, build_demo, init_report, list_kinds
+from ..periods import previous_values
 from ..spec import load_spec
 from ..text import Msg, t
 from ..write import refuse_strangers, template_filenames, write_spec_workbook, write_spec_yaml, write_templates
 from .app import guarded, msg, say, state
-from .history import previous_values
 from .shared import HistoryOpt, KindOpt, UnitOpt, output_file, output_folder, unit_codes
 from .show import print_counts, progress_bar
 
@@ -136,7 +136,7 @@ def templates(
         wanted = unit_codes(loaded, unit) or [u.code for u in loaded.units]
         names = template_filenames(loaded)
         refuse_strangers((out / names[code] for code in wanted), KIND_FORM)  # a unit's filled return, say
-        previous = previous_values(loaded, history)
+        previous = previous_values(loaded, history, lambda warning: say(warning.render(state.lang), "yellow"))
         with progress_bar(len(wanted), msg("writing")) as tick:
             written = write_templates(loaded, out, wanted, progress=tick, previous=previous)
     say(msg("templates_done", n=len(written), dir=out), "green")

@@ -20,8 +20,8 @@ from ..merge import (
     find_files,
     merge_returns,
 )
-from ..merge.history import HISTORY_FILE
 from ..merge.origin import Embedded, embedded_spec, find_spec_file
+from ..periods import HISTORY_FILE
 from ..read.ours import NOT_RETURNS, ours
 from ..spec import Spec, load_spec
 from ..text import Joined, Msg

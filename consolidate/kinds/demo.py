@@ -7,7 +7,6 @@ merges. Everything is deterministic, so the demo's summary is the same on every 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -22,9 +21,9 @@ from typing import Any
 
 from ..common import META_SHEET, atomic_output, is_temporary
 from ..errors import InputError
-from ..merge import HISTORY_FILE, History, MergeResult, merge_returns
+from ..merge import MergeResult, merge_returns
+from ..periods import HISTORY_FILE, moved_spec, previous_values
 from ..spec import FieldSpec, Spec, load_spec
-from ..spec.periods import add_months, next_title, period_months, previous_period
 from ..text import Msg
 from ..write import write_json, write_summary, write_templates
 from .init import SPEC_FILES, init_spec
@@ -121,18 +120,8 @@ def _first_input(spec: Spec, test: Callable[[FieldSpec], bool]) -> str | None:
 def _last_month(spec: Spec, out: Path, history: Path) -> list[Path]:
     """The period before the spec's, merged into the history as the clerk did a month ago: so the
     demo's summary has 上期, 本期新增 and 环比 from its first run (values a little lower)."""
-    report = spec.report
-    period = previous_period(report.period)
-    earlier = dataclasses.replace(
-        spec,
-        report=report.model_copy(
-            update={
-                "period": period,
-                "title": next_title(report.title, report.period, period),
-                "deadline": add_months(report.deadline, -period_months(period)) if report.deadline else None,
-            }
-        ),
-    )
+    earlier = moved_spec(spec, -1).spec  # the period, deadline, title and hints of a month ago
+    period = earlier.report.period
     made: list[Path] = []
     with tempfile.TemporaryDirectory() as scratch:
         templates = write_templates(earlier, Path(scratch) / "templates")
@@ -182,8 +171,7 @@ def build_demo(folder: str | Path, kind: str = "livelihood", *, force: bool = Fa
         made += _last_month(spec, out, history)
         made.append(history)
         _record(out, made)
-    view = History(history).view(spec)
-    previous = view.last_values() if view is not None and view.previous is not None else None
+    previous = previous_values(spec, history)
     templates = write_templates(spec, out / "templates", previous=previous)
     made += templates
     _record(out, made)

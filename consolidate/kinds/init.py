@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..common import atomic_output
 from ..errors import InputError
+from ..periods import move_words
 from ..spec import Spec, load_spec
 from ..spec.build import Locator, build_spec
-from ..spec.dates import normalise_period, parse_day, period_start
-from ..spec.periods import add_months, next_title, period_months
+from ..spec.dates import Period, add_months, normalise_period, parse_day
 from ..text import Joined, Msg
 from ..write import write_spec_workbook, write_spec_yaml
 from .fromtable import (
@@ -195,7 +195,7 @@ def _settings(
         said = Taken("period", chosen, Msg("kinds.from.this_year"))
     # The table's own period, when the report is made for another one of the same length.
     moved_from = (
-        own.value if own and own.value != chosen and period_months(own.value) == period_months(chosen) else None
+        own.value if own and own.value != chosen and Period.of(own.value).months == Period.of(chosen).months else None
     )
     taken: list[Taken] = []
     if title:
@@ -203,9 +203,12 @@ def _settings(
     elif analysis.title:
         source = Msg("kinds.from.title_row", cell=analysis.title_cell)
         text = analysis.title
-        if moved_from is not None and (moved := next_title(text, moved_from, chosen)) != text:
+        if (
+            moved_from is not None
+            and (moved := move_words(text, Period.of(moved_from), Period.of(chosen)).text) != text
+        ):
             text, source = moved, Msg("kinds.from.moved", source=source, old=moved_from, new=chosen)
-        elif own is not None and "-" in own.value and own.value != chosen and moved_from is None:
+        elif own is not None and Period.of(own.value).kind != "year" and own.value != chosen and moved_from is None:
             source = Msg("kinds.from.title_other_period", source=source, old=own.value, new=chosen)
         taken.append(Taken("title", text, source))
     else:
@@ -222,8 +225,7 @@ def _settings(
     elif (found := deadline_in_table(analysis, own.value if own else chosen)) is not None:
         value, source = found.value, cell(found)
         if moved_from is not None:
-            start, then = period_start(chosen), period_start(moved_from)
-            months = (start.year - then.year) * 12 + start.month - then.month
+            months = Period.of(chosen).month_index - Period.of(moved_from).month_index
             value = add_months(dt.date.fromisoformat(found.value), months).isoformat()
             source = Msg("kinds.from.moved", source=source, old=moved_from, new=chosen)
         elif own is not None and own.value != chosen:

@@ -4,6 +4,7 @@ budget. :func:`merge_returns` is the entry point; it never prints and never rais
 
 from __future__ import annotations
 
+from ..periods import HISTORY_FILE, Change, History, HistoryView, TrendPoint, default_history_path
 from .aggregate import (
     JOIN_LIMIT,
     Accumulator,
@@ -19,7 +20,6 @@ from .aggregate import (
 )
 from .cache import default_cache_path
 from .frames import Frames
-from .history import HISTORY_FILE, Change, History, HistoryView, TrendPoint, default_history_path
 from .pool import die_with_parent, ordered_map
 from .result import InputFile, MergeResult, Submission
 from .run import MergeOptions, find_files, merge_returns, spec_from_returns

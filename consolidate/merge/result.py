@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..check import Issue, Level, Located, Record, count_levels
+from ..periods import HistoryView
 from ..spec import Spec
 from ..text import Lang, Msg
 from .aggregate import Figures, SummaryRow
 from .frames import Frames, detail_frame, summary_frame
-from .history import HistoryView
 from .store import Records
 
 Status = Literal["returned", "missing", "duplicate", "unreadable"]

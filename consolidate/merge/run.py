@@ -18,12 +18,12 @@ from typing import Any
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
 from ..errors import InputError
+from ..periods import History, HistoryView, compare, record_rows
 from ..read import Source, SourceFailure, discover, received_log
 from ..spec import Spec
 from ..text import Joined, Msg
 from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
 from .choose import choose_newest
-from .history import History, HistoryView, compare, record_rows
 from .origin import embedded_spec
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
 from .result import InputFile, MergeResult
@@ -121,7 +121,7 @@ class MergeOptions:
 
     ``allow_empty``: no files (or no folder yet) is a result in which every unit is missing.
 
-    ``history`` is the report's history file (see :mod:`.history`): the values are checked
+    ``history`` is the report's history file (see :mod:`consolidate.periods`): the values are checked
     against the unit's earlier periods, and ``record_history`` records this period's accepted
     values in it.
     """

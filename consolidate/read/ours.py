@@ -102,7 +102,12 @@ def _package(path: Path) -> Ours | None:
     if _COMMENTS.search(core) is None and not (document and _OLD_DOCUMENT.search(core)):
         return None
     sheets = {normalise(name.decode("utf-8", "replace")) for name in _SHEET_NAME.findall(book)}
-    if normalise(META_SHEET) in sheets:  # whatever its keywords say: what units fill in is read
+    summary = {normalise(t(key, lang)) for key in ("sheet.issues", "sheet.about") for lang in ("zh", "en")}
+    # A summary carries its data in a sheet of that name too: it says it is a summary and has a
+    # summary's sheets. Anything else with that sheet is what units fill in, and is read,
+    # whatever its keywords say (copied properties, a crafted file).
+    a_summary = keywords is not None and keywords[1] == KIND_SUMMARY.encode() and len(sheets & summary) >= 2
+    if normalise(META_SHEET) in sheets and not a_summary:
         return Ours(KIND_FORM, edited)
     if keywords is not None:
         return Ours(keywords[1].decode("ascii"), edited)
@@ -112,7 +117,6 @@ def _package(path: Path) -> Ours | None:
         {normalise(t(f"book.sheet.{key}", lang)) for key in ("report", "fields")} <= sheets for lang in ("zh", "en")
     ):
         return Ours(KIND_SPEC, edited)
-    summary = {normalise(t(key, lang)) for key in ("sheet.issues", "sheet.about") for lang in ("zh", "en")}
     if sheets & summary:
         return Ours(KIND_SUMMARY, edited)
     return None  # ours by its comments, but of no kind we know: not to be skipped or replaced

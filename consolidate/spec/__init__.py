@@ -3,8 +3,9 @@ expressions, the e-mail sections, and the packed form that templates embed."""
 
 from __future__ import annotations
 
+from .dates import Period, PeriodKind, add_months, normalise_period, parse_day
 from .embed import embedded_spec_json, pack_spec, unpack_spec
-from .load import load_spec, parse_spec, spec_file, spec_from_json
+from .load import load_spec, parse_spec, spec_file, spec_from_json, spec_yaml_text
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .model import (
     FORMAT_VERSION,
@@ -12,6 +13,7 @@ from .model import (
     Aggregate,
     FieldSpec,
     Item,
+    OutlierSpec,
     ReportInfo,
     RuleSpec,
     Spec,
@@ -26,16 +28,23 @@ __all__ = [
     "ImapSpec",
     "Item",
     "MailSpec",
+    "OutlierSpec",
+    "Period",
+    "PeriodKind",
     "ReportInfo",
     "RuleSpec",
     "SmtpSpec",
     "Spec",
     "UnitSpec",
+    "add_months",
     "embedded_spec_json",
     "load_spec",
+    "normalise_period",
     "pack_spec",
+    "parse_day",
     "parse_spec",
     "spec_file",
     "spec_from_json",
+    "spec_yaml_text",
     "unpack_spec",
 ]

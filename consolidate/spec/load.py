@@ -51,6 +51,11 @@ _FastSpecLoader.yaml_implicit_resolvers = SpecLoader.yaml_implicit_resolvers
 WORKBOOK_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 
 
+def spec_yaml_text(spec: Spec) -> str:
+    """``spec`` as the text of one standalone ``report.yaml``."""
+    return yaml.safe_dump(spec.to_dict(), allow_unicode=True, sort_keys=False, width=120)
+
+
 def spec_file(path: str | Path) -> Path:
     """The spec file ``path`` means: a folder means the ``report.yaml`` (else the ``report.xlsx``) in it."""
     path = Path(path)

@@ -24,13 +24,20 @@ from . import roles as field_roles
 from .dates import normalise_period, parse_day
 from .document import DocumentSpec
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
-from .periods import OutlierSpec
 from .strict import StrictModel as _Model
 from .strict import invalid
 
 Aggregate = Literal["sum", "mean", "min", "max", "count", "join", "worst", "first", "none"]
 NUMERIC_TYPES = frozenset(name for name, kind in TYPES.items() if kind.numeric)
 FORMAT_VERSION = 1
+
+
+class OutlierSpec(_Model):
+    """``outliers:`` in a spec: W-OUTLIER when a value's modified z-score against the unit's own
+    earlier values is above ``threshold``, once there are ``min_periods`` of them."""
+
+    threshold: float = Field(default=3.5, gt=0)
+    min_periods: int = Field(default=3, ge=3)
 
 
 class ReportInfo(_Model):

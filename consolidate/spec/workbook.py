@@ -119,6 +119,13 @@ def report_key(label: Any) -> str | None:
     return _lookup("book.report", REPORT_KEYS).get(normalise(str(label))) if not _blank(label) else None
 
 
+def column_key(sheet: str, label: Any) -> str | None:
+    """The key (label, help, message...) of a column of the 栏目 or 规则 sheet (``sheet``:
+    ``fields`` or ``rules``) by its header, written in either language."""
+    keys = FIELD_KEYS if sheet == "fields" else RULE_KEYS
+    return _lookup(f"book.{sheet[:-1]}", keys).get(normalise(str(label))) if not _blank(label) else None
+
+
 def sheet_key(name: str) -> str:
     """A spec workbook's sheet (report, fields...) by its name in either language; "" if none."""
     return _sheet_key(name)

@@ -60,10 +60,13 @@ HELP: dict[str, tuple[str, str]] = {
         "The spec the import is for (default report.yaml)",
     ),
     "help.next": (
-        "进入下一期：就地修改报表定义的期别、截止日期和标题中的期别字样（8月份→9月份），报表 id 不变；"
+        "进入下一期：就地修改报表定义的期别、截止日期，以及标题、栏目名称、说明、别名、规则提示、文档和邮件措辞中的"
+        "期别和日期字样（8月份→9月份，截至8月底→截至9月底），列出不能推算、没有改动的字样；报表 id 不变；"
         "旧的定义保存在历史记录中。\n\n示例：[bold]consolidate next 民生实事/report.yaml[/bold]",
-        "Move the report to its next period in place: period, deadline and the period words of the title "
-        "(August to September); the report id stays; the old spec is kept in the history.\n\n"
+        "Move the report to its next period in place: period, deadline, and the period and date words of the "
+        "title, field names, help and aliases, rule messages and the document's and e-mails' wording "
+        "(August to September); words that cannot be moved are listed; the report id stays; the old spec is "
+        "kept in the history.\n\n"
         "Example: [bold]consolidate next livelihood/report.yaml[/bold]",
     ),
     "help.next.spec": ("报表定义 report.yaml（默认当前文件夹的）", "The spec (default ./report.yaml)"),

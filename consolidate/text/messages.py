@@ -51,12 +51,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Imported {file}: period {period}, {n} values, into {history}",
     ),
     "cli.history_empty": ("历史记录中还没有任何一期：{history}", "No period recorded yet in {history}"),
-    "cli.next_formats": (
+    "next.formats": (
         "next 只能修改 report.yaml 或 report.xlsx 格式的报表定义（{path}）；请先用 consolidate convert 转换",
         "next edits report.yaml or report.xlsx specs only ({path}); convert it first with consolidate convert",
     ),
     "cli.next_done": ("已进入下一期：{file}", "Moved on to the next period: {file}"),
     "cli.next_change": ("  {what}：{before} → {after}", "  {what}: {before} → {after}"),
+    "cli.next_unmoved": (
+        "  {where}中的“{word}”没有改动（不能按本期推算）：请核对，需要时在 {file} 中手工修改",
+        "  “{word}” in the {where} was left as it was (it cannot be moved by the period): check it, and edit {file} by hand if needed",
+    ),
+    "cli.next_not_written": (
+        "  {where}未能改写（应为“{after}”，现仍为“{before}”）：请在 {file} 中手工修改",
+        "  The {where} could not be rewritten (it should read “{after}”, it still reads “{before}”): edit {file} by hand",
+    ),
     "cli.pdf": ("PDF 已生成（可直接打印）：{file}", "PDF written (ready to print): {file}"),
     "cli.json": ("JSON 已写入：{file}", "JSON written: {file}"),
     "cli.history_beside": (
@@ -532,8 +540,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "history.values": ("{values}", "{values}"),
     "history.not_summary": (
-        "{path} 不是本工具写出的汇总工作簿（缺少“明细”或“说明”工作表，或其中没有期别）",
-        "{path} is not a summary workbook written by this tool (no Detail or About sheet, or no period in it)",
+        "{path} 不是 Excel 工作簿，不能作为汇总表导入；请指定本工具写出的汇总工作簿（.xlsx）",
+        "{path} is not an Excel workbook and cannot be imported as a summary; give a summary workbook (.xlsx) written by this tool",
+    ),
+    "history.no_summary_data": (
+        "{path} 中没有可导入的数据：它不是本工具写出的汇总工作簿，或是旧版本写的（旧版本的汇总表不带数据）。"
+        "请用本版本重新汇总那一期收回的报表：consolidate merge 那一期的报表文件夹/ --history {history}，"
+        "那一期就记入了历史记录",
+        "{path} holds no data to import: it is not a summary workbook written by this tool, or an older "
+        "version wrote it (older summaries do not carry their data). Merge that period's returns again "
+        "with this version: consolidate merge THAT-PERIODS-RETURNS/ --history {history}; that records the period",
     ),
     "history.other_report": (
         "{path} 是另一份报表（{report}）的汇总，不是 {expected} 的",

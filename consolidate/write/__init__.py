@@ -9,7 +9,7 @@ from .jsonfile import summary_json, write_json
 from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
-from .specbook import set_report_values, spec_yaml_text, write_spec_workbook, write_spec_yaml
+from .specbook import write_spec_workbook, write_spec_yaml
 from .summary import write_summary
 from .template import template_filename, template_filenames, write_template, write_templates
 
@@ -24,8 +24,6 @@ __all__ = [
     "feedback_paths",
     "find_soffice",
     "refuse_strangers",
-    "set_report_values",
-    "spec_yaml_text",
     "summary_json",
     "template_filename",
     "template_filenames",

@@ -7,17 +7,13 @@ report's language. Texts are written as texts, so 序号 ``01`` and targets stay
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..common import KIND_SPEC, atomic_output, normalise
 from ..fields import TYPES
-from ..spec import Spec
+from ..spec import Spec, spec_yaml_text
 from ..spec.items import ITEM_GROUP_KEYS, ITEM_ID_KEYS, ITEM_UNITS_KEYS
 from ..spec.workbook import (
     AGGREGATES,
@@ -26,8 +22,6 @@ from ..spec.workbook import (
     REPORT_KEYS,
     RULE_KEYS,
     UNIT_KEYS,
-    report_key,
-    sheet_key,
 )
 from ..text import Lang, t
 from .xlsx import HEADER_FILL, new_workbook, text_width
@@ -234,39 +228,3 @@ def write_spec_yaml(spec: Spec, path: str | Path) -> Path:
     with atomic_output(path) as tmp:
         Path(tmp).write_text(text, encoding="utf-8")
     return path
-
-
-def spec_yaml_text(spec: Spec) -> str:
-    """``spec`` as the text of one standalone ``report.yaml``."""
-    return yaml.safe_dump(spec.to_dict(), allow_unicode=True, sort_keys=False, width=120)
-
-
-def set_report_values(path: Path, changes: Mapping[str, str], target: Path) -> Path:
-    """The spec workbook at ``path`` with ``changes`` (``period``, ``title``, ``deadline`` as ISO
-    text) in its 报表 sheet, saved as ``target``; every other cell, sheet and format is kept as the
-    clerk left it. A key without a row gets one at the end of the sheet."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(path)
-    sheet = next(s for s in book.worksheets if sheet_key(s.title) == "report")
-    lang: Lang = "en" if sheet.title == t("book.sheet.report", "en") else "zh"
-    pending = dict(changes)
-    for label, cell in sheet.iter_rows(min_col=1, max_col=2):
-        key = report_key(label.value)
-        if key in pending:
-            _set(cell, key, pending.pop(key))
-    for key, value in pending.items():
-        row = sheet.max_row + 1
-        sheet.cell(row, 1, t(f"book.report.{key}", lang))
-        _set(sheet.cell(row, 2), key, value)
-    book.save(target)
-    return target
-
-
-def _set(cell: Any, key: str, value: str) -> None:
-    if key == "deadline" and value:
-        cell.value = dt.date.fromisoformat(value)
-        cell.number_format = "yyyy-mm-dd"
-    else:
-        cell.value = value
-        cell.number_format = "@"  # 2020-09 stays text, not a date

@@ -13,8 +13,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..common import KIND_SUMMARY, atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
+from ..common import KIND_SUMMARY, META_SHEET, atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
 from ..merge import MergeResult
+from ..periods import summary_data
 from ..spec import expr
 from ..text import Lang, t
 from . import fastrows
@@ -64,6 +65,7 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
                 _write_about(sheet, table, fmts, result)
                 continue
             _write_table(book, sheet, table, fmts, result, lang, options)
+        _write_data(book, result)
     except BaseException:
         _discard(book)
         raise
@@ -415,6 +417,17 @@ def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) 
     sheet.set_column(0, 0, 28)
     sheet.set_column(1, 1, 80)
     _print_setup(sheet)
+
+
+def _write_data(book: Any, result: MergeResult) -> None:
+    """The hidden ``_consolidate`` sheet: the period's values and totals, for ``history import``."""
+    sheet = book.add_worksheet(META_SHEET)
+    hashes = {i.name: i.sha256 for i in result.inputs}
+    rows = summary_data(result.spec, result.records, result.returns, hashes, result.summary)
+    for r, (key, value) in enumerate(rows):
+        sheet.write_string(r, 0, key)
+        sheet.write_string(r, 1, value)
+    sheet.very_hidden()
 
 
 def _print_setup(sheet: Any) -> None:

@@ -70,19 +70,26 @@ Previous = Mapping[tuple[str, str], Any]  # (item id, field id) -> the unit's la
 
 
 def template_filename(spec: Spec, unit: UnitSpec) -> str:
-    """``<title>_<unit name>.xlsx``; ``_<unit code>`` added when another unit's name would give
-    the same file name (on any system: ``a/b``, ``a:b`` and ``a_b`` all give ``a_b``)."""
-    return _unique_names(spec.report.title, tuple((u.code, u.name) for u in spec.units))[unit.code]
+    """``<period>_<title>_<unit name>.xlsx`` (``2020-08_2020年民生实事工作8月份进展情况_兰山区.xlsx``):
+    two periods' templates never share a name, even when the title names no period.
+    ``_<unit code>`` is added when another unit's name would give the same file name (on any
+    system: ``a/b``, ``a:b`` and ``a_b`` all give ``a_b``)."""
+    return _names(spec)[unit.code]
 
 
 def template_filenames(spec: Spec) -> dict[str, str]:
     """unit code → its template's file name, one for each unit of the spec."""
-    return dict(_unique_names(spec.report.title, tuple((u.code, u.name) for u in spec.units)))
+    return dict(_names(spec))
+
+
+def _names(spec: Spec) -> dict[str, str]:
+    report = spec.report
+    return _unique_names(report.period, report.title, tuple((u.code, u.name) for u in spec.units))
 
 
 @functools.lru_cache(maxsize=8)
-def _unique_names(title: str, units: tuple[tuple[str, str], ...]) -> dict[str, str]:
-    return unique_filenames([(code, f"{title}_{name}", code) for code, name in units], ".xlsx")
+def _unique_names(period: str, title: str, units: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return unique_filenames([(code, f"{period}_{title}_{name}", code) for code, name in units], ".xlsx")
 
 
 def write_templates(

@@ -1,0 +1,134 @@
+"""Checks of a period's values against the report's history: W-CUMULATIVE-DECREASED, W-OUTLIER
+and the rules over ``prev.*``, and the changes of cumulative fields (上期累计, 本期新增, 环比)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..check import Issue, Located, Record
+from ..common import number_text, shown
+from ..spec import Spec, expr
+from ..text import Msg
+from .store import Change, HistoryView
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def modified_z(value: float, earlier: list[float]) -> float | None:
+    """Iglewicz and Hoaglin's modified z-score of ``value`` against ``earlier`` (median and MAD);
+    None when the earlier values do not vary (MAD 0)."""
+    median = statistics.median(earlier)
+    mad = statistics.median(abs(v - median) for v in earlier)
+    if mad == 0:
+        return None
+    return 0.6745 * (value - median) / mad
+
+
+def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: Mapping[str, Located]) -> list[Issue]:
+    """W-CUMULATIVE-DECREASED, W-OUTLIER and the rules over ``prev.*`` for the kept records; the
+    changes of cumulative fields are added to ``view``."""
+    issues: list[Issue] = []
+    cumulative = [f for f in spec.fields if f.cumulative]
+    numeric = [f for f in spec.fields if f.is_input and f.is_numeric]
+    rules = [(rule, parsed) for rule, parsed in spec.rule_expressions() if parsed.previous]
+    previous_ids = {name for _, parsed in rules for name in parsed.previous}
+    settings = spec.outlier_check
+    for f in cumulative:
+        view.total[f.id] = Change()
+    for record in records:
+        if record.item_id is None:
+            continue
+        unit, item = record.unit_code, record.item_id
+        located = returns.get(unit)
+
+        def where(field_id: str, located: Located | None = located, row: int = record.row) -> str:
+            return located.cell(row, field_id) if located is not None and field_id in located.columns else ""
+
+        values = record.values
+        for f in cumulative:
+            now, last = _number(values.get(f.id)), view.last(unit, item, f.id)
+            before = _number(last[1]) if last is not None else None
+            if now is None or last is None or before is None:
+                continue
+            for change in (
+                view.by_item.setdefault(item, {}).setdefault(f.id, Change()),
+                view.by_unit.setdefault(unit, {}).setdefault(f.id, Change()),
+                view.total[f.id],
+            ):
+                change.add(now, before)
+            if now < before:
+                issues.append(
+                    _issue(
+                        "W-CUMULATIVE-DECREASED",
+                        record,
+                        f.id,
+                        f.label,
+                        where(f.id),
+                        values.get(f.id),
+                        previous=number_text(before),
+                        previous_period=last[0],
+                        period=spec.report.period,
+                    )
+                )
+        for f in numeric:
+            now = _number(values.get(f.id))
+            history = view.earlier.get((unit, item, f.id), [])
+            earlier = [(p, n) for p, v in history if (n := _number(v)) is not None]
+            if now is None or len(earlier) < settings.min_periods:
+                continue
+            score = modified_z(now, [n for _, n in earlier])
+            if score is not None and abs(score) > settings.threshold:
+                issues.append(
+                    _issue(
+                        "W-OUTLIER",
+                        record,
+                        f.id,
+                        f.label,
+                        where(f.id),
+                        values.get(f.id),
+                        history=Msg("history.values", values="；".join(f"{p}：{number_text(n)}" for p, n in earlier)),
+                        score=f"{abs(score):.1f}",
+                        threshold=number_text(settings.threshold),
+                    )
+                )
+        if rules:
+            prev = {fid: found[1] for fid in previous_ids if (found := view.last(unit, item, fid)) is not None}
+            scope = {**values, expr.PREV: prev}
+            for rule, parsed in rules:
+                if parsed.evaluate(scope):
+                    first = next((f for f in spec.fields if f.id in parsed.names and f.is_input), None)
+                    fid = first.id if first else ""
+                    code = "E-RULE" if rule.level == "error" else "W-RULE"
+                    issues.append(
+                        _issue(
+                            code,
+                            record,
+                            fid,
+                            first.label if first else "",
+                            where(fid),
+                            values.get(fid),
+                            message=rule.message,
+                            rule=rule.id,
+                        )
+                    )
+    return issues
+
+
+def _issue(code: str, record: Record, field_id: str, label: str, cell: str, value: Any, **params: Any) -> Issue:
+    return Issue(
+        code,
+        unit=record.unit_code,
+        file=record.file,
+        sheet=record.sheet,
+        cell=cell or f"A{record.row}",
+        field=field_id,
+        value=shown(value) if value is not None else "",
+        params={"label": label, **params},
+    )

@@ -1,0 +1,364 @@
+"""A report's history: every merged period's accepted values, in one SQLite file per report folder.
+
+Each merge records its period (replacing that period's earlier record, so re-merging never
+duplicates) and reads the periods before it: the unit's last value of each item and field (上期
+in templates and summaries, ``prev.*`` in rules), the values the outlier check measures against,
+and each period's totals for 趋势. Values are stored as JSON, never pickled. A history that
+cannot be read or written is one warning, and the merge goes on without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..check import Located, Record
+from ..common import xl_col_to_name
+from ..spec import Spec
+from ..text import Msg
+
+HISTORY_FILE = "history.sqlite"
+SCHEMA = "2"
+_LOCK_WAIT = 10.0
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS periods (report TEXT, period TEXT, recorded TEXT, source TEXT,"
+    " units INTEGER, returned INTEGER, PRIMARY KEY (report, period))",
+    # A value's file, sheet and sha256 are its source's (one row per file in ``sources``): a
+    # thousand returns of 400 values write 1,000 provenance rows, not 400,000.
+    "CREATE TABLE IF NOT EXISTS vals (report TEXT, period TEXT, unit TEXT, item TEXT, field TEXT, value TEXT,"
+    " source INTEGER, cell TEXT, PRIMARY KEY (report, period, unit, item, field)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS sources (report TEXT, period TEXT, source INTEGER, file TEXT, sheet TEXT,"
+    " sha256 TEXT, PRIMARY KEY (report, period, source)) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS totals (report TEXT, period TEXT, item TEXT, data TEXT, reported INTEGER,"
+    " PRIMARY KEY (report, period, item))",
+    "CREATE TABLE IF NOT EXISTS specs (report TEXT, period TEXT, name TEXT, text TEXT, saved TEXT,"
+    " PRIMARY KEY (report, period, name))",
+)
+Warn = Callable[[Msg], None]
+Key = tuple[str, str, str]  # unit code, item id, field id
+# One accepted value: unit, item, field, value, and where it came from: file, sheet, cell, sha256.
+Row = tuple[str, str, str, Any, str, str, str, str]
+
+
+class Totals(Protocol):
+    """A summary row as the history keeps it for 趋势 (a merge's ``SummaryRow``)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def values(self) -> Mapping[str, Any]: ...
+    @property
+    def reported_units(self) -> int: ...
+
+
+def default_history_path(spec: Spec) -> Path | None:
+    """``history.sqlite`` beside the spec; None for a spec that is not a file (read from a return)."""
+    return spec.path.parent / HISTORY_FILE if spec.path is not None else None
+
+
+def dump_value(value: Any) -> str:
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):
+        return repr(value)  # the JSON of a number, without json's overhead (a merge stores many)
+    if isinstance(value, dt.datetime):
+        return json.dumps({"$datetime": value.isoformat()})
+    if isinstance(value, dt.date):
+        return json.dumps({"$date": value.isoformat()})
+    return json.dumps(value, ensure_ascii=False)
+
+
+def load_value(text: str) -> Any:
+    value = json.loads(text)
+    if isinstance(value, dict):
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+    return value
+
+
+@dataclass
+class Change:
+    """A cumulative field over the (unit, item) pairs that have both this period's value and an
+    earlier one: 上期累计, 累计, and from them 本期新增 and 环比."""
+
+    previous: float = 0.0
+    current: float = 0.0
+    pairs: int = 0
+
+    def add(self, current: float, previous: float) -> None:
+        self.previous += previous
+        self.current += current
+        self.pairs += 1
+
+    @property
+    def new(self) -> float | None:
+        return _tidy(self.current - self.previous) if self.pairs else None
+
+    @property
+    def ratio(self) -> float | None:
+        """环比: the growth over the previous period's figure, (本期 − 上期) / 上期."""
+        if not self.pairs or self.previous == 0:
+            return None
+        return (self.current - self.previous) / self.previous
+
+
+def _tidy(value: float) -> float | int:
+    rounded = round(value, 10)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+@dataclass
+class TrendPoint:
+    period: str
+    item: str
+    values: dict[str, Any]
+    reported: int
+
+
+@dataclass
+class HistoryView:
+    """What the history holds for one merge's period: earlier values and totals, and the changes."""
+
+    period: str
+    earlier: dict[Key, list[tuple[str, Any]]] = field(default_factory=dict)  # oldest first
+    periods: list[str] = field(default_factory=list)  # recorded periods before this one, oldest first
+    trend: list[TrendPoint] = field(default_factory=list)  # earlier periods' totals per item
+    by_item: dict[str, dict[str, Change]] = field(default_factory=dict)
+    by_unit: dict[str, dict[str, Change]] = field(default_factory=dict)
+    total: dict[str, Change] = field(default_factory=dict)
+
+    @property
+    def previous(self) -> str | None:
+        """The latest recorded period before this one."""
+        return self.periods[-1] if self.periods else None
+
+    def last(self, unit: str, item: str, field_id: str) -> tuple[str, Any] | None:
+        """(period, value): the unit's last recorded value of an item's field before this period."""
+        values = self.earlier.get((unit, item, field_id))
+        return values[-1] if values else None
+
+    def last_values(self) -> dict[str, dict[tuple[str, str], Any]]:
+        """unit code → (item, field) → the unit's last value, for its template."""
+        out: dict[str, dict[tuple[str, str], Any]] = {}
+        for (unit, item, fid), values in self.earlier.items():
+            if values:
+                out.setdefault(unit, {})[(item, fid)] = values[-1][1]
+        return out
+
+
+class History:
+    """One report's history file; every problem is one warning (through ``warn``), then off."""
+
+    def __init__(self, path: Path, warn: Warn | None = None) -> None:
+        self.path = path
+        self._warn = warn
+        self.usable = True
+
+    def _connect(self, create: bool) -> sqlite3.Connection:
+        if not create and not self.path.exists():
+            raise FileNotFoundError(self.path)
+        db = sqlite3.connect(self.path, timeout=_LOCK_WAIT)
+        try:
+            # Another program's database, or a history of another version, is left exactly as it
+            # was: checked before any table is created.
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and "meta" not in tables:
+                raise ValueError("not a history file")
+            if "meta" in tables:
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is not None and row[0] != SCHEMA:
+                    raise ValueError(f"schema {row[0]}")
+            with db:
+                for statement in _TABLES:
+                    db.execute(statement)
+                row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if row is None:
+                    db.execute("INSERT INTO meta (key, value) VALUES ('schema', ?)", (SCHEMA,))
+                elif row[0] != SCHEMA:
+                    raise ValueError(f"schema {row[0]}")
+                db.execute("SELECT report, period, unit, item, field, value FROM vals LIMIT 0")  # another program's?
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        if not self.usable:
+            return None
+        try:
+            return action()
+        except FileNotFoundError:
+            return None  # no history yet: the first period of the report
+        except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, MemoryError) as exc:
+            self.usable = False
+            if self._warn is not None:
+                self._warn(Msg("history.unusable", error=str(exc) or type(exc).__name__, path=self.path))
+            return None
+
+    def view(self, spec: Spec) -> HistoryView | None:
+        """The periods recorded before the spec's period; None when there is no usable history."""
+        period, report = spec.report.period, spec.report.id
+
+        def read() -> HistoryView:
+            view = HistoryView(period)
+            with closing(self._connect(create=False)) as db:
+                view.periods = [
+                    str(p)
+                    for (p,) in db.execute(
+                        "SELECT period FROM periods WHERE report = ? AND period < ? ORDER BY period", (report, period)
+                    )
+                ]
+                for unit, item, fid, p, value in db.execute(
+                    "SELECT unit, item, field, period, value FROM vals WHERE report = ? AND period < ? ORDER BY period",
+                    (report, period),
+                ):
+                    view.earlier.setdefault((unit, item, fid), []).append((str(p), load_value(value)))
+                for p, item, data, reported in db.execute(
+                    "SELECT period, item, data, reported FROM totals WHERE report = ? AND period < ? ORDER BY period",
+                    (report, period),
+                ):
+                    view.trend.append(TrendPoint(str(p), str(item), dict(load_value(data)), int(reported)))
+            return view
+
+        found: HistoryView | None = self._guard(read)
+        return found
+
+    def record(
+        self,
+        spec: Spec,
+        rows: Iterable[Row],
+        summary: Iterable[Totals],
+        returned: int,
+        source: str = "merge",
+    ) -> bool:
+        """Replace the spec's period with ``rows`` (unit, item, field, value, file, sheet, cell,
+        sha256) and the summary's totals, in one transaction. True when written."""
+        report, period = spec.report.id, spec.report.period
+        now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+        sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
+
+        def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
+            for unit, item, fid, value, file, sheet, cell, sha256 in rows:
+                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
+                yield report, period, unit, item, fid, dump_value(value), number, cell
+
+        def write() -> bool:
+            with closing(self._connect(create=True)) as db, db:
+                for table in ("vals", "sources", "totals"):
+                    db.execute(f"DELETE FROM {table} WHERE report = ? AND period = ?", (report, period))
+                db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values())
+                db.executemany(
+                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                    ((report, period, n, file, sheet, sha) for (file, sheet, sha), n in sources.items()),
+                )
+                db.executemany(
+                    "INSERT INTO totals VALUES (?, ?, ?, ?, ?)",
+                    (
+                        (report, period, row.key, dump_value(plain_totals(spec, row.values)), row.reported_units)
+                        for row in summary
+                    ),
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO periods VALUES (?, ?, ?, ?, ?, ?)",
+                    (report, period, now, source, len(spec.units), returned),
+                )
+            return True
+
+        return bool(self._guard(write))
+
+    def keep_spec(self, spec: Spec, name: str, text: str) -> bool:
+        """Keep a spec file's text as it was for its period (``next`` keeps the old one)."""
+        now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+        def write() -> bool:
+            with closing(self._connect(create=True)) as db, db:
+                db.execute(
+                    "INSERT OR REPLACE INTO specs VALUES (?, ?, ?, ?, ?)",
+                    (spec.report.id, spec.report.period, name, text, now),
+                )
+            return True
+
+        return bool(self._guard(write))
+
+    def periods(self, report: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded period (of one report, or all): report, period, recorded, source, units,
+        returned, values."""
+
+        def read() -> list[dict[str, Any]]:
+            with closing(self._connect(create=False)) as db:
+                where = "WHERE p.report = ?" if report else ""
+                rows = db.execute(
+                    "SELECT p.report, p.period, p.recorded, p.source, p.units, p.returned,"
+                    " (SELECT COUNT(*) FROM vals v WHERE v.report = p.report AND v.period = p.period)"
+                    f" FROM periods p {where} ORDER BY p.report, p.period",
+                    (report,) if report else (),
+                ).fetchall()
+            keys = ("report", "period", "recorded", "source", "units", "returned", "values")
+            return [dict(zip(keys, row, strict=True)) for row in rows]
+
+        found: list[dict[str, Any]] | None = self._guard(read)
+        return found or []
+
+    def count(self) -> int:
+        """The number of values recorded (all periods)."""
+
+        def read() -> int:
+            with closing(self._connect(create=False)) as db:
+                return int(db.execute("SELECT COUNT(*) FROM vals").fetchone()[0])
+
+        found: int | None = self._guard(read)
+        return found or 0
+
+
+def plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:
+    """A summary row's numbers, for 趋势 (texts and joins are not a trend)."""
+    return {
+        f.id: values.get(f.id)
+        for f in spec.fields
+        if f.is_numeric and isinstance(values.get(f.id), int | float) and not isinstance(values.get(f.id), bool)
+    }
+
+
+def record_rows(
+    spec: Spec, records: Iterable[Record], returns: Mapping[str, Located], hashes: Mapping[str, str]
+) -> Iterator[Row]:
+    """The accepted values of the kept returns, one per unit × item × input field, with where each
+    came from (file, sheet, cell, the file's sha256)."""
+    inputs = [f.id for f in spec.fields if f.is_input]
+    letters: dict[str, dict[str, str]] = {}  # unit -> field id -> its column's letters
+    for code, located in returns.items():
+        letters[code] = {fid: xl_col_to_name(col) for fid, col in located.columns.items()}
+    for record in records:
+        columns = letters.get(record.unit_code, {})
+        item = record.item_id if record.item_id is not None else f"#{record.row}"
+        sha256 = hashes.get(record.file, "")
+        for fid in inputs:
+            value = record.values.get(fid)
+            if value is None or value == "":
+                continue
+            cell = f"{columns[fid]}{record.row}" if fid in columns else ""
+            yield (record.unit_code, item, fid, value, record.file, record.sheet, cell, sha256)
+
+
+def previous_values(
+    spec: Spec, path: Path | None = None, warn: Warn | None = None
+) -> dict[str, dict[tuple[str, str], Any]] | None:
+    """unit code → its last accepted values, when the history (``path``, default
+    ``history.sqlite`` beside the spec) has a period before the spec's: templates then show 上期
+    and fill ``prefill: last``. None otherwise."""
+    path = path or default_history_path(spec)
+    if path is None:
+        return None
+    view = History(path, warn).view(spec)
+    if view is None or view.previous is None:
+        return None
+    return view.last_values()
