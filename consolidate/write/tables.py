@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -145,7 +145,7 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
         **result.total.values,
         "expected_units": result.total.expected_units,
         "reported_units": result.total.reported_units,
-        **(_change_values(changes, view.total) if changes and view is not None else {}),
+        **(_change_values(changes, view.total, result.total.unlike) if changes and view is not None else {}),
     }
     totals = [_out(c, totals_values.get(c.key)) if c.total else None for c in columns]
     label_col = next((i for i, c in enumerate(columns) if c.kind == "text" and not c.total), None)
@@ -181,9 +181,10 @@ def _mark(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang:
                 table.notes[(r, field_id)] = note
         table.own |= {(r, field_id) for field_id in row.own if field_id in shown_keys}
         for field_id, measures in row.unlike.items():
-            if field_id in shown_keys:
-                text = t("unlike.note", lang, measures=_measures(measures, lang))
-                table.notes[(r, field_id)] = Note(text, measures=measures, partial=False)
+            text = t("unlike.note", lang, measures=_measures(measures, lang))
+            for key in (field_id, f"{field_id}__prev", f"{field_id}__new", f"{field_id}__ratio"):
+                if key in shown_keys:
+                    table.notes[(r, key)] = Note(text, measures=measures, partial=False)
 
 
 def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang: Lang) -> Note:
@@ -241,7 +242,7 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
             "warnings": counts[Level.WARNING],
         }
         if changes and view is not None:
-            values.update(_change_values(changes, view.by_unit.get(row.key, {})))
+            values.update(_change_values(changes, view.by_unit.get(row.key, {}), row.unlike))
         rows.append([_out(c, values.get(c.key)) for c in columns])
     total = figures.unit_total
     totals: list[Any] = [None] * len(columns)
@@ -252,7 +253,7 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
                 result.counts_for(u.code)[Level.ERROR if key == "errors" else Level.WARNING] for u in spec.units
             )
         if changes and view is not None:
-            total_values.update(_change_values(changes, view.total))
+            total_values.update(_change_values(changes, view.total, total.unlike))
         totals = [_out(c, total_values.get(c.key)) if c.total else None for c in columns]
     totals[1] = t("total", lang)
     table = Table(
@@ -296,10 +297,14 @@ def _with_changes(result: MergeResult, columns: list[Column], lang: Lang) -> tup
     return out, [f for f in cumulative if f is not None]
 
 
-def _change_values(fields: list[FieldSpec], changes: dict[str, Change]) -> dict[str, Any]:
+def _change_values(
+    fields: list[FieldSpec], changes: dict[str, Change], unlike: Mapping[str, object] | None = None
+) -> dict[str, Any]:
+    """上期累计, 本期新增 and 环比 of each cumulative field; none where the figure adds unlike
+    measures (a total over 人 and 处)."""
     out: dict[str, Any] = {}
     for f in fields:
-        change = changes.get(f.id)
+        change = None if unlike and f.id in unlike else changes.get(f.id)
         out[f"{f.id}__prev"] = _tidy(change.previous) if change and change.pairs else None
         out[f"{f.id}__new"] = change.new if change else None
         out[f"{f.id}__ratio"] = change.ratio if change else None
