@@ -17,11 +17,12 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 __all__ = [
@@ -356,3 +357,26 @@ def _started(pid: int) -> float | None:
     except (OSError, ValueError, IndexError, StopIteration):
         return None
     return boot + ticks / os.sysconf("SC_CLK_TCK")
+
+
+def close_matches(
+    word: str,
+    candidates: Iterable[str] | Mapping[str, str],
+    n: int = 1,
+    cutoff: float = 0.6,
+    *,
+    partial: bool = False,
+) -> list[str]:
+    """The ``n`` candidates most like ``word`` (similarity at least ``cutoff``, 0 to 1), best
+    first: the one fuzzy matcher behind every did-you-mean and every guess of a unit's name.
+
+    The similarity is rapidfuzz's normalised Indel ratio (difflib's ratio, computed in C); with
+    ``partial``, its weighted ratio, which also finds a name inside a longer text (a file name).
+    For a mapping, the texts are its values and the keys of the best are returned.
+    """
+    scorer = fuzz.WRatio if partial else fuzz.ratio
+    if isinstance(candidates, Mapping):
+        found = process.extract(word, candidates, scorer=scorer, limit=n, score_cutoff=cutoff * 100)
+        return [str(key) for _, _, key in found]
+    listed = list(dict.fromkeys(candidates))
+    return [match for match, _, _ in process.extract(word, listed, scorer=scorer, limit=n, score_cutoff=cutoff * 100)]

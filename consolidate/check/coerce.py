@@ -15,7 +15,7 @@ from ..common import tidy_number
 from ..fields import EMPTY, TYPES, Coerced
 from ..fields.base import notes
 from ..spec import FieldSpec
-from ..text import Msg
+from ..text import Code, Msg
 
 __all__ = ["EMPTY", "Coerced", "coerce", "is_blank"]
 
@@ -52,5 +52,5 @@ def coerce(field: FieldSpec, raw: Any) -> Coerced:
         if field_type.blank_marks and raw.strip().lower() in _EMPTY_LOOKING:
             return _READ_AS_BLANK
         if raw.strip() in _ERROR_VALUES:
-            return Coerced(error="E-CELL-ERROR")
+            return Coerced(error=Code.E_CELL_ERROR)
     return field_type.coerce(raw, field)

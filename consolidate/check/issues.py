@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common import split_ref
-from ..text import ISSUES, Lang, Level, render
+from ..text import ISSUES, Code, Lang, Level, render
 
-__all__ = ["ISSUES", "Issue", "Level", "count_levels", "sort_issues"]
+__all__ = ["ISSUES", "Code", "Issue", "Level", "count_levels", "sort_issues"]
 
 
 @dataclass(frozen=True)
 class Issue:
     """One problem (or an info note) about a return, located as precisely as possible."""
 
-    code: str
+    code: Code
     unit: str = ""
     file: str = ""
     sheet: str = ""

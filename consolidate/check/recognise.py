@@ -17,15 +17,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
-from ..common import col_index, normalise, ref_row, shown, split_ref, xl_col_to_name, xl_rowcol_to_cell
+from ..common import close_matches, col_index, normalise, ref_row, shown, split_ref, xl_col_to_name, xl_rowcol_to_cell
 from ..errors import SpecError
 from ..read import RawBook, RawSheet
 from ..spec import FieldSpec, Item, Spec, UnitSpec, embedded_spec_json, spec_from_json
 from ..spec.dates import normalise_period
 from ..spec.items import heading_key, is_heading, is_numbering
-from ..text import Joined, Msg
+from ..text import Code, Joined, Msg
 from .coerce import is_blank
 from .issues import Issue
 
@@ -57,7 +55,7 @@ _KNOWN_LABELS = frozenset(
     )
 )
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计|total|subtotal)[:：]?$", re.I)
-_FUZZY_CUTOFF = 80
+_FUZZY_CUTOFF = 0.8
 _NONE = Msg("none")
 
 
@@ -78,7 +76,6 @@ class Located:
     rows: list[RawRow]
     contact: str = ""
     phone: str = ""
-    spec_hash: str = ""
     issues: list[Issue] = dataclasses.field(default_factory=list)
     formulas: dict[str, str] = dataclasses.field(default_factory=dict)  # A1 -> formula, no value
 
@@ -281,7 +278,10 @@ def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located 
     if book.has_meta and meta.get("report_id") != spec.report.id:
         return None, [
             Issue(
-                "E-OTHER-REPORT", file=book.name, value=meta.get("report_id", ""), params={"expected": spec.report.id}
+                Code.E_OTHER_REPORT,
+                file=book.name,
+                value=meta.get("report_id", ""),
+                params={"expected": spec.report.id},
             )
         ]
     wrong = _wrong_period(book, spec)
@@ -290,18 +290,18 @@ def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located 
     sheet, header = _pick_sheet(book, spec)
     if sheet is None or header is None:
         labels = Joined(f.label for f in spec.fields)
-        return None, [Issue("E-NO-TABLE", file=book.name, params={"labels": labels})]
+        return None, [Issue(Code.E_NO_TABLE, file=book.name, params={"labels": labels})]
     header0, columns = header
     top = sheet.rows[:header0]
     if unit is not None:
         unit_code = unit
         issues.append(
-            Issue("I-ASSIGNED", unit=unit_code, file=book.name, params={"unit": spec.unit_map[unit_code].name})
+            Issue(Code.I_ASSIGNED, unit=unit_code, file=book.name, params={"unit": spec.unit_map[unit_code].name})
         )
         if not book.has_meta:
             issues.append(
                 Issue(
-                    "W-NO-METADATA",
+                    Code.W_NO_METADATA,
                     unit=unit_code,
                     file=book.name,
                     sheet=sheet.name,
@@ -323,7 +323,7 @@ def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located 
         unit_code = guessed
         issues.append(
             Issue(
-                "W-NO-METADATA",
+                Code.W_NO_METADATA,
                 unit=unit_code,
                 file=book.name,
                 sheet=sheet.name,
@@ -332,7 +332,7 @@ def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located 
             )
         )
     if book.notes:
-        issues.append(Issue("I-OPENED", unit=unit_code, file=book.name, params={"how": Joined(book.notes, "semi")}))
+        issues.append(Issue(Code.I_OPENED, unit=unit_code, file=book.name, params={"how": Joined(book.notes, "semi")}))
     located = Located(
         book,
         unit_code,
@@ -342,7 +342,6 @@ def locate(book: RawBook, spec: Spec, unit: str | None = None) -> tuple[Located 
         [],
         contact=_labelled(top, _CONTACT_LABELS, book.has_meta),
         phone=_labelled(top, _PHONE_LABELS, book.has_meta),
-        spec_hash=meta.get("spec_sha256", ""),
         formulas=sheet.formulas,
     )
     _collect_rows(located, sheet, spec)
@@ -358,7 +357,7 @@ def _wrong_period(book: RawBook, spec: Spec) -> Issue | None:
         return None
     code = book.meta.get("unit_code", "")
     return Issue(
-        "E-WRONG-PERIOD",
+        Code.E_WRONG_PERIOD,
         unit=code if code in spec.unit_map else "",
         file=book.name,
         value=theirs,
@@ -371,7 +370,7 @@ def _missing_columns(located: Located, spec: Spec) -> list[Issue]:
     older = _older_spec(located.book.meta, spec) if located.book.has_meta else None
     return [
         Issue(
-            "W-MISSING-COLUMN",
+            Code.W_MISSING_COLUMN,
             unit=located.unit_code,
             file=located.book.name,
             sheet=located.sheet,
@@ -398,10 +397,10 @@ def _version_issues(book: RawBook, spec: Spec, unit_code: str, sheet: str) -> li
         if f in old_fields and old_fields[f].label != new_fields[f].label
     ]
     if not (added or removed or renamed):
-        return [Issue("I-SPEC-CHANGED", unit=unit_code, file=book.name, sheet=sheet)]
+        return [Issue(Code.I_SPEC_CHANGED, unit=unit_code, file=book.name, sheet=sheet)]
     return [
         Issue(
-            "W-OLD-TEMPLATE",
+            Code.W_OLD_TEMPLATE,
             unit=unit_code,
             file=book.name,
             sheet=sheet,
@@ -483,15 +482,15 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
             continue
         if _is_subtotal(cells, extras):
             located.issues.append(
-                Issue("I-SUBTOTAL-ROW", cell=f"A{row}", value=_row_text(cells, extras), params={"row": row}, **where)
+                Issue(Code.I_SUBTOTAL_ROW, cell=f"A{row}", value=_row_text(cells, extras), params={"row": row}, **where)
             )
             continue
         if row in sheet.hidden_rows:
-            located.issues.append(Issue("I-HIDDEN-ROW", cell=f"A{row}", params={"row": row}, **where))
+            located.issues.append(Issue(Code.I_HIDDEN_ROW, cell=f"A{row}", params={"row": row}, **where))
         for c, v in extras:
             located.issues.append(
                 Issue(
-                    "W-EXTRA-VALUE",
+                    Code.W_EXTRA_VALUE,
                     cell=xl_rowcol_to_cell(r, c),
                     value=shown(v),
                     params={"column": xl_col_to_name(c)},
@@ -508,7 +507,11 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
             if any(f.is_input and f.id in values for f in spec.fields):
                 located.issues.append(
                     Issue(
-                        "E-UNKNOWN-ITEM", cell=f"A{row}", value=_row_text(cells, [])[:80], params={"row": row}, **where
+                        Code.E_UNKNOWN_ITEM,
+                        cell=f"A{row}",
+                        value=_row_text(cells, [])[:80],
+                        params={"row": row},
+                        **where,
                     )
                 )
             continue
@@ -522,14 +525,14 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
     ]
     for ref, value in [*sheet.stray, *outside]:
         located.issues.append(
-            Issue("W-EXTRA-VALUE", cell=ref, value=shown(value), params={"column": split_ref(ref)[0]}, **where)
+            Issue(Code.W_EXTRA_VALUE, cell=ref, value=shown(value), params={"column": split_ref(ref)[0]}, **where)
         )
     for item in items:
         if item.id not in seen_items:
             values = item.values_for(located.unit_code)
             # In the order of the fields, however the spec was read (a file, or the JSON a return carries).
             label = " ".join(shown(values[f.id]) for f in spec.fields if values.get(f.id) is not None)
-            located.issues.append(Issue("W-MISSING-ROW", value=label[:80], **where))
+            located.issues.append(Issue(Code.W_MISSING_ROW, value=label[:80], **where))
 
 
 def _is_group_row(
@@ -600,7 +603,7 @@ def _from_merged(
     if field.is_numeric:
         located.issues.append(
             Issue(
-                "W-MERGED-NUMBER",
+                Code.W_MERGED_NUMBER,
                 cell=cell,
                 field=field.id,
                 value=shown(value),
@@ -611,7 +614,7 @@ def _from_merged(
         return None
     located.issues.append(
         Issue(
-            "I-CONVERTED",
+            Code.I_CONVERTED,
             cell=cell,
             field=field.id,
             value="",
@@ -715,18 +718,16 @@ def _guess_unit(top: list[list[Any]], book: RawBook, units: tuple[UnitSpec, ...]
         code = unit_in_text(text, units)
         if code is not None:
             return text, code
-        found = process.extractOne(normalise(text), names, scorer=fuzz.WRatio, score_cutoff=_FUZZY_CUTOFF)
-        if found is not None:
-            return text, str(found[2])
+        found = close_matches(normalise(text), names, cutoff=_FUZZY_CUTOFF, partial=True)
+        if found:
+            return text, found[0]
     return seen or book.stem, None
 
 
 def _unknown_unit(book: RawBook, seen: str, units: tuple[UnitSpec, ...]) -> Issue:
     names = {u.name: normalise(u.name) for u in units}
-    close = [
-        name for _, _, name in process.extract(normalise(seen), names, scorer=fuzz.WRatio, limit=3, score_cutoff=40)
-    ]
+    close = close_matches(normalise(seen), names, n=3, cutoff=0.4, partial=True)
     closest = Msg("closest_units", names=Joined(close)) if close else ""
     # The exact option that settles it, with the closest unit's name (or a placeholder).
     assign = Msg("assign_option", file=book.name, unit=close[0] if close else Msg("assign_unit"))
-    return Issue("E-UNKNOWN-UNIT", file=book.name, value=seen, params={"closest": closest, "assign": assign})
+    return Issue(Code.E_UNKNOWN_UNIT, file=book.name, value=seen, params={"closest": closest, "assign": assign})

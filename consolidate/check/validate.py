@@ -9,7 +9,7 @@ from typing import Any
 
 from ..common import normalise, number_text, shown
 from ..spec import FieldSpec, Spec, expr
-from ..text import Joined, Msg
+from ..text import Code, Joined, Msg
 from .coerce import coerce, is_blank
 from .issues import Issue
 from .recognise import Located, RawRow
@@ -56,7 +56,7 @@ class RowChecker:
                     values[field.id] = expected.get(field.id)
                     if _changed(field, cell_value, expected.get(field.id)):
                         issues.append(
-                            where.issue("W-ITEM-CHANGED", field, cell_value, expected=shown(expected.get(field.id)))
+                            where.issue(Code.W_ITEM_CHANGED, field, cell_value, expected=shown(expected.get(field.id)))
                         )
                     continue
                 values[field.id] = self._input(field, cell_value, where, issues)
@@ -72,27 +72,27 @@ class RowChecker:
             return None
         value = result.value
         if value is None and result.note:
-            issues.append(where.issue("I-CONVERTED", field, raw, result=_BLANK, how=result.note))
+            issues.append(where.issue(Code.I_CONVERTED, field, raw, result=_BLANK, how=result.note))
         if value is None:
             formula = where.located.formulas.get(where.cell(field))
             if formula is not None:
-                issues.append(where.issue("W-FORMULA-NO-VALUE", field, formula))
+                issues.append(where.issue(Code.W_FORMULA_NO_VALUE, field, formula))
             if field.required:
-                issues.append(where.issue("E-REQUIRED", field, raw))
+                issues.append(where.issue(Code.E_REQUIRED, field, raw))
             return None
         if result.note:
-            issues.append(where.issue("I-CONVERTED", field, raw, result=field.kind.show(value), how=result.note))
+            issues.append(where.issue(Code.I_CONVERTED, field, raw, result=field.kind.show(value), how=result.note))
         if isinstance(value, int | float) and not isinstance(value, bool):
             if field.min is not None and value < field.min:
-                issues.append(where.issue("E-MIN", field, raw, limit=number_text(field.min)))
+                issues.append(where.issue(Code.E_MIN, field, raw, limit=number_text(field.min)))
             if field.max is not None and value > field.max:
-                issues.append(where.issue("E-MAX", field, raw, limit=number_text(field.max)))
+                issues.append(where.issue(Code.E_MAX, field, raw, limit=number_text(field.max)))
         if isinstance(value, str):
             if field.max_length and len(value) > field.max_length:
-                issues.append(where.issue("E-TOO-LONG", field, raw, limit=field.max_length, length=len(value)))
+                issues.append(where.issue(Code.E_TOO_LONG, field, raw, limit=field.max_length, length=len(value)))
             pattern = self.patterns.get(field.id)
             if pattern is not None and not pattern.fullmatch(value):
-                issues.append(where.issue("E-PATTERN", field, raw))
+                issues.append(where.issue(Code.E_PATTERN, field, raw))
         return value
 
     def compute(self, values: dict[str, Any]) -> None:
@@ -107,7 +107,7 @@ class RowChecker:
                 continue
             if parsed.evaluate(values):
                 first = next((f for f in self.spec.fields if f.id in names and f.is_input), None)
-                code = "E-RULE" if rule.level == "error" else "W-RULE"
+                code = Code.E_RULE if rule.level == "error" else Code.W_RULE
                 raw = where.raw.cells.get(first.id) if first else ""
                 issues.append(where.issue(code, first, raw, message=rule.message, rule=rule.id))
 
@@ -123,7 +123,7 @@ class _Where:
             return self.located.cell(self.row, field.id)
         return f"A{self.row}"
 
-    def issue(self, code: str, field: FieldSpec | None, raw: Any, **params: Any) -> Issue:
+    def issue(self, code: Code, field: FieldSpec | None, raw: Any, **params: Any) -> Issue:
         loc = self.located
         cell = self.cell(field)
         label = field.label if field is not None else ""

@@ -4,7 +4,6 @@ limited to, and the check of every output path before any work is done."""
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from ..common import close_matches
 from ..errors import InputError
 from ..merge import (
     MergeResult,
@@ -161,7 +161,7 @@ def unit_codes(spec: Spec, wanted: list[str] | None) -> list[str] | None:
     unknown = [w for w in wanted if w not in spec.unit_map and w not in names]
     if unknown:
         everyone = [u.code for u in spec.units] + list(names)
-        close = [m for w in unknown for m in difflib.get_close_matches(w, everyone, n=2, cutoff=0.4)]
+        close = [m for w in unknown for m in close_matches(w, everyone, n=2, cutoff=0.4)]
         hint = Msg("cli.did_you_mean", names=Joined(dict.fromkeys(close))) if close else ""
         raise InputError(Msg("cli.unknown_units", names=Joined(unknown), hint=hint))
     return [u.code for u in spec.units if u.code in wanted or u.name in wanted]

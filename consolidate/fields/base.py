@@ -15,7 +15,7 @@ import unicodedata
 from typing import Any, ClassVar, NamedTuple, Protocol
 
 from ..common import shown, tidy_number
-from ..text import Joined, Lang, Msg, t
+from ..text import Code, Joined, Lang, Msg, t
 
 
 class Coerced(NamedTuple):
@@ -23,7 +23,7 @@ class Coerced(NamedTuple):
     form had to be changed to read it (全角 → 半角, text → number...), for ``I-CONVERTED``."""
 
     value: Any = None
-    error: str | None = None  # an issue code such as E-NOT-A-NUMBER
+    error: Code | None = None  # an issue code such as E-NOT-A-NUMBER
     note: Joined | None = None
 
     @property
@@ -59,7 +59,7 @@ class FieldType:
     """One field type. Subclasses set the class attributes and override what differs."""
 
     name: ClassVar[str]
-    error: ClassVar[str] = ""  # the issue code of a cell that cannot be read as this type
+    error: ClassVar[Code | None] = None  # the issue code of a cell that cannot be read as this type
     numeric: ClassVar[bool] = False
     number_format: ClassVar[str | None] = None  # Excel's, for typed cells in every workbook
     table_kind: ClassVar[str] = ""  # how summary tables show it (default: the type's name)
@@ -149,7 +149,7 @@ def number_from_text(raw: str) -> tuple[float | None, list[Msg]]:
     return float(text), found
 
 
-def read_number(raw: Any, error: str) -> Coerced:
+def read_number(raw: Any, error: Code) -> Coerced:
     """A finite number from a number or its text; ``error`` when there is none."""
     if isinstance(raw, bool):
         return Coerced(error=error)

@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from ..common import shown
-from ..text import Lang, Msg, t
+from ..text import Code, Lang, Msg, t
 from .base import Coerced, FieldOptions, FieldType, notes
 
 _TRUE = frozenset({"是", "√", "✓", "✔", "y", "yes", "true", "1", "有", "对"})
@@ -17,7 +17,7 @@ NOTE_NUMBER = Msg("note.number_bool")
 
 class Bool(FieldType):
     name = "bool"
-    error = "E-NOT-A-BOOL"
+    error = Code.E_NOT_A_BOOL
     blank_marks = False  # 无 means 否 here
     frame_dtype = "boolean"
     yes_no = True

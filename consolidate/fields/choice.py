@@ -7,7 +7,7 @@ import unicodedata
 from typing import Any
 
 from ..common import shown
-from ..text import Lang, Msg, t
+from ..text import Code, Lang, Msg, t
 from .base import Coerced, FieldOptions, FieldType, notes
 
 NOTE_SPACES = Msg("note.choice_spaces")
@@ -19,7 +19,7 @@ def _key(text: str) -> str:
 
 class Choice(FieldType):
     name = "choice"
-    error = "E-CHOICE"
+    error = Code.E_CHOICE
     table_kind = "text"
     few_values = True
 

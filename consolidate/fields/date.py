@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..text import Lang, Msg, t
+from ..text import Code, Lang, Msg, t
 from .base import EXCEL_EPOCH, Coerced, FieldOptions, FieldType, normalise_text, notes
 
 _DATE_PATTERNS = (
@@ -21,7 +21,7 @@ NOTE_MONTH = Msg("note.month_only")
 
 class Date(FieldType):
     name = "date"
-    error = "E-NOT-A-DATE"
+    error = Code.E_NOT_A_DATE
     number_format = "yyyy-mm-dd"
     frame_dtype = "datetime64[ns]"
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..text import Lang
+from ..text import Code, Lang
 from .base import Coerced, FieldOptions, FieldType, looks_decimal, number_bounds, read_number
 
 
 class Integer(FieldType):
     name = "integer"
-    error = "E-NOT-AN-INTEGER"
+    error = Code.E_NOT_AN_INTEGER
     numeric = True
     number_format = "#,##0"
     frame_dtype = "Int64"
@@ -19,7 +19,7 @@ class Integer(FieldType):
         return round(target * share)
 
     def coerce(self, raw: Any, field: FieldOptions) -> Coerced:
-        result = read_number(raw, "E-NOT-A-NUMBER")
+        result = read_number(raw, Code.E_NOT_A_NUMBER)
         if result.error:
             # Words are not a number at all; a number too large to be finite is not a whole one.
             return Coerced(error=self.error) if isinstance(raw, str) and looks_decimal(raw) else result

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..text import Lang
+from ..text import Code, Lang
 from .base import Coerced, FieldOptions, FieldType, number_bounds, read_number
 
 
 class Number(FieldType):
     name = "number"
-    error = "E-NOT-A-NUMBER"
+    error = Code.E_NOT_A_NUMBER
     numeric = True
     number_format = "#,##0.##########"
     frame_dtype = "Float64"

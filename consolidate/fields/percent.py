@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import tidy_number
-from ..text import Msg
+from ..text import Code, Msg
 from .base import Coerced, FieldOptions, normalise_text, notes, number_from_text, read_number
 from .number import Number
 
@@ -17,7 +17,7 @@ class Percent(Number):
     """A number shown and read as a percentage; it validates as any number does."""
 
     name = "percent"
-    error = "E-NOT-A-PERCENT"
+    error = Code.E_NOT_A_PERCENT
     numeric = True
     number_format = "0.00%"
     frame_dtype = "Float64"

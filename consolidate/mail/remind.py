@@ -22,7 +22,7 @@ from ..common import ref_row
 from ..errors import InputError
 from ..merge import MergeResult, Submission, merge_returns
 from ..spec import Spec, UnitSpec
-from ..text import LANGS, Msg, t
+from ..text import LANGS, Code, Msg, t
 from ..write import feedback_filenames, template_filename
 from ..write.document import figures_of
 from .deliver import Courier, MailResult, Outcome, recipients
@@ -32,7 +32,7 @@ from .send import find_templates, find_unit_files
 from .texts import chat_texts, fix_note, remind_texts
 
 MAX_QUOTED = 30  # problems quoted in one message; the feedback file has them all
-_NOT_FOR_UNITS = frozenset({"W-MISSING-RETURN", "W-DUPLICATE-RETURN"})  # the clerk's business
+_NOT_FOR_UNITS = frozenset({Code.W_MISSING_RETURN, Code.W_DUPLICATE_RETURN})  # the clerk's business
 
 
 @dataclass(frozen=True)

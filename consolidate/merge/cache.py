@@ -43,6 +43,7 @@ _CLASSES = frozenset(
         ("consolidate.read.book", "RawBook"),
         ("consolidate.read.book", "RawSheet"),
         ("consolidate.text", "Msg"),
+        ("consolidate.text.issues", "Code"),
         ("consolidate.text", "Joined"),
         ("datetime", "date"),
         ("datetime", "datetime"),

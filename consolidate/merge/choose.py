@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..check import Issue, Located
 from ..spec import Spec
-from ..text import Joined
+from ..text import Code, Joined
 from .result import Submission
 
 
@@ -34,7 +34,7 @@ def choose_newest(
             names = Joined(c.book.name for c in candidates)
             issues.append(
                 Issue(
-                    "W-DUPLICATE-RETURN",
+                    Code.W_DUPLICATE_RETURN,
                     unit=code,
                     file=winner.book.name,
                     params={"unit": spec.unit_map[code].name, "files": names, "kept": winner.book.name},

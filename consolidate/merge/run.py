@@ -21,7 +21,7 @@ from ..errors import InputError
 from ..periods import History, HistoryView, compare, record_rows
 from ..read import Source, SourceFailure, discover, received_log
 from ..spec import Spec
-from ..text import Joined, Msg
+from ..text import Code, Joined, Msg
 from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
 from .choose import choose_newest
 from .origin import embedded_spec
@@ -188,7 +188,7 @@ def merge_returns(
             issues += got.checked[name]
             submissions[unit.code].rows = store.count(name)
         elif submissions[unit.code].status == "missing":
-            issues.append(Issue("W-MISSING-RETURN", unit=unit.code, params={"unit": unit.name}))
+            issues.append(Issue(Code.W_MISSING_RETURN, unit=unit.code, params={"unit": unit.name}))
     records = Records(store, kept)
     figures = aggregate(spec, records, RowChecker(spec), opts.join_limit)
     view: HistoryView | None = None
@@ -252,7 +252,7 @@ def _gather(
             guessed = unit_in_text(Path(parsed.name).stem, spec.units)
             got.failed.append((parsed.name, guessed))
             got.issues.append(
-                Issue("E-UNREADABLE-FILE", unit=guessed or "", file=parsed.name, params={"reason": parsed.failure})
+                Issue(Code.E_UNREADABLE_FILE, unit=guessed or "", file=parsed.name, params={"reason": parsed.failure})
             )
             continue
         got.issues += parsed.locate_issues

@@ -11,7 +11,7 @@ from typing import Any
 from ..check import Issue, Located, Record
 from ..common import number_text, shown
 from ..spec import Spec, expr
-from ..text import Msg
+from ..text import Code, Msg
 from .store import Change, HistoryView
 
 
@@ -66,7 +66,7 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
             if now < before:
                 issues.append(
                     _issue(
-                        "W-CUMULATIVE-DECREASED",
+                        Code.W_CUMULATIVE_DECREASED,
                         record,
                         f.id,
                         f.label,
@@ -87,7 +87,7 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
             if score is not None and abs(score) > settings.threshold:
                 issues.append(
                     _issue(
-                        "W-OUTLIER",
+                        Code.W_OUTLIER,
                         record,
                         f.id,
                         f.label,
@@ -105,7 +105,7 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
                 if parsed.evaluate(scope):
                     first = next((f for f in spec.fields if f.id in parsed.names and f.is_input), None)
                     fid = first.id if first else ""
-                    code = "E-RULE" if rule.level == "error" else "W-RULE"
+                    code = Code.E_RULE if rule.level == "error" else Code.W_RULE
                     issues.append(
                         _issue(
                             code,
@@ -121,7 +121,7 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
     return issues
 
 
-def _issue(code: str, record: Record, field_id: str, label: str, cell: str, value: Any, **params: Any) -> Issue:
+def _issue(code: Code, record: Record, field_id: str, label: str, cell: str, value: Any, **params: Any) -> Issue:
     return Issue(
         code,
         unit=record.unit_code,

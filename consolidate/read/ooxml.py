@@ -25,7 +25,6 @@ from ..text import Msg
 from .sources import Unreadable, package_problem
 
 MAX_CELLS = 5_000_000  # rows x columns calamine may allocate for one sheet
-MAX_ROWS = 1_048_576
 SPARSE_ROWS = 200_000  # a sparse read keeps rows and columns up to these limits
 SPARSE_COLS = 500
 

@@ -3,7 +3,6 @@ resolved, cross-checked; every problem located by the reader's :class:`Locator`.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..common import close_matches
 from ..errors import SpecError, SpecProblem
 from ..text import Joined, Msg
 from . import expr
@@ -161,7 +161,7 @@ def _check_items(items: Sequence[Item], locator: Locator) -> list[SpecProblem]:
 
 
 def _suggest(name: str, candidates: Sequence[str]) -> Msg | str:
-    matches = difflib.get_close_matches(name, list(candidates), n=1)
+    matches = close_matches(name, candidates)
     return Msg("spec.did_you_mean", name=matches[0]) if matches else ""
 
 

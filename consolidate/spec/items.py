@@ -7,12 +7,11 @@ it came from. Values are read by their field's type, as the cells of a return ar
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..common import normalise, number_text, shown
+from ..common import close_matches, normalise, number_text, shown
 from ..errors import SpecProblem
 from ..text import LANGS, Joined, Msg
 from .model import FieldSpec, Item, UnitSpec
@@ -111,7 +110,7 @@ def build_item(
             continue
         target_field, unit_token = _split_per_unit_key(key_s, by_id, by_label, units)
         if target_field is None:
-            matches = difflib.get_close_matches(key_s, sorted(item_fields | set(ITEM_ID_KEYS[:1]) | {"units"}), n=1)
+            matches = close_matches(key_s, sorted(item_fields | set(ITEM_ID_KEYS[:1]) | {"units"}))
             hint = Msg("spec.did_you_mean", name=matches[0]) if matches else ""
             problem(key_s, Msg("spec.item_unknown_key", key=key_s, hint=hint))
             continue
@@ -210,5 +209,5 @@ def _coerce_item_value(spec_field: FieldSpec, value: Any) -> tuple[Any, Msg | No
 
 def _did_you_mean(token: str, units: Sequence[UnitSpec]) -> Msg | str:
     names = [u.name for u in units] + [u.code for u in units]
-    matches = difflib.get_close_matches(token, names, n=2, cutoff=0.4)
+    matches = close_matches(token, names, n=2, cutoff=0.4)
     return Msg("spec.did_you_mean_units", names=Joined(matches)) if matches else ""

@@ -20,6 +20,50 @@ class Level(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
+class Code(StrEnum):
+    """Every issue code: a stable name the type checker sees (``Code.E_NOT_A_NUMBER``), equal to
+    its text (``"E-NOT-A-NUMBER"``) wherever a code is written out (JSON, workbooks, docs)."""
+
+    E_REQUIRED = "E-REQUIRED"
+    E_NOT_A_NUMBER = "E-NOT-A-NUMBER"
+    E_NOT_AN_INTEGER = "E-NOT-AN-INTEGER"
+    E_NOT_A_PERCENT = "E-NOT-A-PERCENT"
+    E_NOT_A_DATE = "E-NOT-A-DATE"
+    E_NOT_A_BOOL = "E-NOT-A-BOOL"
+    E_CELL_ERROR = "E-CELL-ERROR"
+    E_CHOICE = "E-CHOICE"
+    E_MIN = "E-MIN"
+    E_MAX = "E-MAX"
+    E_PATTERN = "E-PATTERN"
+    E_TOO_LONG = "E-TOO-LONG"
+    E_RULE = "E-RULE"
+    W_RULE = "W-RULE"
+    W_ITEM_CHANGED = "W-ITEM-CHANGED"
+    E_UNKNOWN_ITEM = "E-UNKNOWN-ITEM"
+    W_MISSING_ROW = "W-MISSING-ROW"
+    E_UNREADABLE_FILE = "E-UNREADABLE-FILE"
+    E_NO_TABLE = "E-NO-TABLE"
+    E_OTHER_REPORT = "E-OTHER-REPORT"
+    E_WRONG_PERIOD = "E-WRONG-PERIOD"
+    W_NO_METADATA = "W-NO-METADATA"
+    E_UNKNOWN_UNIT = "E-UNKNOWN-UNIT"
+    I_ASSIGNED = "I-ASSIGNED"
+    W_DUPLICATE_RETURN = "W-DUPLICATE-RETURN"
+    W_MISSING_RETURN = "W-MISSING-RETURN"
+    W_OLD_TEMPLATE = "W-OLD-TEMPLATE"
+    W_CUMULATIVE_DECREASED = "W-CUMULATIVE-DECREASED"
+    W_OUTLIER = "W-OUTLIER"
+    W_MISSING_COLUMN = "W-MISSING-COLUMN"
+    W_EXTRA_VALUE = "W-EXTRA-VALUE"
+    W_MERGED_NUMBER = "W-MERGED-NUMBER"
+    W_FORMULA_NO_VALUE = "W-FORMULA-NO-VALUE"
+    I_SUBTOTAL_ROW = "I-SUBTOTAL-ROW"
+    I_SPEC_CHANGED = "I-SPEC-CHANGED"
+    I_HIDDEN_ROW = "I-HIDDEN-ROW"
+    I_OPENED = "I-OPENED"
+    I_CONVERTED = "I-CONVERTED"
+
+
 @dataclass(frozen=True)
 class Entry:
     level: Level
@@ -35,150 +79,150 @@ def _e(level: Level, zh: str, en: str, fix_zh: str = "", fix_en: str = "") -> En
 
 E, W, INFO = Level.ERROR, Level.WARNING, Level.INFO
 
-ISSUES: dict[str, Entry] = {
-    "E-REQUIRED": _e(
+ISSUES: dict[Code, Entry] = {
+    Code.E_REQUIRED: _e(
         E,
         "“{label}”为必填项，未填写",
         "“{label}” is required but empty",
         "请填写该单元格",
         "Fill in this cell",
     ),
-    "E-NOT-A-NUMBER": _e(
+    Code.E_NOT_A_NUMBER: _e(
         E,
         "“{label}”应为数字，填写的是“{value}”",
         "“{label}” must be a number, got “{value}”",
         "只填数字，不要带文字或单位",
         "Enter digits only, without words or units",
     ),
-    "E-NOT-AN-INTEGER": _e(
+    Code.E_NOT_AN_INTEGER: _e(
         E,
         "“{label}”应为整数，填写的是“{value}”",
         "“{label}” must be a whole number, got “{value}”",
         "填写整数",
         "Enter a whole number",
     ),
-    "E-NOT-A-PERCENT": _e(
+    Code.E_NOT_A_PERCENT: _e(
         E,
         "“{label}”应为百分比，填写的是“{value}”",
         "“{label}” must be a percentage, got “{value}”",
         "填写如 79.46% 的百分比",
         "Enter a percentage such as 79.46%",
     ),
-    "E-NOT-A-DATE": _e(
+    Code.E_NOT_A_DATE: _e(
         E,
         "“{label}”应为日期，填写的是“{value}”",
         "“{label}” must be a date, got “{value}”",
         "按 2025-04-15 的格式填写日期",
         "Enter a date like 2025-04-15",
     ),
-    "E-NOT-A-BOOL": _e(
+    Code.E_NOT_A_BOOL: _e(
         E,
         "“{label}”应填“是”或“否”，填写的是“{value}”",
         "“{label}” must be yes or no, got “{value}”",
         "从下拉列表选择“是”或“否”",
         "Pick yes or no from the list",
     ),
-    "E-CELL-ERROR": _e(
+    Code.E_CELL_ERROR: _e(
         E,
         "“{label}”是错误值 {value}（公式出错），未读取",
         "“{label}” holds the error value {value} (a broken formula); not read",
         "修正公式，或直接填写数值",
         "Fix the formula, or type the value",
     ),
-    "E-CHOICE": _e(
+    Code.E_CHOICE: _e(
         E,
         "“{label}”的“{value}”不在可选项（{choices}）中",
         "“{value}” is not one of the choices for “{label}” ({choices})",
         "从下拉列表中选择",
         "Pick a value from the drop-down list",
     ),
-    "E-MIN": _e(
+    Code.E_MIN: _e(
         E,
         "“{label}”不能小于 {limit}，填写的是 {value}",
         "“{label}” must be at least {limit}, got {value}",
         "核对数值",
         "Check the number",
     ),
-    "E-MAX": _e(
+    Code.E_MAX: _e(
         E,
         "“{label}”不能大于 {limit}，填写的是 {value}",
         "“{label}” must be at most {limit}, got {value}",
         "核对数值",
         "Check the number",
     ),
-    "E-PATTERN": _e(
+    Code.E_PATTERN: _e(
         E,
         "“{label}”的格式不对：“{value}”",
         "“{label}” does not match the required format: “{value}”",
         "按填报说明中的格式填写",
         "Use the format given in the instructions",
     ),
-    "E-TOO-LONG": _e(
+    Code.E_TOO_LONG: _e(
         E,
         "“{label}”超过 {limit} 字（{length} 字）",
         "“{label}” is longer than {limit} characters ({length})",
         "精简文字",
         "Shorten the text",
     ),
-    "E-RULE": _e(E, "{message}", "{message}", "核对本行数据", "Check the values in this row"),
-    "W-RULE": _e(W, "{message}", "{message}", "核对本行数据", "Check the values in this row"),
-    "W-ITEM-CHANGED": _e(
+    Code.E_RULE: _e(E, "{message}", "{message}", "核对本行数据", "Check the values in this row"),
+    Code.W_RULE: _e(W, "{message}", "{message}", "核对本行数据", "Check the values in this row"),
+    Code.W_ITEM_CHANGED: _e(
         W,
         "预填的“{label}”被改为“{value}”（原为“{expected}”），已按原值汇总",
         "Pre-filled “{label}” was changed to “{value}” (was “{expected}”); the original is used",
         "不要修改灰色预填单元格",
         "Do not edit the grey pre-filled cells",
     ),
-    "E-UNKNOWN-ITEM": _e(
+    Code.E_UNKNOWN_ITEM: _e(
         E,
         "第 {row} 行不是本单位应报的事项（“{value}”），未汇总",
         "Row {row} is not an item assigned to this unit (“{value}”); not merged",
         "只在模板给出的行中填写",
         "Only fill in the rows given in the template",
     ),
-    "W-MISSING-ROW": _e(
+    Code.W_MISSING_ROW: _e(
         W,
         "应报事项“{value}”在报表中找不到",
         "Assigned item “{value}” is missing from the return",
         "使用下发的模板，不要删除行",
         "Use the template sent to you and keep all its rows",
     ),
-    "E-UNREADABLE-FILE": _e(
+    Code.E_UNREADABLE_FILE: _e(
         E,
         "文件无法读取：{reason}",
         "The file cannot be read: {reason}",
         "请对方用 Excel/WPS 打开后另存为 .xlsx 再发送",
         "Ask the unit to re-save it as .xlsx",
     ),
-    "E-NO-TABLE": _e(
+    Code.E_NO_TABLE: _e(
         E,
         "文件中找不到报表（表头：{labels}）",
         "No return table found in the file (header: {labels})",
         "请使用下发的模板填报",
         "Use the template that was sent",
     ),
-    "E-OTHER-REPORT": _e(
+    Code.E_OTHER_REPORT: _e(
         E,
         "这是另一份报表（{value}）的文件，不属于本次汇总（{expected}）",
         "This file belongs to another report ({value}), not {expected}",
         "确认是否发错文件",
         "Check whether the wrong file was sent",
     ),
-    "E-WRONG-PERIOD": _e(
+    Code.E_WRONG_PERIOD: _e(
         E,
         "这是 {value} 的报表，不是本期（{expected}）的，未计入汇总",
         "This return is for {value}, not this period ({expected}); not merged",
         "请该单位用本期下发的模板重新填报；往期数值已在历史记录中",
         "Ask the unit to fill in this period's template; earlier periods are in the history",
     ),
-    "W-NO-METADATA": _e(
+    Code.W_NO_METADATA: _e(
         W,
         "文件不是由下发模板填写的（缺少模板信息），已按表头识别，单位按“{value}”识别为 {unit}",
         "The file is not the template sent (no template metadata); read by its header, unit “{value}” taken as {unit}",
         "核对识别结果；今后请使用下发的模板",
         "Check the result; ask the unit to use the template",
     ),
-    "E-UNKNOWN-UNIT": _e(
+    Code.E_UNKNOWN_UNIT: _e(
         E,
         "无法确定填报单位“{value}”，不在单位名单中{closest}；如确是该单位报送的，可用 {assign} 指定",
         "Cannot tell which unit sent this (“{value}” is not in the unit list){closest}; "
@@ -186,87 +230,87 @@ ISSUES: dict[str, Entry] = {
         "用 {assign} 指定报送单位（单位名称或编码），或在“填报单位”单元格中写明单位全称",
         "Name the unit with {assign} (its name or code), or put its full name in the unit cell",
     ),
-    "I-ASSIGNED": _e(
+    Code.I_ASSIGNED: _e(
         INFO,
         "按 --assign 指定为 {unit} 的报表",
         "Taken as {unit}'s return, as --assign says",
     ),
-    "W-DUPLICATE-RETURN": _e(
+    Code.W_DUPLICATE_RETURN: _e(
         W,
         "{unit} 报送了多份文件：{files}；采用最新的 {kept}",
         "{unit} sent several files: {files}; the newest, {kept}, is used",
         "确认采用哪一份；不需要的文件请移出文件夹",
         "Confirm which one counts; move the others away",
     ),
-    "W-MISSING-RETURN": _e(
+    Code.W_MISSING_RETURN: _e(
         W,
         "{unit} 未报送",
         "{unit} has not returned the report",
         "联系该单位催报",
         "Remind the unit",
     ),
-    "W-OLD-TEMPLATE": _e(
+    Code.W_OLD_TEMPLATE: _e(
         W,
         "这份报表用的是旧版模板；新增栏目：{added}；删除栏目：{removed}；改名：{renamed}",
         "This return was made from an older template: added {added}; removed {removed}; renamed {renamed}",
         "核对新增栏目是否需要补报；今后请使用新模板",
         "Check the added fields; ask the unit to use the new template",
     ),
-    "W-CUMULATIVE-DECREASED": _e(
+    Code.W_CUMULATIVE_DECREASED: _e(
         W,
         "“{label}”是累计数，本期（{period}）填 {value}，比上期（{previous_period}）的 {previous} 还少",
         "“{label}” is cumulative: {value} for {period} is below {previous} for {previous_period}",
         "核对是否误填了当期数或笔误；累计数只增不减",
         "Check for a typo or a figure for the period alone; a cumulative figure never falls",
     ),
-    "W-OUTLIER": _e(
+    Code.W_OUTLIER: _e(
         W,
         "“{label}”填 {value}，与本单位以往各期（{history}）相差过大（修正Z分数 {score}，超过 {threshold}）",
         "“{label}” is {value}, far from the unit's earlier periods ({history}); modified z-score {score} is over {threshold}",
         "核对数值是否笔误（多打或少打了一位）",
         "Check the figure for a typo (a digit too many or too few)",
     ),
-    "W-MISSING-COLUMN": _e(
+    Code.W_MISSING_COLUMN: _e(
         W,
         "找不到“{label}”栏：{file} 的表头中没有这一列，该栏按未填写处理",
         "No “{label}” column: the header of {file} has no such column; read as not filled in",
         "使用下发的模板，或在表头中补上“{label}”列后重新报送",
         "Use the template sent, or add a “{label}” column to the header and send it again",
     ),
-    "W-EXTRA-VALUE": _e(
+    Code.W_EXTRA_VALUE: _e(
         W,
         "{column} 列的“{value}”不属于任何栏目，未汇总",
         "“{value}” in column {column} belongs to no field; not merged",
         "确认该内容是否应填在某一栏中",
         "Check whether it belongs in one of the fields",
     ),
-    "W-MERGED-NUMBER": _e(
+    Code.W_MERGED_NUMBER: _e(
         W,
         "“{label}”在合并单元格 {range} 中，数值“{value}”只计一次",
         "“{label}” is in merged cells {range}; “{value}” is counted once",
         "取消合并，每行分别填写",
         "Unmerge the cells and fill each row",
     ),
-    "W-FORMULA-NO-VALUE": _e(
+    Code.W_FORMULA_NO_VALUE: _e(
         W,
         "“{label}”是没有计算结果的公式“{value}”，未读取",
         "“{label}” is a formula without a stored result (“{value}”); not read",
         "在 Excel/WPS 中打开并保存一次，或直接填写数值",
         "Open and save it in Excel/WPS once, or type the number",
     ),
-    "I-SUBTOTAL-ROW": _e(
+    Code.I_SUBTOTAL_ROW: _e(
         INFO,
         "第 {row} 行是合计行（“{value}”），未重复计入",
         "Row {row} is a subtotal row (“{value}”); not counted again",
     ),
-    "I-SPEC-CHANGED": _e(
+    Code.I_SPEC_CHANGED: _e(
         INFO,
         "这份报表的模板生成后，报表定义有改动（规则、说明等），栏目没有变化，已照常读取",
         "The spec changed after this return's template was made (rules, help...); its fields did not, so it was read as usual",
     ),
-    "I-HIDDEN-ROW": _e(INFO, "第 {row} 行是隐藏行，已照常读取", "Row {row} is hidden; it was read as usual"),
-    "I-OPENED": _e(INFO, "文件{how}", "The file was opened: {how}"),
-    "I-CONVERTED": _e(
+    Code.I_HIDDEN_ROW: _e(INFO, "第 {row} 行是隐藏行，已照常读取", "Row {row} is hidden; it was read as usual"),
+    Code.I_OPENED: _e(INFO, "文件{how}", "The file was opened: {how}"),
+    Code.I_CONVERTED: _e(
         INFO,
         "“{label}”的“{value}”按 {result} 读取（{how}）",
         "“{label}” value “{value}” was read as {result} ({how})",

@@ -15,11 +15,11 @@ from ..check import Issue, Level
 from ..common import ref_row, unique_filenames, xl_rowcol_to_cell
 from ..merge import MergeResult
 from ..spec import Spec, UnitSpec
-from ..text import Lang, t
+from ..text import Code, Lang, t
 from .template import Refill, layout_for, row_key, template_filenames, write_template
 from .xlsx import HEADER_FILL
 
-_SKIP = frozenset({"W-MISSING-RETURN"})
+_SKIP = frozenset({Code.W_MISSING_RETURN})
 
 
 def feedback_filename(spec: Spec, unit: UnitSpec, lang: Lang | None = None) -> str:
