@@ -263,3 +263,18 @@ def test_with_history_the_chart_still_plots_the_rate_and_trend_lines_are_named_b
         charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))
         names = [re.findall(r"<c:tx><c:strRef><c:f>(.*?)</c:f>", z.read(n).decode()) for n in charts[1:]]
     assert names and all(refs and all(f"!${task_col}$" in ref for ref in refs) for refs in names)
+
+
+def test_an_item_nobody_has_reported_yet_still_says_its_target(spec: Spec, tmp_path: Path) -> None:
+    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "templates")}
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    unit = "东城镇卫生院"  # T3 is 城关镇's and 西城镇's only
+    fill_template(templates[unit], returns / templates[unit].name, PLAN[unit], contact="王芳", phone="0576-87221234")
+    result = merge_returns(spec, [returns])
+    text = [p.text for p in docx.Document(str(write_document(result, tmp_path / "r.docx"))).paragraphs]
+    heading = text.index("3.家庭医生签约服务")
+    assert (
+        text[heading + 1]
+        == "进展情况：年度目标915单；2个应报单位中0个单位有有效数据，未计入：城关镇卫生院、西城镇卫生院。"
+    )
