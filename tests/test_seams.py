@@ -278,3 +278,28 @@ def test_an_item_nobody_has_reported_yet_still_says_its_target(spec: Spec, tmp_p
         text[heading + 1]
         == "进展情况：年度目标915单；2个应报单位中0个单位有有效数据，未计入：城关镇卫生院、西城镇卫生院。"
     )
+
+
+def test_every_trend_chart_plots_the_column_its_title_names(tmp_path: Path) -> None:
+    import openpyxl
+
+    from consolidate.kinds.demo import build_demo
+
+    built = build_demo(tmp_path / "demo")
+    header = [c.value for c in openpyxl.load_workbook(built.summary)["趋势"][HEADER_ROW]]
+    rows = len(sheet_rows(built.summary, "趋势"))
+    with zipfile.ZipFile(built.summary) as z:
+        charts = sorted(n for n in z.namelist() if n.startswith("xl/charts/chart"))[1:]
+        seen = []
+        for name in charts:
+            xml = z.read(name).decode("utf-8")
+            (title,) = re.findall(r"<a:t>(.*?)</a:t>", xml)
+            label = title.removesuffix("各期趋势")
+            letter = chr(ord("A") + header.index(label))
+            values = re.findall(r"<c:val>.*?<c:f>(.*?)</c:f>", xml, re.S)
+            assert values and all(re.fullmatch(rf"趋势!\${letter}\$\d+:\${letter}\$\d+", v) for v in values), title
+            # One line per item, together covering every row of the sheet once.
+            spans = [tuple(int(x) for x in re.findall(r"\$(\d+)", v)) for v in values]
+            assert sum(b - a + 1 for a, b in spans) == rows
+            seen.append(label)
+    assert seen == ["年度目标", "累计完成", "完成率"]
