@@ -24,7 +24,6 @@ from ..merge import MergeResult, Submission, merge_returns
 from ..spec import Spec, UnitSpec
 from ..text import LANGS, Code, Msg, t
 from ..write import feedback_filenames, template_filename
-from ..write.document import figures_of
 from .deliver import Courier, MailResult, Outcome, recipients
 from .journal import REMINDED_LOG, Journal
 from .mime import Attachment
@@ -82,7 +81,7 @@ def _submission(result: MergeResult | None, code: str) -> Submission:
 
 def _items_by_row(spec: Spec, result: MergeResult, unit: str, file: str) -> dict[int, str]:
     """Row of the unit's return → the item's number as the unit knows it (序号, else its id)."""
-    number = figures_of(spec).number
+    number = spec.roles.number
     out = {}
     for record in result.records_of(unit):
         if record.file == file and record.item_id in spec.item_map:

@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeGuard
 
 from ..check import Record, RowChecker
 from ..common import tidy_number
-from ..spec import FieldSpec, Item, Spec
+from ..spec import FieldSpec, Spec
 from ..spec.expr import Expression, clean_number, parse
 from ..text import Lang, t
 
@@ -370,14 +370,6 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker, join_l
     return out
 
 
-def _unit_value(item: Item, field_id: str, unit_code: str) -> Any:
-    """``item.values_for(unit_code)[field_id]`` without copying the item's values."""
-    by_unit = item.per_unit.get(field_id)
-    if by_unit is not None and unit_code in by_unit:
-        return by_unit[unit_code]
-    return item.values.get(field_id)
-
-
 def _fsum(values: Iterable[Any]) -> Any:
     numbers = [v for v in values if _number(v)]
     return tidy_number(math.fsum(numbers), 10) if numbers else None
@@ -528,7 +520,7 @@ class _UnitFigures:
                 values[acc.field.id] = acc.result()
             for f in self.sums:
                 if f.source == "item":
-                    values[f.id] = _fsum(_unit_value(item, f.id, unit.code) for item in items)
+                    values[f.id] = _fsum(item.value_for(unit.code, f.id) for item in items)
             own: set[str] = set()
             for pair in self.pairs.get(unit.code, []):
                 values[pair.field.id], differs = pair.value(values)

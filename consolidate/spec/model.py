@@ -194,6 +194,13 @@ class Item:
     def unit_set(self) -> frozenset[str]:
         return frozenset(self.units)
 
+    def value_for(self, unit_code: str, field_id: str) -> Any:
+        """One field of :meth:`values_for`, without copying the item's values."""
+        by_unit = self.per_unit.get(field_id)
+        if by_unit is not None and unit_code in by_unit:
+            return by_unit[unit_code]
+        return self.values.get(field_id)
+
     def values_for(self, unit_code: str) -> dict[str, Any]:
         """The item's values as pre-filled for one unit (per-unit targets applied)."""
         out = dict(self.values)
@@ -277,7 +284,7 @@ class Spec:
         numbers = [
             v
             for code in item.units
-            if isinstance(v := item.values_for(code).get(field.id), int | float) and not isinstance(v, bool)
+            if isinstance(v := item.value_for(code, field.id), int | float) and not isinstance(v, bool)
         ]
         return tidy_number(math.fsum(numbers), 10) if numbers else None
 

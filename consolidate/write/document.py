@@ -48,11 +48,6 @@ LINE = Pt(28.95)  # 22 lines in the 225 mm of text height
 TEMPLATES = ("title", "opening", "item_heading", "progress", "narrative", "behind_item", "notice")
 
 
-def figures_of(spec: Spec) -> Roles:
-    """The fields a progress document quotes (:attr:`Spec.roles`)."""
-    return spec.roles
-
-
 def _number(value: Any) -> str | None:
     if value is None or isinstance(value, bool) or not isinstance(value, int | float):
         return None
@@ -70,7 +65,7 @@ def document_context(result: MergeResult, lang: Lang) -> dict[str, Any]:
     """Everything the document's texts may use (listed in docs/report.md)."""
     spec = result.spec
     names = {u.code: u.name for u in spec.units}
-    figures = figures_of(spec)
+    figures = spec.roles
     as_of = result.data_as_of
     returned = [s for s in result.submissions if s.status in ("returned", "duplicate")]
     errors = {i.unit for i in result.issues if i.level.value == "error"}

@@ -247,11 +247,10 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
     total = figures.unit_total
     totals: list[Any] = [None] * len(columns)
     if total is not None:
-        total_values = {**total.values, "rows": sum(r[3] for r in rows if isinstance(r[3], int))}
-        for key in ("errors", "warnings"):
-            total_values[key] = sum(
-                result.counts_for(u.code)[Level.ERROR if key == "errors" else Level.WARNING] for u in spec.units
-            )
+        total_values = dict(total.values)
+        for key in ("rows", "errors", "warnings"):  # counts of the rows above, not figures
+            at = next(i for i, c in enumerate(columns) if c.key == key)
+            total_values[key] = sum(r[at] for r in rows if isinstance(r[at], int))
         if changes and view is not None:
             total_values.update(_change_values(changes, view.total, total.unlike))
         totals = [_out(c, total_values.get(c.key)) if c.total else None for c in columns]
