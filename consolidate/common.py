@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -223,8 +223,11 @@ def decode_text(data: bytes) -> str:
 
 
 @contextmanager
-def atomic_output(path: Path) -> Iterator[str]:
+def atomic_output(path: Path, ready: Callable[[], object] | None = None) -> Iterator[str]:
     """Yield a temporary path next to ``path``; rename it into place only if writing succeeded.
+
+    ``ready`` is called when the temporary is complete, just before it takes ``path``'s place
+    (the history's record is committed there, so that the two change together).
 
     The temporary's name says who made it (see :func:`sweep_stale`): one left by a run that was
     killed is removed by the next run writing into that folder.
@@ -238,6 +241,8 @@ def atomic_output(path: Path) -> Iterator[str]:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
+        if ready is not None:
+            ready()
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

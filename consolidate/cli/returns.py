@@ -121,7 +121,10 @@ def merge(
             assign=assign,
         )
         keep_previous(claimed)
-        write_summary(result, out, state.lang, parallel=True)
+        shown = len(result.warnings)
+        write_summary(result, out, state.lang, parallel=True)  # and the history's record with it
+        for warning in result.warnings[shown:]:  # the history could not be written after all
+            say(warning.render(state.lang), "yellow")
         if json_out is not None:
             keep_previous(json_claim)
             emit_json(summary_json(result, state.lang), json_out)

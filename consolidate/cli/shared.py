@@ -93,6 +93,7 @@ def run_merge(
             history=history,
             record_history=record,
             assign=assigned,
+            notice=lambda m: say(m.render(state.lang), "yellow"),
         )
     for warning in result.warnings:  # a cache that could not be used: the run went on without it
         say(warning.render(state.lang), "yellow")

@@ -139,7 +139,7 @@ def _last_month(spec: Spec, out: Path, history: Path) -> list[Path]:
             fill_template(template, target, rows, contact=unit.contact, phone=unit.phone)
             _touch(target, dt.datetime.combine(deadline, dt.time(9, 0)) - dt.timedelta(days=1))
             made.append(target)
-    merge_returns(earlier, [returns], history=history, record_history=True)
+    merge_returns(earlier, [returns], history=history, record_history=True).record_history()
     return made
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..check import Issue, Level, Located, Record, count_levels
-from ..periods import HistoryView
+from ..periods import HistoryView, Recording
 from ..spec import Spec
 from ..text import Lang, Msg
 from .aggregate import Figures, SummaryRow
@@ -56,6 +56,23 @@ class MergeResult:
     raw_kept: bool = True  # the returns' cells as typed are kept (feedback files need them)
     warnings: list[Msg] = dataclasses.field(default_factory=list)  # problems of the run, not the data
     history: HistoryView | None = None  # the report's earlier periods, when there is a history
+    # This period's record, staged and waiting for the summary (``record_history``), else None.
+    recording: Recording | None = dataclasses.field(default=None, repr=False)
+
+    def record_history(self) -> bool:
+        """Record this period in the history now (``merge_returns(record_history=True)``).
+
+        :func:`~consolidate.write.write_summary` does it itself the moment the summary is in place;
+        call this when no summary is written. True when recorded; later calls do nothing.
+        """
+        recording, self.recording = self.recording, None
+        return recording.commit() if recording is not None else False
+
+    def abandon_history(self) -> None:
+        """Leave the history as it was (the summary could not be written) and release its lock."""
+        recording, self.recording = self.recording, None
+        if recording is not None:
+            recording.abandon()
 
     @property
     def summary(self) -> list[SummaryRow]:

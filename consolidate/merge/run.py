@@ -18,7 +18,7 @@ from typing import Any
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
 from ..errors import InputError
-from ..periods import History, HistoryView, compare, record_rows
+from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, record_rows
 from ..read import Source, SourceFailure, discover, received_log
 from ..spec import Spec
 from ..text import Code, Joined, Msg
@@ -26,7 +26,7 @@ from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
 from .choose import choose_newest
 from .origin import embedded_spec
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
-from .result import InputFile, MergeResult
+from .result import InputFile, MergeResult, Submission
 from .store import Records, RecordStore
 
 Progress = Callable[[str], None]
@@ -123,7 +123,9 @@ class MergeOptions:
 
     ``history`` is the report's history file (see :mod:`consolidate.periods`): the values are checked
     against the unit's earlier periods, and ``record_history`` records this period's accepted
-    values in it.
+    values in it: the record is made when the summary is in place (:func:`~consolidate.write.write_summary`),
+    or by :meth:`MergeResult.record_history` when no summary is written; until then the history is
+    locked, and another merge of the same report waits up to ``lock_wait`` seconds for it.
     """
 
     passwords: Sequence[str] = ()
@@ -138,6 +140,7 @@ class MergeOptions:
     parse_timeout: float = PARSE_TIMEOUT
     history: Path | None = None
     record_history: bool = False
+    lock_wait: float = MERGE_WAIT
 
 
 @dataclass
@@ -159,6 +162,7 @@ def merge_returns(
     *,
     progress: Progress | None = None,
     sources: list[Source | SourceFailure] | None = None,
+    notice: Callable[[Msg], None] | None = None,
     **changes: Any,
 ) -> MergeResult:
     """Read, check and merge every return under ``paths``.
@@ -166,6 +170,7 @@ def merge_returns(
     ``options`` (a :class:`MergeOptions`), or its fields given by name (``keep_raw=False``,
     ``history=...``), say how. ``progress`` is called with each file's name once it is parsed.
     ``sources``: what :func:`find_files` returned to a caller who counted them first.
+    ``notice`` is told at once what a user waiting should know (another merge holds the history).
 
     Each file is read in a worker process: one that crashes it, exhausts its memory or takes
     longer than ``parse_timeout`` seconds is one unreadable file, and the others merge. A cache
@@ -176,8 +181,32 @@ def merge_returns(
     sources = find_files(paths, opts.exclude, missing_ok=opts.allow_empty) if sources is None else sources
     if not sources and not opts.allow_empty:
         raise InputError(Msg("input.no_files"))
+    warnings: list[Msg] = []
+    recording: Recording | None = None
+    if opts.history is not None and opts.record_history:
+        # Taken first: a second merge of the report waits here until this one's summary is in place.
+        recording = History(opts.history, warnings.append).begin(spec, opts.lock_wait, notice)
+    try:
+        return _merge(spec, paths, sources, opts, progress, recording, warnings)
+    except BaseException:
+        if recording is not None:
+            recording.abandon()
+        raise
+
+
+def _merge(
+    spec: Spec,
+    paths: Sequence[str | Path],
+    sources: list[Source | SourceFailure],
+    opts: MergeOptions,
+    progress: Progress | None,
+    recording: Recording | None,
+    warnings: list[Msg],
+) -> MergeResult:
     store = RecordStore(opts.record_budget)
     got = _gather(spec, paths, sources, opts, store, progress)
+    warnings += got.warnings
+    got.warnings = warnings  # one list: the history's later warnings join it
     chosen, submissions, dup_issues = choose_newest(spec, got.located, got.failed)
     issues = got.issues + dup_issues
     kept: list[str] = []
@@ -195,6 +224,14 @@ def merge_returns(
     if opts.history is not None:
         view, compared = _with_history(spec, opts, records, chosen, got, figures)
         issues += compared
+    if recording is not None:
+        hashes = {i.name: i.sha256 for i in got.inputs}
+        refused = [u.code for u in spec.units if u.code not in chosen and submissions[u.code].status != "missing"]
+        refused += [i.unit for i in issues if i.code in _REFUSED and i.unit and i.unit not in chosen]
+        if recording.stage(record_rows(spec, records, chosen, hashes), figures.rows, len(chosen), refused):
+            issues += _kept_issues(spec, recording, submissions)
+        else:
+            recording = None
     return MergeResult(
         spec=spec,
         records=records,
@@ -206,7 +243,30 @@ def merge_returns(
         raw_kept=opts.keep_raw,
         warnings=got.warnings,
         history=view,
+        recording=recording,
     )
+
+
+# A return refused whole, naming its unit: what was accepted of that unit before is kept.
+_REFUSED = frozenset({Code.E_UNREADABLE_FILE, Code.E_WRONG_PERIOD, Code.E_OTHER_REPORT, Code.E_NO_TABLE})
+
+
+def _kept_issues(spec: Spec, recording: Recording, submissions: Mapping[str, Submission]) -> list[Issue]:
+    """W-KEPT-EARLIER for each unit whose earlier accepted values the history keeps."""
+    return [
+        Issue(
+            Code.W_KEPT_EARLIER,
+            unit=code,
+            file=submissions[code].file,
+            params={
+                "unit": spec.unit_map[code].name,
+                "values": kept.values,
+                "files": Joined(kept.files),
+                "recorded": kept.recorded,
+            },
+        )
+        for code, kept in recording.kept.items()
+    ]
 
 
 def _gather(
@@ -281,7 +341,4 @@ def _with_history(
     issues = compare(spec, view, records, chosen) if view is not None else []
     if view is not None:
         figures.trend = trend_rows(spec, view, figures.rows)
-    if opts.record_history:
-        hashes = {i.name: i.sha256 for i in got.inputs}
-        keeper.record(spec, record_rows(spec, records, chosen, hashes), figures.rows, len(chosen))
     return view, issues

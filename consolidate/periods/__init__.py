@@ -14,9 +14,12 @@ from .checks import compare, modified_z
 from .imports import import_summary
 from .store import (
     HISTORY_FILE,
+    MERGE_WAIT,
     Change,
     History,
     HistoryView,
+    Kept,
+    Recording,
     TrendPoint,
     default_history_path,
     previous_values,
@@ -26,12 +29,15 @@ from .words import Moved, move_words, next_deadline
 
 __all__ = [
     "HISTORY_FILE",
+    "MERGE_WAIT",
     "Advanced",
     "Change",
     "Edit",
     "History",
     "HistoryView",
+    "Kept",
     "Moved",
+    "Recording",
     "SpecMove",
     "SummaryData",
     "TextMove",

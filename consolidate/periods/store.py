@@ -13,20 +13,24 @@ import datetime as dt
 import json
 import math
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import closing
+from contextlib import closing, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..check import Located, Record
 from ..common import xl_col_to_name
+from ..errors import InputError
 from ..spec import Spec
 from ..text import Msg
 
 HISTORY_FILE = "history.sqlite"
 SCHEMA = "2"
 _LOCK_WAIT = 10.0
+MERGE_WAIT = 600.0  # seconds a merge waits for another merge of the same report
+_LOCK_POLL = 0.2
 _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS periods (report TEXT, period TEXT, recorded TEXT, source TEXT,"
@@ -200,9 +204,13 @@ class History:
             return None  # no history yet: the first period of the report
         except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, MemoryError) as exc:
             self.usable = False
-            if self._warn is not None:
-                self._warn(Msg("history.unusable", error=str(exc) or type(exc).__name__, path=self.path))
+            self.problem(exc)
             return None
+
+    def problem(self, exc: BaseException) -> None:
+        """One warning: the history cannot be used (the run goes on without it)."""
+        if self._warn is not None:
+            self._warn(Msg("history.unusable", error=str(exc) or type(exc).__name__, path=self.path))
 
     def view(self, spec: Spec) -> HistoryView | None:
         """The periods recorded before the spec's period; None when there is no usable history."""
@@ -242,38 +250,29 @@ class History:
     ) -> bool:
         """Replace the spec's period with ``rows`` (unit, item, field, value, file, sheet, cell,
         sha256) and the summary's totals, in one transaction. True when written."""
-        report, period = spec.report.id, spec.report.period
-        now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-        sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
+        recording = self.begin(spec, source=source)
+        if recording is None:
+            return False
+        return recording.stage(rows, summary, returned) and recording.commit()
 
-        def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
-            for unit, item, fid, value, file, sheet, cell, sha256 in rows:
-                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
-                yield report, period, unit, item, fid, dump_value(value), number, cell
+    def begin(
+        self,
+        spec: Spec,
+        wait: float = _LOCK_WAIT,
+        notice: Warn | None = None,
+        source: str = "merge",
+    ) -> Recording | None:
+        """Start recording the spec's period: the history's write lock is taken now and held
+        until :meth:`Recording.commit` (or :meth:`Recording.abandon`), so that a second merge of
+        the same report waits for this one. ``notice`` is told once when another run holds the
+        lock; after ``wait`` seconds of waiting, :class:`~consolidate.errors.InputError`. None
+        (with one warning) when the history cannot be written."""
 
-        def write() -> bool:
-            with closing(self._connect(create=True)) as db, db:
-                for table in ("vals", "sources", "totals"):
-                    db.execute(f"DELETE FROM {table} WHERE report = ? AND period = ?", (report, period))
-                db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values())
-                db.executemany(
-                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-                    ((report, period, n, file, sheet, sha) for (file, sheet, sha), n in sources.items()),
-                )
-                db.executemany(
-                    "INSERT INTO totals VALUES (?, ?, ?, ?, ?)",
-                    (
-                        (report, period, row.key, dump_value(plain_totals(spec, row.values)), row.reported_units)
-                        for row in summary
-                    ),
-                )
-                db.execute(
-                    "INSERT OR REPLACE INTO periods VALUES (?, ?, ?, ?, ?, ?)",
-                    (report, period, now, source, len(spec.units), returned),
-                )
-            return True
+        def start() -> Recording:
+            return Recording(self, spec, self._connect(create=True), wait, notice, source)
 
-        return bool(self._guard(write))
+        found: Recording | None = self._guard(start)
+        return found
 
     def keep_spec(self, spec: Spec, name: str, text: str) -> bool:
         """Keep a spec file's text as it was for its period (``next`` keeps the old one)."""
@@ -317,6 +316,168 @@ class History:
 
         found: int | None = self._guard(read)
         return found or 0
+
+
+class Recording:
+    """One merge's record of its period, in one transaction held from the merge's start to the
+    moment its summary is in place: the history and the summary change together or not at all,
+    and two merges of one report take turns.
+
+    :meth:`stage` writes the rows (the transaction still open), :meth:`commit` makes them the
+    period's record; a run that ends any other way (an error, a kill) leaves the history as it
+    was. The values of a unit in ``keep`` (its newest return could not be used) stay as they were
+    recorded for this period, and so do not vanish with a broken resubmission.
+    """
+
+    def __init__(
+        self, history: History, spec: Spec, db: sqlite3.Connection, wait: float, notice: Warn | None, source: str
+    ) -> None:
+        self.history = history
+        self.spec = spec
+        self.source = source
+        self.done = False
+        self.kept: dict[str, Kept] = {}
+        db.isolation_level = None  # transactions begun and ended here, explicitly
+        self._db = db
+        try:
+            self._lock(wait, notice)
+        except BaseException:
+            db.close()
+            raise
+
+    def _lock(self, wait: float, notice: Warn | None) -> None:
+        deadline = time.monotonic() + wait
+        told = False
+        self._db.execute("PRAGMA busy_timeout = 0")
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+            if time.monotonic() >= deadline:
+                report = self.spec.report
+                raise InputError(
+                    Msg(
+                        "history.busy",
+                        path=self.history.path,
+                        id=report.id,
+                        period=report.period,
+                        minutes=_minutes(wait),
+                    )
+                )
+            if not told and notice is not None:
+                told = True
+                notice(Msg("history.waiting", path=self.history.path))
+            time.sleep(_LOCK_POLL)  # short sleeps: Ctrl-C stops the wait at once
+
+    def stage(self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, keep: Iterable[str] = ()) -> bool:
+        """Write the period's rows and totals into the open transaction (not yet committed);
+        the values recorded before for the units in ``keep`` are carried over (see :attr:`kept`).
+        False (one warning, the history left as it was) when they cannot be written."""
+        if self.done:
+            return False
+        try:
+            self._stage(rows, summary, returned, keep)
+            return True
+        except (sqlite3.Error, OSError, ValueError, TypeError, MemoryError) as exc:
+            self.history.usable = False
+            self.history.problem(exc)
+            self.abandon()
+            return False
+
+    def _stage(self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, keep: Iterable[str]) -> None:
+        db, spec = self._db, self.spec
+        report, period = spec.report.id, spec.report.period
+        now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+        sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
+        carried = self._carried(sorted(set(keep)))
+
+        def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
+            for unit, item, fid, value, file, sheet, cell, sha256 in rows:
+                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
+                yield report, period, unit, item, fid, dump_value(value), number, cell
+            for unit, item, fid, text, file, sheet, cell, sha256 in carried:
+                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
+                yield report, period, unit, item, fid, text, number, cell
+
+        for table in ("vals", "sources", "totals"):
+            db.execute(f"DELETE FROM {table} WHERE report = ? AND period = ?", (report, period))
+        db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values())
+        db.executemany(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+            ((report, period, n, file, sheet, sha) for (file, sheet, sha), n in sources.items()),
+        )
+        db.executemany(
+            "INSERT INTO totals VALUES (?, ?, ?, ?, ?)",
+            (
+                (report, period, row.key, dump_value(plain_totals(spec, row.values)), row.reported_units)
+                for row in summary
+            ),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO periods VALUES (?, ?, ?, ?, ?, ?)",
+            (report, period, now, self.source, len(spec.units), returned),
+        )
+
+    def _carried(self, units: list[str]) -> list[tuple[str, str, str, str, str, str, str, str]]:
+        """The values recorded for this period before, of ``units``, with their sources."""
+        if not units:
+            return []
+        report, period = self.spec.report.id, self.spec.report.period
+        found: list[tuple[str, str, str, str, str, str, str, str]] = []
+        for unit in units:
+            rows = self._db.execute(
+                "SELECT v.unit, v.item, v.field, v.value, s.file, s.sheet, v.cell, s.sha256,"
+                " (SELECT recorded FROM periods p WHERE p.report = v.report AND p.period = v.period)"
+                " FROM vals v JOIN sources s ON s.report = v.report AND s.period = v.period AND s.source = v.source"
+                " WHERE v.report = ? AND v.period = ? AND v.unit = ?",
+                (report, period, unit),
+            ).fetchall()
+            if rows:
+                files = sorted({str(r[4]) for r in rows})
+                self.kept[unit] = Kept(len(rows), files, str(rows[0][8] or ""))
+                found += [tuple(str(v) for v in r[:8]) for r in rows]  # type: ignore[misc]
+        return found
+
+    def commit(self) -> bool:
+        """Make the staged rows the period's record. True when written."""
+        if self.done:
+            return False
+        self.done = True
+        try:
+            self._db.execute("COMMIT")
+            return True
+        except sqlite3.Error as exc:
+            self.history.usable = False
+            self.history.problem(exc)
+            return False
+        finally:
+            self._db.close()
+
+    def abandon(self) -> None:
+        """Leave the history as it was (the summary could not be written)."""
+        if self.done:
+            return
+        self.done = True
+        with suppress(sqlite3.Error):
+            self._db.execute("ROLLBACK")
+        self._db.close()
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A unit's values carried over from this period's earlier record: how many, from which files,
+    recorded when."""
+
+    values: int
+    files: list[str]
+    recorded: str
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g}"
 
 
 def plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ class Code(StrEnum):
     I_ASSIGNED = "I-ASSIGNED"
     W_DUPLICATE_RETURN = "W-DUPLICATE-RETURN"
     W_MISSING_RETURN = "W-MISSING-RETURN"
+    W_KEPT_EARLIER = "W-KEPT-EARLIER"
     W_OLD_TEMPLATE = "W-OLD-TEMPLATE"
     W_CUMULATIVE_DECREASED = "W-CUMULATIVE-DECREASED"
     W_OUTLIER = "W-OUTLIER"
@@ -241,6 +242,15 @@ ISSUES: dict[Code, Entry] = {
         "{unit} sent several files: {files}; the newest, {kept}, is used",
         "确认采用哪一份；不需要的文件请移出文件夹",
         "Confirm which one counts; move the others away",
+    ),
+    Code.W_KEPT_EARLIER: _e(
+        W,
+        "{unit} 的最新文件无法采用，本次汇总未计入该单位；历史记录仍保留该单位本期此前已接受的 {values} 个数值"
+        "（来自 {files}，{recorded} 记录）",
+        "The newest file of {unit} could not be used and this summary leaves the unit out; the history keeps"
+        " the {values} values accepted for it this period before (from {files}, recorded {recorded})",
+        "请该单位按上面的问题改正后重新报送，再合并一次",
+        "Ask the unit to correct the problem above and send it again, then merge again",
     ),
     Code.W_MISSING_RETURN: _e(
         W,

@@ -555,6 +555,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 是另一份报表（{report}）的汇总，不是 {expected} 的",
         "{path} is the summary of another report ({report}), not of {expected}",
     ),
+    "history.waiting": (
+        "同一报表的另一次合并正在进行（它在使用 {path}），等它结束后再继续……",
+        "Another merge of the same report is running (it is using {path}); waiting for it to finish…",
+    ),
+    "history.busy": (
+        "报表 {id}（{period}）的另一次合并仍在进行，已等待 {minutes} 分钟（{path}）。请等它结束后再运行本命令。",
+        "Another merge of report {id} ({period}) is still running after {minutes} minutes of waiting ({path})."
+        " Run this command again when it has finished.",
+    ),
     "history.cannot_write": ("无法写入历史记录：{path}", "Cannot write the history: {path}"),
     "cache.unusable": (
         "解析缓存不可用（{error}），本次不使用缓存，结果不受影响，只是慢一些：{path}",

@@ -43,14 +43,21 @@ def write_summary(
 
     ``parallel`` renders a long 明细 in two processes (a fork, on Linux; the CLI turns it on);
     ``rows`` sets how rows are written (see :class:`~.rows.RowOptions`). The bytes are the same.
+    A merge that records its period (``record_history``) records it here, with the summary.
     """
     lang = lang or result.spec.lang
     options = rows or RowOptions()
     if parallel != options.parallel:
         options = dataclasses.replace(options, parallel=parallel)
     path = Path(path)
-    with atomic_output(path) as tmp, private_temp("xlsx") as rows_dir:
-        _write(result, tmp, lang, options, rows_dir)
+    try:
+        # The history's record of this period (merge_returns(record_history=True)) is committed
+        # when the summary is complete, just before it takes its place: both change, or neither.
+        with atomic_output(path, ready=result.record_history) as tmp, private_temp("xlsx") as rows_dir:
+            _write(result, tmp, lang, options, rows_dir)
+    except BaseException:
+        result.abandon_history()
+        raise
     return path
 
 
