@@ -68,6 +68,13 @@ class MergeResult:
         recording, self.recording = self.recording, None
         return recording.commit() if recording is not None else False
 
+    def start_history(self) -> None:
+        """Start writing this period's record into the history in the background (the summary
+        writer calls it when the CPU-heavy part of its work is done); committed by
+        :meth:`record_history`."""
+        if self.recording is not None:
+            self.recording.start()
+
     def abandon_history(self) -> None:
         """Leave the history as it was (the summary could not be written) and release its lock."""
         recording, self.recording = self.recording, None

@@ -228,7 +228,8 @@ def _merge(
         hashes = {i.name: i.sha256 for i in got.inputs}
         refused = [u.code for u in spec.units if u.code not in chosen and submissions[u.code].status != "missing"]
         refused += [i.unit for i in issues if i.code in _REFUSED and i.unit and i.unit not in chosen]
-        if recording.stage(record_rows(spec, records, chosen, hashes), figures.rows, len(chosen), refused):
+        rows = record_rows(spec, records, chosen, hashes)
+        if recording.stage(rows, figures.rows, len(chosen), refused, later=True):  # written meanwhile
             issues += _kept_issues(spec, recording, submissions)
         else:
             recording = None

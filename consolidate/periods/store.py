@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import math
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing, suppress
@@ -69,7 +70,10 @@ def default_history_path(spec: Spec) -> Path | None:
 
 
 def dump_value(value: Any) -> str:
+    """A value as JSON text (dates and times tagged): what ``vals.value`` holds."""
     kind = type(value)
+    if kind is str:
+        return _json_string(value)  # json.dumps(value, ensure_ascii=False), in C without its overhead
     if kind is int or (kind is float and math.isfinite(value)):
         return repr(value)  # the JSON of a number, without json's overhead (a merge stores many)
     if isinstance(value, dt.datetime):
@@ -77,6 +81,9 @@ def dump_value(value: Any) -> str:
     if isinstance(value, dt.date):
         return json.dumps({"$date": value.isoformat()})
     return json.dumps(value, ensure_ascii=False)
+
+
+_json_string = json.encoder.encode_basestring
 
 
 def load_value(text: str) -> Any:
@@ -167,10 +174,11 @@ class History:
         self._warn = warn
         self.usable = True
 
-    def _connect(self, create: bool) -> sqlite3.Connection:
+    def _connect(self, create: bool, threads: bool = False) -> sqlite3.Connection:
         if not create and not self.path.exists():
             raise FileNotFoundError(self.path)
-        db = sqlite3.connect(self.path, timeout=_LOCK_WAIT)
+        # ``threads``: used by one thread at a time, not always the one that opened it.
+        db = sqlite3.connect(self.path, timeout=_LOCK_WAIT, check_same_thread=not threads)
         try:
             # Another program's database, or a history of another version, is left exactly as it
             # was: checked before any table is created.
@@ -269,7 +277,7 @@ class History:
         (with one warning) when the history cannot be written."""
 
         def start() -> Recording:
-            return Recording(self, spec, self._connect(create=True), wait, notice, source)
+            return Recording(self, spec, self._connect(create=True, threads=True), wait, notice, source)
 
         found: Recording | None = self._guard(start)
         return found
@@ -337,6 +345,8 @@ class Recording:
         self.source = source
         self.done = False
         self.kept: dict[str, Kept] = {}
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         db.isolation_level = None  # transactions begun and ended here, explicitly
         self._db = db
         try:
@@ -372,27 +382,64 @@ class Recording:
                 notice(Msg("history.waiting", path=self.history.path))
             time.sleep(_LOCK_POLL)  # short sleeps: Ctrl-C stops the wait at once
 
-    def stage(self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, keep: Iterable[str] = ()) -> bool:
+    def stage(
+        self,
+        rows: Iterable[Row],
+        summary: Iterable[Totals],
+        returned: int,
+        keep: Iterable[str] = (),
+        *,
+        later: bool = False,
+    ) -> bool:
         """Write the period's rows and totals into the open transaction (not yet committed);
         the values recorded before for the units in ``keep`` are carried over (see :attr:`kept`).
-        False (one warning, the history left as it was) when they cannot be written."""
+        False (one warning, the history left as it was) when they cannot be written.
+
+        ``later``: the rows are written when :meth:`start` is called, by a thread of their own
+        while the caller goes on (the summary writer starts it when it compresses the workbook,
+        after its forked helper is done), or by :meth:`commit` at the latest.
+        """
         if self.done:
             return False
         try:
-            self._stage(rows, summary, returned, keep)
+            carried = self._carried(sorted(set(keep)))
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return False
+        if not later:
+            return self._write_guarded(rows, summary, returned, carried)
+        self._thread = threading.Thread(
+            target=self._write_guarded, args=(rows, summary, returned, carried), name="history", daemon=True
+        )
+        return True
+
+    def start(self) -> None:
+        """Start writing the rows staged ``later`` (in their thread); nothing when under way or done."""
+        if self._thread is not None and self._thread.ident is None:
+            self._thread.start()
+
+    def _write_guarded(
+        self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, carried: list[tuple[str, ...]]
+    ) -> bool:
+        try:
+            self._write(rows, summary, returned, carried)
             return True
         except (sqlite3.Error, OSError, ValueError, TypeError, MemoryError) as exc:
-            self.history.usable = False
-            self.history.problem(exc)
-            self.abandon()
+            self._error = exc
             return False
 
-    def _stage(self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, keep: Iterable[str]) -> None:
+    def _failed(self, exc: BaseException) -> None:
+        self.history.usable = False
+        self.history.problem(exc)
+        self.abandon()
+
+    def _write(
+        self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, carried: list[tuple[str, ...]]
+    ) -> None:
         db, spec = self._db, self.spec
         report, period = spec.report.id, spec.report.period
         now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
         sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
-        carried = self._carried(sorted(set(keep)))
 
         def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
             for unit, item, fid, value, file, sheet, cell, sha256 in rows:
@@ -421,12 +468,12 @@ class Recording:
             (report, period, now, self.source, len(spec.units), returned),
         )
 
-    def _carried(self, units: list[str]) -> list[tuple[str, str, str, str, str, str, str, str]]:
+    def _carried(self, units: list[str]) -> list[tuple[str, ...]]:
         """The values recorded for this period before, of ``units``, with their sources."""
         if not units:
             return []
         report, period = self.spec.report.id, self.spec.report.period
-        found: list[tuple[str, str, str, str, str, str, str, str]] = []
+        found: list[tuple[str, ...]] = []
         for unit in units:
             rows = self._db.execute(
                 "SELECT v.unit, v.item, v.field, v.value, s.file, s.sheet, v.cell, s.sha256,"
@@ -438,12 +485,23 @@ class Recording:
             if rows:
                 files = sorted({str(r[4]) for r in rows})
                 self.kept[unit] = Kept(len(rows), files, str(rows[0][8] or ""))
-                found += [tuple(str(v) for v in r[:8]) for r in rows]  # type: ignore[misc]
+                found += [tuple(str(v) for v in r[:8]) for r in rows]
         return found
+
+    def _wait(self) -> None:
+        """The thread writing the rows (``stage(later=True)``), finished."""
+        if self._thread is not None:
+            self.start()
+            self._thread.join()
+            self._thread = None
 
     def commit(self) -> bool:
         """Make the staged rows the period's record. True when written."""
         if self.done:
+            return False
+        self._wait()
+        if self._error is not None:
+            self._failed(self._error)
             return False
         self.done = True
         try:
@@ -460,6 +518,7 @@ class Recording:
         """Leave the history as it was (the summary could not be written)."""
         if self.done:
             return
+        self._wait()
         self.done = True
         with suppress(sqlite3.Error):
             self._db.execute("ROLLBACK")

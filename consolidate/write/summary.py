@@ -76,6 +76,9 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
     except BaseException:
         _discard(book)
         raise
+    # The history's rows are written by a thread while XlsxWriter packs and compresses the
+    # workbook (zlib lets go of the interpreter): started after 明细's forked helper has ended.
+    result.start_history()
     book.close()
 
 
