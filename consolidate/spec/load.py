@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import yaml
 
 from ..errors import SpecError, SpecProblem
 from ..text import Msg
-from .build import Locator, build_spec
+from .build import Locator, build_spec, gc_paused
 from .model import Spec
 from .workbook import load_workbook_spec
 
@@ -92,6 +92,11 @@ def parse_spec(text: str, filename: str = "report.yaml", base: Path | None = Non
 
     if len(text) > MAX_SPEC_CHARS:
         raise stop(None, Msg("spec.too_large", mb=len(text) // 1_000_000))
+    with gc_paused():
+        return _parse_spec(text, filename, base, stop)
+
+
+def _parse_spec(text: str, filename: str, base: Path | None, stop: Callable[[int | None, Msg], SpecError]) -> Spec:
     try:
         # libyaml reads the data (a 1,000-unit spec in a tenth of the time); the line numbers for
         # messages come from a second, pure-Python reading, made only when there is a problem.
@@ -219,7 +224,10 @@ class _YamlLocator(Locator):
     def _node(self, loc: Sequence[Any]) -> tuple[yaml.Node | None, yaml.Node | None]:
         """The node at ``loc`` (or its closest existing parent), and the key node if any."""
         if self.root is None and self.text is not None:
-            self.root = yaml.compose(self.text, Loader=SpecLoader)
+            try:
+                self.root = yaml.compose(self.text, Loader=_FastSpecLoader)  # the same marks, on libyaml
+            except yaml.YAMLError:
+                self.root = yaml.compose(self.text, Loader=SpecLoader)
             self.text = None
         node = self.root
         key_node: yaml.Node | None = None
