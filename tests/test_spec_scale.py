@@ -9,15 +9,22 @@ the quadratic behaviour into a failure instead of a hang. The timings are in
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from consolidate.errors import SpecError
+from consolidate.spec import load as load_module
 from consolidate.spec import load_spec
+from consolidate.spec.load import SpecLoader, parse_spec, plain_yaml
 
 UNITS = 50_000
 FIELDS = 10_000
@@ -108,3 +115,98 @@ def test_a_wrong_formula_among_ten_thousand_fields_is_still_found(tmp_path: Path
     done = _check(spec)
     assert done.returncode == 2
     assert "targte" in done.stderr and "target" in done.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# The fast reading of a spec's YAML is PyYAML's reading
+
+
+def _pyyaml(text: str) -> Any:
+    return yaml.load(text, Loader=SpecLoader)
+
+
+def _same_data(a: Any, b: Any) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    if isinstance(a, dict) and isinstance(b, dict):
+        return list(a) == list(b) and all(_same_data(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same_data(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
+
+
+PLAIN = [
+    "a: yes\nb: no\nc: on\nd: off\ne: true\nf: False\ng: TRUE\n",
+    "n: 0x1F\no: 0o17\np: 017\nq: 1_000\nr: 1:30\ns: -12\nt: +3\nu: 0b101\n",
+    "f: 1.5\ng: .inf\nh: -.Inf\ni: .nan\nj: 1e3\nk: 6.8523015e+5\nl: 190:20:30.15\n",
+    "a: ~\nb: null\nc: Null\nd:\ne: ''\nf: \"\"\n",
+    "day: 2025-04-15\nwhen: 2001-12-14t21:59:43.10-05:00\nperiod: 2025-Q3\n",
+    "text: |\n  line one\n  line two\nfolded: >\n  one\n  two\nkept: |+\n  x\n\n",
+    "flow: {a: 1, b: [1, 2, {c: d}], 'e f': \"g\\th\"}\nlist: [a, 'b', \"c\"]\n",
+    "dup: 1\ndup: 2\n1: one\n2.5: two\ntrue: three\n~: four\n",
+    'units:\n  - {code: A, name: 甲}\n  - code: B\n    name: "乙 "\n# a comment\nitems: []\n',
+    "- 1\n- - 2\n  - [3, [4]]\n- {}\n",
+    "just text",
+    "",
+    "# only a comment\n",
+    "'<<': quoted merge key is a key\n",
+]
+NOT_PLAIN = [
+    "base: &b {a: 1}\nother: *b\n",
+    "base: &b {a: 1}\nother:\n  <<: *b\n  c: 2\n",
+    "a: !!str 123\n",
+    "a: !custom x\n",
+    "? [a, b]\n: c\n",
+    "--- 1\n--- 2\n",
+    "a: [1, 2\n",
+    "a: 1\n b: 2\n",
+    "a: =\n",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_plain_yaml_reads_what_pyyaml_reads(text: str) -> None:
+    fast = plain_yaml(text)
+    assert fast is not load_module._NOT_PLAIN
+    assert _same_data(fast, _pyyaml(text))
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_anything_else_is_left_to_pyyaml(text: str) -> None:
+    assert plain_yaml(text) is load_module._NOT_PLAIN
+
+
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(["yes", "no", "on", "0x10", "1:30", "2025-04-15", "~", "<<", "=", "-", "? x", "a: b", "#c"]),
+)
+_data = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_data, flow=st.sampled_from([None, True, False]))
+def test_plain_yaml_reads_any_dumped_data_as_pyyaml(data: Any, flow: bool | None) -> None:
+    text = yaml.safe_dump(data, allow_unicode=True, default_flow_style=flow)
+    fast = plain_yaml(text)
+    if fast is load_module._NOT_PLAIN:
+        return
+    assert _same_data(fast, _pyyaml(text))
+
+
+def test_too_deep_and_too_many_are_said_as_before(tmp_path: Path) -> None:
+    deep = "a: " + "[" * 60 + "]" * 60 + "\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(deep)
+    assert caught.value.problems[0].message.key == "spec.too_deep"
+    many = "a: [" + ", ".join(["1"] * (load_module.MAX_VALUES + 5)) + "]\n"
+    with pytest.raises(SpecError) as caught:
+        parse_spec(many)
+    assert caught.value.problems[0].message.key == "spec.too_many_values"

@@ -93,9 +93,16 @@ def template_filenames(spec: Spec) -> dict[str, str]:
     return dict(_names(spec))
 
 
+_last_names: tuple[Spec, dict[str, str]] | None = None
+
+
 def _names(spec: Spec) -> dict[str, str]:
-    report = spec.report
-    return _unique_names(report.period, report.title, tuple((u.code, u.name) for u in spec.units))
+    # Asked once per unit (send, remind): the unit list is not gone through again each time.
+    global _last_names
+    if _last_names is None or _last_names[0] is not spec:
+        report = spec.report
+        _last_names = (spec, _unique_names(report.period, report.title, tuple((u.code, u.name) for u in spec.units)))
+    return _last_names[1]
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,7 +127,8 @@ def write_templates(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = template_filenames(spec)
-    jobs = [(u.code, out / names[u.code]) for u in spec.units if units is None or u.code in units]
+    wanted = None if units is None else set(units)  # 50,000 codes asked for: looked up, not searched
+    jobs = [(u.code, out / names[u.code]) for u in spec.units if wanted is None or u.code in wanted]
     earlier = None if previous is None else {code: dict(previous.get(code, {})) for code, _ in jobs}
     initargs = (spec.to_json(), earlier, spec_file_hint(spec, out))
     for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=initargs):
