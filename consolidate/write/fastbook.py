@@ -37,7 +37,22 @@ from .xlsx import _Workbook, _Worksheet, new_workbook
 
 # A text XlsxWriter writes as it is: no XML specials, control characters, literal _xHHHH_
 # escapes, Excel's non-characters or whitespace at either end (see consolidate/write/fastrows.py).
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\s|\s\Z")
+_SPECIAL_CHARS = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_LITERAL_ESCAPE = re.compile(r"_x[0-9a-fA-F]{4}_")
+
+
+def _as_is(text: str) -> bool:
+    """True when XlsxWriter writes ``text`` into ``<t>`` unchanged, without xml:space (checked
+    piece by piece: one regular expression of alternatives is slow on the spec's long texts)."""
+    if not text:
+        return True
+    if text[0].isspace() or text[-1].isspace():  # re's \s is str.isspace
+        return False
+    if "_x" in text and _LITERAL_ESCAPE.search(text):
+        return False
+    return _SPECIAL_CHARS.search(text) is None
+
+
 _DATA_SPECIAL = re.compile(r"[&<>]")
 _ERROR_CODES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
 _COLUMNS = [xl_col_to_name(c) for c in range(256)]
@@ -105,7 +120,7 @@ class _FastStrings(SharedStrings):  # type: ignore[misc]
     def _write_sst_strings(self) -> None:
         parts = []
         for string in self.string_table.string_array:
-            if _SPECIAL.search(string) is None:
+            if _as_is(string):
                 parts.append(f"<si><t>{string}</t></si>")
             else:
                 if parts:

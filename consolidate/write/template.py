@@ -162,6 +162,8 @@ def _write_job(job: tuple[str, Path]) -> str:
 # Templates alike but for the unit's own texts, in this process: see fastbook.Alike.
 _alikes: dict[Any, Alike | None] = {}
 _ALIKES_KEPT = 64
+_UNALIKE_ENOUGH = 8  # this many units in a row alike to none before: the rest are written directly
+_unalike: list[Any] = ["", 0]  # (the report, how many units in a row were alike to none before)
 
 
 def _write_alike(spec: Spec, unit: UnitSpec, path: Path, previous: Previous | None, spec_file: tuple[str, str]) -> None:
@@ -169,11 +171,18 @@ def _write_alike(spec: Spec, unit: UnitSpec, path: Path, previous: Previous | No
     same bytes as :func:`write_template` (``tests/test_template_speed.py``)."""
     values, pattern = texts_pattern([unit.name, unit.code, unit.contact, unit.phone])
     key = (spec.sha256, spec_file, fixed_time(), pattern, _alike_key(spec, unit.code, previous))
+    alike = _alikes.get(key)
     if key not in _alikes:
+        if _unalike[0] == spec.sha256 and _unalike[1] >= _UNALIKE_ENOUGH:
+            # Each unit of this report its own (targets of its own): no template from another.
+            write_template(spec, unit, path, previous=previous, spec_file=spec_file)
+            return
         if len(_alikes) >= _ALIKES_KEPT:
             _alikes.clear()
-        _alikes[key] = _reference(spec, unit, pattern, previous, spec_file)
-    alike = _alikes[key]
+        alike = _alikes[key] = _reference(spec, unit, pattern, previous, spec_file)
+        _unalike[:] = [spec.sha256, (_unalike[1] + 1 if _unalike[0] == spec.sha256 else 1)]
+    else:
+        _unalike[:] = [spec.sha256, 0]
     data = alike.bytes_for(values) if alike is not None else None
     if data is None:
         write_template(spec, unit, path, previous=previous, spec_file=spec_file)
