@@ -482,7 +482,7 @@ def main() -> None:
         print(f"{'job':<10} {'seconds':>8} {'returns/s':>10} {'peak MB':>8} {'x floor':>8} {'naive/x':>8}")
         for name, (seconds, peak) in results.items():
             print(
-                f"{name:<10} {seconds:8.2f} {n / seconds:10.0f} {peak:8.0f} {seconds / floor:8.2f} {naive / seconds:8.2f}"
+                f"{name:<10} {seconds:8.3f} {n / seconds:10.0f} {peak:8.0f} {seconds / floor:8.2f} {naive / seconds:8.2f}"
             )
         if "templates" in results and "tpl-floor" in results:
             ratio = results["templates"][0] / results["tpl-floor"][0]

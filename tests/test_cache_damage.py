@@ -10,6 +10,7 @@ entry is plain data, read whole and checked when it is found.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import random
 import shutil
@@ -115,7 +116,9 @@ def _damage(kind: str, key: str, blob: bytes, rng: random.Random, other: str) ->
         return key, _resealed(key, fields)
     if kind == "records-of-another-return":
         fields = _inner(key, blob)
-        fields[7] = msgpack.packb([["U", None, "f", "s", 1, {}]])  # valid records, but not as many
+        # Records that read, behind their own right hash, but not this return's count of them.
+        other = pack_records([Record("U", None, "f", "s", 1, {})])
+        fields[7] = hashlib.sha256(other).digest() + other
         return key, _resealed(key, fields)
     if kind == "field-of-the-wrong-kind":
         fields = _inner(key, blob)
