@@ -221,7 +221,11 @@ def plain_yaml(text: str) -> Any:
                 keys.append(_NOT_PLAIN)
     except (_TooDeep, _TooLarge):
         raise
-    except Exception:  # libyaml's or a constructor's complaint: PyYAML says it, with its line
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" in str(exc):  # libyaml's own limit (1,000), far beyond ours
+            raise _TooDeep from None
+        return _NOT_PLAIN  # PyYAML says it, with its line
+    except Exception:  # a constructor's complaint: PyYAML says it, with its line
         return _NOT_PLAIN
     finally:
         loader.dispose()
