@@ -14,7 +14,11 @@ child process so that its peak RSS is its own; each figure is the median of ``--
                write the whole six-sheet summary workbook.
 4. cli         the same through ``consolidate merge`` in a subprocess.
 5. re-merge    api again after 10 returns changed, with the parse cache warm.
-6. templates   consolidate.write_templates for N units.
+6. templates   consolidate.write_templates for N units (a fresh process: imports and spec included).
+7. tpl-floor   the templates' floor: N copies of one finished template written (pure I/O, the same
+               temporary-file-then-rename as templates), timed alone; templates are shown as x it.
+
+    python benchmarks/bench_merge.py --spec-scale    # consolidate check on 50,000 units, 10,000 fields
 """
 
 from __future__ import annotations
@@ -245,6 +249,25 @@ def job_templates(folder: Path, out: Path) -> None:
     write_templates(spec, out)
 
 
+def job_templates_floor(folder: Path, out: Path) -> float:
+    """N copies of one finished template, each written as templates are (temporary file, rename)."""
+    from consolidate import write_templates
+    from consolidate.spec import spec_from_json
+
+    spec = spec_from_json((folder.parent / "report.json").read_text(encoding="utf-8"))
+    one = out.parent / f"{out.name}-one"
+    shutil.rmtree(one, ignore_errors=True)
+    (first,) = write_templates(spec, one, [spec.units[0].code])
+    data = first.read_bytes()
+    out.mkdir(parents=True)
+    started = time.perf_counter()
+    for index in range(len(spec.units)):
+        tmp = out / f".tmp-{index}.xlsx"
+        tmp.write_bytes(data)
+        os.replace(tmp, out / f"{index:06d}.xlsx")
+    return time.perf_counter() - started
+
+
 JOBS: dict[str, Callable[[Path, Path], float | None]] = {
     "floor": job_floor,
     "naive": job_naive,
@@ -252,6 +275,7 @@ JOBS: dict[str, Callable[[Path, Path], float | None]] = {
     "cli": job_cli,
     "re-merge": job_remerge,
     "templates": job_templates,
+    "tpl-floor": job_templates_floor,
 }
 
 
@@ -278,7 +302,7 @@ def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
     for rep in range(reps):
         out = CACHE / "out" / f"{name}-{rep}"
         shutil.rmtree(out, ignore_errors=True)
-        if name != "templates":
+        if name not in ("templates", "tpl-floor"):
             out.parent.mkdir(parents=True, exist_ok=True)
             out = out.with_suffix(".xlsx")
             out.unlink(missing_ok=True)
@@ -346,6 +370,75 @@ def generate_big(rows: int) -> Path:
     return folder
 
 
+def scale_specs() -> dict[str, tuple[Path, str]]:
+    """A province's spec (50,000 village clinics inline, an item naming each of them, per-unit
+    targets for half) and a wide one (10,000 fields, half of them formulas, 1,000 rules), in YAML:
+    name -> (file, what check says of it)."""
+    import yaml
+
+    folder = CACHE / "spec-scale"
+    folder.mkdir(parents=True, exist_ok=True)
+    codes = [f"V{i:05d}" for i in range(50_000)]
+    fields = [
+        {"id": "task", "label": "事项", "source": "item"},
+        {"id": "target", "label": "目标", "type": "number", "source": "item", "aggregate": "sum"},
+        {"id": "done", "label": "完成", "type": "number", "min": 0},
+        {"id": "rate", "label": "完成率", "type": "percent", "formula": "done / target"},
+    ]
+    province = {
+        "version": 1,
+        "report": {"id": "village-clinics", "title": "村卫生室基本情况", "period": "2025-Q3"},
+        "units": [{"code": c, "name": f"第{i:05d}村卫生室", "contact": "张医生"} for i, c in enumerate(codes)],
+        "items": [
+            {"id": "A", "task": "基本药物配备", "target": 10},
+            {"id": "B", "task": "家庭医生签约", "units": codes},
+            {"id": "C", "task": "慢病随访", "target": {c: 3 for c in codes[::2]}},
+        ],
+        "fields": fields,
+    }
+    wide = {
+        "version": 1,
+        "report": {"id": "wide", "title": "栏目很多的报表", "period": "2025-Q3"},
+        "units": [{"code": "A", "name": "甲"}],
+        "items": [{"id": "1", "task": "一", "target": 5}],
+        "fields": fields
+        + [
+            entry
+            for i in range(4_998)
+            for entry in (
+                {"id": f"n{i}", "label": f"数量{i}", "type": "number", "min": 0},
+                {"id": f"r{i}", "label": f"比例{i}", "type": "percent", "formula": f"n{i} / target"},
+            )
+        ][: 10_000 - len(fields)],
+        "rules": [{"id": f"over{i}", "when": f"n{i} > target * 2", "message": "超过目标两倍"} for i in range(1_000)],
+    }
+    out = {}
+    for name, data, says in (
+        ("50,000 units", province, "50000 个单位，3 个事项，4 个栏目"),
+        ("10,000 fields", wide, "1 个单位，1 个事项，10000 个栏目"),
+    ):
+        path = folder / f"{name.split()[1]}.yaml"
+        if not path.exists():
+            path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False), "utf-8")
+        out[name] = (path, says)
+    return out
+
+
+def spec_scale(reps: int) -> None:
+    """`consolidate check` on a province's spec and a wide one, in a fresh process each time."""
+    exe = Path(sys.executable).parent / "consolidate"
+    print("\nconsolidate check (fresh process, median of", reps, "runs)")
+    for name, (path, says) in scale_specs().items():
+        times = []
+        for _ in range(reps):
+            started = time.perf_counter()
+            done = subprocess.run([str(exe), "check", str(path)], capture_output=True, text=True, check=False)
+            times.append(time.perf_counter() - started)
+            if says not in done.stdout:
+                raise JobFailed(f"check {name}: {done.stdout or done.stderr}")
+        print(f"{name:<14} {statistics.median(times):6.2f} s  ({path.stat().st_size / 1e6:.1f} MB of YAML)")
+
+
 def _use_cache(folder: Path) -> None:
     global CACHE
     CACHE = folder.resolve()
@@ -358,9 +451,16 @@ def main() -> None:
     parser.add_argument("--skip", action="append", default=[], help="jobs to skip, e.g. --skip naive")
     parser.add_argument("--big", type=int, default=0, help="also merge one open return of this many rows")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where the generated returns are kept")
+    parser.add_argument(
+        "--spec-scale", action="store_true", help="time `consolidate check` on 50,000 units inline and 10,000 fields"
+    )
     args = parser.parse_args()
     _use_cache(args.cache)
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    if args.spec_scale:
+        spec_scale(args.reps)
+        if not args.n and not args.big:
+            return
     if args.big:
         folder = generate_big(args.big)
         seconds, peak = measure("api", folder, args.reps)
@@ -382,8 +482,11 @@ def main() -> None:
         print(f"{'job':<10} {'seconds':>8} {'returns/s':>10} {'peak MB':>8} {'x floor':>8} {'naive/x':>8}")
         for name, (seconds, peak) in results.items():
             print(
-                f"{name:<10} {seconds:8.2f} {n / seconds:10.0f} {peak:8.0f} {seconds / floor:8.2f} {naive / seconds:8.2f}"
+                f"{name:<10} {seconds:8.3f} {n / seconds:10.0f} {peak:8.0f} {seconds / floor:8.2f} {naive / seconds:8.2f}"
             )
+        if "templates" in results and "tpl-floor" in results:
+            ratio = results["templates"][0] / results["tpl-floor"][0]
+            print(f"templates: {ratio:.1f} x the templates' floor ({n} copies of one template written)")
 
 
 if __name__ == "__main__":

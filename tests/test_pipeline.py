@@ -115,16 +115,15 @@ def test_records_spilled_to_disk_give_the_same_summary(tmp_path: Path) -> None:
 
 def test_spilled_records_read_back_without_pread(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows has no os.pread: the store reads its file by position instead."""
-    import pickle
-
     from consolidate.check import Record
+    from consolidate.merge.packing import pack_records
     from consolidate.merge.store import RecordStore
 
     store = RecordStore(budget=0)
     first = [Record("A", "T1", "a.xlsx", "填报", 6, {"done": 1})]
     second = [Record("B", "T1", "b.xlsx", "填报", 6, {"done": 2}), Record("B", "T2", "b.xlsx", "填报", 7, {"done": 3})]
-    store.add("a.xlsx", pickle.dumps(first), 1)  # as a worker sends them
-    store.add("b.xlsx", pickle.dumps(second), 2)
+    store.add("a.xlsx", pack_records(first), 1)  # as a worker sends them
+    store.add("b.xlsx", pack_records(second), 2)
     assert store.spilled == 2
     monkeypatch.delattr("os.pread")
     assert store.load("b.xlsx") == second

@@ -6,69 +6,32 @@ tool version: a changed file, spec or version is parsed again.
 The cache only ever saves time. Whatever is wrong with it (garbage or another program's file at
 its path, damaged values, a read-only or full disk, a folder in its place, another run holding
 its lock) becomes one warning and the run goes on without it, with the same results. A stored
-value carries its sha256 and is decoded only when that matches, by an unpickler that knows the
-few classes a parsed return is made of and nothing else: nothing in the file can run code.
+value is plain data (MessagePack, see :mod:`.packing`: no pickle, nothing in the file can run
+code) after the sha256 of its key and its bytes. It is read whole when it is found, its records
+too, and checked field by field: one that does not match its hash, is stored under another
+file's key or does not read back as a parsed return is dropped, and its file parsed again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import os
-import pickle
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..text import Msg
 from ..version import __version__
+from .packing import Damaged
 
 CACHE_BATCH = 256  # parsed files written at a time
 LOCK_WAIT = 2.0  # seconds to wait for another run's write before going on without the cache
 _CACHE_KEEP_DAYS = 60
-_CACHE_FORMAT = "4"  # what a cached Parsed holds; changed when that changes (4: checksummed)
+_CACHE_FORMAT = "5"  # what a cached Parsed holds; changed when that changes (5: MessagePack, no pickle)
 _DIGEST = 32
-
-# What a parsed return is made of: the only classes a stored value may name.
-_CLASSES = frozenset(
-    {
-        ("consolidate.merge.parse", "Parsed"),
-        ("consolidate.check.recognise", "Located"),
-        ("consolidate.check.recognise", "RawRow"),
-        ("consolidate.check.issues", "Issue"),
-        ("consolidate.check.validate", "Record"),
-        ("consolidate.read.book", "RawBook"),
-        ("consolidate.read.book", "RawSheet"),
-        ("consolidate.text", "Msg"),
-        ("consolidate.text.issues", "Code"),
-        ("consolidate.text", "Joined"),
-        ("datetime", "date"),
-        ("datetime", "datetime"),
-        ("datetime", "time"),
-        ("datetime", "timedelta"),
-        ("datetime", "timezone"),
-        ("decimal", "Decimal"),
-        ("pathlib", "PosixPath"),
-        ("pathlib", "WindowsPath"),
-        ("pathlib", "PurePosixPath"),
-        ("pathlib", "PureWindowsPath"),
-    }
-)
-
-
-class _Unpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _CLASSES:
-            raise pickle.UnpicklingError(f"{module}.{name}")
-        return super().find_class(module, name)
-
-
-def safe_loads(data: bytes) -> Any:
-    """A value pickled by this package, refusing anything but the classes of a parsed return."""
-    return _Unpickler(io.BytesIO(data)).load()
 
 
 def default_cache_path() -> Path:
@@ -84,28 +47,33 @@ def cache_key(name: str, data: bytes, spec_sha256: str, passwords: Sequence[str]
     return digest.hexdigest()
 
 
-def _sealed(value: Any) -> bytes:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    return hashlib.sha256(payload).digest() + payload
+def seal(key: str, payload: bytes) -> bytes:
+    """A stored value: the sha256 of its key and its payload, then the payload. The key is in the
+    hash so that a value moved under another file's key is not taken for that file's."""
+    return hashlib.sha256(key.encode("utf-8") + b"\0" + payload).digest() + payload
 
 
-def _opened(blob: Any) -> Any:
+def unseal(key: str, blob: Any) -> bytes:
+    """The payload of a stored value, or :class:`Damaged` when it is not the one stored under ``key``."""
     if not isinstance(blob, bytes) or len(blob) < _DIGEST:
-        raise ValueError("damaged value")
+        raise Damaged("not a stored value")
     payload = blob[_DIGEST:]
-    if hashlib.sha256(payload).digest() != blob[:_DIGEST]:
-        raise ValueError("damaged value")
-    return safe_loads(payload)
+    if seal(key, payload)[:_DIGEST] != blob[:_DIGEST]:
+        raise Damaged("its hash does not match")
+    return payload
+
+
+T = TypeVar("T")
 
 
 class ParseCache:
-    """cache key → a parsed return, in one SQLite file; any problem is one warning, then off."""
+    """cache key → a parsed return's bytes, in one SQLite file; any problem is one warning, then off."""
 
     def __init__(self, path: Path, warn: Callable[[Msg], None] | None = None) -> None:
         self.path = path
         self._warn = warn
         self.usable = True
-        self._damaged_seen = False
+        self.damaged = 0  # entries found damaged (and dropped) by this run
         self._guard(self._create)
 
     def _create(self) -> None:
@@ -131,40 +99,54 @@ class ParseCache:
         if self._warn is not None:
             self._warn(Msg("cache.unusable", error=str(exc) or type(exc).__name__, path=self.path))
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, Any]:
-        """key → value for the keys found; a damaged value is left out (and warned of once)."""
-        rows: list[tuple[str, Any]] = []
+    def get_many(self, keys: Sequence[str], decode: Callable[[str, bytes], T]) -> dict[str, T]:
+        """key → ``decode(key, payload)`` for the keys found.
+
+        An entry whose hash does not match, or that ``decode`` refuses (:class:`Damaged`), is
+        left out and deleted: its file is parsed again (and stored again). However many there
+        are, one warning says how many.
+        """
+        rows: list[tuple[Any, Any]] = []
 
         def read() -> None:
             with closing(self._connect()) as db:
                 for start in range(0, len(keys), 500):
                     part = list(keys[start : start + 500])
                     marks = ",".join("?" * len(part))
-                    rows.extend(db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", part))
+                    # As bytes whatever the row holds: a text that is not UTF-8 must not fail the whole read.
+                    query = f"SELECT key, CAST(value AS BLOB) FROM parsed WHERE key IN ({marks})"
+                    rows.extend(db.execute(query, part))
 
         self._guard(read)
-        found: dict[str, Any] = {}
+        found: dict[str, T] = {}
+        bad: list[Any] = []
         for key, blob in rows:
             try:
-                found[str(key)] = _opened(blob)
-            except Exception as exc:  # a damaged value: parsed again, and stored again
-                if not self._damaged_seen:
-                    self._damaged_seen = True
-                    self._problem(exc)
+                if not isinstance(key, str):
+                    raise Damaged("not a key")
+                found[key] = decode(key, unseal(key, blob))
+            except Damaged:
+                bad.append(key)
+        if bad:
+            self.damaged += len(bad)
+            if self._warn is not None:
+                self._warn(Msg("cache.damaged", n=len(bad), path=self.path))
+            self._guard(lambda: self._forget(bad))
         return found
 
-    def get(self, key: str) -> Any:
-        return self.get_many([key]).get(key)
+    def _forget(self, keys: list[Any]) -> None:
+        with closing(self._connect()) as db, db:
+            db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in keys])
 
-    def put_all(self, items: list[tuple[str, Any]], used: list[str]) -> None:
-        """Store ``(key, value)`` pairs; mark the keys ``used`` as used now; forget the long unused."""
+    def put_all(self, items: list[tuple[str, bytes]], used: list[str]) -> None:
+        """Store ``(key, payload)`` pairs; mark the keys ``used`` as used now; forget the long unused."""
 
         def write() -> None:
             now = time.time()
             with closing(self._connect()) as db, db:
                 db.executemany(
                     "INSERT OR REPLACE INTO parsed (key, value, used) VALUES (?, ?, ?)",
-                    [(key, _sealed(value), now) for key, value in items],
+                    [(key, seal(key, payload), now) for key, payload in items],
                 )
                 db.executemany("UPDATE parsed SET used = ? WHERE key = ?", [(now, k) for k in used])
                 db.execute("DELETE FROM parsed WHERE used < ?", (now - _CACHE_KEEP_DAYS * 86400,))

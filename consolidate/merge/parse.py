@@ -8,7 +8,6 @@ changed.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ from ..read import RawBook, Source, SourceFailure, file_sha256, read_book
 from ..spec import Spec, spec_from_json
 from ..text import Msg
 from .cache import CACHE_BATCH, ParseCache, cache_key
+from .packing import PACKING_ERRORS, pack_parsed, pack_records, unpack_parsed
 from .pool import Lost, contained_map
 
 _META_KEPT = frozenset({"format_version", "report_id", "period", "unit_code", "unit_name", "spec_sha256"})
@@ -36,14 +36,34 @@ class Parsed:
     records: list[Record] = field(default_factory=list)
     check_issues: list[Issue] = field(default_factory=list)
     cache_key: str = ""
-    # From a worker, the records come pickled: the merge keeps them as they are (on disk for a
-    # large merge) instead of unpickling and holding every one of them.
+    # From a worker, the records come packed (:func:`.packing.pack_records`): the merge keeps
+    # them as they are (on disk for a large merge) instead of reading and holding every one.
     records_blob: bytes | None = None
     record_count: int = 0
 
     def take_records(self) -> list[Record] | bytes:
-        """The records, as objects or pickled, to hand to a RecordStore (with ``record_count``)."""
+        """The records, as objects or packed, to hand to a RecordStore (with ``record_count``)."""
         return self.records_blob if self.records_blob is not None else self.records
+
+    def packed(self) -> bytes:
+        """This parse as the cache stores it (``TypeError``... when a value cannot be packed)."""
+        records = self.records_blob if self.records_blob is not None else pack_records(self.records)
+        return pack_parsed(
+            self.name,
+            self.sha256,
+            self.failure,
+            self.located,
+            self.locate_issues,
+            self.check_issues,
+            records,
+            self.record_count,
+        )
+
+    @classmethod
+    def unpacked(cls, key: str, data: bytes) -> Parsed:
+        """A parse the cache stored, read whole and checked (:class:`~.packing.Damaged` if it is not one)."""
+        name, sha256, failure, located, locate_issues, records, check_issues, count = _reordered(unpack_parsed(data))
+        return cls(name, sha256, failure, located, locate_issues, records, check_issues, key, None, count)
 
 
 def parse(
@@ -75,6 +95,12 @@ def parse(
     return parsed
 
 
+def _reordered(fields: tuple[Any, ...]) -> tuple[Any, ...]:
+    """:func:`~.packing.unpack_parsed`'s fields in the order of Parsed's."""
+    name, sha256, failure, located, locate_issues, check_issues, records, count = fields
+    return name, sha256, failure, located, locate_issues, records, check_issues, count
+
+
 def _plain(reason: Msg) -> Msg:
     """A reason as it will be shown, its exceptions as their text: what the cache may hold."""
     return Msg(reason.key, **{k: str(v) if isinstance(v, BaseException) else v for k, v in reason.params.items()})
@@ -100,9 +126,13 @@ def _work(job: tuple[Source | SourceFailure, str]) -> Parsed:
     spec, checker, passwords, keep_raw = _worker
     parsed = parse(source, spec, checker, passwords, keep_raw)
     parsed.cache_key = key
-    # To the merge process (and the cache) pickled once, here on the worker's core: the merge
-    # keeps the bytes as they are when its memory budget is used up.
-    parsed.records_blob = pickle.dumps(parsed.records, protocol=pickle.HIGHEST_PROTOCOL)
+    # To the merge process (and the cache) packed once, here on the worker's core: the merge
+    # keeps the bytes as they are when its memory budget is used up. A value that cannot be
+    # packed (a field type's own class) travels as an object, and is not cached.
+    try:
+        parsed.records_blob = pack_records(parsed.records)
+    except PACKING_ERRORS:
+        return parsed
     parsed.records = []
     return parsed
 
@@ -141,7 +171,7 @@ def parse_all(
     secrets = tuple(passwords)
     store = ParseCache(cache, warn) if cache is not None else None
     keys = [_key(source, spec, secrets, keep_raw) if store is not None else "" for source in sources]
-    hits: dict[str, Any] = store.get_many([k for k in keys if k]) if store is not None else {}
+    hits = store.get_many([k for k in keys if k], Parsed.unpacked) if store is not None else {}
     jobs = [(source, key) for source, key in zip(sources, keys, strict=True) if not isinstance(hits.get(key), Parsed)]
     results = contained_map(
         _work,
@@ -168,11 +198,22 @@ def parse_all(
         yield parsed
         # Written as they come, a few hundred at a time, so they are not all held to the end.
         if store is not None and len(fresh) + len(used) >= CACHE_BATCH:
-            store.put_all([(p.cache_key, p) for p in fresh], used)
+            store.put_all(_payloads(fresh), used)
             fresh.clear()
             used.clear()
     if store is not None:
-        store.put_all([(p.cache_key, p) for p in fresh], used)
+        store.put_all(_payloads(fresh), used)
+
+
+def _payloads(fresh: list[Parsed]) -> list[tuple[str, bytes]]:
+    """What the cache stores of each fresh parse; one holding a value that cannot be packed is left out."""
+    out = []
+    for parsed in fresh:
+        try:
+            out.append((parsed.cache_key, parsed.packed()))
+        except PACKING_ERRORS:
+            continue
+    return out
 
 
 def _remembered(parsed: Parsed) -> bool:

@@ -1,8 +1,9 @@
 """Where the typed records of a merge wait for the summary: in memory up to a budget, then on disk.
 
 A province-wide merge holds hundreds of thousands of records. Workers send each return's records
-pickled (one blob per return); the first ones, up to :data:`MEMORY_BUDGET` records, are kept as
-objects, the rest stay pickled in a temporary file (deleted with the merge result). So the memory
+packed (one blob per return, :func:`.packing.pack_records`); the first ones, up to
+:data:`MEMORY_BUDGET` records, are kept as objects, the rest stay packed in a temporary file
+(deleted with the merge result). So the memory
 a merge needs stops growing with the number of returns once the budget is reached, and a merge of
 ordinary size never touches the disk.
 """
@@ -10,14 +11,13 @@ ordinary size never touches the disk.
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
 import weakref
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from ..check import Record
-from .cache import safe_loads
+from .packing import PACKING_ERRORS, pack_records, unpack_records
 
 MEMORY_BUDGET = 50_000  # records kept as objects (about 55 MB; 1,250 returns of 40 rows)
 
@@ -34,15 +34,21 @@ class RecordStore:
         self._file: Any = None
 
     def add(self, name: str, records: list[Record] | bytes, count: int) -> None:
-        """Keep the ``count`` records of one return, given as objects or as a pickled list."""
+        """Keep the ``count`` records of one return, given as objects or packed."""
         self._counts[name] = count
-        # One return larger than the whole budget is read whole later anyway: pickling it would
+        # One return larger than the whole budget is read whole later anyway: packing it would
         # only hold it twice for a while.
         if self._held + count <= self.budget or (isinstance(records, list) and count > self.budget):
             self._held += count
-            self._objects[name] = records if isinstance(records, list) else safe_loads(records)
+            self._objects[name] = records if isinstance(records, list) else unpack_records(records)
             return
-        blob = records if isinstance(records, bytes) else pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            blob = records if isinstance(records, bytes) else pack_records(records)
+        except PACKING_ERRORS:  # a value of a field type's own class: kept as it is
+            assert isinstance(records, list)
+            self._held += count
+            self._objects[name] = records
+            return
         if self._file is None:
             self._file = tempfile.TemporaryFile(prefix="consolidate-records-")  # noqa: SIM115
             # The file lives as long as the store (the merge result): closed, and so deleted, with it.
@@ -64,8 +70,7 @@ class RecordStore:
         else:  # Windows: no fork either, so one reader at a time
             self._file.seek(offset)
             data = self._file.read(length)
-        records: list[Record] = safe_loads(data)
-        return records
+        return unpack_records(data)
 
     def count(self, name: str) -> int:
         return self._counts.get(name, 0)

@@ -569,6 +569,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "解析缓存不可用（{error}），本次不使用缓存，结果不受影响，只是慢一些：{path}",
         "the parse cache cannot be used ({error}); this run goes on without it, with the same results, only slower: {path}",
     ),
+    "cache.damaged": (
+        "解析缓存中有损坏的记录（{n} 条），已丢弃，相应文件已重新读取，结果不受影响：{path}",
+        "the parse cache held damaged entries ({n}); they were dropped and their files read again, with the same results: {path}",
+    ),
     "read.out_of_memory": ("文件过大，内存不足以读取", "the file is too large to read in the memory available"),
     "read.crashed": (
         "读取此文件时读取进程异常退出（{how}），文件可能已损坏或过大；其他文件不受影响",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,14 +18,24 @@ from ..common import (
     number_text,
     unique_filenames,
     xl_col_to_name,
-    xl_rowcol_to_cell,
 )
 from ..fields import FieldType
 from ..merge import ordered_map
 from ..merge.origin import spec_file_hint
 from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
 from ..text import Lang, t
-from .xlsx import HEADER_FILL, INPUT_FILL, LOCKED_FILL, column_width, new_workbook, row_height, write_value
+from .fastbook import Alike, placeholder, template_book, texts_pattern
+from .xlsx import (
+    HEADER_FILL,
+    INPUT_FILL,
+    LOCKED_FILL,
+    RowHeights,
+    column_width,
+    fixed_time,
+    new_workbook,
+    row_height,
+    write_value,
+)
 
 HEADER_ROW = 5  # 1-based row of the header in the data sheet
 _JSON_CHUNK = 30000  # a cell holds at most 32,767 characters
@@ -82,9 +93,16 @@ def template_filenames(spec: Spec) -> dict[str, str]:
     return dict(_names(spec))
 
 
+_last_names: tuple[Spec, dict[str, str]] | None = None
+
+
 def _names(spec: Spec) -> dict[str, str]:
-    report = spec.report
-    return _unique_names(report.period, report.title, tuple((u.code, u.name) for u in spec.units))
+    # Asked once per unit (send, remind): the unit list is not gone through again each time.
+    global _last_names
+    if _last_names is None or _last_names[0] is not spec:
+        report = spec.report
+        _last_names = (spec, _unique_names(report.period, report.title, tuple((u.code, u.name) for u in spec.units)))
+    return _last_names[1]
 
 
 @functools.lru_cache(maxsize=8)
@@ -109,7 +127,8 @@ def write_templates(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     names = template_filenames(spec)
-    jobs = [(u.code, out / names[u.code]) for u in spec.units if units is None or u.code in units]
+    wanted = None if units is None else set(units)  # 50,000 codes asked for: looked up, not searched
+    jobs = [(u.code, out / names[u.code]) for u in spec.units if wanted is None or u.code in wanted]
     earlier = None if previous is None else {code: dict(previous.get(code, {})) for code, _ in jobs}
     initargs = (spec.to_json(), earlier, spec_file_hint(spec, out))
     for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=initargs):
@@ -136,8 +155,63 @@ def _write_job(job: tuple[str, Path]) -> str:
     assert _worker_spec is not None
     code, path = job
     earlier = None if _worker_previous is None else _worker_previous.get(code, {})
-    write_template(_worker_spec, _worker_spec.unit_map[code], path, previous=earlier, spec_file=_worker_spec_file)
+    _write_alike(_worker_spec, _worker_spec.unit_map[code], path, earlier, _worker_spec_file)
     return code
+
+
+# Templates alike but for the unit's own texts, in this process: see fastbook.Alike.
+_alikes: dict[Any, Alike | None] = {}
+_ALIKES_KEPT = 64
+_UNALIKE_ENOUGH = 8  # this many units in a row alike to none before: the rest are written directly
+_unalike: list[Any] = ["", 0]  # (the report, how many units in a row were alike to none before)
+
+
+def _write_alike(spec: Spec, unit: UnitSpec, path: Path, previous: Previous | None, spec_file: tuple[str, str]) -> None:
+    """Write ``unit``'s template, from the template of an alike unit when there is one: the
+    same bytes as :func:`write_template` (``tests/test_template_speed.py``)."""
+    values, pattern = texts_pattern([unit.name, unit.code, unit.contact, unit.phone])
+    key = (spec.sha256, spec_file, fixed_time(), pattern, _alike_key(spec, unit.code, previous))
+    alike = _alikes.get(key)
+    if key not in _alikes:
+        if _unalike[0] == spec.sha256 and _unalike[1] >= _UNALIKE_ENOUGH:
+            # Each unit of this report its own (targets of its own): no template from another.
+            write_template(spec, unit, path, previous=previous, spec_file=spec_file)
+            return
+        if len(_alikes) >= _ALIKES_KEPT:
+            _alikes.clear()
+        alike = _alikes[key] = _reference(spec, unit, pattern, previous, spec_file)
+        _unalike[:] = [spec.sha256, (_unalike[1] + 1 if _unalike[0] == spec.sha256 else 1)]
+    else:
+        _unalike[:] = [spec.sha256, 0]
+    data = alike.bytes_for(values) if alike is not None else None
+    if data is None:
+        write_template(spec, unit, path, previous=previous, spec_file=spec_file)
+        return
+    with atomic_output(Path(path)) as tmp:
+        Path(tmp).write_bytes(data)
+
+
+def _alike_key(spec: Spec, unit_code: str, previous: Previous | None) -> Any:
+    """What a unit's template is made of besides its own texts: its items and their values, its 上期."""
+    items = tuple((item.id, tuple(sorted(item.values_for(unit_code).items()))) for item in spec.items_for(unit_code))
+    earlier = None if previous is None else tuple(sorted(previous.items()))
+    return repr((items, earlier))
+
+
+def _reference(
+    spec: Spec, unit: UnitSpec, pattern: tuple[Any, ...], previous: Previous | None, spec_file: tuple[str, str]
+) -> Alike | None:
+    """The template of ``unit`` with placeholders for its non-empty own texts, kept as parts."""
+    texts = {
+        role: "" if at == "" else placeholder(at)
+        for role, at in zip(("name", "code", "contact", "phone"), pattern, strict=True)
+    }
+    shown = unit.model_copy(update=texts)
+    buffer = io.BytesIO()
+    book = _write(spec, unit, buffer, None, previous, spec_file, shown=shown)
+    if book.parts is None or book.strings_written is None:
+        return None
+    return Alike(book.parts, book.strings_written, buffer.getvalue(), len({p for p in pattern if p != ""}))
 
 
 @dataclass
@@ -181,13 +255,23 @@ def write_template(
 def _write(
     spec: Spec,
     unit: UnitSpec,
-    path: str,
+    path: str | io.BytesIO,
     refill: Refill | None = None,
     previous: Previous | None = None,
     spec_file: tuple[str, str] = ("", ""),
-) -> None:
+    shown: UnitSpec | None = None,
+) -> Any:
+    """Write the workbook (and return it); ``shown``: whose name, code, contact and phone are
+    written (default ``unit``, whose items and values they are)."""
+    texts = shown or unit
     lang = spec.lang
-    book = new_workbook(path, KIND_FORM)
+    # A template is written by the faster workbook of the same bytes; a feedback copy (notes on
+    # cells, the unit's own texts) by XlsxWriter's own.
+    if refill is not None:
+        assert isinstance(path, str)
+        book = new_workbook(path, KIND_FORM)
+    else:
+        book = template_book(path, KIND_FORM)
     layout = layout_for(spec, unit.code, with_previous=previous is not None and refill is None)
     earlier: Previous = previous or {}
     # Every column in order: a field's own, or (True) the locked 上期 column of a cumulative field.
@@ -241,11 +325,11 @@ def _write(
     sheet.merge_range(0, 0, 0, last_col, spec.report.title, title_fmt)
     sheet.set_row(0, 30)
     sheet.write_string(1, 0, t("unit", lang), label_fmt)
-    sheet.write_string(1, 1, unit.name, info_fmt)
+    sheet.write_string(1, 1, texts.name, info_fmt)
     sheet.write_string(2, 0, t("contact", lang), label_fmt)
-    sheet.write_string(2, 1, refill.contact if refill else unit.contact, fill_fmt)
+    sheet.write_string(2, 1, refill.contact if refill else texts.contact, fill_fmt)
     sheet.write_string(2, 2, t("phone", lang), label_fmt)
-    sheet.write_string(2, 3, refill.phone if refill else unit.phone, fill_fmt)
+    sheet.write_string(2, 3, refill.phone if refill else texts.phone, fill_fmt)
     deadline = spec.report.deadline.isoformat() if spec.report.deadline else ""
     period = t("labelled", lang, label=t("period", lang), value=spec.report.period)
     sheet.write_string(3, 0, f"{period}    {t('labelled', lang, label=t('deadline', lang), value=deadline)}", label_fmt)
@@ -272,18 +356,23 @@ def _write(
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     sheet.set_row(header0, row_height([(heading(f, p), w) for (_, f, p), w in zip(placed, widths, strict=True)]))
+    heights = RowHeights([w for (_, _, p), w in zip(placed, widths, strict=True) if not p])
+    own_columns = [f.id for _, f, p in placed if not p]
+    letters = {fid: xl_col_to_name(c) for fid, c in layout.columns.items()}
     for (row, values), key in zip(data_rows, keys, strict=True):
-        refs = {fid: xl_rowcol_to_cell(row - 1, c) for fid, c in layout.columns.items()}
         typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
+        if formulas:
+            refs = {fid: f"{letter}{row}" for fid, letter in letters.items()}
+            numeric = _numeric(spec, typed)
         for col, field, is_previous in placed:
             if is_previous:
                 write_value(sheet, row - 1, col, earlier.get((key, field.id)), cell_fmt(field, False))
             elif field.id in formulas:
-                cached = formulas[field.id].evaluate(_numeric(spec, typed))
-                sheet.write_formula(
+                cached = formulas[field.id].evaluate(dict(numeric))
+                sheet._write_formula(
                     row - 1,
                     col,
-                    expr.excel_formula(formulas[field.id], refs),
+                    _excel_formula(formulas[field.id], refs),
                     cell_fmt(field, False),
                     "" if cached is None else cached,
                 )
@@ -297,9 +386,9 @@ def _write(
             elif field.prefill == "last" and earlier.get((key, field.id)) is not None:
                 write_value(sheet, row - 1, col, earlier[(key, field.id)], cell_fmt(field, True))
             else:
-                sheet.write_blank(row - 1, col, None, cell_fmt(field, True))
+                sheet._write_blank(row - 1, col, None, cell_fmt(field, True))
         shown_values = {**values, **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {})}
-        height = row_height([(shown_values.get(f.id), w) for (_, f, p), w in zip(placed, widths, strict=True) if not p])
+        height = heights([shown_values.get(fid) for fid in own_columns])
         if height is not None:
             sheet.set_row(row - 1, height)
     if layout.groups:
@@ -323,9 +412,20 @@ def _write(
     sheet.set_footer("&C&P / &N")
     if refill is None or refill.front is None:
         sheet.activate()
-    _instructions(book, spec, unit)
-    _metadata(book, spec, unit, layout, spec_file)
+    _instructions(book, spec, texts)
+    _metadata(book, spec, texts, layout, spec_file)
     book.close()
+    return book
+
+
+def _excel_formula(formula: expr.Expression, refs: dict[str, str]) -> str:
+    """A field's formula in Excel for one row: the same text for the same row of every template."""
+    return _excel_formulas(formula.source, tuple(refs.items()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _excel_formulas(source: str, refs: tuple[tuple[str, str], ...]) -> str:
+    return expr.excel_formula(expr.parse(source), dict(refs))
 
 
 def _numeric(spec: Spec, values: dict[str, Any]) -> dict[str, Any]:

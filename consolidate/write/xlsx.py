@@ -98,12 +98,18 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
 
 
 def new_workbook(
-    path: str, kind: str = "", *, constant_memory: bool = False, tmpdir: Path | None = None
+    path: str,
+    kind: str = "",
+    *,
+    constant_memory: bool = False,
+    tmpdir: Path | None = None,
+    book_class: type[xlsxwriter.Workbook] | None = None,
 ) -> xlsxwriter.Workbook:
     """A workbook that writes text as text; small ones (not constant_memory) stay in memory, large
     ones keep their rows in files in ``tmpdir`` (one of ours, so a killed run's are found).
-    ``kind`` (``KIND_SUMMARY``...) goes into its keywords: it is known later as ours, and what."""
-    book = _Workbook(
+    ``kind`` (``KIND_SUMMARY``...) goes into its keywords: it is known later as ours, and what.
+    ``book_class``: a subclass of ours (the templates' faster one, ``write/fastbook.py``)."""
+    book = (book_class or _Workbook)(
         path,
         {
             "strings_to_numbers": False,
