@@ -22,9 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-
 __all__ = [
     "KIND_DOCUMENT",
     "KIND_FORM",
@@ -46,6 +43,7 @@ __all__ = [
     "shown",
     "split_ref",
     "sweep_stale",
+    "text_width",
     "tidy_number",
     "unique_filenames",
     "xl_col_to_name",
@@ -109,6 +107,39 @@ def tidy_number(value: float | int, digits: int | None = None) -> float | int:
         if digits is not None:
             return round(value, digits)
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def xl_col_to_name(col: int, col_abs: bool = False) -> str:
+    """Letters of the 0-based column ``col``: 0 → ``A``, 27 → ``AB`` (``$AB`` with ``col_abs``).
+
+    The same as xlsxwriter's (``xlsxwriter.utility``), without importing xlsxwriter where no
+    workbook is written."""
+    if col < 0:
+        return ""
+    letters = ""
+    number = col + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return ("$" if col_abs else "") + letters
+
+
+def xl_rowcol_to_cell(row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
+    """The A1 reference of 0-based ``row`` and ``col`` (``$`` before the absolute parts)."""
+    if row < 0 or col < 0:
+        return ""
+    return f"{xl_col_to_name(col, col_abs)}{'$' if row_abs else ''}{row + 1}"
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units (and terminal columns): CJK and full-width
+    characters count two.
+
+    GBK encodes exactly those as two bytes and ASCII as one, so its length is the width,
+    computed in C (this runs for every text cell of the summary).
+    """
+    return len(text.encode("gbk", errors="replace"))
 
 
 def col_index(letters: str) -> int:
@@ -374,6 +405,8 @@ def close_matches(
     ``partial``, its weighted ratio, which also finds a name inside a longer text (a file name).
     For a mapping, the texts are its values and the keys of the best are returned.
     """
+    from rapidfuzz import fuzz, process  # here: the commands that never guess a name start faster
+
     scorer = fuzz.WRatio if partial else fuzz.ratio
     if isinstance(candidates, Mapping):
         found = process.extract(word, candidates, scorer=scorer, limit=n, score_cutoff=cutoff * 100)

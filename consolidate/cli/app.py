@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import signal
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,13 +21,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer.rich_utils
 from rich.console import Console
-from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from ..errors import ConsolidateError, SpecError
-from ..merge import default_cache_path
 from ..text import CATALOGUE, Lang, t
 from ..version import __version__
 
@@ -107,6 +106,7 @@ def _help_option(option: Any) -> Any:
 def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
     """typer's help texts, folded where they meet the edge: Chinese has no spaces to wrap at, and
     rich would cut a long line of it short with an ellipsis."""
+    from rich.text import Text
 
     def folded(*args: Any, **kwargs: Any) -> Any:
         text = make(*args, **kwargs)
@@ -114,11 +114,18 @@ def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
             text.overflow = "fold"
         return text
 
+    folded.folds = True  # type: ignore[attr-defined]
     return folded
 
 
-if callable(getattr(typer.rich_utils, "_make_rich_text", None)):
-    typer.rich_utils._make_rich_text = _folding(typer.rich_utils._make_rich_text)
+def _fold_help() -> None:
+    """Fold typer's help texts (see :func:`_folding`), once, when help is first shown: typer's
+    help formatter (and with it rich's markdown) is imported only then."""
+    import typer.rich_utils
+
+    make = getattr(typer.rich_utils, "_make_rich_text", None)
+    if callable(make) and not getattr(make, "folds", False):
+        typer.rich_utils._make_rich_text = _folding(make)
 
 
 class LocalisedCommand(TyperCommand):
@@ -126,6 +133,10 @@ class LocalisedCommand(TyperCommand):
 
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _fold_help()
+        super().format_help(ctx, formatter)
 
 
 class LocalisedGroup(TyperGroup):
@@ -142,9 +153,14 @@ class LocalisedGroup(TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _fold_help()
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            with interruptible():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             err_console.print(msg("interrupted"), style="bold red")
             raise typer.Exit(130) from None
@@ -153,6 +169,47 @@ class LocalisedGroup(TyperGroup):
                 raise  # exits, usage errors and aborts are the command line's own
             crashed(exc)
             raise typer.Exit(2) from None
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """While a command works, Ctrl-C raises ``KeyboardInterrupt`` (caught above: "已中断。", exit
+    130), so that what it was writing is removed on the way out. Before and after, the handler
+    the entry point installed (:mod:`consolidate.__main__`) ends the process at once; a
+    process that ignores Ctrl-C (a background job) goes on ignoring it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        yield
+        return
+    alarm = getattr(signal, "SIGALRM", None)
+    before_alarm = signal.getsignal(alarm) if alarm is not None else None
+    before_hook = sys.unraisablehook
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if alarm is not None:
+        signal.signal(alarm, signal.default_int_handler)
+        sys.unraisablehook = _interrupt_again
+    try:
+        yield
+    finally:
+        sys.unraisablehook = before_hook
+        if alarm is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(alarm, before_alarm if before_alarm is not None else signal.SIG_DFL)
+        signal.signal(signal.SIGINT, before if before is not None else signal.SIG_DFL)
+
+
+def _interrupt_again(unraisable: Any) -> None:
+    """Ctrl-C that lands where Python cannot raise it (a finaliser, a hook run at a fork) would be
+    printed as "Exception ignored ... KeyboardInterrupt" and lost: it is raised again a moment
+    later instead (an alarm whose handler raises ``KeyboardInterrupt``), in the command's own code.
+    Anything else goes to Python's own hook."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        signal.setitimer(signal.ITIMER_REAL, 0.01)  # nothing here may raise: the alarm rings later
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def crashed(exc: BaseException) -> Path | None:
@@ -175,6 +232,8 @@ def crash_log(exc: BaseException) -> Path | None:
             *traceback.format_exception(exc),
         ]
     )
+    from ..merge import default_cache_path
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for folder in (default_cache_path().parent / "crashes", Path(tempfile.gettempdir())):
         try:

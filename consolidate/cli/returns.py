@@ -8,18 +8,7 @@ from typing import Annotated
 import typer
 
 from ..common import KIND_DOCUMENT, KIND_FORM, KIND_SUMMARY
-from ..read.ours import KIND_ISSUES_JSON, KIND_PDF, KIND_STATUS_JSON, KIND_SUMMARY_JSON
 from ..text import t
-from ..write import (
-    feedback_paths,
-    find_soffice,
-    refuse_strangers,
-    summary_json,
-    to_pdf,
-    write_document,
-    write_feedback,
-    write_summary,
-)
 from .app import guarded, msg, say, state
 from .shared import (
     AssignOpt,
@@ -56,6 +45,9 @@ def validate(
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..read.ours import KIND_ISSUES_JSON
+    from ..write import feedback_paths, refuse_strangers, write_feedback
+
     _json_to_stdout(json_out)
     with guarded():
         json_claim = claim_output(json_out, KIND_ISSUES_JSON, "--json")
@@ -98,6 +90,9 @@ def merge(
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..read.ours import KIND_PDF, KIND_SUMMARY_JSON
+    from ..write import find_soffice, summary_json, to_pdf, write_document, write_summary
+
     _json_to_stdout(json_out)
     with guarded():
         # Every output checked before the work: none replaces a file that is not ours, of its kind.
@@ -149,6 +144,8 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..write import write_document
+
     with guarded():
         out = out or Path(t("doc.file_name", state.lang))
         claimed = claim_output(out, KIND_DOCUMENT, "-o")
@@ -179,6 +176,8 @@ def status(
     assign: AssignOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
+    from ..read.ours import KIND_STATUS_JSON
+
     _json_to_stdout(json_out)
     with guarded():
         json_claim = claim_output(json_out, KIND_STATUS_JSON, "--json")

@@ -7,27 +7,21 @@ import dataclasses
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..common import close_matches
 from ..errors import InputError
-from ..merge import (
-    MergeResult,
-    default_cache_path,
-    default_history_path,
-    find_files,
-    merge_returns,
-)
-from ..merge.origin import Embedded, embedded_spec, find_spec_file
-from ..periods import HISTORY_FILE
-from ..read.ours import NOT_RETURNS, ours
-from ..spec import Spec, load_spec
 from ..text import Joined, Msg
-from ..write import Claim, check_suffix, claim
 from .app import msg, say, state
 from .show import progress_bar
+
+if TYPE_CHECKING:  # the library is imported where a command uses it: --help starts fast
+    from ..merge import MergeResult
+    from ..merge.origin import Embedded
+    from ..spec import Spec
+    from ..write import Claim
 
 SpecOpt = Annotated[Path | None, typer.Option("--spec", "-s")]
 PasswordOpt = Annotated[list[str] | None, typer.Option("--password")]
@@ -67,6 +61,10 @@ def run_merge(
     a result in which every unit is missing, not an error. ``history``: the report's history file
     (default ``history.sqlite`` beside the spec, see :func:`history_place`); ``record``: this
     period is recorded in it, and where that is said when the spec came from the returns."""
+    from ..merge import default_cache_path, default_history_path, find_files, merge_returns
+    from ..merge.origin import embedded_spec
+    from ..spec import load_spec
+
     returns_arguments(folder, command)
     secrets = passwords(password, passwords_file)
     assigned = assignments(assign)
@@ -107,6 +105,9 @@ def history_place(
     """For a spec read from the returns: the spec (with the path of the file that made their
     templates, when found), the history file and what to say of it when recording. Beside that
     spec file; else (nothing found) ``history.sqlite`` in the folder above the returns."""
+    from ..merge.origin import find_spec_file
+    from ..periods import HISTORY_FILE
+
     spec_path = find_spec_file(found, folder)
     spec = found.spec if spec_path is None else dataclasses.replace(found.spec, path=spec_path)
     if given is not None:
@@ -128,6 +129,8 @@ _DOCUMENTS = {".docx": "word", ".doc": "word", ".wps": "word", ".pdf": "pdf", ".
 
 def returns_arguments(folder: Sequence[Path], command: str) -> None:
     """Stop when a file given for the returns is plainly not one: the spec, a document, a summary."""
+    from ..read.ours import NOT_RETURNS, ours
+
     for path in folder:
         if not path.is_file():
             continue
@@ -176,6 +179,8 @@ def claim_output(path: Path | None, kind: str, option: str) -> Claim | None:
     that is not ours to replace (see :mod:`consolidate.write.owned`); None for none or ``-``."""
     if path is None or str(path) == "-":
         return None
+    from ..write import check_suffix, claim
+
     output_file(path)
     check_suffix(path, kind, option)
     return claim(path, kind)

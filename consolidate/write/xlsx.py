@@ -12,6 +12,7 @@ from xlsxwriter.comments import CommentType
 from xlsxwriter.worksheet import Worksheet
 
 from ..common import MARK, kind_mark
+from ..common import text_width as text_width  # where the writers have always found it
 from ..fields import TYPES
 from ..spec import FieldSpec
 from ..text import Lang
@@ -129,15 +130,6 @@ def add_note(sheet: Any, row: int, col: int, text: str) -> None:
     sheet.has_vml = True
     sheet.has_comments = True
     sheet.comments[row][col] = CommentType(row, col, text, {"x_scale": 2, "y_scale": 1.5})
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel character units: CJK and full-width characters count two.
-
-    GBK encodes exactly those as two bytes and ASCII as one, so its length is the width,
-    computed in C (this runs for every text cell of the summary).
-    """
-    return len(text.encode("gbk", errors="replace"))
 
 
 def column_width(field: FieldSpec, samples: list[Any], lang: Lang) -> float:
