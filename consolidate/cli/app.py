@@ -8,6 +8,7 @@ found in the data (outputs are still written), 2 the command could not run.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import platform
 import signal
@@ -24,6 +25,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
+from ..common import WriteFailed
 from ..errors import ConsolidateError, SpecError
 from ..text import CATALOGUE, Lang, t
 from ..version import __version__
@@ -167,7 +169,11 @@ class LocalisedGroup(TyperGroup):
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise  # exits, usage errors and aborts are the command line's own
-            crashed(exc)
+            said = write_failed(exc)
+            if said is None:
+                crashed(exc)
+            else:
+                err_console.print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
 
@@ -300,9 +306,49 @@ def global_options_first(argv: list[str]) -> list[str]:
     return front + rest
 
 
+def size_text(size: int) -> str:
+    """``size`` bytes as people read it: 512 字节, 40 KB, 3.2 MB, 1.5 GB."""
+    if size < 1024:
+        return msg("size_bytes", n=size)
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024 or unit == "TB":
+            return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+    raise AssertionError("unreachable")
+
+
+def write_failed(exc: BaseException) -> str | None:
+    """What to say of a full disk or a name too long (:class:`~consolidate.common.WriteFailed`,
+    or the system's own error for one met elsewhere); None for any other failure."""
+    if not isinstance(exc, OSError) or exc.errno not in (
+        errno.ENOSPC,
+        getattr(errno, "EDQUOT", -1),
+        errno.ENAMETOOLONG,
+    ):
+        return None
+    if not isinstance(exc, WriteFailed):
+        if exc.errno == errno.ENAMETOOLONG and exc.filename:
+            return msg("path_too_long", path=exc.filename)
+        return msg("no_room_somewhere", error=exc.strerror or exc)
+    if not exc.no_room:
+        return msg("path_too_long", path=exc.target)
+    free = size_text(exc.free) if exc.free is not None else "?"
+    folder = exc.folder.absolute()
+    where = (
+        msg("disk_of", folder=folder) if exc.disk == folder else msg("disk_of_mounted", folder=folder, disk=exc.disk)
+    )
+    if exc.temporary and exc.target == exc.folder:
+        return msg("no_room_work", folder=folder, where=where, free=free)
+    if exc.temporary:
+        return msg("no_room_temp", folder=folder, where=where, free=free, path=exc.target)
+    short = msg("no_room_short", missing=size_text(exc.needed)) if exc.needed else ""
+    return msg("no_room", path=exc.target, where=where, free=free, short=short)
+
+
 @contextmanager
 def guarded() -> Iterator[None]:
-    """Turn ConsolidateError into a clear message and exit code 2."""
+    """Turn ConsolidateError (and a full disk, a name too long) into a clear message and exit code 2."""
     try:
         yield
     except SpecError as exc:
@@ -312,4 +358,10 @@ def guarded() -> Iterator[None]:
         raise typer.Exit(2) from None
     except ConsolidateError as exc:
         err_console.print(msg("error") + exc.render(state.lang), style="bold red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        said = write_failed(exc)
+        if said is None:
+            raise
+        err_console.print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None

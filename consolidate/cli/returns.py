@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,9 +21,13 @@ from .shared import (
     claim_output,
     keep_previous,
     output_folder,
+    replacing,
     run_merge,
 )
 from .show import emit_json, print_counts, print_issues, print_submissions
+
+if TYPE_CHECKING:
+    from ..write import Claim
 
 FolderArg = Annotated[list[Path], typer.Argument()]
 JsonOpt = Annotated[Path | None, typer.Option("--json")]
@@ -31,6 +36,16 @@ JsonOpt = Annotated[Path | None, typer.Option("--json")]
 def _json_to_stdout(json_out: Path | None) -> None:
     """With ``--json -`` standard output carries the data alone: every line for people goes to stderr."""
     state.data_on_stdout = json_out is not None and str(json_out) == "-"
+
+
+def _json_file(data: Any, target: Path, claimed: Claim | None) -> None:
+    """``--json``: to standard output, or a file put in place whole (the one before kept)."""
+    if str(target) == "-":
+        emit_json(data, target)
+        return
+    with replacing(claimed, target) as staged:
+        emit_json(data, staged, said=False)
+    say(msg("json", file=target))
 
 
 def validate(
@@ -66,8 +81,7 @@ def validate(
         if feedback is not None:  # before anything is written or shown
             refuse_strangers(feedback_paths(result, feedback, state.lang).values(), KIND_FORM)
         if json_out is not None:
-            keep_previous(json_claim)
-            emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
+            _json_file([i.as_dict(state.lang) for i in result.issues], json_out, json_claim)
     print_issues(result, all_levels)
     if feedback is not None:
         with guarded():
@@ -115,14 +129,20 @@ def merge(
             record=True,
             assign=assign,
         )
-        keep_previous(claimed)
-        write_summary(result, out, state.lang, parallel=True)
+        # Every output written whole before any is put in place: a disk that fills up (or any
+        # failure) on the last leaves the files before it as they were.
+        with ExitStack() as staged:
+            write_summary(result, staged.enter_context(replacing(claimed, out)), state.lang, parallel=True)
+            data = summary_json(result, state.lang) if json_out is not None else None
+            if json_out is not None and str(json_out) != "-":
+                emit_json(data, staged.enter_context(replacing(json_claim, json_out)), said=False)
+            if docx is not None:
+                write_document(result, staged.enter_context(replacing(docx_claim, docx)), state.lang)
         if json_out is not None:
-            keep_previous(json_claim)
-            emit_json(summary_json(result, state.lang), json_out)
-        if docx is not None:
-            keep_previous(docx_claim)
-            write_document(result, docx, state.lang)
+            if str(json_out) == "-":
+                emit_json(data, json_out)
+            else:
+                say(msg("json", file=json_out))
     say(msg("merged", file=out), "green")
     if docx is not None:
         say(msg("document", file=docx), "green")
@@ -160,8 +180,8 @@ def report(
             assign=assign,
             command="report",
         )
-        keep_previous(claimed)
-        write_document(result, out, state.lang)
+        with replacing(claimed, out) as staged:
+            write_document(result, staged, state.lang)
     say(msg("document", file=out), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
@@ -189,8 +209,7 @@ def status(
     rows = print_submissions(result)
     if json_out is not None:
         with guarded():
-            keep_previous(json_claim)
-            emit_json(rows, json_out)
+            _json_file(rows, json_out, json_claim)
     print_counts(result)
     complete = all(s.status in ("returned", "duplicate") for s in result.submissions)
     raise typer.Exit(0 if complete else 1)

@@ -4,14 +4,16 @@ limited to, and the check of every output path before any work is done."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..common import close_matches
+from ..common import BACKUP_ROOM, atomic_output, close_matches, name_room
 from ..errors import InputError
 from ..text import Joined, Msg
 from .app import msg, say, state
@@ -186,8 +188,19 @@ def claim_output(path: Path | None, kind: str, option: str) -> Claim | None:
     return claim(path, kind)
 
 
+@contextmanager
+def replacing(claimed: Claim | None, path: Path) -> Iterator[Path]:
+    """Where to write ``path`` in full (a temporary beside it); when the block ends without an
+    error, the file it replaces is kept as its backup and the new one put in place. Several of
+    these in one ``ExitStack``: the outputs of a command replace their files together, or (one
+    failing, a full disk say) none of them does."""
+    with atomic_output(path) as staged:
+        yield Path(staged)
+        keep_previous(claimed)
+
+
 def keep_previous(claimed: Claim | None) -> None:
-    """Just before an output is written: the file it replaces is kept as its backup (and a
+    """Just before an output is put in place: the file it replaces is kept as its backup (and a
     changed one is said)."""
     if claimed is None:
         return
@@ -201,6 +214,7 @@ def output_file(path: Path | None) -> None:
     place that is not writable (``-`` is standard output)."""
     if path is None or str(path) == "-":
         return
+    fits_name(path)
     if path.is_dir():
         raise InputError(Msg("cli.out_is_folder", path=path))
     parent = path.parent
@@ -214,11 +228,28 @@ def output_file(path: Path | None) -> None:
         raise InputError(Msg("cli.out_not_writable", path=path, folder=parent))
 
 
+def fits_name(path: Path) -> None:
+    """Refuse a file name longer than its folder allows (255 bytes, where a Chinese character
+    takes 3), with room for the ``.bak-2`` of its backup."""
+    limit = name_room(path.parent)
+    if limit is None:
+        return
+    size = len(os.fsencode(path.name))
+    if size + BACKUP_ROOM > limit:
+        raise InputError(
+            Msg("cli.name_too_long", name=path.name, size=size, folder=path.parent, limit=limit - BACKUP_ROOM)
+        )
+
+
 def output_folder(path: Path | None) -> None:
     """Refuse a folder to write into that cannot be: a file by that name, or a place where it
     cannot be made or written. A missing folder is made (with its parents) when it is written."""
     if path is None:
         return
+    limit = name_room(path.parent)
+    if limit is not None and len(os.fsencode(path.name)) > limit:
+        size = len(os.fsencode(path.name))
+        raise InputError(Msg("cli.folder_name_too_long", name=path.name, size=size, folder=path.parent, limit=limit))
     if path.exists() and not path.is_dir():
         raise InputError(Msg("cli.folder_is_file", path=path))
     existing = path

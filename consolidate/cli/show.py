@@ -69,9 +69,10 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
         yield tick
 
 
-def emit_json(data: Any, target: Path) -> None:
+def emit_json(data: Any, target: Path, *, said: bool = True) -> None:
     """JSON as UTF-8 text: to standard output for ``-`` (nothing else goes there then), or into a
-    file written whole or not at all."""
+    file written whole or not at all (and said, unless ``said`` is False: a file staged, see
+    :func:`~.shared.replacing`, is said once in place)."""
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     if str(target) == "-":
         sys.stdout.flush()
@@ -80,7 +81,8 @@ def emit_json(data: Any, target: Path) -> None:
         return
     with atomic_output(target) as tmp:
         Path(tmp).write_text(text, encoding="utf-8")
-    say(msg("json", file=target))
+    if said:
+        say(msg("json", file=target))
 
 
 def _wide(console: Console) -> bool:
