@@ -623,7 +623,12 @@ def sweep_stale(folder: Path) -> None:
             _sweep(entry)
 
 
+_CANDIDATE = re.compile(r"\.tmp-|consolidate-")  # the only names _sweep looks at more closely
+
+
 def _sweep(entry: os.DirEntry[str]) -> None:
+    if _CANDIDATE.match(entry.name) is None:  # a big shared /tmp: most entries are not even stat'ed
+        return
     info = entry.stat(follow_symlinks=False)
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         return
@@ -665,8 +670,20 @@ def _gone(match: re.Match[str], made: float) -> bool:
         return True
     except OSError:
         return False  # someone else's process: alive
+    if _ended(pid):  # killed, but not yet reaped by whoever started it: it writes nothing more
+        return True
     started = _started(pid)
     return started is not None and started > made + 1  # the number went to a later process
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended and waits only to be reaped (a zombie; Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"Z", b"X")
 
 
 def _started(pid: int) -> float | None:

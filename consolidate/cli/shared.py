@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..common import BACKUP_ROOM, atomic_output, close_matches, name_room
+from ..common import BACKUP_ROOM, atomic_output, close_matches, name_room, sweep_stale
 from ..errors import InputError
 from ..text import Joined, Msg
 from .app import msg, say, state
@@ -68,6 +68,9 @@ def run_merge(
     from ..spec import load_spec
 
     returns_arguments(folder, command)
+    # What a run killed before it could tidy up left in the temporary folder goes now, whatever
+    # this run does (not only when it writes a summary): only ours, only when its maker is gone.
+    sweep_stale(Path(tempfile.gettempdir()))
     secrets = passwords(password, passwords_file)
     assigned = assignments(assign)
     note: Msg | None = None
@@ -184,6 +187,7 @@ def claim_output(path: Path | None, kind: str, option: str) -> Claim | None:
     from ..write import check_suffix, claim
 
     output_file(path)
+    sweep_stale(path.parent)  # a killed run's temporaries beside it, before this run's work
     check_suffix(path, kind, option)
     return claim(path, kind)
 
