@@ -286,6 +286,8 @@ def atomic_output(path: Path) -> Iterator[str]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+        if os.path.lexists(tmp):  # both names of one file already (a hard link): the rename did nothing
+            os.unlink(tmp)
     except BaseException as exc:
         release_files(exc)
         with contextlib.suppress(OSError):

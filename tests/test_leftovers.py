@@ -126,6 +126,29 @@ def test_a_maker_killed_but_not_yet_reaped_is_gone(fresh_sweep: Path, tmp_path: 
     assert [p.name for p in beside.iterdir()] == ["summary.xlsx"]
 
 
+def test_a_backup_that_is_already_the_file_leaves_no_temporary(tmp_path: Path) -> None:
+    """A run killed between keeping the file before as its backup (a second name for it) and
+    putting the new one in place leaves the two names on one file: the next run keeps the backup
+    as it is, and no temporary of its own behind (renaming onto another name of the same file
+    does nothing at all)."""
+    from typer.testing import CliRunner
+
+    from consolidate.cli import app
+
+    demo = build_demo(tmp_path / "demo")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["merge", str(demo.returns), "-o", str(out / "s.xlsx"), "--json", str(out / "s.json")]
+    for _ in range(2):
+        assert CliRunner().invoke(app, args).exit_code == 1
+    for name in ("s.bak.xlsx", "s.bak.json"):
+        (out / name).unlink()
+        os.link(out / name.replace(".bak", ""), out / name)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert CliRunner().invoke(app, args).exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
 # ---------------------------------------------------------------------------------------------
 # kill -9 at random moments of a merge of 40 returns
 

@@ -66,6 +66,8 @@ class Claim:
         be nearly full; else a copy."""
         if self.backup is None or not self.path.is_file():
             return None
+        if self.backup.is_file() and os.path.samefile(self.path, self.backup):
+            return self.backup  # kept already: a run stopped between keeping it and replacing it
         with atomic_output(self.backup) as tmp:
             try:
                 os.unlink(tmp)
