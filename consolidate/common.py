@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import stat
 import sys
 import tempfile
@@ -600,6 +599,8 @@ _swept: set[str] = set()
 
 @functools.cache
 def _host() -> str:
+    import socket
+
     return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
 
 

@@ -89,3 +89,20 @@ def test_ctrl_c_in_the_first_half_second_says_interrupted_and_exits_130(tmp_path
         assert stderr.strip() in ("", "已中断。"), (delay, stderr)  # nothing when it had not yet started
         assert "汇总完成" not in stdout, delay  # it was stopped, not finished
         assert sorted(p.name for p in out.iterdir()) == [], delay  # no summary, no temporary
+
+
+def test_a_command_runs_in_an_app_of_its_own_that_says_the_same() -> None:
+    from typer.testing import CliRunner
+
+    from consolidate.cli import COMMANDS, app, for_command
+    from consolidate.cli.app import global_options_first
+
+    assert for_command(["--help"]) is app and for_command([]) is app and for_command(["stauts"]) is app
+    for name in (f.__name__ for f in COMMANDS):
+        for args in (["--lang", "en", name, "--help"], [name, "--help"], ["-q", name, "--no-such-option"]):
+            args = global_options_first(args)
+            single = for_command(args)
+            (only,) = single.registered_commands
+            assert single is not app and only.callback is not None and only.callback.__name__ == name
+            alone, whole = (CliRunner().invoke(a, args, env={"COLUMNS": "100"}) for a in (single, app))
+            assert (alone.exit_code, alone.output) == (whole.exit_code, whole.output), args

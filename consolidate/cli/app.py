@@ -10,12 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
-import platform
 import signal
 import sys
 import tempfile
 import threading
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -230,6 +228,9 @@ def crashed(exc: BaseException) -> Path | None:
 
 def crash_log(exc: BaseException) -> Path | None:
     """A file holding what a maintainer needs: the command, the versions and the traceback."""
+    import platform
+    import traceback
+
     text = "".join(
         [
             f"consolidate {__version__} on Python {platform.python_version()} ({platform.platform()})\n",
@@ -252,13 +253,19 @@ def crash_log(exc: BaseException) -> Path | None:
     return None
 
 
-app = typer.Typer(
-    cls=LocalisedGroup,
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
+def new_app(*commands: Callable[..., Any]) -> typer.Typer:
+    """A typer app with the global options and ``commands`` (in the order ``--help`` lists them)."""
+    made = typer.Typer(
+        cls=LocalisedGroup,
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode="rich",
+        pretty_exceptions_enable=False,
+    )
+    made.callback()(main_options)
+    for function in commands:
+        made.command(cls=LocalisedCommand)(function)
+    return made
 
 
 def register(*commands: Callable[..., Any]) -> None:
@@ -273,7 +280,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     lang: Annotated[str, typer.Option("--lang")] = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -284,6 +290,9 @@ def main_options(
         raise typer.Exit(2)
     state.lang = "en" if lang == "en" else "zh"
     state.quiet = quiet
+
+
+app = new_app()
 
 
 def global_options_first(argv: list[str]) -> list[str]:
