@@ -15,11 +15,14 @@ The package is laid out as the pipeline, each stage importing only the stages be
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .version import __version__
 
+# Not ``typing.TYPE_CHECKING``: the command's first moments import as little as they can, so that
+# Ctrl-C finds its handler installed (see consolidate.__main__). Type checkers read this name so too.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .check import Issue, Level
     from .errors import ConsolidateError, InputError, SpecError
     from .kinds import build_demo, init_spec

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import functools
 import hashlib
 import os
 import re
 import shutil
-import socket
 import stat
 import sys
 import tempfile
@@ -22,10 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz, process
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-
 __all__ = [
+    "BACKUP_ROOM",
     "KIND_DOCUMENT",
     "KIND_FORM",
     "KIND_SPEC",
@@ -33,21 +31,29 @@ __all__ = [
     "MARK",
     "META_SHEET",
     "RECEIVED_LOG",
+    "WriteFailed",
     "atomic_output",
     "col_index",
     "decode_text",
+    "free_space",
     "is_temporary",
     "kind_mark",
+    "mount_point",
+    "name_room",
     "normalise",
     "number_text",
     "private_temp",
     "ref_row",
+    "release_files",
     "sanitise_filename",
     "shown",
     "split_ref",
+    "staged_folder",
     "sweep_stale",
+    "text_width",
     "tidy_number",
     "unique_filenames",
+    "write_failure",
     "xl_col_to_name",
     "xl_rowcol_to_cell",
 ]
@@ -109,6 +115,39 @@ def tidy_number(value: float | int, digits: int | None = None) -> float | int:
         if digits is not None:
             return round(value, digits)
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def xl_col_to_name(col: int, col_abs: bool = False) -> str:
+    """Letters of the 0-based column ``col``: 0 → ``A``, 27 → ``AB`` (``$AB`` with ``col_abs``).
+
+    The same as xlsxwriter's (``xlsxwriter.utility``), without importing xlsxwriter where no
+    workbook is written."""
+    if col < 0:
+        return ""
+    letters = ""
+    number = col + 1
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return ("$" if col_abs else "") + letters
+
+
+def xl_rowcol_to_cell(row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
+    """The A1 reference of 0-based ``row`` and ``col`` (``$`` before the absolute parts)."""
+    if row < 0 or col < 0:
+        return ""
+    return f"{xl_col_to_name(col, col_abs)}{'$' if row_abs else ''}{row + 1}"
+
+
+def text_width(text: str) -> int:
+    """Display width in Excel character units (and terminal columns): CJK and full-width
+    characters count two.
+
+    GBK encodes exactly those as two bytes and ASCII as one, so its length is the width,
+    computed in C (this runs for every text cell of the summary).
+    """
+    return len(text.encode("gbk", errors="replace"))
 
 
 def col_index(letters: str) -> int:
@@ -230,12 +269,19 @@ def atomic_output(path: Path, ready: Callable[[], object] | None = None) -> Iter
     (the history's record is committed there, so that the two change together).
 
     The temporary's name says who made it (see :func:`sweep_stale`): one left by a run that was
-    killed is removed by the next run writing into that folder.
+    killed is removed by the next run writing into that folder. A disk that fills up, or a name
+    the system refuses as too long, ends in :class:`WriteFailed` for ``path``, the temporary gone.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".tmp-{_maker()}", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale(path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".tmp-{_maker()}", suffix=path.suffix, dir=path.parent)
+        os.close(fd)
+    except OSError as exc:
+        failed = write_failure(exc, path)
+        if failed is None:
+            raise
+        raise failed from exc
     try:
         yield tmp
         umask = os.umask(0)
@@ -244,22 +290,298 @@ def atomic_output(path: Path, ready: Callable[[], object] | None = None) -> Iter
         if ready is not None:
             ready()
         os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
+        if os.path.lexists(tmp):  # both names of one file already (a hard link): the rename did nothing
             os.unlink(tmp)
+    except BaseException as exc:
+        release_files(exc)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        failed = write_failure(exc, path, written=tmp)
+        if failed is None:
+            raise
+        raise failed from exc
+
+
+@contextmanager
+def staged_folder(folder: Path, expected: int = 0) -> Iterator[Path]:
+    """Files for ``folder`` written all or none: yield a temporary folder inside it; when the
+    block ends without an error its files are moved into ``folder`` (a rename each), else it is
+    removed with all it holds, and ``folder`` too when it was made for this. A full disk or a
+    name too long ends in :class:`WriteFailed` for ``folder`` (with the room still wanted, about,
+    from the size of the files done when ``expected`` says how many there were to be).
+
+    Its name says who made it, like :func:`atomic_output`'s temporaries: one left by a run that
+    was killed is removed by the next run writing into that folder.
+    """
+    made = [p for p in (folder, *folder.parents) if not p.exists()]
+    stage: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        sweep_stale(folder)
+        stage = Path(tempfile.mkdtemp(prefix=f".tmp-{_maker()}", dir=folder))
+        yield stage
+        for name in sorted(os.listdir(stage)):
+            if not is_temporary(name):
+                os.replace(stage / name, folder / name)
+        shutil.rmtree(stage, ignore_errors=True)
+    except BaseException as exc:
+        release_files(exc)
+        wanted = _still_wanted(stage, expected) if stage is not None and _is_room(exc) else None
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        for place in made:  # the folders made for this, if nothing else came into them
+            with contextlib.suppress(OSError):
+                place.rmdir()
+        failed = write_failure(exc, folder, into=folder, written=str(stage) if stage is not None else None)
+        if failed is None:
+            raise
+        if wanted is not None and failed.no_room and failed.free is not None and wanted > failed.free:
+            failed.needed = wanted - failed.free
+        raise failed from exc
+
+
+def _on_disk(info: os.stat_result) -> int:
+    blocks = getattr(info, "st_blocks", None)  # what the file takes, in whole blocks (POSIX)
+    return max(info.st_size, blocks * 512) if blocks is not None else info.st_size
+
+
+def _still_wanted(stage: Path, expected: int) -> int | None:
+    """The bytes all ``expected`` files would take on the disk, judged by those finished in ``stage``."""
+    try:
+        done = [_on_disk(e.stat()) for e in os.scandir(stage) if e.is_file() and not is_temporary(e.name)]
+    except OSError:
+        return None
+    if not done or expected <= 0:
+        return None
+    return sum(done) * expected // len(done)
 
 
 @contextmanager
 def private_temp(what: str) -> Iterator[Path]:
     """A folder of our own in the system's temporary folder (``consolidate-<what>-…``), removed
-    afterwards; stale ones of earlier runs (killed before they could remove theirs) go first."""
+    afterwards; stale ones of earlier runs (killed before they could remove theirs) go first.
+    When that folder's disk fills up: :class:`WriteFailed` for the temporary folder."""
     root = Path(tempfile.gettempdir())
     sweep_stale(root)
-    work = Path(tempfile.mkdtemp(prefix=f"consolidate-{what}-{_maker()}", dir=root))
+    try:
+        work = Path(tempfile.mkdtemp(prefix=f"consolidate-{what}-{_maker()}", dir=root))
+    except OSError as exc:
+        failed = write_failure(exc, root, temporary=True)
+        if failed is None:
+            raise
+        raise failed from exc
     try:
         yield work
-    finally:
+    except BaseException as exc:
+        release_files(exc)
+        full = _is_room(exc) and _nearly_full(work)  # measured before its files go
         shutil.rmtree(work, ignore_errors=True)
+        failed = write_failure(exc, root, temporary=True) if full else None
+        if failed is None:
+            raise
+        raise failed from exc
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# A full disk, a name too long: what the user is told instead of the system's error
+
+
+_NO_ROOM = frozenset(code for code in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if code is not None)
+_NEARLY_FULL = 1 << 20  # bytes: a disk with less than this left is the one that filled up
+BACKUP_ROOM = len(".bak-99")  # what a backup's name adds to an output's (see consolidate.write.owned)
+
+
+class WriteFailed(OSError):
+    """``target`` (a file or a folder of files) could not be written: its disk is full
+    (``errno.ENOSPC``) or its name is too long (``errno.ENAMETOOLONG``). Nothing half written is
+    left, and what was there before is as it was.
+
+    ``folder`` is where room is wanted (``target``'s folder, or the system's temporary folder
+    when ``temporary``), ``disk`` the mount point of that folder, ``free`` its free bytes once the
+    part written was removed, ``needed`` the bytes more that were wanted when known. For a name,
+    ``limit`` is the most bytes a name may have there (None when unknown).
+    """
+
+    def __init__(
+        self,
+        code: int,
+        target: Path,
+        folder: Path,
+        *,
+        temporary: bool = False,
+        free: int | None = None,
+        needed: int | None = None,
+        limit: int | None = None,
+    ) -> None:
+        super().__init__(code, os.strerror(code), str(target))
+        self.target = target
+        self.folder = folder
+        self.temporary = temporary
+        self.free = free
+        self.needed = needed
+        self.limit = limit
+        self.disk = mount_point(folder)
+
+    @property
+    def no_room(self) -> bool:
+        return self.errno in _NO_ROOM
+
+    def __reduce__(self) -> Any:  # a worker's failure travels to the parent whole
+        keywords = {"temporary": self.temporary, "free": self.free, "needed": self.needed, "limit": self.limit}
+        return (_rebuild, (self.errno, self.target, self.folder, keywords))
+
+
+def _rebuild(code: int, target: Path, folder: Path, keywords: dict[str, Any]) -> WriteFailed:
+    return WriteFailed(code, target, folder, **keywords)
+
+
+def write_failure(
+    exc: BaseException,
+    target: Path,
+    *,
+    temporary: bool = False,
+    written: str | None = None,
+    into: Path | None = None,
+) -> WriteFailed | None:
+    """The :class:`WriteFailed` that ``exc`` amounts to while writing ``target`` (a file, a
+    folder of files, or the temporary folder when ``temporary``) through ``written`` (its
+    temporary file or folder) into ``into`` (default: the folder of ``target``); None when it is
+    another failure.
+
+    A :class:`WriteFailed` from within keeps its own account, except that it names ``target``
+    when it was about ``written`` or what is in it (what the user asked for rather than a
+    temporary of ours), and that a full temporary folder on the disk of ``target`` is that disk
+    being full."""
+    folder = into if into is not None else (target if temporary else target.parent)
+    if isinstance(exc, WriteFailed):
+        code = exc.errno or errno.ENOSPC
+        ours = written is not None and (exc.target == Path(written) or Path(written) in exc.target.parents)
+        if temporary:
+            return exc
+        if exc.temporary:
+            if _same_disk(exc.folder, folder):
+                return WriteFailed(code, target, folder, free=free_space(folder))
+            if exc.target == exc.folder or ours:
+                return WriteFailed(code, target, exc.folder, temporary=True, free=exc.free)
+            return exc
+        if ours:  # the free space as it is now that the part written is gone
+            return WriteFailed(code, target, folder, free=free_space(folder), needed=exc.needed, limit=exc.limit)
+        return exc
+    found = _os_error(exc)
+    if found is None:
+        return None
+    if found.errno == errno.ENAMETOOLONG:
+        return WriteFailed(errno.ENAMETOOLONG, target, folder, limit=name_room(folder))
+    return WriteFailed(found.errno or errno.ENOSPC, target, folder, temporary=temporary, free=free_space(folder))
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The full disk or too long name behind ``exc``: itself, what it wraps (xlsxwriter's
+    ``FileCreateError(OSError)``), or what it was raised from or while handling."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen or len(seen) > 20:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in (*_NO_ROOM, errno.ENAMETOOLONG):
+            return current
+        todo += [a for a in current.args[:1] if isinstance(a, BaseException)]
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+    return None
+
+
+def _is_room(exc: BaseException) -> bool:
+    found = _os_error(exc)
+    return found is not None and found.errno in _NO_ROOM
+
+
+def _nearly_full(folder: Path) -> bool:
+    free = free_space(folder)
+    return free is not None and free < _NEARLY_FULL
+
+
+def free_space(folder: Path) -> int | None:
+    """Bytes free for this user on the disk of ``folder`` (or of its nearest existing parent)."""
+    place = Path(folder).absolute()
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    try:
+        return shutil.disk_usage(place).free
+    except OSError:
+        return None
+
+
+def mount_point(folder: Path) -> Path:
+    """Where the disk holding ``folder`` is mounted (``D:\\`` on Windows): where room is freed."""
+    place = Path(os.path.abspath(folder))
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    if sys.platform == "win32":
+        return Path(place.anchor or place)
+    try:
+        device = place.stat().st_dev
+        while place != place.parent and place.parent.stat().st_dev == device:
+            place = place.parent
+    except OSError:
+        pass
+    return place
+
+
+def _same_disk(one: Path, other: Path) -> bool:
+    try:
+        return _existing(one).stat().st_dev == _existing(other).stat().st_dev
+    except OSError:
+        return False
+
+
+def _existing(folder: Path) -> Path:
+    place = Path(folder).absolute()
+    while not place.exists() and place != place.parent:
+        place = place.parent
+    return place
+
+
+def name_room(folder: Path) -> int | None:
+    """The most bytes (UTF-8) a file name may have in ``folder`` (255 on most systems); None
+    when the system does not say."""
+    try:
+        return int(os.pathconf(_existing(folder), "PC_NAME_MAX"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def release_files(exc: BaseException) -> None:
+    """Close the zip files a library left open when ``exc`` stopped it writing them (xlsxwriter's
+    workbook, python-docx's package): closed later by the garbage collector on a full disk, each
+    would fail again and print "Exception ignored … ZipFile.__del__" with a traceback."""
+    import zipfile
+
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen or len(seen) > 20:
+            continue
+        seen.add(id(current))
+        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
+        todo += [a for a in current.args[:1] if isinstance(a, BaseException)]
+        tb = current.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                held = [value, *getattr(value, "__dict__", {}).values()] if not isinstance(value, type) else []
+                for candidate in held:
+                    if isinstance(candidate, zipfile.ZipFile) and candidate.fp is not None:
+                        with contextlib.suppress(Exception):
+                            candidate.close()
+                        if candidate.fp is not None:  # close() failed before letting go of its file
+                            with contextlib.suppress(Exception):
+                                candidate.fp.close()
+                            candidate.fp = None
+            tb = tb.tb_next
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,6 +604,8 @@ _swept: set[str] = set()
 
 @functools.cache
 def _host() -> str:
+    import socket
+
     return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
 
 
@@ -291,8 +615,9 @@ def _maker() -> str:
 
 def sweep_stale(folder: Path) -> None:
     """Remove the temporaries of our earlier runs from ``folder`` (once per process and folder):
-    ``.tmp-*`` files of :func:`atomic_output`, ``consolidate-*`` folders of :func:`private_temp`
-    (with xlsxwriter's row files and LibreOffice's profile inside)."""
+    ``.tmp-*`` files of :func:`atomic_output` and folders of :func:`staged_folder`,
+    ``consolidate-*`` folders of :func:`private_temp` (with xlsxwriter's row files and
+    LibreOffice's profile inside)."""
     key = f"{os.getpid()}:{os.path.abspath(folder)}"
     if key in _swept:
         return
@@ -306,7 +631,12 @@ def sweep_stale(folder: Path) -> None:
             _sweep(entry)
 
 
+_CANDIDATE = re.compile(r"\.tmp-|consolidate-")  # the only names _sweep looks at more closely
+
+
 def _sweep(entry: os.DirEntry[str]) -> None:
+    if _CANDIDATE.match(entry.name) is None:  # a big shared /tmp: most entries are not even stat'ed
+        return
     info = entry.stat(follow_symlinks=False)
     if hasattr(os, "getuid") and info.st_uid != os.getuid():
         return
@@ -316,8 +646,8 @@ def _sweep(entry: os.DirEntry[str]) -> None:
     if is_file and (match := _BESIDE.fullmatch(name)) is not None:
         if _gone(match, info.st_mtime) or (match["pid"] is None and old):
             os.unlink(entry.path)
-    elif is_dir and (match := _TEMP_FOLDER.fullmatch(name)) is not None:
-        if _gone(match, info.st_mtime):
+    elif is_dir and (match := _BESIDE.fullmatch(name) or _TEMP_FOLDER.fullmatch(name)) is not None:
+        if _gone(match, info.st_mtime):  # a folder of staged_folder or private_temp
             shutil.rmtree(entry.path, ignore_errors=True)
     elif is_dir and old and _OLD_OFFICE.fullmatch(name) and os.path.isdir(os.path.join(entry.path, "profile")):
         shutil.rmtree(entry.path, ignore_errors=True)
@@ -348,8 +678,20 @@ def _gone(match: re.Match[str], made: float) -> bool:
         return True
     except OSError:
         return False  # someone else's process: alive
+    if _ended(pid):  # killed, but not yet reaped by whoever started it: it writes nothing more
+        return True
     started = _started(pid)
     return started is not None and started > made + 1  # the number went to a later process
+
+
+def _ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended and waits only to be reaped (a zombie; Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            state = handle.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in (b"Z", b"X")
 
 
 def _started(pid: int) -> float | None:
@@ -379,6 +721,8 @@ def close_matches(
     ``partial``, its weighted ratio, which also finds a name inside a longer text (a file name).
     For a mapping, the texts are its values and the keys of the best are returned.
     """
+    from rapidfuzz import fuzz, process  # here: the commands that never guess a name start faster
+
     scorer = fuzz.WRatio if partial else fuzz.ratio
     if isinstance(candidates, Mapping):
         found = process.extract(word, candidates, scorer=scorer, limit=n, score_cutoff=cutoff * 100)

@@ -54,6 +54,7 @@ def test_the_writers_lay_figures_out_and_compute_none() -> None:
                 "errors.py",
                 "version.py",
                 "__init__.py",
+                "__main__.py",
             )
         )
     )

@@ -95,12 +95,12 @@ def test_output_paths_are_refused_before_the_work(demo: Path, tmp_path: Path) ->
 def test_an_unexpected_error_is_one_line_and_a_crash_log(
     demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from consolidate.cli import returns
+    import consolidate.write
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("something nobody expected")
 
-    monkeypatch.setattr(returns, "write_summary", broken)
+    monkeypatch.setattr(consolidate.write, "write_summary", broken)
     run = Run("merge", demo / "returns", "-o", tmp_path / "s.xlsx", env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert run.code == 2
     assert "Traceback" not in run.stderr + run.stdout

@@ -102,6 +102,53 @@ def test_a_killed_runs_temporary_folders_go_with_the_next_run(fresh_sweep: Path)
     assert sorted(fresh_sweep.iterdir()) == sorted(kept)
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="process states read from /proc")
+def test_a_maker_killed_but_not_yet_reaped_is_gone(fresh_sweep: Path, tmp_path: Path) -> None:
+    host = common._host()
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as zombie:
+        zombie.kill()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not common._ended(zombie.pid):
+            time.sleep(0.01)
+        beside = tmp_path / "out"
+        beside.mkdir()
+        stale = [
+            fresh_sweep / f"consolidate-xlsx-{host}-{zombie.pid}-abcdefgh",
+            beside / f".tmp-{host}-{zombie.pid}-abcdefgh",
+        ]
+        (beside / f".tmp-{host}-{zombie.pid}-ijklmnop.xlsx").write_bytes(b"x")
+        for folder in stale:
+            folder.mkdir()
+        with private_temp("xlsx"), atomic_output(beside / "summary.xlsx") as tmp:
+            Path(tmp).write_bytes(b"new")
+        assert zombie.poll() is not None  # reaped only now
+    assert list(fresh_sweep.iterdir()) == []
+    assert [p.name for p in beside.iterdir()] == ["summary.xlsx"]
+
+
+def test_a_backup_that_is_already_the_file_leaves_no_temporary(tmp_path: Path) -> None:
+    """A run killed between keeping the file before as its backup (a second name for it) and
+    putting the new one in place leaves the two names on one file: the next run keeps the backup
+    as it is, and no temporary of its own behind (renaming onto another name of the same file
+    does nothing at all)."""
+    from typer.testing import CliRunner
+
+    from consolidate.cli import app
+
+    demo = build_demo(tmp_path / "demo")
+    out = tmp_path / "out"
+    out.mkdir()
+    args = ["merge", str(demo.returns), "-o", str(out / "s.xlsx"), "--json", str(out / "s.json")]
+    for _ in range(2):
+        assert CliRunner().invoke(app, args).exit_code == 1
+    for name in ("s.bak.xlsx", "s.bak.json"):
+        (out / name).unlink()
+        os.link(out / name.replace(".bak", ""), out / name)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert CliRunner().invoke(app, args).exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
 # ---------------------------------------------------------------------------------------------
 # kill -9 at random moments of a merge of 40 returns
 
@@ -189,3 +236,57 @@ def test_kill_9_mid_merge_leaves_no_process_no_partial_output_and_no_temporary(t
     assert _ours(out) == []
     assert _ours(temp) == []
     assert {name: (out / name).read_bytes() for name in new} == new
+
+
+# ---------------------------------------------------------------------------------------------
+# kill -9 at random moments, the next run started before the killed one is reaped (issue 24.3)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="process states read from /proc")
+def test_after_a_kill_9_the_next_run_leaves_nothing_of_ours_beside_the_output_or_in_tmpdir(tmp_path: Path) -> None:
+    demo = build_demo(tmp_path / "demo")
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    good = sorted(p for p in demo.returns.iterdir() if p.suffix == ".xlsx" and not p.name.startswith("~"))
+    for n in range(50):
+        shutil.copy2(good[n % len(good)], returns / f"{n:02d}_{good[n % len(good)].name}")
+    out, temp = tmp_path / "out", tmp_path / "system-tmp"
+    out.mkdir()
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "XDG_CACHE_HOME": str(tmp_path / "cache"), "COLUMNS": "200"}
+    merge = [sys.executable, "-m", "consolidate", "merge", str(returns), "-s", str(demo.spec), "--no-cache"]
+    merge += ["-o", str(out / "summary.xlsx"), "--json", str(out / "summary.json")]
+    status = [sys.executable, "-m", "consolidate", "status", str(returns), "-s", str(demo.spec), "--no-cache"]
+
+    def run(command: list[str]) -> int:
+        return subprocess.run(command, env=env, capture_output=True, check=False, timeout=120).returncode
+
+    began = time.monotonic()
+    assert run(merge) == 1
+    took = time.monotonic() - began
+    whole = (out / "summary.xlsx").read_bytes()
+
+    rng = random.Random(24)
+    caught = 0
+    for trial in range(6):
+        with subprocess.Popen(
+            merge, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        ) as killed:
+            if trial % 2:  # any moment
+                time.sleep(rng.uniform(0.1, took))
+            else:  # a moment when its temporaries are there: while it writes
+                deadline = time.monotonic() + 2 * took + 5
+                while not (_ours(temp) or _ours(out)) and killed.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.002)
+                time.sleep(rng.uniform(0, 0.02))
+            os.kill(killed.pid, signal.SIGKILL)
+            time.sleep(0.1)
+            caught += bool(_ours(temp) or _ours(out))
+            # The next run comes before whoever started the killed one has reaped it (as a
+            # harness or a shell may): its temporaries are stale all the same.
+            assert run(status) == 1
+            assert _ours(temp) == [], f"trial {trial}: status left the temporary folder's"
+            assert run(merge) == 1
+            assert (_ours(out), _ours(temp)) == ([], []), f"trial {trial}"
+            assert (out / "summary.xlsx").read_bytes() == whole
+    assert caught >= 3  # most kills did leave something for the next run to remove

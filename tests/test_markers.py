@@ -13,7 +13,7 @@ LO_INSTALL = "apt-get install libreoffice-calc-nogui libreoffice-writer-nogui py
 CI_NOTE = " (CI is set, so this test fails instead of being skipped)"
 
 
-@pytest.mark.parametrize("marker", ["libreoffice", "dovecot", "aiosmtpd"])
+@pytest.mark.parametrize("marker", ["libreoffice", "dovecot", "aiosmtpd", "tmpfs"])
 @pytest.mark.parametrize("ci", [False, True])
 def test_everything_there_runs(marker: str, ci: bool) -> None:
     assert decide(marker, (), ci) == ("run", "")
@@ -38,12 +38,20 @@ def test_missing_skips_with_one_line_or_fails_under_ci(marker: str, missing: tup
     assert "\n" not in reason
 
 
+def test_a_small_disk_is_skipped_without_root_even_under_ci_and_fails_under_ci_when_it_cannot_be_mounted() -> None:
+    root = "needs a small disk (root): run the tests as root on Linux (mount -t tmpfs)"
+    assert decide("tmpfs", ("root",), ci=False) == ("skip", root)
+    assert decide("tmpfs", ("root",), ci=True) == ("skip", root)
+    mount = "needs a small disk (mount -t tmpfs): run the tests as root on Linux (mount -t tmpfs)"
+    assert decide("tmpfs", ("mount -t tmpfs",), ci=True) == ("fail", mount + CI_NOTE)
+
+
 def test_markers_are_registered(pytestconfig: pytest.Config) -> None:
     registered = {line.split(":", 1)[0]: line for line in pytestconfig.getini("markers")}
     assert registered["libreoffice"].startswith(
         "libreoffice: needs LibreOffice (soffice, Calc and Writer), python3-uno, CJK fonts and poppler"
     )
-    assert {"dovecot", "aiosmtpd"} <= registered.keys()
+    assert {"dovecot", "aiosmtpd", "tmpfs"} <= registered.keys()
 
 
 @dataclasses.dataclass

@@ -8,24 +8,23 @@ found in the data (outputs are still written), 2 the command could not run.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
-import platform
+import signal
 import sys
 import tempfile
-import traceback
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import typer.rich_utils
 from rich.console import Console
-from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
+from ..common import WriteFailed
 from ..errors import ConsolidateError, SpecError
-from ..merge import default_cache_path
 from ..text import CATALOGUE, Lang, t
 from ..version import __version__
 
@@ -107,6 +106,7 @@ def _help_option(option: Any) -> Any:
 def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
     """typer's help texts, folded where they meet the edge: Chinese has no spaces to wrap at, and
     rich would cut a long line of it short with an ellipsis."""
+    from rich.text import Text
 
     def folded(*args: Any, **kwargs: Any) -> Any:
         text = make(*args, **kwargs)
@@ -114,11 +114,18 @@ def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
             text.overflow = "fold"
         return text
 
+    folded.folds = True  # type: ignore[attr-defined]
     return folded
 
 
-if callable(getattr(typer.rich_utils, "_make_rich_text", None)):
-    typer.rich_utils._make_rich_text = _folding(typer.rich_utils._make_rich_text)
+def _fold_help() -> None:
+    """Fold typer's help texts (see :func:`_folding`), once, when help is first shown: typer's
+    help formatter (and with it rich's markdown) is imported only then."""
+    import typer.rich_utils
+
+    make = getattr(typer.rich_utils, "_make_rich_text", None)
+    if callable(make) and not getattr(make, "folds", False):
+        typer.rich_utils._make_rich_text = _folding(make)
 
 
 class LocalisedCommand(TyperCommand):
@@ -126,6 +133,10 @@ class LocalisedCommand(TyperCommand):
 
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _fold_help()
+        super().format_help(ctx, formatter)
 
 
 class LocalisedGroup(TyperGroup):
@@ -142,17 +153,67 @@ class LocalisedGroup(TyperGroup):
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _fold_help()
+        super().format_help(ctx, formatter)
+
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            with interruptible():
+                return super().invoke(ctx)
         except KeyboardInterrupt:
             err_console.print(msg("interrupted"), style="bold red")
             raise typer.Exit(130) from None
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise  # exits, usage errors and aborts are the command line's own
-            crashed(exc)
+            said = write_failed(exc)
+            if said is None:
+                crashed(exc)
+            else:
+                err_console.print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
             raise typer.Exit(2) from None
+
+
+@contextmanager
+def interruptible() -> Iterator[None]:
+    """While a command works, Ctrl-C raises ``KeyboardInterrupt`` (caught above: "已中断。", exit
+    130), so that what it was writing is removed on the way out. Before and after, the handler
+    the entry point installed (:mod:`consolidate.__main__`) ends the process at once; a
+    process that ignores Ctrl-C (a background job) goes on ignoring it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        yield
+        return
+    alarm = getattr(signal, "SIGALRM", None)
+    before_alarm = signal.getsignal(alarm) if alarm is not None else None
+    before_hook = sys.unraisablehook
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if alarm is not None:
+        signal.signal(alarm, signal.default_int_handler)
+        sys.unraisablehook = _interrupt_again
+    try:
+        yield
+    finally:
+        sys.unraisablehook = before_hook
+        if alarm is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(alarm, before_alarm if before_alarm is not None else signal.SIG_DFL)
+        signal.signal(signal.SIGINT, before if before is not None else signal.SIG_DFL)
+
+
+def _interrupt_again(unraisable: Any) -> None:
+    """Ctrl-C that lands where Python cannot raise it (a finaliser, a hook run at a fork) would be
+    printed as "Exception ignored ... KeyboardInterrupt" and lost: it is raised again a moment
+    later instead (an alarm whose handler raises ``KeyboardInterrupt``), in the command's own code.
+    Anything else goes to Python's own hook."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        signal.setitimer(signal.ITIMER_REAL, 0.01)  # nothing here may raise: the alarm rings later
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def crashed(exc: BaseException) -> Path | None:
@@ -167,6 +228,9 @@ def crashed(exc: BaseException) -> Path | None:
 
 def crash_log(exc: BaseException) -> Path | None:
     """A file holding what a maintainer needs: the command, the versions and the traceback."""
+    import platform
+    import traceback
+
     text = "".join(
         [
             f"consolidate {__version__} on Python {platform.python_version()} ({platform.platform()})\n",
@@ -175,6 +239,8 @@ def crash_log(exc: BaseException) -> Path | None:
             *traceback.format_exception(exc),
         ]
     )
+    from ..merge import default_cache_path
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     for folder in (default_cache_path().parent / "crashes", Path(tempfile.gettempdir())):
         try:
@@ -187,13 +253,19 @@ def crash_log(exc: BaseException) -> Path | None:
     return None
 
 
-app = typer.Typer(
-    cls=LocalisedGroup,
-    add_completion=False,
-    no_args_is_help=True,
-    rich_markup_mode="rich",
-    pretty_exceptions_enable=False,
-)
+def new_app(*commands: Callable[..., Any]) -> typer.Typer:
+    """A typer app with the global options and ``commands`` (in the order ``--help`` lists them)."""
+    made = typer.Typer(
+        cls=LocalisedGroup,
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode="rich",
+        pretty_exceptions_enable=False,
+    )
+    made.callback()(main_options)
+    for function in commands:
+        made.command(cls=LocalisedCommand)(function)
+    return made
 
 
 def register(*commands: Callable[..., Any]) -> None:
@@ -208,7 +280,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     lang: Annotated[str, typer.Option("--lang")] = "zh",
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -219,6 +290,9 @@ def main_options(
         raise typer.Exit(2)
     state.lang = "en" if lang == "en" else "zh"
     state.quiet = quiet
+
+
+app = new_app()
 
 
 def global_options_first(argv: list[str]) -> list[str]:
@@ -241,9 +315,49 @@ def global_options_first(argv: list[str]) -> list[str]:
     return front + rest
 
 
+def size_text(size: int) -> str:
+    """``size`` bytes as people read it: 512 字节, 40 KB, 3.2 MB, 1.5 GB."""
+    if size < 1024:
+        return msg("size_bytes", n=size)
+    value = float(size)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1024
+        if value < 1024 or unit == "TB":
+            return f"{value:.1f}".removesuffix(".0") + f" {unit}"
+    raise AssertionError("unreachable")
+
+
+def write_failed(exc: BaseException) -> str | None:
+    """What to say of a full disk or a name too long (:class:`~consolidate.common.WriteFailed`,
+    or the system's own error for one met elsewhere); None for any other failure."""
+    if not isinstance(exc, OSError) or exc.errno not in (
+        errno.ENOSPC,
+        getattr(errno, "EDQUOT", -1),
+        errno.ENAMETOOLONG,
+    ):
+        return None
+    if not isinstance(exc, WriteFailed):
+        if exc.errno == errno.ENAMETOOLONG and exc.filename:
+            return msg("path_too_long", path=exc.filename)
+        return msg("no_room_somewhere", error=exc.strerror or exc)
+    if not exc.no_room:
+        return msg("path_too_long", path=exc.target)
+    free = size_text(exc.free) if exc.free is not None else "?"
+    folder = exc.folder.absolute()
+    where = (
+        msg("disk_of", folder=folder) if exc.disk == folder else msg("disk_of_mounted", folder=folder, disk=exc.disk)
+    )
+    if exc.temporary and exc.target == exc.folder:
+        return msg("no_room_work", folder=folder, where=where, free=free)
+    if exc.temporary:
+        return msg("no_room_temp", folder=folder, where=where, free=free, path=exc.target)
+    short = msg("no_room_short", missing=size_text(exc.needed)) if exc.needed else ""
+    return msg("no_room", path=exc.target, where=where, free=free, short=short)
+
+
 @contextmanager
 def guarded() -> Iterator[None]:
-    """Turn ConsolidateError into a clear message and exit code 2."""
+    """Turn ConsolidateError (and a full disk, a name too long) into a clear message and exit code 2."""
     try:
         yield
     except SpecError as exc:
@@ -253,4 +367,10 @@ def guarded() -> Iterator[None]:
         raise typer.Exit(2) from None
     except ConsolidateError as exc:
         err_console.print(msg("error") + exc.render(state.lang), style="bold red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except OSError as exc:
+        said = write_failed(exc)
+        if said is None:
+            raise
+        err_console.print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None

@@ -4,17 +4,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from ..errors import InputError
-from ..periods import History, advance, default_history_path, import_summary
-from ..spec import Spec, load_spec
 from ..text import Msg, t
 from .app import guarded, human, msg, say, state
 from .shared import HistoryOpt
+
+if TYPE_CHECKING:  # the library is imported where a command uses it: --help starts fast
+    from ..periods import History
+    from ..spec import Spec
 
 
 def _warn(warning: Msg) -> None:
@@ -22,6 +23,8 @@ def _warn(warning: Msg) -> None:
 
 
 def _history_of(spec: Spec, given: Path | None) -> History:
+    from ..periods import History, default_history_path
+
     path = given or default_history_path(spec)
     if path is None:
         raise InputError(Msg("cli.no_history_path"))
@@ -33,6 +36,11 @@ def history(
     spec: Annotated[Path | None, typer.Option("--spec", "-s")] = None,
     history_file: HistoryOpt = None,
 ) -> None:
+    from rich.table import Table
+
+    from ..periods import import_summary
+    from ..spec import load_spec
+
     args = list(target or [])
     with guarded():
         if args and args[0] == "import":
@@ -64,6 +72,8 @@ def next(
     spec: Annotated[Path, typer.Argument()] = Path("."),
     history_file: HistoryOpt = None,
 ) -> None:
+    from ..periods.advance import advance
+
     with guarded():
         done = advance(spec, history_file, _warn)
     say(msg("next_done", file=done.path), "green")

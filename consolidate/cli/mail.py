@@ -5,16 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from ..common import atomic_output
 from ..errors import InputError
-from ..mail import MailResult, collect_returns, reminder_texts, reminders, send_reminders, send_templates
-from ..mail.deliver import PROBLEM_STATUSES
-from ..spec import ImapSpec, SmtpSpec, Spec, load_spec
 from ..text import Msg, render, t
 from .app import guarded, human, msg, say, state
 from .shared import (
@@ -30,6 +26,10 @@ from .shared import (
 )
 from .show import counted_progress, progress_bar
 
+if TYPE_CHECKING:  # the library is imported where a command uses it: --help starts fast
+    from ..mail import MailResult
+    from ..spec import ImapSpec, SmtpSpec, Spec
+
 OutboxOpt = Annotated[Path | None, typer.Option("--outbox")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run")]
 ThrottleOpt = Annotated[float | None, typer.Option("--throttle", min=0)]
@@ -44,6 +44,9 @@ def send(
     throttle: ThrottleOpt = None,
     resend: Annotated[bool, typer.Option("--resend")] = False,
 ) -> None:
+    from ..mail import send_templates
+    from ..spec import load_spec
+
     with guarded():
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
@@ -71,6 +74,11 @@ def collect(
     out: Annotated[Path, typer.Option("--out", "-o")] = Path("returns"),
     folder: Annotated[str | None, typer.Option("--folder")] = None,
 ) -> None:
+    from rich.table import Table
+
+    from ..mail import collect_returns
+    from ..spec import load_spec
+
     with guarded():
         output_folder(out)
         loaded = load_spec(spec)
@@ -115,6 +123,9 @@ def remind(
     assign: AssignOpt = None,
     text: Annotated[Path | None, typer.Option("--text")] = None,
 ) -> None:
+    from ..mail import reminder_texts, reminders, send_reminders
+    from ..spec import load_spec
+
     with guarded():
         loaded = load_spec(spec)
         box = (outbox or Path("outbox")) if dry_run or outbox else None
@@ -163,6 +174,10 @@ def _password(server: SmtpSpec | ImapSpec | None, kind: str) -> str | None:
 
 
 def _print_mail(result: MailResult, spec: Spec) -> None:
+    from rich.table import Table
+
+    from ..mail.deliver import PROBLEM_STATUSES
+
     lang = state.lang
     reminders = any(o.reason for o in result.outcomes)
     if result.outcomes and not state.quiet:

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..common import KIND_DOCUMENT, KIND_FORM, KIND_SUMMARY
-from ..read.ours import KIND_ISSUES_JSON, KIND_PDF, KIND_STATUS_JSON, KIND_SUMMARY_JSON
 from ..text import t
-from ..write import (
-    feedback_paths,
-    find_soffice,
-    refuse_strangers,
-    summary_json,
-    to_pdf,
-    write_document,
-    write_feedback,
-    write_summary,
-)
 from .app import guarded, msg, say, state
 from .shared import (
     AssignOpt,
@@ -31,9 +22,14 @@ from .shared import (
     claim_output,
     keep_previous,
     output_folder,
+    replacing,
     run_merge,
 )
 from .show import emit_json, print_counts, print_issues, print_submissions
+
+if TYPE_CHECKING:
+    from ..merge import MergeResult
+    from ..write import Claim
 
 FolderArg = Annotated[list[Path], typer.Argument()]
 JsonOpt = Annotated[Path | None, typer.Option("--json")]
@@ -42,6 +38,16 @@ JsonOpt = Annotated[Path | None, typer.Option("--json")]
 def _json_to_stdout(json_out: Path | None) -> None:
     """With ``--json -`` standard output carries the data alone: every line for people goes to stderr."""
     state.data_on_stdout = json_out is not None and str(json_out) == "-"
+
+
+def _json_file(data: Any, target: Path, claimed: Claim | None) -> None:
+    """``--json``: to standard output, or a file put in place whole (the one before kept)."""
+    if str(target) == "-":
+        emit_json(data, target)
+        return
+    with replacing(claimed, target) as staged:
+        emit_json(data, staged, said=False)
+    say(msg("json", file=target))
 
 
 def validate(
@@ -56,6 +62,9 @@ def validate(
     feedback: Annotated[Path | None, typer.Option("--feedback")] = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..read.ours import KIND_ISSUES_JSON
+    from ..write import feedback_paths, refuse_strangers, write_feedback
+
     _json_to_stdout(json_out)
     with guarded():
         json_claim = claim_output(json_out, KIND_ISSUES_JSON, "--json")
@@ -74,8 +83,7 @@ def validate(
         if feedback is not None:  # before anything is written or shown
             refuse_strangers(feedback_paths(result, feedback, state.lang).values(), KIND_FORM)
         if json_out is not None:
-            keep_previous(json_claim)
-            emit_json([i.as_dict(state.lang) for i in result.issues], json_out)
+            _json_file([i.as_dict(state.lang) for i in result.issues], json_out, json_claim)
     print_issues(result, all_levels)
     if feedback is not None:
         with guarded():
@@ -83,6 +91,16 @@ def validate(
         say(msg("feedback", n=len(written), dir=feedback), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
+
+
+@contextmanager
+def abandoned_on_error(result: MergeResult) -> Iterator[None]:
+    """The history's staged record let go (and its lock released) when an output fails."""
+    try:
+        yield
+    except BaseException:
+        result.abandon_history()
+        raise
 
 
 def merge(
@@ -98,6 +116,9 @@ def merge(
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..read.ours import KIND_PDF, KIND_SUMMARY_JSON
+    from ..write import find_soffice, summary_json, to_pdf, write_document, write_summary
+
     _json_to_stdout(json_out)
     with guarded():
         # Every output checked before the work: none replaces a file that is not ours, of its kind.
@@ -120,17 +141,27 @@ def merge(
             record=True,
             assign=assign,
         )
-        keep_previous(claimed)
+        # Every output written whole before any is put in place: a disk that fills up (or any
+        # failure) on the last leaves the files before it as they were.
         shown = len(result.warnings)
-        write_summary(result, out, state.lang, parallel=True)  # and the history's record with it
+        with ExitStack() as staged, abandoned_on_error(result):
+            summary = staged.enter_context(replacing(claimed, out))
+            write_summary(result, summary, state.lang, parallel=True, record_history=False)
+            data = summary_json(result, state.lang) if json_out is not None else None
+            if json_out is not None and str(json_out) != "-":
+                emit_json(data, staged.enter_context(replacing(json_claim, json_out)), said=False)
+            if docx is not None:
+                write_document(result, staged.enter_context(replacing(docx_claim, docx)), state.lang)
+            # Every output complete: the history's record of the period is committed, and then
+            # they are put in place (the history and the summary change together, or neither).
+            result.record_history()
         for warning in result.warnings[shown:]:  # the history could not be written after all
             say(warning.render(state.lang), "yellow")
         if json_out is not None:
-            keep_previous(json_claim)
-            emit_json(summary_json(result, state.lang), json_out)
-        if docx is not None:
-            keep_previous(docx_claim)
-            write_document(result, docx, state.lang)
+            if str(json_out) == "-":
+                emit_json(data, json_out)
+            else:
+                say(msg("json", file=json_out))
     say(msg("merged", file=out), "green")
     if docx is not None:
         say(msg("document", file=docx), "green")
@@ -152,6 +183,8 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", "-o")] = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..write import write_document
+
     with guarded():
         out = out or Path(t("doc.file_name", state.lang))
         claimed = claim_output(out, KIND_DOCUMENT, "-o")
@@ -166,8 +199,8 @@ def report(
             assign=assign,
             command="report",
         )
-        keep_previous(claimed)
-        write_document(result, out, state.lang)
+        with replacing(claimed, out) as staged:
+            write_document(result, staged, state.lang)
     say(msg("document", file=out), "green")
     print_counts(result)
     raise typer.Exit(result.exit_code)
@@ -182,6 +215,8 @@ def status(
     assign: AssignOpt = None,
     json_out: JsonOpt = None,
 ) -> None:
+    from ..read.ours import KIND_STATUS_JSON
+
     _json_to_stdout(json_out)
     with guarded():
         json_claim = claim_output(json_out, KIND_STATUS_JSON, "--json")
@@ -193,8 +228,7 @@ def status(
     rows = print_submissions(result)
     if json_out is not None:
         with guarded():
-            keep_previous(json_claim)
-            emit_json(rows, json_out)
+            _json_file(rows, json_out, json_claim)
     print_counts(result)
     complete = all(s.status in ("returned", "duplicate") for s in result.submissions)
     raise typer.Exit(0 if complete else 1)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..common import KIND_FORM, xl_col_to_name
 from ..errors import InputError
-from ..kinds import InitResult, build_demo, init_report, list_kinds
-from ..periods import previous_values
-from ..spec import load_spec
 from ..text import Msg, t
-from ..write import refuse_strangers, template_filenames, write_spec_workbook, write_spec_yaml, write_templates
 from .app import guarded, msg, say, state
 from .shared import HistoryOpt, KindOpt, UnitOpt, output_file, output_folder, unit_codes
 from .show import print_counts, progress_bar
+
+if TYPE_CHECKING:  # the library is imported where a command uses it: --help starts fast
+    from ..kinds import InitResult
 
 
 def init(
@@ -31,6 +30,8 @@ def init(
     yaml: Annotated[bool, typer.Option("--yaml")] = False,
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
+    from ..kinds import init_report
+
     with guarded():
         output_folder(folder)
         result = init_report(
@@ -97,6 +98,9 @@ def convert(
     target: Annotated[Path, typer.Argument()],
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
+    from ..spec import load_spec
+    from ..write import write_spec_workbook, write_spec_yaml
+
     with guarded():
         output_file(target)
         if target.exists() and not force:
@@ -110,6 +114,8 @@ def convert(
 
 
 def check(spec: Annotated[Path, typer.Argument()]) -> None:
+    from ..spec import load_spec
+
     with guarded():
         loaded = load_spec(spec)
     say(
@@ -130,6 +136,10 @@ def templates(
     unit: UnitOpt = None,
     history: HistoryOpt = None,
 ) -> None:
+    from ..periods import previous_values
+    from ..spec import load_spec
+    from ..write import refuse_strangers, template_filenames, write_templates
+
     with guarded():
         output_folder(out)
         loaded = load_spec(spec)
@@ -147,6 +157,8 @@ def demo(
     kind: KindOpt = "livelihood",
     force: Annotated[bool, typer.Option("--force")] = False,
 ) -> None:
+    from ..kinds import build_demo
+
     with guarded():
         output_folder(folder)
         built = build_demo(folder, kind, force=force)
@@ -165,6 +177,8 @@ def demo(
 
 
 def kinds() -> None:
+    from ..kinds import list_kinds
+
     say(msg("kinds", kinds=", ".join(list_kinds())))
 
 

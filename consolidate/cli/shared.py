@@ -4,30 +4,26 @@ limited to, and the check of every output path before any work is done."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..common import close_matches
+from ..common import BACKUP_ROOM, atomic_output, close_matches, name_room, sweep_stale
 from ..errors import InputError
-from ..merge import (
-    MergeResult,
-    default_cache_path,
-    default_history_path,
-    find_files,
-    merge_returns,
-)
-from ..merge.origin import Embedded, embedded_spec, find_spec_file
-from ..periods import HISTORY_FILE
-from ..read.ours import NOT_RETURNS, ours
-from ..spec import Spec, load_spec
 from ..text import Joined, Msg
-from ..write import Claim, check_suffix, claim
 from .app import msg, say, state
 from .show import progress_bar
+
+if TYPE_CHECKING:  # the library is imported where a command uses it: --help starts fast
+    from ..merge import MergeResult
+    from ..merge.origin import Embedded
+    from ..spec import Spec
+    from ..write import Claim
 
 SpecOpt = Annotated[Path | None, typer.Option("--spec", "-s")]
 PasswordOpt = Annotated[list[str] | None, typer.Option("--password")]
@@ -67,7 +63,14 @@ def run_merge(
     a result in which every unit is missing, not an error. ``history``: the report's history file
     (default ``history.sqlite`` beside the spec, see :func:`history_place`); ``record``: this
     period is recorded in it, and where that is said when the spec came from the returns."""
+    from ..merge import default_cache_path, default_history_path, find_files, merge_returns
+    from ..merge.origin import embedded_spec
+    from ..spec import load_spec
+
     returns_arguments(folder, command)
+    # What a run killed before it could tidy up left in the temporary folder goes now, whatever
+    # this run does (not only when it writes a summary): only ours, only when its maker is gone.
+    sweep_stale(Path(tempfile.gettempdir()))
     secrets = passwords(password, passwords_file)
     assigned = assignments(assign)
     note: Msg | None = None
@@ -108,6 +111,9 @@ def history_place(
     """For a spec read from the returns: the spec (with the path of the file that made their
     templates, when found), the history file and what to say of it when recording. Beside that
     spec file; else (nothing found) ``history.sqlite`` in the folder above the returns."""
+    from ..merge.origin import find_spec_file
+    from ..periods import HISTORY_FILE
+
     spec_path = find_spec_file(found, folder)
     spec = found.spec if spec_path is None else dataclasses.replace(found.spec, path=spec_path)
     if given is not None:
@@ -129,6 +135,8 @@ _DOCUMENTS = {".docx": "word", ".doc": "word", ".wps": "word", ".pdf": "pdf", ".
 
 def returns_arguments(folder: Sequence[Path], command: str) -> None:
     """Stop when a file given for the returns is plainly not one: the spec, a document, a summary."""
+    from ..read.ours import NOT_RETURNS, ours
+
     for path in folder:
         if not path.is_file():
             continue
@@ -177,13 +185,27 @@ def claim_output(path: Path | None, kind: str, option: str) -> Claim | None:
     that is not ours to replace (see :mod:`consolidate.write.owned`); None for none or ``-``."""
     if path is None or str(path) == "-":
         return None
+    from ..write import check_suffix, claim
+
     output_file(path)
+    sweep_stale(path.parent)  # a killed run's temporaries beside it, before this run's work
     check_suffix(path, kind, option)
     return claim(path, kind)
 
 
+@contextmanager
+def replacing(claimed: Claim | None, path: Path) -> Iterator[Path]:
+    """Where to write ``path`` in full (a temporary beside it); when the block ends without an
+    error, the file it replaces is kept as its backup and the new one put in place. Several of
+    these in one ``ExitStack``: the outputs of a command replace their files together, or (one
+    failing, a full disk say) none of them does."""
+    with atomic_output(path) as staged:
+        yield Path(staged)
+        keep_previous(claimed)
+
+
 def keep_previous(claimed: Claim | None) -> None:
-    """Just before an output is written: the file it replaces is kept as its backup (and a
+    """Just before an output is put in place: the file it replaces is kept as its backup (and a
     changed one is said)."""
     if claimed is None:
         return
@@ -197,6 +219,7 @@ def output_file(path: Path | None) -> None:
     place that is not writable (``-`` is standard output)."""
     if path is None or str(path) == "-":
         return
+    fits_name(path)
     if path.is_dir():
         raise InputError(Msg("cli.out_is_folder", path=path))
     parent = path.parent
@@ -210,11 +233,28 @@ def output_file(path: Path | None) -> None:
         raise InputError(Msg("cli.out_not_writable", path=path, folder=parent))
 
 
+def fits_name(path: Path) -> None:
+    """Refuse a file name longer than its folder allows (255 bytes, where a Chinese character
+    takes 3), with room for the ``.bak-2`` of its backup."""
+    limit = name_room(path.parent)
+    if limit is None:
+        return
+    size = len(os.fsencode(path.name))
+    if size + BACKUP_ROOM > limit:
+        raise InputError(
+            Msg("cli.name_too_long", name=path.name, size=size, folder=path.parent, limit=limit - BACKUP_ROOM)
+        )
+
+
 def output_folder(path: Path | None) -> None:
     """Refuse a folder to write into that cannot be: a file by that name, or a place where it
     cannot be made or written. A missing folder is made (with its parents) when it is written."""
     if path is None:
         return
+    limit = name_room(path.parent)
+    if limit is not None and len(os.fsencode(path.name)) > limit:
+        size = len(os.fsencode(path.name))
+        raise InputError(Msg("cli.folder_name_too_long", name=path.name, size=size, folder=path.parent, limit=limit))
     if path.exists() and not path.is_dir():
         raise InputError(Msg("cli.folder_is_file", path=path))
     existing = path

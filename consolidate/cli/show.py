@@ -13,18 +13,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-from rich.table import Table
 
-from ..check import Issue, Level, count_levels
-from ..common import atomic_output
-from ..merge import MergeResult
-from ..text import t
-from ..write.xlsx import text_width
+from ..common import atomic_output, text_width
+from ..text import Level, t
 from .app import err_console, human, msg, say, state
+
+if TYPE_CHECKING:
+    from ..check import Issue
+    from ..merge import MergeResult
 
 WIDE = 140  # terminal columns from which problems are shown as a table
 _COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "dim"}
@@ -51,6 +50,8 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
     if state.quiet or total < 20 or not sys.stderr.isatty():
         yield lambda _name: None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     # Refreshed here, at most ten times a second, rather than by rich's refresh thread: a process
     # without threads may fork its parsing workers (see consolidate.merge.pool).
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
@@ -68,9 +69,10 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
         yield tick
 
 
-def emit_json(data: Any, target: Path) -> None:
+def emit_json(data: Any, target: Path, *, said: bool = True) -> None:
     """JSON as UTF-8 text: to standard output for ``-`` (nothing else goes there then), or into a
-    file written whole or not at all."""
+    file written whole or not at all (and said, unless ``said`` is False: a file staged, see
+    :func:`~.shared.replacing`, is said once in place)."""
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
     if str(target) == "-":
         sys.stdout.flush()
@@ -79,7 +81,8 @@ def emit_json(data: Any, target: Path) -> None:
         return
     with atomic_output(target) as tmp:
         Path(tmp).write_text(text, encoding="utf-8")
-    say(msg("json", file=target))
+    if said:
+        say(msg("json", file=target))
 
 
 def _wide(console: Console) -> bool:
@@ -123,6 +126,8 @@ def _issue_block(console: Console, result: MergeResult, issue: Issue) -> None:
 
 
 def _issue_table(console: Console, result: MergeResult, shown: list[Issue]) -> None:
+    from rich.table import Table
+
     table = Table(show_lines=False)
     # The message matters most; file names are long and repetitive, so they give way first.
     widths = {"col.file": 24, "col.value": 14, "col.unit_name": 12}
@@ -171,6 +176,8 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
     console = human()
     late = {True: t("col.overdue", lang)}
     if _wide(console):
+        from rich.table import Table
+
         table = Table(title=result.spec.report.title)
         for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):
             table.add_column(t(key, lang), overflow="fold")
@@ -200,6 +207,8 @@ def tail(text: str, width: int) -> str:
 
 
 def print_counts(result: MergeResult) -> None:
+    from ..check import count_levels
+
     counts = count_levels(result.issues)
     returned = sum(1 for s in result.submissions if s.status in ("returned", "duplicate"))
     style = "red" if counts[Level.ERROR] else ("yellow" if counts[Level.WARNING] else "green")

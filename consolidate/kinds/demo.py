@@ -12,14 +12,13 @@ import json
 import os
 import random
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..common import META_SHEET, atomic_output, is_temporary
+from ..common import META_SHEET, atomic_output, is_temporary, private_temp
 from ..errors import InputError
 from ..merge import MergeResult, merge_returns
 from ..periods import HISTORY_FILE, moved_spec, previous_values
@@ -123,7 +122,7 @@ def _last_month(spec: Spec, out: Path, history: Path) -> list[Path]:
     earlier = moved_spec(spec, -1).spec  # the period, deadline, title and hints of a month ago
     period = earlier.report.period
     made: list[Path] = []
-    with tempfile.TemporaryDirectory() as scratch:
+    with private_temp("demo") as scratch:  # a folder of ours: a killed run's is swept by the next
         templates = write_templates(earlier, Path(scratch) / "templates")
         returns = out / f"returns-{period}"
         returns.mkdir(parents=True, exist_ok=True)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import collections
 import contextlib
 import faulthandler
-import multiprocessing as mp
 import os
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing is imported when a pool is started: small runs start faster
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -47,6 +47,9 @@ def ordered_map(
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(items) >= PARALLEL_FROM:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
         context = mp.get_context(start_method())
         with ProcessPoolExecutor(
             count, mp_context=context, initializer=_prepare, initargs=(initializer, initargs, None)
@@ -164,6 +167,9 @@ def contained_map(
     died, or ran longer than ``timeout`` seconds, gives ``lost(item, why)`` and the rest go on."""
     if not items:
         return
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
     count = max(1, min(workers if workers is not None else (os.cpu_count() or 1), len(items)))
     context = mp.get_context(start_method())
     prepare = (initializer, initargs, memory)

@@ -8,24 +8,58 @@ and ``read``, whose records and books it keeps and reads.
 
 from __future__ import annotations
 
-from .advance import Advanced, Edit, SpecMove, TextMove, Unmoved, advance, moved_spec
-from .carry import SummaryData, read_summary_data, summary_data
-from .checks import compare, modified_z
-from .imports import import_summary
-from .store import (
-    HISTORY_FILE,
-    MERGE_WAIT,
-    Change,
-    History,
-    HistoryView,
-    Kept,
-    Recording,
-    TrendPoint,
-    default_history_path,
-    previous_values,
-    record_rows,
-)
-from .words import Moved, move_words, next_deadline
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .advance import Advanced, Edit, SpecMove, TextMove, Unmoved, advance, moved_spec
+    from .carry import SummaryData, read_summary_data, summary_data
+    from .checks import compare, modified_z
+    from .imports import import_summary
+    from .store import (
+        HISTORY_FILE,
+        MERGE_WAIT,
+        Change,
+        History,
+        HistoryView,
+        Kept,
+        Recording,
+        TrendPoint,
+        default_history_path,
+        previous_values,
+        record_rows,
+    )
+    from .words import Moved, move_words, next_deadline
+
+# Imported when first used: a merge imports the history, not ``next``.
+_LAZY = {
+    "Advanced": "advance",
+    "Edit": "advance",
+    "SpecMove": "advance",
+    "TextMove": "advance",
+    "Unmoved": "advance",
+    "advance": "advance",
+    "moved_spec": "advance",
+    "SummaryData": "carry",
+    "read_summary_data": "carry",
+    "summary_data": "carry",
+    "compare": "checks",
+    "modified_z": "checks",
+    "import_summary": "imports",
+    "HISTORY_FILE": "store",
+    "Change": "store",
+    "History": "store",
+    "HistoryView": "store",
+    "MERGE_WAIT": "store",
+    "Kept": "store",
+    "Recording": "store",
+    "TrendPoint": "store",
+    "default_history_path": "store",
+    "previous_values": "store",
+    "record_rows": "store",
+    "Moved": "words",
+    "move_words": "words",
+    "next_deadline": "words",
+}
 
 __all__ = [
     "HISTORY_FILE",
@@ -56,3 +90,16 @@ __all__ = [
     "record_rows",
     "summary_data",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    home = _LAZY[name]
+    module = importlib.import_module(f".{home}", __name__)
+    # Every name of that module at once: one named as its module (``advance``) then means the
+    # function, not the module the import has just put there.
+    globals().update({export: getattr(module, export) for export, there in _LAZY.items() if there == home})
+    return globals()[name]

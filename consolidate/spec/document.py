@@ -6,17 +6,25 @@ templates over the fields documented in ``docs/report.md``, checked when the spe
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
 from pydantic import field_validator
 
 from .strict import StrictModel as _Model
 from .strict import invalid
 
-# The sandbox: a spec's text can format the figures it is given and nothing else.
-ENVIRONMENT = SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+
+@functools.cache
+def environment() -> SandboxedEnvironment:
+    """The sandbox: a spec's text can format the figures it is given and nothing else (Jinja2,
+    imported when a spec has texts of its own or a document is written)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
 
 
 class DocumentSpec(_Model):
@@ -34,8 +42,10 @@ class DocumentSpec(_Model):
     @classmethod
     def _template(cls, value: Any) -> Any:
         if isinstance(value, str) and value:
+            from jinja2 import TemplateSyntaxError
+
             try:
-                ENVIRONMENT.parse(value)
+                environment().parse(value)
             except TemplateSyntaxError as exc:
                 raise invalid("spec.bad_template", error=exc.message or "", line=exc.lineno) from None
         return value

@@ -309,6 +309,48 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写出 {path}：这个文件是只读的（或正被其他程序打开）；请关闭它，或换一个文件名",
         "Cannot write {path}: the file is read-only (or open in another program); close it, or choose another name",
     ),
+    "cli.no_room": (
+        "磁盘空间不足，没能写出 {path}：{where}只剩 {free}{short}。请在这个磁盘上删除或移走不需要的文件，"
+        "或者写到别的磁盘上，然后再运行一次；没有留下写了一半的文件。",
+        "The disk is full: {path} could not be written; {where} has {free} left{short}. Delete or move files you "
+        "do not need from that disk, or write to another disk, and run again; nothing was left half written.",
+    ),
+    "cli.no_room_short": ("，还差约 {missing}", ", about {missing} short"),
+    "cli.no_room_temp": (
+        "临时文件夹 {folder} 的磁盘空间不足，没能写出 {path}：{where}只剩 {free}。请在这个磁盘上腾出空间，"
+        "或者把环境变量 TMPDIR 设为别的磁盘上的一个文件夹，然后再运行一次；没有留下写了一半的文件。",
+        "The temporary folder {folder} is on a full disk: {path} could not be written; {where} has {free} left. "
+        "Free some space on that disk, or set the environment variable TMPDIR to a folder on another disk, and run "
+        "again; nothing was left half written.",
+    ),
+    "cli.no_room_work": (
+        "临时文件夹 {folder} 的磁盘空间不足：{where}只剩 {free}。请在这个磁盘上腾出空间，或者把环境变量 TMPDIR "
+        "设为别的磁盘上的一个文件夹，然后再运行一次。",
+        "The temporary folder {folder} is on a full disk: {where} has {free} left. Free some space on that disk, "
+        "or set the environment variable TMPDIR to a folder on another disk, and run again.",
+    ),
+    "cli.disk_of": ("{folder} 所在的磁盘", "the disk of {folder}"),
+    "cli.disk_of_mounted": ("{folder} 所在的磁盘（{disk}）", "the disk of {folder} ({disk})"),
+    "cli.no_room_somewhere": (
+        "磁盘空间不足，命令没能完成（{error}）。请腾出空间后再运行一次。",
+        "A disk is full and the command could not finish ({error}). Free some space and run again.",
+    ),
+    "cli.name_too_long": (
+        "文件名太长：{name}（{size} 字节；{folder} 里的文件名最多 {limit} 字节，一个汉字占 3 字节）。请换一个短一些的名字。",
+        "The file name is too long: {name} ({size} bytes; a name in {folder} may have at most {limit} bytes, a "
+        "Chinese character takes 3). Choose a shorter name.",
+    ),
+    "cli.folder_name_too_long": (
+        "文件夹名太长：{name}（{size} 字节；{folder} 里的名字最多 {limit} 字节，一个汉字占 3 字节）。请换一个短一些的名字。",
+        "The folder name is too long: {name} ({size} bytes; a name in {folder} may have at most {limit} bytes, a "
+        "Chinese character takes 3). Choose a shorter name.",
+    ),
+    "cli.path_too_long": (
+        "文件名或路径太长，没能写出 {path}。请换一个短一些的名字，或者写到层次浅一些的文件夹里；没有留下写了一半的文件。",
+        "The file name or path is too long: {path} could not be written. Choose a shorter name, or a folder "
+        "nearer the top; nothing was left half written.",
+    ),
+    "cli.size_bytes": ("{n} 字节", "{n} bytes"),
     "cli.out_not_writable": (
         "无法写出 {path}：文件夹 {folder} 不允许写入；请换一个位置",
         "Cannot write {path}: the folder {folder} cannot be written to; choose another place",

@@ -3,15 +3,45 @@ LibreOffice; with the xlsx helpers and the row writers they share."""
 
 from __future__ import annotations
 
-from .document import write_document
-from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
-from .jsonfile import summary_json, write_json
-from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
-from .pdf import OfficeError, find_soffice, to_pdf
-from .rows import RowOptions
-from .specbook import write_spec_workbook, write_spec_yaml
-from .summary import write_summary
-from .template import template_filename, template_filenames, write_template, write_templates
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .document import write_document
+    from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
+    from .jsonfile import summary_json, write_json
+    from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
+    from .pdf import OfficeError, find_soffice, to_pdf
+    from .rows import RowOptions
+    from .specbook import write_spec_workbook, write_spec_yaml
+    from .summary import write_summary
+    from .template import template_filename, template_filenames, write_template, write_templates
+
+# Imported when first used: a command imports only the writers it needs (no Word or PDF for a merge).
+_LAZY = {
+    "write_document": "document",
+    "feedback_filename": "feedback",
+    "feedback_filenames": "feedback",
+    "feedback_paths": "feedback",
+    "write_feedback": "feedback",
+    "summary_json": "jsonfile",
+    "write_json": "jsonfile",
+    "Claim": "owned",
+    "check_suffix": "owned",
+    "claim": "owned",
+    "refuse_strangers": "owned",
+    "written_by_us": "owned",
+    "OfficeError": "pdf",
+    "find_soffice": "pdf",
+    "to_pdf": "pdf",
+    "RowOptions": "rows",
+    "write_spec_workbook": "specbook",
+    "write_spec_yaml": "specbook",
+    "write_summary": "summary",
+    "template_filename": "template",
+    "template_filenames": "template",
+    "write_template": "template",
+    "write_templates": "template",
+}
 
 __all__ = [
     "Claim",
@@ -38,3 +68,16 @@ __all__ = [
     "write_templates",
     "written_by_us",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    home = _LAZY[name]
+    module = importlib.import_module(f".{home}", __name__)
+    # Every name of that module at once: one named as its module (``advance``) then means the
+    # function, not the module the import has just put there.
+    globals().update({export: getattr(module, export) for export, there in _LAZY.items() if there == home})
+    return globals()[name]

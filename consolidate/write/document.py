@@ -30,7 +30,7 @@ from ..check import Record
 from ..common import KIND_DOCUMENT, MARK, atomic_output, kind_mark, number_text, tidy_number
 from ..merge import MergeResult, SummaryRow
 from ..spec import Spec
-from ..spec.document import ENVIRONMENT
+from ..spec.document import environment
 from ..spec.expr import excel_round
 from ..spec.roles import Roles
 from ..text import CATALOGUE, Lang, t
@@ -215,7 +215,7 @@ class _Text:
     """One of the document's texts: the spec's own wording, else the built-in one."""
 
     def __init__(self, source: str) -> None:
-        self.template = ENVIRONMENT.from_string(source)
+        self.template = environment().from_string(source)
 
     def render(self, context: Mapping[str, Any], **extra: Any) -> str:
         return str(self.template.render({**context, **extra})).strip()

@@ -10,6 +10,7 @@ someone saved again may be a unit's return, and is refused.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -58,11 +59,21 @@ class Claim:
     edited: bool = False
 
     def keep_previous(self) -> Path | None:
-        """Copy what is there to ``backup`` (just before it is replaced); the backup, if made."""
+        """Keep what is there as ``backup`` (just before it is replaced); the backup, if made.
+
+        A second name for the same file where the system allows it (the file is replaced by
+        renaming, so the backup keeps the old contents), which takes no room on a disk that may
+        be nearly full; else a copy."""
         if self.backup is None or not self.path.is_file():
             return None
+        if self.backup.is_file() and os.path.samefile(self.path, self.backup):
+            return self.backup  # kept already: a run stopped between keeping it and replacing it
         with atomic_output(self.backup) as tmp:
-            shutil.copy2(self.path, tmp)
+            try:
+                os.unlink(tmp)
+                os.link(self.path, tmp)
+            except OSError:  # no hard links here (FAT, some network folders): a copy
+                shutil.copy2(self.path, tmp)
         return self.backup
 
 

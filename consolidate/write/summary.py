@@ -38,12 +38,15 @@ def write_summary(
     *,
     parallel: bool = False,
     rows: RowOptions | None = None,
+    record_history: bool = True,
 ) -> Path:
     """Write the summary workbook to ``path`` (atomically) in ``lang`` (default: the spec's).
 
     ``parallel`` renders a long 明细 in two processes (a fork, on Linux; the CLI turns it on);
     ``rows`` sets how rows are written (see :class:`~.rows.RowOptions`). The bytes are the same.
-    A merge that records its period (``record_history``) records it here, with the summary.
+    A merge that records its period (``record_history``) records it here, with the summary;
+    ``record_history=False`` leaves that to the caller (``result.record_history()``), who puts
+    other outputs in place with the summary.
     """
     lang = lang or result.spec.lang
     options = rows or RowOptions()
@@ -53,7 +56,10 @@ def write_summary(
     try:
         # The history's record of this period (merge_returns(record_history=True)) is committed
         # when the summary is complete, just before it takes its place: both change, or neither.
-        with atomic_output(path, ready=result.record_history) as tmp, private_temp("xlsx") as rows_dir:
+        with (
+            atomic_output(path, ready=result.record_history if record_history else None) as tmp,
+            private_temp("xlsx") as rows_dir,
+        ):
             _write(result, tmp, lang, options, rows_dir)
     except BaseException:
         result.abandon_history()

@@ -16,6 +16,7 @@ from ..common import (
     META_SHEET,
     atomic_output,
     number_text,
+    staged_folder,
     unique_filenames,
     xl_col_to_name,
 )
@@ -125,16 +126,18 @@ def write_templates(
     from the history) adds the locked 上期 columns and fills the ``prefill: last`` fields.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     names = template_filenames(spec)
-    wanted = None if units is None else set(units)  # 50,000 codes asked for: looked up, not searched
-    jobs = [(u.code, out / names[u.code]) for u in spec.units if wanted is None or u.code in wanted]
-    earlier = None if previous is None else {code: dict(previous.get(code, {})) for code, _ in jobs}
-    initargs = (spec.to_json(), earlier, spec_file_hint(spec, out))
-    for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=initargs):
-        if progress:
-            progress(code)
-    return [path for _, path in jobs]
+    asked = None if units is None else set(units)  # 50,000 codes asked for: looked up, not searched
+    wanted = [(u.code, names[u.code]) for u in spec.units if asked is None or u.code in asked]
+    earlier = None if previous is None else {code: dict(previous.get(code, {})) for code, _ in wanted}
+    # All or none: written into a folder of ours inside ``out``, moved in when every one is done.
+    with staged_folder(out, len(wanted)) as stage:
+        jobs = [(code, stage / name) for code, name in wanted]
+        initargs = (spec.to_json(), earlier, spec_file_hint(spec, out))
+        for code in ordered_map(_write_job, jobs, workers=workers, initializer=_init_worker, initargs=initargs):
+            if progress:
+                progress(code)
+    return [out / name for _, name in wanted]
 
 
 _worker_spec: Spec | None = None

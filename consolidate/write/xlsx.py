@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from pathlib import Path
@@ -11,7 +12,8 @@ import xlsxwriter
 from xlsxwriter.comments import CommentType
 from xlsxwriter.worksheet import Worksheet
 
-from ..common import MARK, kind_mark
+from ..common import MARK, kind_mark, release_files
+from ..common import text_width as text_width  # where the writers have always found it
 from ..fields import TYPES
 from ..spec import FieldSpec
 from ..text import Lang
@@ -96,6 +98,19 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
 class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
 
+    def close(self) -> None:
+        """Write the file; when that fails (a full disk), let go of everything it held open: the
+        half-written zip file (whose finaliser would fail again, with a traceback on stderr) and
+        the sheets' row files."""
+        try:
+            super().close()
+        except BaseException as exc:
+            release_files(exc)
+            for sheet in self.worksheets():
+                with contextlib.suppress(Exception):
+                    sheet._opt_close()
+            raise
+
 
 def new_workbook(
     path: str,
@@ -135,15 +150,6 @@ def add_note(sheet: Any, row: int, col: int, text: str) -> None:
     sheet.has_vml = True
     sheet.has_comments = True
     sheet.comments[row][col] = CommentType(row, col, text, {"x_scale": 2, "y_scale": 1.5})
-
-
-def text_width(text: str) -> int:
-    """Display width in Excel character units: CJK and full-width characters count two.
-
-    GBK encodes exactly those as two bytes and ASCII as one, so its length is the width,
-    computed in C (this runs for every text cell of the summary).
-    """
-    return len(text.encode("gbk", errors="replace"))
 
 
 def column_width(field: FieldSpec, samples: list[Any], lang: Lang) -> float:
