@@ -113,13 +113,27 @@ def load(units: int) -> Any:
     return spec_from_json(json.dumps(spec_dict(units), ensure_ascii=False))
 
 
+_loaded: dict[int, tuple[Any, dict[str, str]]] = {}
+
+
+def _spec_and_names(units: int) -> tuple[Any, dict[str, str]]:
+    """The spec of ``units`` units and its templates' file names, made once per process (made for
+    every return, they cost the generator O(N²): 10,000 returns spent most of their time there)."""
+    if units not in _loaded:
+        from consolidate.write.template import template_filenames
+
+        spec = load(units)
+        _loaded[units] = (spec, template_filenames(spec))
+    return _loaded[units]
+
+
 def _fill_one(args: tuple[int, int, str], seed: int = 0) -> None:
     import datetime as dt
 
-    from consolidate.write.template import Refill, template_filename, write_template
+    from consolidate.write.template import Refill, write_template
 
     index, units, folder = args
-    spec = load(units)
+    spec, names = _spec_and_names(units)
     unit = spec.units[index]
     rng = random.Random(index if not seed else f"{index}-{seed}")
     values: dict[tuple[str, str], Any] = {}
@@ -138,7 +152,7 @@ def _fill_one(args: tuple[int, int, str], seed: int = 0) -> None:
         for field_id, value in row.items():
             values[(item.id, field_id)] = value
         typed[item.id] = row
-    write_template(spec, unit, Path(folder) / template_filename(spec, unit), Refill(values, typed, {}))
+    write_template(spec, unit, Path(folder) / names[unit.code], Refill(values, typed, {}))
 
 
 def generate(n: int) -> Path:

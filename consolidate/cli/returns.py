@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..common import KIND_DOCUMENT, KIND_FORM, KIND_SUMMARY
-from ..read.ours import KIND_ISSUES_JSON, KIND_PDF, KIND_STATUS_JSON, KIND_SUMMARY_JSON
+from ..read.ours import KIND_ISSUES_JSON, KIND_PARQUET, KIND_PDF, KIND_STATUS_JSON, KIND_SUMMARY_JSON
 from ..text import t
 from ..write import (
     feedback_paths,
@@ -18,8 +18,10 @@ from ..write import (
     to_pdf,
     write_document,
     write_feedback,
+    write_parquet,
     write_summary,
 )
+from ..write.parquet import pyarrow
 from .app import guarded, msg, say, state
 from .shared import (
     AssignOpt,
@@ -96,6 +98,7 @@ def merge(
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
+    parquet: Annotated[Path | None, typer.Option("--parquet")] = None,
     history: HistoryOpt = None,
 ) -> None:
     _json_to_stdout(json_out)
@@ -106,9 +109,12 @@ def merge(
         json_claim = claim_output(json_out, KIND_SUMMARY_JSON, "--json")
         docx_claim = claim_output(docx, KIND_DOCUMENT, "--docx")
         pdf_claim = claim_output(out.with_suffix(".pdf"), KIND_PDF, "--pdf") if pdf else None
+        parquet_claim = claim_output(parquet, KIND_PARQUET, "--parquet")
         if pdf:
             find_soffice()  # a missing LibreOffice stops the run before anything is written
-        outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else []), *([docx] if docx else [])]
+        if parquet is not None:
+            pyarrow()  # so does a missing pyarrow
+        outputs = [out, out.with_suffix(".pdf"), *(p for p in (json_out, docx, parquet) if p is not None)]
         result = run_merge(
             folder,
             spec,
@@ -128,9 +134,14 @@ def merge(
         if docx is not None:
             keep_previous(docx_claim)
             write_document(result, docx, state.lang)
+        if parquet is not None:
+            keep_previous(parquet_claim)
+            write_parquet(result, parquet, state.lang)
     say(msg("merged", file=out), "green")
     if docx is not None:
         say(msg("document", file=docx), "green")
+    if parquet is not None:
+        say(msg("parquet", file=parquet), "green")
     if pdf:
         with guarded():
             keep_previous(pdf_claim)

@@ -46,9 +46,17 @@ class SummaryRow:
 JOIN_LIMIT = 32_000
 
 
-def with_cut_note(joined: str, left_out: int, lang: Lang) -> str:
-    """A joined text that stopped at JOIN_LIMIT, with the line saying how many units are left out."""
-    return f"{joined}\n{t('join.more', lang, n=left_out)}" if left_out else joined
+def with_cut_note(joined: str, left_out: int, lang: Lang, sheets: Sequence[str] = ()) -> str:
+    """A joined text that stopped at JOIN_LIMIT, with the line saying how many units are left out
+    and where their entries are: ``sheets``, the first and last of the 明细 sheets holding the
+    row's records when 明细 is split (default: 明细)."""
+    if not left_out:
+        return joined
+    if len(sheets) > 1:
+        where = t("join.sheets", lang, first=sheets[0], last=sheets[-1])
+    else:
+        where = t("join.sheet", lang, name=sheets[0] if sheets else t("sheet.detail", lang))
+    return f"{joined}\n{t('join.more', lang, n=left_out, sheets=where)}"
 
 
 class Accumulator:

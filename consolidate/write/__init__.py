@@ -1,5 +1,5 @@
-"""Results → files: templates, feedback files, the summary workbook and its JSON, PDF through
-LibreOffice; with the xlsx helpers and the row writers they share."""
+"""Results → files: templates, feedback files, the summary workbook, its JSON and 明细 as Parquet,
+PDF through LibreOffice; with the xlsx helpers and the row writers they share."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from .document import write_document
 from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
 from .jsonfile import summary_json, write_json
 from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
+from .parquet import write_parquet
 from .pdf import OfficeError, find_soffice, to_pdf
 from .rows import RowOptions
 from .specbook import write_spec_workbook, write_spec_yaml
@@ -31,6 +32,7 @@ __all__ = [
     "write_document",
     "write_feedback",
     "write_json",
+    "write_parquet",
     "write_spec_workbook",
     "write_spec_yaml",
     "write_summary",
