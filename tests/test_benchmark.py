@@ -23,7 +23,7 @@ def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if re.match(r"^[a-z-]+ +\d", line)}
-    assert list(rows) == ["floor", "api", "cli", "re-merge", "templates"]
+    assert list(rows) == ["floor", "api", "cli", "parquet", "re-merge", "templates"]
     for name, (seconds, per_second, peak, *_ratios) in rows.items():
         assert float(seconds) > 0 and float(per_second) > 0 and float(peak) > 10, name
     assert float(rows["floor"][3]) == 1.0  # x floor
@@ -39,7 +39,7 @@ def test_a_failing_job_is_reported_and_left_out(tmp_path: Path) -> None:
     fake.mkdir()
     (fake / "pandas.py").write_text('raise ImportError("No module named pandas (test)")\n', encoding="utf-8")
     script = str(ROOT / "benchmarks" / "bench_merge.py")
-    skips = [arg for job in ("api", "cli", "re-merge", "templates") for arg in ("--skip", job)]
+    skips = [arg for job in ("api", "cli", "parquet", "re-merge", "templates") for arg in ("--skip", job)]
     done = subprocess.run(
         [sys.executable, script, "-n", "16", "--reps", "1", "--cache", str(tmp_path / "cache"), *skips],
         capture_output=True,

@@ -303,6 +303,12 @@ def test_dates_integers_and_yes_no_keep_their_types(tmp_path: Path) -> None:
         {"name": "新建", "amount": None, "day": None, "count": None, "ok": False},
     ]
     assert "item" not in types  # an open list has no items
+    pandas = pytest.importorskip("pandas")
+    made, read = result.to_frames().detail, result.to_frames(parquet=tmp_path / "d.parquet").detail
+    pandas.testing.assert_frame_equal(read, made)
+    assert pandas.api.types.is_datetime64_any_dtype(read["day"])  # as to_frames() makes dates
+    assert [str(read[k].dtype) for k in ("count", "ok", "amount")] == ["Int64", "boolean", "Float64"]
+    assert read["day"].iloc[0] == pandas.Timestamp(2025, 3, 9) and read["day"].isna().iloc[1]
 
 
 def test_to_frames_reads_the_detail_from_the_parquet_file(demo: DemoResult, tmp_path: Path) -> None:

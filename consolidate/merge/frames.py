@@ -57,10 +57,15 @@ def _frame(columns: dict[str, list[Any]], dtypes: dict[str, str]) -> Any:
     for key, values in columns.items():
         dtype = dtypes.get(key, "string")
         if dtype == "datetime64[ns]":
-            data[key] = pd.to_datetime(pd.Series(values, dtype="object"))
+            data[key] = _dates(pd, values)
         else:
             data[key] = pd.Series([None if v is None or v == "" else v for v in values], dtype=dtype)
     return pd.DataFrame(data)
+
+
+def _dates(pd: Any, values: Sequence[Any]) -> Any:
+    """A column of dates (``datetime.date``, or None) as pandas makes it, whichever the source."""
+    return pd.to_datetime(pd.Series(values, dtype="object"))
 
 
 def detail_frame(spec: Spec, records: Iterable[Record], lang: Lang, hashes: Mapping[str, str] | None = None) -> Any:
@@ -134,10 +139,10 @@ def detail_from_parquet(path: str | Path, origin: ParquetOrigin | None = None) -
         pa.float64(): pd.Float64Dtype(),
         pa.bool_(): pd.BooleanDtype(),
     }
-    frame = table.to_pandas(types_mapper=mapping.get, date_as_object=False)
+    frame = table.to_pandas(types_mapper=mapping.get)
     for name in table.schema.names:
         if pa.types.is_date(table.schema.field(name).type):
-            frame[name] = frame[name].astype("datetime64[ns]")
+            frame[name] = _dates(pd, frame[name].tolist())
     return frame
 
 
