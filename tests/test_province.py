@@ -456,8 +456,13 @@ def test_aggregation_memory_does_not_grow_by_the_values_it_adds() -> None:
     funds = math.fsum(r.values["funds"] for r in records)
     assert figures.total.values["funds"] == funds
     first = figures.units[0]
-    assert first.values["done"] == math.fsum(r.values["done"] for r in records[:40])
-    assert [rank.unit_code for rank in figures.ranking[:1]] and figures.ranking[0].averaged  # 人 and 处
+    assert first.values["done"] is None and first.unlike["done"] == ("人", "处")  # not added up
+    assert first.values["funds"] == math.fsum(r.values["funds"] for r in records[:40])
+    # The ranking: each unit's mean of its items' rates (人 and 处 are not added up), best first.
+    best = figures.ranking[0]
+    own = [r.values["done"] / r.values["target"] for r in records if r.unit_code == best.unit_code]
+    assert best.averaged and best.rate == math.fsum(own) / 40
+    assert len(figures.ranking) == 1500 and all(a.rate >= b.rate for a, b in zip(figures.ranking, figures.ranking[1:]))
 
 
 def test_an_exact_sum_is_fsum_of_every_value_in_any_order() -> None:
