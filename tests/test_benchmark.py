@@ -27,6 +27,11 @@ def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
     for name, (seconds, per_second, peak, *_ratios) in rows.items():
         assert float(seconds) > 0 and float(per_second) > 0 and float(peak) > 10, name
     assert float(rows["floor"][3]) == 1.0  # x floor
+    # The parquet job checked what it wrote: one 明细 sheet below the row limit, the Parquet rows.
+    assert (
+        "parquet check: 800 records; 明细 sheets 明细 (800 rows); Parquet 800 rows, types ok; "
+        "汇总's 累计完成 = Parquet sums for 40 items"
+    ) in done.stderr
     assert len(list((tmp_path / "n20" / "returns").glob("*.xlsx"))) == 20
     # The api job merged every return into a real summary workbook.
     summary = tmp_path / "out" / "api-0.xlsx"
