@@ -2,6 +2,9 @@
 
     python benchmarks/bench_merge.py                 # N = 1,000 returns
     python benchmarks/bench_merge.py -n 100 -n 1000 -n 5000 --reps 3
+    python benchmarks/bench_merge.py -n 10000 --reps 1 --skip naive
+    python benchmarks/bench_merge.py -n 30000 --reps 1 --skip naive --skip api --skip re-merge --skip templates
+                                                     # a province: 1.2 M detail rows, 明细 split
 
 Returns (40 rows x 10 fields, livelihood-like Chinese text and numbers, real templates filled in)
 are generated once into ``benchmarks/.cache/nN`` and reused. Every measurement runs in a fresh
@@ -13,6 +16,10 @@ child process so that its peak RSS is its own; each figure is the median of ``--
 3. api         consolidate.merge_returns + write_summary: read, coerce, validate, aggregate,
                write the whole six-sheet summary workbook.
 4. cli         the same through ``consolidate merge`` in a subprocess.
+   parquet     cli with ``--parquet`` (明细 as Parquet too), then checked, untimed and outside
+               its peak: 明细's sheets within Excel's row limit (明细1, 明细2 … past 1,048,576
+               rows: -n 30000), the Parquet file's rows and types, 汇总's figures equal to the
+               Parquet sums.
 5. re-merge    api again after 10 returns changed, with the parse cache warm.
 6. templates   consolidate.write_templates for N units (a fresh process: imports and spec included).
 7. tpl-floor   the templates' floor: N copies of one finished template written (pure I/O, the same
@@ -117,13 +124,27 @@ def load(units: int) -> Any:
     return spec_from_json(json.dumps(spec_dict(units), ensure_ascii=False))
 
 
+_loaded: dict[int, tuple[Any, dict[str, str]]] = {}
+
+
+def _spec_and_names(units: int) -> tuple[Any, dict[str, str]]:
+    """The spec of ``units`` units and its templates' file names, made once per process (made for
+    every return, they cost the generator O(N²): 10,000 returns spent most of their time there)."""
+    if units not in _loaded:
+        from consolidate.write.template import template_filenames
+
+        spec = load(units)
+        _loaded[units] = (spec, template_filenames(spec))
+    return _loaded[units]
+
+
 def _fill_one(args: tuple[int, int, str], seed: int = 0) -> None:
     import datetime as dt
 
-    from consolidate.write.template import Refill, template_filename, write_template
+    from consolidate.write.template import Refill, write_template
 
     index, units, folder = args
-    spec = load(units)
+    spec, names = _spec_and_names(units)
     unit = spec.units[index]
     rng = random.Random(index if not seed else f"{index}-{seed}")
     values: dict[tuple[str, str], Any] = {}
@@ -142,7 +163,7 @@ def _fill_one(args: tuple[int, int, str], seed: int = 0) -> None:
         for field_id, value in row.items():
             values[(item.id, field_id)] = value
         typed[item.id] = row
-    write_template(spec, unit, Path(folder) / template_filename(spec, unit), Refill(values, typed, {}))
+    write_template(spec, unit, Path(folder) / names[unit.code], Refill(values, typed, {}))
 
 
 def generate(n: int) -> Path:
@@ -241,6 +262,106 @@ def job_cli(folder: Path, out: Path) -> None:
     )
 
 
+def job_parquet(folder: Path, out: Path) -> float:
+    """cli with ``--parquet``, then checked (untimed): 明细 split as Excel's row limit wants, the
+    Parquet file's rows and types, and 汇总's 累计完成 per item equal to the Parquet sums."""
+    exe = Path(sys.executable).parent / "consolidate"
+    spec = folder.parent / "report.json"
+    parquet = out.with_suffix(".parquet")
+    parquet.unlink(missing_ok=True)
+    started = time.perf_counter()
+    done = subprocess.run(
+        [
+            str(exe),
+            "merge",
+            str(folder),
+            "-s",
+            str(spec),
+            "-o",
+            str(out),
+            "-q",
+            "--no-cache",
+            "--parquet",
+            str(parquet),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    elapsed = time.perf_counter() - started
+    global _peak
+    _peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the merge's; not the check's
+    if done.returncode not in (0, 1):
+        raise RuntimeError(done.stderr.strip() or done.stdout.strip())
+    print(check_province(out, parquet, len(list(folder.iterdir())) * ROWS), file=sys.stderr)
+    return elapsed
+
+
+_peak = 0  # set by a job whose checks afterwards (reading a workbook back) are not its peak
+
+
+def check_province(summary: Path, parquet: Path, records: int) -> str:
+    """What a province-sized run must give (raises when it does not); a line saying what was checked."""
+    import math
+    import re
+    import zipfile
+
+    import pyarrow.parquet as pq
+    from python_calamine import CalamineWorkbook
+
+    from consolidate.write.summary import EXCEL_ROWS
+
+    book = CalamineWorkbook.from_path(str(summary))
+    details = [name for name in book.sheet_names if name.startswith("明细")]
+    capacity = EXCEL_ROWS - 3  # title, subtitle, header
+    # One sheet as today below the limit; past it 明细1, 明细2 …, at least as many as the rows need
+    # (a sheet ends before a return that does not fit in it).
+    if records <= capacity:
+        split_ok = details == ["明细"]
+    else:
+        split_ok = details == [f"明细{n}" for n in range(1, len(details) + 1)] and len(details) >= -(
+            -records // capacity
+        )
+    if not split_ok:
+        raise AssertionError(f"明细 sheets {details} for {records:,} records")
+    # Each sheet's extent, from its XML's <dimension> (reading a million rows back would take minutes).
+    with zipfile.ZipFile(summary) as archive:
+        order = re.findall(rb'<sheet name="([^"]+)"', archive.read("xl/workbook.xml"))
+        spans = []
+        for number, name in enumerate(order, start=1):
+            if name.decode().startswith("明细"):
+                with archive.open(f"xl/worksheets/sheet{number}.xml") as handle:
+                    head = handle.read(2048)
+                found = re.search(rb'<dimension ref="A1:[A-Z]+(\d+)"', head)
+                if found is None:
+                    raise AssertionError(f"{name.decode()}: no dimension")
+                last = int(found[1])
+                if last > EXCEL_ROWS:
+                    raise AssertionError(f"{name.decode()}: {last} rows, more than {EXCEL_ROWS}")
+                spans.append(last - 3)
+    if sum(spans) != records:
+        raise AssertionError(f"明细 sheets hold {sum(spans)} rows, expected {records}")
+    table = pq.read_table(parquet)
+    if table.num_rows != records:
+        raise AssertionError(f"Parquet: {table.num_rows} rows, expected {records}")
+    types = {field.name: str(field.type) for field in table.schema}
+    expected = {"unit_code": "string", "item": "string", "done": "double", "finished": "date32[day]", "row": "int64"}
+    if {k: types.get(k) for k in expected} != expected:
+        raise AssertionError(f"Parquet types {types}")
+    sums = {r["item"]: r["done_sum"] for r in table.group_by("item").aggregate([("done", "sum")]).to_pylist()}
+    rows = book.get_sheet_by_name("汇总").to_python()
+    header = rows[2]
+    no, done = header.index("序号"), header.index("累计完成")
+    shown = {str(row[no]): row[done] for row in rows[3:] if str(row[no]).isdigit()}
+    for r in range(ROWS):
+        if not math.isclose(shown[str(r + 1)], sums[f"T{r:02d}"], rel_tol=1e-12):
+            raise AssertionError(f"T{r:02d}: 汇总 {shown[str(r + 1)]}, Parquet {sums[f'T{r:02d}']}")
+    return (
+        f"parquet check: {records:,} records; 明细 sheets {', '.join(details)} ({', '.join(f'{n:,}' for n in spans)} rows); "
+        f"Parquet {table.num_rows:,} rows, types ok; 汇总's 累计完成 = Parquet sums for {ROWS} items"
+    )
+
+
 def job_templates(folder: Path, out: Path) -> None:
     from consolidate import write_templates
     from consolidate.spec import spec_from_json
@@ -273,6 +394,7 @@ JOBS: dict[str, Callable[[Path, Path], float | None]] = {
     "naive": job_naive,
     "api": job_api,
     "cli": job_cli,
+    "parquet": job_parquet,
     "re-merge": job_remerge,
     "templates": job_templates,
     "tpl-floor": job_templates_floor,
@@ -289,7 +411,7 @@ def _child(name: str, folder: str, out: str, queue: Any) -> None:
         raise
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    queue.put((elapsed, max(own, children) / 1024))
+    queue.put((elapsed, (_peak or max(own, children)) / 1024))
 
 
 class JobFailed(Exception):

@@ -86,7 +86,8 @@ def test_frames_keep_codes_as_text_and_numbers_as_numbers(demo: MergeResult) -> 
     assert first["rate"] == row.values["rate"] == pytest.approx(row.values["done"] / pairs)
     assert row.left_out == {"done": ("LL", "GX"), "rate": ("LL", "GX")}
     assert list(detail.columns[:3]) == ["unit_code", "unit_name", "item"]
-    assert list(detail.columns[-3:]) == ["file", "sheet", "row"]
+    assert list(detail.columns[-4:]) == ["file", "sheet", "row", "sha256"]
+    assert detail["sha256"].iloc[0] == next(i.sha256 for i in demo.inputs if i.name == detail["file"].iloc[0])
     assert str(detail["no"].dtype) == "string"  # 序号 such as "34.1" stays text
     assert detail["no"].iloc[0] == "33"
     assert len(detail) == len(demo.records)

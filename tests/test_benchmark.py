@@ -23,7 +23,7 @@ def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if re.match(r"^[a-z-]+ +\d", line)}
-    assert list(rows) == ["floor", "api", "cli", "re-merge", "templates", "tpl-floor"]
+    assert list(rows) == ["floor", "api", "cli", "parquet", "re-merge", "templates", "tpl-floor"]
     for name, (seconds, per_second, peak, *_ratios) in rows.items():
         assert float(seconds) > 0 and float(per_second) > 0 and float(peak) > 10, name
     assert float(rows["floor"][3]) == 1.0  # x floor
@@ -31,6 +31,11 @@ def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
         r"^templates: \d+\.\d x the templates' floor \(20 copies of one template written\)$", done.stdout, re.M
     )
     assert len(list((tmp_path / "out" / "tpl-floor-0").glob("*.xlsx"))) == 20
+    # The parquet job checked what it wrote: one 明细 sheet below the row limit, the Parquet rows.
+    assert (
+        "parquet check: 800 records; 明细 sheets 明细 (800 rows); Parquet 800 rows, types ok; "
+        "汇总's 累计完成 = Parquet sums for 40 items"
+    ) in done.stderr
     assert len(list((tmp_path / "n20" / "returns").glob("*.xlsx"))) == 20
     # The api job merged every return into a real summary workbook.
     summary = tmp_path / "out" / "api-0.xlsx"
@@ -43,7 +48,7 @@ def test_a_failing_job_is_reported_and_left_out(tmp_path: Path) -> None:
     fake.mkdir()
     (fake / "pandas.py").write_text('raise ImportError("No module named pandas (test)")\n', encoding="utf-8")
     script = str(ROOT / "benchmarks" / "bench_merge.py")
-    skips = [arg for job in ("api", "cli", "re-merge", "templates", "tpl-floor") for arg in ("--skip", job)]
+    skips = [arg for job in ("api", "cli", "parquet", "re-merge", "templates", "tpl-floor") for arg in ("--skip", job)]
     done = subprocess.run(
         [sys.executable, script, "-n", "16", "--reps", "1", "--cache", str(tmp_path / "cache"), *skips],
         capture_output=True,

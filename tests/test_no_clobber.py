@@ -111,11 +111,29 @@ def test_own_output_is_replaced_a_stranger_never(command: str, setup: Setup, tmp
         lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec, "-o", out / "summary.xlsx"],
         lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec, "-o", out / "s.xlsx", "--json", out / "s.json"],
         lambda s, out: ["merge", s.demo.returns, "-s", s.demo.spec, "-o", out / "s.xlsx", "--docx", out / "d.docx"],
+        lambda s, out: [
+            "merge",
+            s.demo.returns,
+            "-s",
+            s.demo.spec,
+            "-o",
+            out / "s.xlsx",
+            "--parquet",
+            out / "d.parquet",
+        ],
         lambda s, out: ["report", s.demo.returns, "-s", s.demo.spec, "-o", out / "d.docx"],
         lambda s, out: ["validate", s.demo.returns, "--json", out / "issues.json"],
         lambda s, out: ["status", s.demo.returns, "--json", out / "status.json"],
     ],
-    ids=["merge -o", "merge --json", "merge --docx", "report -o", "validate --json", "status --json"],
+    ids=[
+        "merge -o",
+        "merge --json",
+        "merge --docx",
+        "merge --parquet",
+        "report -o",
+        "validate --json",
+        "status --json",
+    ],
 )
 def test_a_file_not_ours_is_refused_whatever_flag_names_it(
     command: Callable[[Setup, Path], list[object]], setup: Setup, tmp_path: Path
@@ -186,3 +204,52 @@ def test_demo_with_force_replaces_only_what_it_made(tmp_path: Path) -> None:
     assert code == 2 and "mine.xlsx" in output
     assert (tmp_path / "returns" / "mine.xlsx").read_bytes() == STRANGER
     assert (tmp_path / "summary.xlsx").is_file()  # nothing removed before refusing
+
+
+def test_merge_parquet_replaces_its_own_file_keeping_the_one_before(setup: Setup, tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    args = ["merge", setup.demo.returns, "-s", setup.demo.spec, "-o", tmp_path / "s.xlsx"]
+    target = tmp_path / "明细.parquet"
+    code, output = run(*args, "--parquet", target)
+    assert code == 1, output  # the demo's returns have errors: written all the same
+    assert f"明细已写成 Parquet 文件：{target}" in output.splitlines()
+    first = target.read_bytes()
+    code, output = run(*args, "--parquet", target)
+    assert code == 1, output
+    assert (tmp_path / "明细.bak.parquet").read_bytes() == first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.bak.xlsx", "s.xlsx", "明细.bak.parquet", "明细.parquet"]
+    # A summary workbook is not a Parquet file, whatever it is named.
+    (tmp_path / "s.parquet").write_bytes((tmp_path / "s.xlsx").read_bytes())
+    code, output = run(*args, "--parquet", tmp_path / "s.parquet")
+    assert code == 2, output
+    assert output.strip().splitlines() == [
+        f"无法执行：{tmp_path / 's.parquet'} 是本工具写的汇总工作簿，不会用明细 Parquet 文件覆盖它；请换一个文件名"
+    ]
+
+
+def test_merge_parquet_without_pyarrow_stops_before_any_work(
+    setup: Setup, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    args = [
+        "merge",
+        setup.demo.returns,
+        "-s",
+        setup.demo.spec,
+        "-o",
+        tmp_path / "s.xlsx",
+        "--parquet",
+        tmp_path / "d.parquet",
+    ]
+    code, output = run(*args)
+    assert code == 2, output
+    assert output.strip().splitlines() == [
+        '无法执行：写出或读取 Parquet 文件需要 pyarrow：pip install "consolidate[parquet]"，然后再运行一次'
+    ]
+    assert list(tmp_path.iterdir()) == []  # no summary either

@@ -114,10 +114,12 @@ def merge(
     json_out: JsonOpt = None,
     pdf: Annotated[bool, typer.Option("--pdf")] = False,
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
+    parquet: Annotated[Path | None, typer.Option("--parquet")] = None,
     history: HistoryOpt = None,
 ) -> None:
-    from ..read.ours import KIND_PDF, KIND_SUMMARY_JSON
-    from ..write import find_soffice, summary_json, to_pdf, write_document, write_summary
+    from ..read.ours import KIND_PARQUET, KIND_PDF, KIND_SUMMARY_JSON
+    from ..write import find_soffice, summary_json, to_pdf, write_document, write_parquet, write_summary
+    from ..write.parquet import pyarrow
 
     _json_to_stdout(json_out)
     with guarded():
@@ -127,9 +129,12 @@ def merge(
         json_claim = claim_output(json_out, KIND_SUMMARY_JSON, "--json")
         docx_claim = claim_output(docx, KIND_DOCUMENT, "--docx")
         pdf_claim = claim_output(out.with_suffix(".pdf"), KIND_PDF, "--pdf") if pdf else None
+        parquet_claim = claim_output(parquet, KIND_PARQUET, "--parquet")
         if pdf:
             find_soffice()  # a missing LibreOffice stops the run before anything is written
-        outputs = [out, out.with_suffix(".pdf"), *([json_out] if json_out else []), *([docx] if docx else [])]
+        if parquet is not None:
+            pyarrow()  # so does a missing pyarrow
+        outputs = [out, out.with_suffix(".pdf"), *(p for p in (json_out, docx, parquet) if p is not None)]
         result = run_merge(
             folder,
             spec,
@@ -152,6 +157,8 @@ def merge(
                 emit_json(data, staged.enter_context(replacing(json_claim, json_out)), said=False)
             if docx is not None:
                 write_document(result, staged.enter_context(replacing(docx_claim, docx)), state.lang)
+            if parquet is not None:
+                write_parquet(result, staged.enter_context(replacing(parquet_claim, parquet)), state.lang)
             # Every output complete: the history's record of the period is committed, and then
             # they are put in place (the history and the summary change together, or neither).
             result.record_history()
@@ -165,6 +172,8 @@ def merge(
     say(msg("merged", file=out), "green")
     if docx is not None:
         say(msg("document", file=docx), "green")
+    if parquet is not None:
+        say(msg("parquet", file=parquet), "green")
     if pdf:
         with guarded():
             keep_previous(pdf_claim)

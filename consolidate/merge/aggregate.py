@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeGuard
 
@@ -46,9 +46,86 @@ class SummaryRow:
 JOIN_LIMIT = 32_000
 
 
-def with_cut_note(joined: str, left_out: int, lang: Lang) -> str:
-    """A joined text that stopped at JOIN_LIMIT, with the line saying how many units are left out."""
-    return f"{joined}\n{t('join.more', lang, n=left_out)}" if left_out else joined
+def with_cut_note(joined: str, left_out: int, lang: Lang, sheets: Sequence[str] = ()) -> str:
+    """A joined text that stopped at JOIN_LIMIT, with the line saying how many units are left out
+    and where their entries are: ``sheets``, the first and last of the 明细 sheets holding the
+    row's records when 明细 is split (default: 明细)."""
+    if not left_out:
+        return joined
+    if len(sheets) > 1:
+        where = t("join.sheets", lang, first=sheets[0], last=sheets[-1])
+    else:
+        where = t("join.sheet", lang, name=sheets[0] if sheets else t("sheet.detail", lang))
+    return f"{joined}\n{t('join.more', lang, n=left_out, sheets=where)}"
+
+
+class ExactSum:
+    """Numbers added up to exactly what ``math.fsum`` of them all gives, holding a few floats
+    rather than every value (a province: 30,000 units × 40 items, each figure summed per item,
+    per unit and in total, held 8 bytes a value and more).
+
+    Values wait in a buffer; every :attr:`FOLD` of them are replaced by a few floats whose exact
+    sum is the same: ``math.fsum`` is correctly rounded, so the exact sum is peeled off in
+    rounded pieces until nothing is left (one or two pieces in practice). The exact sum never
+    changes, so neither does the correctly rounded result, in whatever order values come.
+    """
+
+    __slots__ = ("buffer", "folded", "partials", "specials")
+
+    FOLD = 256  # values in the buffer before they are folded
+
+    def __init__(self) -> None:
+        self.buffer = array("d")  # Accumulator.add appends to it directly, then folds when full
+        self.partials: list[float] = []  # floats whose exact sum is that of the values folded
+        self.specials: list[float] = []  # infinities and NaN, as fsum treats them apart
+        self.folded = 0  # values folded
+
+    @property
+    def count(self) -> int:
+        """How many values were added."""
+        return self.folded + len(self.buffer)
+
+    def add(self, value: float) -> None:
+        self.buffer.append(value)
+        if len(self.buffer) >= self.FOLD:
+            self.fold()
+
+    def extend(self, other: ExactSum) -> None:
+        """Take in what ``other`` was given (its count too)."""
+        self.partials += other.partials
+        self.specials += other.specials
+        self.folded += other.folded
+        self.buffer.extend(other.buffer)
+        if len(self.buffer) + len(self.partials) >= self.FOLD:
+            self.fold()
+
+    def fold(self) -> None:
+        self.folded += len(self.buffer)
+        values = [*self.partials, *self.buffer]
+        try:
+            finite = math.isfinite(math.fsum(values))
+        except ValueError:  # inf - inf
+            finite = False
+        except OverflowError:  # finite values past the largest float: kept as they are
+            self.partials, self.buffer = values, array("d")
+            return
+        if not finite:
+            self.specials += [v for v in values if not math.isfinite(v)]
+            values = [v for v in values if math.isfinite(v)]
+        pieces: list[float] = []
+        while len(pieces) < 64:  # the exact sum has at most about 2,100 bits: 41 pieces at most
+            rest = math.fsum([*values, *(-piece for piece in pieces)])
+            if rest == 0:
+                break
+            pieces.append(rest)
+        else:
+            pieces = values
+        self.partials = pieces
+        self.buffer = array("d")
+
+    def total(self) -> float:
+        """``math.fsum`` of every value added."""
+        return math.fsum([*self.specials, *self.partials, *self.buffer])
 
 
 class Accumulator:
@@ -77,7 +154,7 @@ class Accumulator:
         self.lang = lang
         self.labelled = t("join.unit", lang)  # 【unit】text: a template, filled per value
         self.limit = limit  # the characters a joined text may take
-        self.numbers = array("d")  # sum, mean (math.fsum reads them as floats, exactly as before)
+        self.numbers = ExactSum()  # sum, mean: math.fsum of the values, as floats
         self.texts: list[str] = []  # join, up to what one Excel cell holds
         self.length = 0
         self.omitted = 0  # units whose text did not fit (明细 has them all)
@@ -94,7 +171,10 @@ class Accumulator:
         self.present = True
         if how == "sum" or how == "mean":
             if value.__class__ is int or value.__class__ is float:  # not bool
-                self.numbers.append(value)
+                buffer = self.numbers.buffer
+                buffer.append(value)
+                if len(buffer) >= ExactSum.FOLD:
+                    self.numbers.fold()
         elif how == "join":
             text = self.labelled.format(unit=unit_name, value=value)
             if self.length + len(text) + 1 > self.limit:
@@ -138,10 +218,10 @@ class Accumulator:
             joined = "\n".join(self.texts)
             return with_cut_note(joined, self.omitted, self.lang) if note else joined
         if how == "sum" or how == "mean":
-            if not self.numbers:
+            if not self.numbers.count:
                 return None
-            total = math.fsum(self.numbers)
-            return tidy_number(total, 10) if how == "sum" else total / len(self.numbers)
+            total = self.numbers.total()
+            return tidy_number(total, 10) if how == "sum" else total / self.numbers.count
         return self.best
 
 
@@ -230,6 +310,47 @@ class Figures:
     ranking: list[Rank] = dataclasses.field(default_factory=list)  # best first
 
 
+class _Seen:
+    """Which of a known list of codes (units, or items) have been seen, one byte each, in the
+    list's order: what a set of them says, without a set per item of 30,000 unit codes (or per
+    unit of its items' ids) held through the whole pass. A code not in the list is kept aside."""
+
+    __slots__ = ("count", "extra", "flags", "index")
+
+    def __init__(self, index: dict[str, int]) -> None:
+        self.index = index  # code -> its position, shared by every _Seen of the same list
+        self.flags = bytearray(len(index))
+        self.count = 0
+        self.extra: set[str] | None = None
+
+    def add(self, code: str) -> None:
+        at = self.index.get(code)
+        if at is None:
+            if self.extra is None:
+                self.extra = set()
+            if code not in self.extra:
+                self.extra.add(code)
+                self.count += 1
+        elif not self.flags[at]:
+            self.flags[at] = 1
+            self.count += 1
+
+    def __contains__(self, code: object) -> bool:
+        at = self.index.get(code) if isinstance(code, str) else None
+        if at is None:
+            return self.extra is not None and code in self.extra
+        return bool(self.flags[at])
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[str]:
+        flags = self.flags
+        yield from (code for code, at in self.index.items() if flags[at])
+        if self.extra:
+            yield from sorted(self.extra)
+
+
 def _number(value: Any) -> TypeGuard[float | int]:
     return (value.__class__ is int or value.__class__ is float) and value == value
 
@@ -252,7 +373,10 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker, join_l
     totalled = [f for f in fields if f.effective_aggregate in ("sum", "count") and f.id not in from_spec]
     keys = [item.id for item in spec.items] if fixed else [unit.code for unit in spec.units]
     groups = {key: [Accumulator(f, spec.lang, join_limit) for f in fields] for key in keys}
-    reported: dict[str, set[str]] = {key: set() for key in keys}
+    # The units heard from per item: a byte per unit (a province's 30,000 units times 40 items
+    # as sets took a gigabyte's tenth); per unit of an open list, its own code.
+    order = {unit.code: i for i, unit in enumerate(spec.units)}
+    reported: dict[str, _Seen | set[str]] = {key: _Seen(order) if fixed else set() for key in keys}
     totals_acc = [Accumulator(f) for f in totalled]
     names = {unit.code: unit.name for unit in spec.units}
     ids = [f.id for f in fields]
@@ -294,7 +418,6 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker, join_l
     expected_units = (
         {item.id: item.units for item in spec.items} if fixed else {unit.code: (unit.code,) for unit in spec.units}
     )
-    order = {unit.code: i for i, unit in enumerate(spec.units)}
     marked = [*figures, *(f.id for f, _ in computed)]
     rows: list[SummaryRow] = []
     total_left_out: dict[str, set[str]] = {}
@@ -381,7 +504,7 @@ def _group_rows(
     pairs: dict[str, list[Pairs]],
     computed: list[tuple[FieldSpec, list[FieldSpec]]],
     summed: list[FieldSpec],
-    reported: dict[str, set[str]],
+    reported: dict[str, _Seen | set[str]],
 ) -> list[SummaryRow]:
     """A subtotal per group heading (一、二…) of the items under it, where their measures are alike."""
     by_group: dict[str, list[int]] = {}
@@ -449,20 +572,29 @@ class _UnitFigures:
         self.accs: dict[str, list[Accumulator]] = {}
         self.pairs: dict[str, list[Pairs]] = {}
         self.short: dict[str, dict[str, list[str]]] = {}  # unit -> field -> items left out
-        self.reported: dict[str, set[str]] = {}
+        # Per unit, the items (or rows of an open list) it reported: a byte per item, not a set.
+        self.items = {item.id: i for i, item in enumerate(spec.items)}
+        self.reported: dict[str, _Seen | set[str]] = {}
         self.counts: dict[str, dict[str, int]] = {}
         roles = spec.roles
         self.done, self.target = roles.done, roles.target
-        self.rated: dict[str, list[tuple[float, float]]] = {}  # unit -> (done, target) of its items
+        # unit -> done, target and done / target of its items with both, summed (a tuple per item
+        # took 2.5 KB a unit).
+        self.rated: dict[str, tuple[ExactSum, ExactSum, ExactSum]] = {}
+        self.last: str | None = None  # the unit fed last: its sums are folded when the next comes
 
     def add(self, record: Record) -> None:
         unit = record.unit_code
+        if unit != self.last:
+            if self.last is not None:
+                self._fold(self.last)
+            self.last = unit
         accs = self.accs.get(unit)
         if accs is None:
             accs = self.accs[unit] = [Accumulator(f) for f in self.inputs]
             self.pairs[unit] = [Pairs(f, inputs, self.parsed[f.id]) for f, inputs in self.computable]
             self.short[unit] = {}
-            self.reported[unit] = set()
+            self.reported[unit] = _Seen(self.items) if self.fixed else set()
             self.counts[unit] = {f"{f.id}={choice}": 0 for f in self.worst for choice in f.worst_order}
         values = record.values
         where = (record.item_id or "") if self.fixed else str(record.row)
@@ -479,13 +611,28 @@ class _UnitFigures:
         if self.done is not None and self.target is not None:
             a, b = values.get(self.done.id), values.get(self.target.id)
             if _number(a) and _number(b) and b:
-                self.rated.setdefault(unit, []).append((a, b))
+                rated = self.rated.get(unit)
+                if rated is None:
+                    rated = self.rated[unit] = (ExactSum(), ExactSum(), ExactSum())
+                rated[0].add(a)
+                rated[1].add(b)
+                rated[2].add(a / b)
         counts = self.counts[unit]
         for f in self.worst:
             choice = values.get(f.id)
             if choice in f.worst_order:
                 key = f"{f.id}={choice}"
                 counts[key] += 1
+
+    def _fold(self, unit: str) -> None:
+        """A unit's records are over (they come in unit order): its sums shrink to a few floats
+        each, so that 30,000 units do not each hold 40 values per figure until the end."""
+        sums = [acc.numbers for acc in self.accs[unit]]
+        sums += [acc.numbers for pair in self.pairs[unit] for acc in pair.accs]
+        sums += self.rated.get(unit, ())
+        for numbers in sums:
+            if numbers.buffer:
+                numbers.fold()
 
     def ranking(self) -> list[Rank]:
         spec = self.spec
@@ -497,11 +644,12 @@ class _UnitFigures:
             if not rated:
                 continue
             items = spec.items_for(unit.code) if self.fixed else []
+            dones, targets, rates = rated
             if spec.unlike_measures(self.done, items) or spec.unlike_measures(self.target, items):
-                out.append(Rank(unit.code, math.fsum(a / b for a, b in rated) / len(rated), None, None, True))
+                out.append(Rank(unit.code, rates.total() / rates.count, None, None, True))
                 continue
-            done = _fsum(a for a, _ in rated)
-            target = _fsum(b for _, b in rated)
+            done = tidy_number(dones.total(), 10)
+            target = tidy_number(targets.total(), 10)
             out.append(Rank(unit.code, done / target, done, target))
         out.sort(key=lambda rank: -rank.rate)
         return out
@@ -527,7 +675,7 @@ class _UnitFigures:
                 if differs:
                     own.add(pair.field.id)
             values.update(self.counts.get(unit.code) or {f"{f.id}={c}": 0 for f in self.worst for c in f.worst_order})
-            reported = self.reported.get(unit.code, set())
+            reported: _Seen | set[str] = self.reported.get(unit.code, set())
             unreported = [i for i in item_ids if i not in reported]
             short = self.short.get(unit.code, {})
             left_out: dict[str, tuple[str, ...]] = {}

@@ -18,6 +18,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..common import KIND_DOCUMENT, KIND_FORM, KIND_SPEC, KIND_SUMMARY, MARK, META_SHEET, kind_mark, normalise
 from ..text import t
@@ -27,14 +28,26 @@ KIND_ISSUES_JSON = "issues-json"
 KIND_STATUS_JSON = "status-json"
 KIND_PDF = "pdf"
 KIND_EMAIL = "email"
+KIND_PARQUET = "parquet"  # 明细 as Parquet (merge --parquet)
+PARQUET_MARK_KEY = "consolidate"  # the key of our mark in a Parquet file's key-value metadata
 
 # Ours, but never a return: skipped when found among the returns.
 NOT_RETURNS = frozenset(
-    {KIND_SUMMARY, KIND_SPEC, KIND_DOCUMENT, KIND_SUMMARY_JSON, KIND_ISSUES_JSON, KIND_STATUS_JSON, KIND_PDF}
+    {
+        KIND_SUMMARY,
+        KIND_SPEC,
+        KIND_DOCUMENT,
+        KIND_SUMMARY_JSON,
+        KIND_ISSUES_JSON,
+        KIND_STATUS_JSON,
+        KIND_PDF,
+        KIND_PARQUET,
+    }
 )
 
 _MAX_JSON = 512 * 2**20  # bytes of a JSON file read to know whether it is ours
 _MAX_PDF = 256 * 2**20
+_MAX_PARQUET_FOOTER = 16 * 2**20
 _MAX_PART = 4 * 2**20  # bytes of a package's properties or list of sheets
 
 _CREATED = re.compile(rb"<dcterms:created[^>]*>([^<]*)<")
@@ -71,6 +84,8 @@ def ours(path: Path) -> Ours | None:
                 return _package(path)
             if head.startswith(b"%PDF-"):
                 return _pdf(head + handle.read(_MAX_PDF))
+            if head.startswith(b"PAR1"):
+                return _parquet(handle)
             if suffix == ".eml":
                 return _email(head + handle.read(16384))
             if suffix == ".json":
@@ -142,6 +157,31 @@ def _pdf(data: bytes) -> Ours | None:
     return None
 
 
+def _parquet(handle: BinaryIO) -> Ours | None:
+    """明细 as Parquet: our mark is in the footer's key-value metadata (the footer ends the file:
+    its length in four bytes, then ``PAR1``). A file written again by another program keeps it
+    only if that program copies the metadata, as pyarrow does: it is then ours still."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    if size < 12:
+        return None
+    handle.seek(size - 8)
+    tail = handle.read(8)
+    length = int.from_bytes(tail[:4], "little")
+    if tail[4:] != b"PAR1" or not 0 < length <= min(size - 12, _MAX_PARQUET_FOOTER):
+        return None
+    handle.seek(size - 8 - length)
+    footer = handle.read(length)
+    mark = kind_mark(KIND_PARQUET).encode()
+    # Thrift's compact encoding writes a string as its length (a varint, one byte under 128), then
+    # its bytes: the key, a field header, then the value.
+    key = PARQUET_MARK_KEY.encode()
+    at = footer.find(bytes([len(key)]) + key)
+    if at >= 0 and footer[at + len(key) + 2 : at + len(key) + 3 + len(mark)] == bytes([len(mark)]) + mark:
+        return Ours(KIND_PARQUET)
+    return None
+
+
 def _email(data: bytes) -> Ours | None:
     head = data[:16384].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
     return Ours(KIND_EMAIL) if _MAILER.search(head) is not None else None
@@ -167,7 +207,7 @@ def _json(data: bytes) -> Ours | None:
 
 def never_a_return(path: Path) -> bool:
     """A file of ours that no unit fills in (a summary, a document, a spec...): not a return."""
-    if path.suffix.lower() not in (".xlsx", ".docx", ".json", ".pdf"):
+    if path.suffix.lower() not in (".xlsx", ".docx", ".json", ".pdf", ".parquet"):
         return False
     found = ours(path)
     return found is not None and found.kind in NOT_RETURNS

@@ -221,6 +221,13 @@ HELP: dict[str, tuple[str, str]] = {
     "help.report.out": ("Word 文档（.docx），默认 进展情况.docx", "The Word document (.docx); default progress.docx"),
     "meta.report.out": ("文件", "FILE"),
     "help.merge.docx": ("同时写出进展情况文档（Word）", "Also write the progress document (Word)"),
+    "help.merge.parquet": (
+        "同时把明细写成 Parquet 文件（.parquet，列带类型和来源，供 pandas、DuckDB 分析；"
+        '需要 pip install "consolidate[parquet]"）',
+        "Also write the detail as a Parquet file (.parquet: typed columns with their sources, for "
+        'pandas or DuckDB; needs pip install "consolidate[parquet]")',
+    ),
+    "meta.parquet": ("文件", "FILE"),
     "meta.docx": ("文件", "FILE"),
     "help.remind.text": (
         "不发邮件，把催报消息写成文本文件，可直接粘贴到微信工作群（不需要邮件服务器）",

@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sheet.summary": ("汇总", "Summary"),
     "sheet.by_unit": ("分单位", "By unit"),
     "sheet.detail": ("明细", "Detail"),
+    "sheet.detail_part": ("明细{n}", "Detail{n}"),  # 明细 split over several sheets (past Excel's row limit)
     "sheet.submissions": ("报送情况", "Submissions"),
     "sheet.issues": ("校验问题", "Issues"),
     "sheet.about": ("说明", "About"),
@@ -108,9 +109,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.heading": ("{label}（{unit}）", "{label} ({unit})"),
     "join.unit": ("【{unit}】{value}", "[{unit}] {value}"),
     "join.more": (
-        "……另有 {n} 个单位的内容超出 Excel 单元格的长度上限，见「明细」",
-        "... {n} more units' entries exceed the length limit of an Excel cell: see the Detail sheet",
+        "……另有 {n} 个单位的内容超出 Excel 单元格的长度上限，见{sheets}",
+        "... {n} more units' entries exceed the length limit of an Excel cell: see {sheets}",
     ),
+    "join.sheet": ("「{name}」", "the {name} sheet"),
+    "join.sheets": ("「{first}」至「{last}」", "the sheets {first} to {last}"),
     "level.error": ("错误", "error"),
     "level.warning": ("警告", "warning"),
     "level.info": ("提示", "info"),
@@ -142,6 +145,15 @@ LABELS: dict[str, tuple[str, str]] = {
         "valid and totals add only valid values; a figure resting on fewer units than expected is "
         "shaded light orange with a note naming the units left out; items in different units of "
         "measure are never added up.",
+    ),
+    "about.detail_split": (
+        "明细共 {rows} 行，超过 Excel 一张工作表的行数上限（{limit} 行，含表头），按单位顺序分在 {n} 张栏目相同的工作表中：{sheets}。",
+        "The detail has {rows} rows, more than one Excel sheet holds ({limit} rows, headers included): "
+        "it is split, in unit order, over {n} sheets with the same columns: {sheets}.",
+    ),
+    "about.detail_part": (
+        "{first} 至 {last}：第 {start} 至 {stop} 条记录，共 {rows} 行",
+        "{first} to {last}: records {start} to {stop}, {rows} rows",
     ),
     "partial.note": ("未计入：{units}", "Not included: {units}"),
     "partial.unit": ("{name}（{reason}）", "{name} ({reason})"),

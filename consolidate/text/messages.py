@@ -148,6 +148,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.skipped": ("未保存的附件：", "Attachments not saved:"),
     "cli.skipped_file": ("  {file}（{sender}，{subject}）：{why}", "  {file} ({sender}, {subject}): {why}"),
     "cli.document": ("进展情况文档已写出：{file}", "Progress document written: {file}"),
+    "cli.parquet": ("明细已写成 Parquet 文件：{file}", "Detail written as Parquet: {file}"),
     "cli.texts": (
         "已把 {n} 条催报消息写入 {file}（可直接粘贴到微信工作群）",
         "Wrote {n} reminder message(s) to {file} (ready to paste into a WeChat group)",
@@ -377,6 +378,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "frames.no_pandas": (
         '需要 pandas：pip install "consolidate[pandas]"',
         'pandas is needed: pip install "consolidate[pandas]"',
+    ),
+    "parquet.no_pyarrow": (
+        '写出或读取 Parquet 文件需要 pyarrow：pip install "consolidate[parquet]"，然后再运行一次',
+        'Parquet files need pyarrow: pip install "consolidate[parquet]", then run it again',
+    ),
+    "parquet.not_ours": (
+        "{path}：不是本工具（merge --parquet）写出的 Parquet 文件",
+        "{path}: not a Parquet file written by this tool (merge --parquet)",
+    ),
+    "parquet.unreadable": (
+        "{path}：无法读取这个 Parquet 文件：{error}",
+        "{path}: cannot read this Parquet file: {error}",
+    ),
+    "parquet.other_merge": (
+        "{path}：这个 Parquet 文件是另一次汇总写出的（{what}），与这次汇总不符；用这次汇总的 merge --parquet 重新写出",
+        "{path}: this Parquet file was written by another merge ({what}), not this one; write it again "
+        "with merge --parquet for this merge",
     ),
     # The spec
     "spec.not_found": ("找不到报表定义文件", "Spec file not found"),
@@ -778,6 +796,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "write.what.status-json": ("报送情况 JSON", "a JSON list of submissions"),
     "write.what.pdf": ("汇总 PDF", "a summary PDF"),
     "write.what.email": ("邮件（.eml）", "an e-mail (.eml)"),
+    "write.what.parquet": ("明细 Parquet 文件", "a Parquet file of the detail"),
     "kinds.cannot_read": ("{file}：无法读取：{error}", "{file}: cannot read it: {error}"),
     "kinds.no_header": (
         "{file}：找不到表头（需要的列：{labels}）",

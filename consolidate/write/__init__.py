@@ -1,5 +1,5 @@
-"""Results → files: templates, feedback files, the summary workbook and its JSON, PDF through
-LibreOffice; with the xlsx helpers and the row writers they share."""
+"""Results → files: templates, feedback files, the summary workbook, its JSON and 明细 as Parquet,
+PDF through LibreOffice; with the xlsx helpers and the row writers they share."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
     from .jsonfile import summary_json, write_json
     from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
+    from .parquet import write_parquet
     from .pdf import OfficeError, find_soffice, to_pdf
     from .rows import RowOptions
     from .specbook import write_spec_workbook, write_spec_yaml
@@ -30,6 +31,7 @@ _LAZY = {
     "claim": "owned",
     "refuse_strangers": "owned",
     "written_by_us": "owned",
+    "write_parquet": "parquet",
     "OfficeError": "pdf",
     "find_soffice": "pdf",
     "to_pdf": "pdf",
@@ -61,6 +63,7 @@ __all__ = [
     "write_document",
     "write_feedback",
     "write_json",
+    "write_parquet",
     "write_spec_workbook",
     "write_spec_yaml",
     "write_summary",

@@ -26,6 +26,9 @@ from .xlsx import HEADER_FILL, RowHeights, add_note, new_workbook, number_format
 PARTIAL_FILL = "#FCE4D6"  # light orange: a figure resting on fewer units than expected
 HEADING_FILL = "#D9D9D9"  # grey: a group heading row (一、二…), as the templates show it
 _TITLE_ROWS = 2  # title + subtitle above each table's header
+# The rows of an Excel worksheet (its title and header rows included): a longer 明细 is split over
+# sheets 明细1, 明细2 … (the tests lower it to split a small merge).
+EXCEL_ROWS = 1_048_576
 # 10-point text measured against 11-point column widths; between LibreOffice's narrower CJK
 # glyphs (about 0.85) and Excel's 宋体 (about 0.95): rows a little tall rather than cut.
 _FONT_SCALE = 0.9
@@ -72,7 +75,7 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
     book = new_workbook(path, KIND_SUMMARY, constant_memory=True, tmpdir=rows_dir)
     try:
         fmts = _Formats(book)
-        for table in all_tables(result, lang):
+        for table in all_tables(result, lang, EXCEL_ROWS, _TITLE_ROWS + 1):
             sheet = book.add_worksheet(table.title)
             if table.key == "about":
                 _write_about(sheet, table, fmts, result)

@@ -96,7 +96,9 @@ def _field_kind(f: FieldSpec) -> Kind:
     return f.kind.kind()
 
 
-def summary_table(result: MergeResult, lang: Lang) -> Table:
+def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence[str]] | None = None) -> Table:
+    """汇总. ``sheets``: row key -> the 明细 sheets holding its records, when 明细 is split (the
+    note of a joined text cut short names them)."""
     spec = result.spec
     columns: list[Column] = []
     if spec.rows == "open":
@@ -136,7 +138,9 @@ def summary_table(result: MergeResult, lang: Lang) -> Table:
             by_key = view.by_item if spec.rows == "fixed" else view.by_unit
             values.update(_change_values(changes, by_key.get(row.key, {})))
         for field_id, left_out in row.cut.items():
-            values[field_id] = with_cut_note(values[field_id], left_out, lang)
+            values[field_id] = with_cut_note(
+                values[field_id], left_out, lang, sheets.get(row.key, ()) if sheets else ()
+            )
         if spec.rows == "open":
             values["unit"] = spec.unit_map[row.key].name
         rows.append([_out(c, values.get(c.key)) for c in columns])
@@ -375,7 +379,51 @@ def _items_note(result: MergeResult, where: Sequence[str], pairs: bool, lang: La
     return Note(f"{text}\n{t('partial.pairs', lang)}" if pairs else text, tuple(left_out))
 
 
-def detail_table(result: MergeResult, lang: Lang) -> Table:
+@dataclass(frozen=True)
+class DetailPart:
+    """Records ``start`` to ``stop`` (in unit order) of 明细, on one sheet: all of them, or one
+    sheet's worth when 明细 is split past Excel's row limit."""
+
+    start: int
+    stop: int
+    units: tuple[str, ...]  # the codes of the units whose records are here, in order
+
+
+def detail_parts(result: MergeResult, capacity: int | None = None) -> list[DetailPart]:
+    """明细 cut into sheets of at most ``capacity`` rows (None: one sheet, however long).
+
+    A sheet ends before a return that does not fit in it, so that each unit's rows are on one
+    sheet; only a return longer than a whole sheet (an open list) is cut across sheets.
+    """
+    records = result.records
+    unit_of = {located.book.name: code for code, located in result.returns.items()}
+    counted = [(name, records.store.count(name)) for name in records.names]
+    total = sum(count for _, count in counted)
+    if capacity is None or total <= capacity:
+        return [DetailPart(0, total, tuple(unit_of[name] for name, count in counted if count and name in unit_of))]
+    parts: list[DetailPart] = []
+    start = at = 0
+    units: list[str] = []
+    for name, count in counted:
+        if not count:
+            continue
+        unit = unit_of.get(name)
+        if at > start and at + count - start > capacity:  # does not fit: on the next sheet
+            parts.append(DetailPart(start, at, tuple(units)))
+            start, units = at, []
+        at += count
+        if unit is not None:
+            units.append(unit)
+        while at - start > capacity:  # longer than a sheet: cut
+            parts.append(DetailPart(start, start + capacity, tuple(units)))
+            start += capacity
+            units = units[-1:]
+    parts.append(DetailPart(start, at, tuple(units)))
+    return parts
+
+
+def detail_table(result: MergeResult, lang: Lang, part: DetailPart | None = None, title: str = "") -> Table:
+    """明细: a row per record, or (``part``) the records of one of its sheets, titled ``title``."""
     spec = result.spec
     columns = [
         Column("unit_code", t("col.unit_code", lang), repeats=True),
@@ -412,8 +460,12 @@ def detail_table(result: MergeResult, lang: Lang) -> Table:
                 row[i] = _out(columns[i], row[i], lang)
             yield row
 
-    rows = LazyRows(len(result.records), make_rows)
-    return Table("detail", t("sheet.detail", lang), columns, rows)
+    if part is None:
+        rows = LazyRows(len(result.records), make_rows)
+    else:
+        offset = part.start
+        rows = LazyRows(part.stop - part.start, lambda start, stop: make_rows(offset + start, offset + stop))
+    return Table("detail", title or t("sheet.detail", lang), columns, rows)
 
 
 def submissions_table(result: MergeResult, lang: Lang) -> Table:
@@ -484,7 +536,8 @@ def issues_table(result: MergeResult, lang: Lang) -> Table:
     return Table("issues", t("sheet.issues", lang), columns, rows)
 
 
-def about_table(result: MergeResult, lang: Lang) -> Table:
+def about_table(result: MergeResult, lang: Lang, split: Sequence[tuple[str, DetailPart]] = (), limit: int = 0) -> Table:
+    """说明. ``split``: 明细's sheets (title and records) when it is split past ``limit`` rows."""
     spec = result.spec
     report = spec.report
     returned = sum(1 for s in result.submissions if s.status in ("returned", "duplicate"))
@@ -501,6 +554,35 @@ def about_table(result: MergeResult, lang: Lang) -> Table:
         (t("about.spec_hash", lang), spec.sha256),
         ("", t("about.note", lang)),
         ("", t("about.partial", lang)),
+    ]
+    if split:
+        names = spec.unit_map
+        pairs.append(
+            (
+                "",
+                t(
+                    "about.detail_split",
+                    lang,
+                    rows=f"{split[-1][1].stop:,}",
+                    limit=f"{limit:,}",
+                    n=len(split),
+                    sheets=t("sep.list", lang).join(title for title, _ in split),
+                ),
+            )
+        )
+        for title, part in split:
+            first, last = (names[part.units[0]].name, names[part.units[-1]].name) if part.units else ("", "")
+            text = t(
+                "about.detail_part",
+                lang,
+                first=first,
+                last=last,
+                start=f"{part.start + 1:,}",
+                stop=f"{part.stop:,}",
+                rows=f"{part.stop - part.start:,}",
+            )
+            pairs.append((title, text))
+    pairs += [
         ("", ""),
         (t("about.inputs", lang), t("about.sha256", lang)),
     ]
@@ -508,18 +590,49 @@ def about_table(result: MergeResult, lang: Lang) -> Table:
     return Table("about", t("sheet.about", lang), [Column("key", ""), Column("value", "")], [[k, v] for k, v in pairs])
 
 
-def all_tables(result: MergeResult, lang: Lang) -> list[Table]:
-    """The six tables, and 趋势 after 分单位 when the report has a history."""
+def all_tables(result: MergeResult, lang: Lang, row_limit: int | None = None, header_rows: int = 0) -> list[Table]:
+    """The six tables, and 趋势 after 分单位 when the report has a history.
+
+    ``row_limit``: the rows a sheet holds (the workbook's: Excel's), ``header_rows`` of them above
+    the table's rows. When 明细's rows do not fit, it becomes several tables, 明细1, 明细2 …, and
+    说明 says so; None (the JSON) keeps one table however long.
+    """
     trend = trend_table(result, lang)
+    parts = detail_parts(result, None if row_limit is None else row_limit - header_rows)
+    split: list[tuple[str, DetailPart]] = []
+    sheets: dict[str, list[str]] = {}
+    if len(parts) > 1:
+        split = [(t("sheet.detail_part", lang, n=n), part) for n, part in enumerate(parts, start=1)]
+        sheets = _sheets_of_rows(result, split)
+    details = [detail_table(result, lang, part, title) for title, part in split] or [detail_table(result, lang)]
     return [
-        summary_table(result, lang),
+        summary_table(result, lang, sheets),
         by_unit_table(result, lang),
         *([trend] if trend is not None else []),
-        detail_table(result, lang),
+        *details,
         submissions_table(result, lang),
         issues_table(result, lang),
-        about_table(result, lang),
+        about_table(result, lang, split, row_limit or 0),
     ]
+
+
+def _sheets_of_rows(result: MergeResult, split: Sequence[tuple[str, DetailPart]]) -> dict[str, list[str]]:
+    """汇总's row key (an item, or a unit for open lists) -> the 明细 sheets holding its records."""
+    spec = result.spec
+    of_unit: dict[str, list[str]] = {}
+    for title, part in split:
+        for unit in part.units:
+            titles = of_unit.setdefault(unit, [])
+            if not titles or titles[-1] != title:
+                titles.append(title)
+    if spec.rows != "fixed":
+        return of_unit
+    order = {title: n for n, (title, _) in enumerate(split)}
+    out: dict[str, list[str]] = {}
+    for item in spec.items:
+        found = {title for unit in item.units for title in of_unit.get(unit, ())}
+        out[item.id] = sorted(found, key=order.__getitem__)
+    return out
 
 
 def _out(column: Column, value: Any, lang: Lang = "zh") -> Any:
