@@ -6,9 +6,9 @@ split as a province's 1.2 million would (benchmarks/bench_merge.py -n 30000 runs
 
 from __future__ import annotations
 
-import itertools
 import datetime as dt
 import hashlib
+import itertools
 import json
 import math
 import shutil
