@@ -576,8 +576,15 @@ def main() -> None:
     parser.add_argument(
         "--spec-scale", action="store_true", help="time `consolidate check` on 50,000 units inline and 10,000 fields"
     )
+    parser.add_argument(
+        "--guard",
+        type=float,
+        default=0.0,
+        help="exit 1 when the CLI merge takes more than this many times the floor of the same run (CI: 1.6)",
+    )
     args = parser.parse_args()
     _use_cache(args.cache)
+    over: list[str] = []
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     if args.spec_scale:
         spec_scale(args.reps)
@@ -609,6 +616,14 @@ def main() -> None:
         if "templates" in results and "tpl-floor" in results:
             ratio = results["templates"][0] / results["tpl-floor"][0]
             print(f"templates: {ratio:.1f} x the templates' floor ({n} copies of one template written)")
+        if args.guard and "cli" in results:
+            ratio = results["cli"][0] / floor
+            verdict = "over" if not ratio <= args.guard else "within"
+            print(f"guard: the CLI merge at N = {n} is {ratio:.2f} x the floor, {verdict} {args.guard:g} x")
+            if verdict == "over":
+                over.append(f"N = {n}: {ratio:.2f} x")
+    if over:
+        sys.exit(f"The CLI merge is slower than {args.guard:g} x its floor: {', '.join(over)}")
 
 
 if __name__ == "__main__":
