@@ -462,7 +462,9 @@ def test_aggregation_memory_does_not_grow_by_the_values_it_adds() -> None:
     best = figures.ranking[0]
     own = [r.values["done"] / r.values["target"] for r in records if r.unit_code == best.unit_code]
     assert best.averaged and best.rate == math.fsum(own) / 40
-    assert len(figures.ranking) == 1500 and all(a.rate >= b.rate for a, b in zip(figures.ranking, figures.ranking[1:]))
+    assert len(figures.ranking) == 1500 and all(
+        a.rate >= b.rate for a, b in zip(figures.ranking, figures.ranking[1:], strict=False)
+    )
 
 
 def test_an_exact_sum_is_fsum_of_every_value_in_any_order() -> None:
