@@ -480,18 +480,25 @@ def write_failure(
 def _os_error(exc: BaseException) -> OSError | None:
     """The full disk or too long name behind ``exc``: itself, what it wraps (xlsxwriter's
     ``FileCreateError(OSError)``), or what it was raised from or while handling."""
+    for current in exception_chain(exc):
+        if isinstance(current, OSError) and current.errno in (*_NO_ROOM, errno.ENAMETOOLONG):
+            return current
+    return None
+
+
+def exception_chain(exc: BaseException, limit: int = 20) -> Iterator[BaseException]:
+    """``exc``, then what it wraps (its first argument, when an exception), what it was raised
+    from and while handling: each once, at most ``limit`` + 1 of them."""
     seen: set[int] = set()
     todo: list[BaseException] = [exc]
     while todo:
         current = todo.pop()
-        if id(current) in seen or len(seen) > 20:
+        if id(current) in seen or len(seen) > limit:
             continue
         seen.add(id(current))
-        if isinstance(current, OSError) and current.errno in (*_NO_ROOM, errno.ENAMETOOLONG):
-            return current
-        todo += [a for a in current.args[:1] if isinstance(a, BaseException)]
+        yield current
         todo += [e for e in (current.__cause__, current.__context__) if e is not None]
-    return None
+        todo += [a for a in current.args[:1] if isinstance(a, BaseException)]
 
 
 def _is_room(exc: BaseException) -> bool:
@@ -560,15 +567,7 @@ def release_files(exc: BaseException) -> None:
     would fail again and print "Exception ignored … ZipFile.__del__" with a traceback."""
     import zipfile
 
-    seen: set[int] = set()
-    todo: list[BaseException] = [exc]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen or len(seen) > 20:
-            continue
-        seen.add(id(current))
-        todo += [e for e in (current.__cause__, current.__context__) if e is not None]
-        todo += [a for a in current.args[:1] if isinstance(a, BaseException)]
+    for current in exception_chain(exc):
         tb = current.__traceback__
         while tb is not None:
             for value in list(tb.tb_frame.f_locals.values()):
