@@ -728,3 +728,22 @@ def close_matches(
         return [str(key) for _, _, key in found]
     listed = list(dict.fromkeys(candidates))
     return [match for match, _, _ in process.extract(word, listed, scorer=scorer, limit=n, score_cutoff=cutoff * 100)]
+
+
+def lazy_exports(package: str, table: Mapping[str, str], namespace: dict[str, Any]) -> Callable[[str], Any]:
+    """A package's ``__getattr__`` that imports its modules when a name of theirs is first used:
+    ``table`` maps each exported name to its module (``"write_summary": "summary"``). Every name
+    of that module is put in ``namespace`` at once, so one named as its module (``advance``)
+    then means the function, not the module the import has just put there."""
+
+    def __getattr__(name: str) -> Any:
+        if name not in table:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        import importlib
+
+        home = table[name]
+        module = importlib.import_module(f".{home}", package)
+        namespace.update({export: getattr(module, export) for export, there in table.items() if there == home})
+        return namespace[name]
+
+    return __getattr__

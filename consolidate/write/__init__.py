@@ -3,7 +3,9 @@ PDF through LibreOffice; with the xlsx helpers and the row writers they share.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..common import lazy_exports
 
 if TYPE_CHECKING:
     from .document import write_document
@@ -73,14 +75,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
-
-    home = _LAZY[name]
-    module = importlib.import_module(f".{home}", __name__)
-    # Every name of that module at once: one named as its module (``advance``) then means the
-    # function, not the module the import has just put there.
-    globals().update({export: getattr(module, export) for export, there in _LAZY.items() if there == home})
-    return globals()[name]
+__getattr__ = lazy_exports(__name__, _LAZY, globals())
