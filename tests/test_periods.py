@@ -6,10 +6,12 @@ A monthly report of seed 004 (临沂市 民生实事 进展) over four months, t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -394,3 +396,69 @@ def test_a_summary_among_the_returns_is_not_taken_for_a_template(months: Path) -
     assert isinstance(book, RawBook)
     assert not book.has_meta and "data_sheet" not in book.meta  # its data is not a template's
     assert [s.name for s in book.sheets] == ["汇总", "分单位", "趋势", "明细", "报送情况", "校验问题", "说明"]
+
+
+SCHEMA_2_VALS = (
+    "CREATE TABLE vals (report TEXT, period TEXT, unit TEXT, item TEXT, field TEXT, value TEXT,"
+    " source INTEGER, cell TEXT, PRIMARY KEY (report, period, unit, item, field)) WITHOUT ROWID"
+)
+
+
+def test_a_history_of_schema_2_is_upgraded_in_place_with_every_value_and_its_source(
+    months: Path, tmp_path: Path
+) -> None:
+    # A history as the previous version wrote it: one row per value in a table vals.
+    old = tmp_path / "history.sqlite"
+    shutil.copy(months / "history.sqlite", old)
+    with closing(sqlite3.connect(old)) as db, db:
+        rows = db.execute("SELECT * FROM vals ORDER BY report, period, unit, item, field").fetchall()
+        assert len(rows) == 4 * 3 * 2 + 4 * 3
+        db.execute("DROP VIEW vals")
+        db.execute("DROP TABLE unitvals")
+        db.execute(SCHEMA_2_VALS)
+        db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    spec = tmp_path / "report.yaml"
+    shutil.copy(months / "report.yaml", spec)
+    out = tmp_path / "s.xlsx"
+    code, output = run("merge", months / "returns-2020-10", "-s", spec, "-o", out)
+    assert code == 0 and "历史记录不可用" not in output
+    with closing(sqlite3.connect(old)) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
+        after = db.execute("SELECT * FROM vals ORDER BY report, period, unit, item, field").fetchall()
+        periods = [p for (p,) in db.execute("SELECT period FROM periods ORDER BY period")]
+    assert after == rows  # 2020-10 merged again: every value of every period, with its cell and source
+    assert periods == ["2020-07", "2020-08", "2020-09", "2020-10"]
+    got = sheet_rows(out, "汇总")
+    assert "上期累计完成" in got[0]  # the periods before, read from the upgraded file
+    assert got == sheet_rows(months / "汇总-2020-10.xlsx", "汇总")
+
+
+def test_a_units_values_that_come_apart_are_recorded_whole(months: Path, tmp_path: Path) -> None:
+    from consolidate.periods import History
+
+    spec = load_spec(months / "report.yaml")
+    path = tmp_path / "h.sqlite"
+    rows = [
+        ("LS", "T01", "done", 5, "兰山区.xlsx", "填报", "D6", "aa"),
+        ("LZ", "T01", "done", 7.5, "罗庄区.xlsx", "填报", "D6", "bb"),
+        ("LS", "T02", "done", 3, "兰山区.xlsx", "填报", "D7", "aa"),  # LS again, after LZ
+        ("LS", "T02", "progress", "已完成“两癌”检查", "兰山区.xlsx", "填报", "F7", "aa"),
+    ]
+    assert History(path).record(spec, rows, [], 2)
+    with closing(sqlite3.connect(path)) as db:
+        got = db.execute(
+            "SELECT v.unit, v.item, v.field, v.value, v.cell, s.file FROM vals v JOIN sources s"
+            " ON s.report = v.report AND s.period = v.period AND s.source = v.source ORDER BY 1, 2, 3"
+        ).fetchall()
+        stored = db.execute("SELECT unit, n FROM unitvals ORDER BY unit").fetchall()
+    assert got == [
+        ("LS", "T01", "done", "5", "D6", "兰山区.xlsx"),
+        ("LS", "T02", "done", "3", "D7", "兰山区.xlsx"),
+        ("LS", "T02", "progress", '"已完成“两癌”检查"', "F7", "兰山区.xlsx"),
+        ("LZ", "T01", "done", "7.5", "D6", "罗庄区.xlsx"),
+    ]
+    assert stored == [("LS", 3), ("LZ", 1)]
+    later = dataclasses.replace(spec, report=spec.report.model_copy(update={"period": "2099-12"}))
+    view = History(path).view(later)
+    assert view is not None and view.last("LS", "T02", "progress") == (spec.report.period, "已完成“两癌”检查")

@@ -28,7 +28,7 @@ from ..spec import Spec
 from ..text import Msg
 
 HISTORY_FILE = "history.sqlite"
-SCHEMA = "2"
+SCHEMA = "3"
 _LOCK_WAIT = 10.0
 MERGE_WAIT = 600.0  # seconds a merge waits for another merge of the same report
 _LOCK_POLL = 0.2
@@ -36,16 +36,34 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS periods (report TEXT, period TEXT, recorded TEXT, source TEXT,"
     " units INTEGER, returned INTEGER, PRIMARY KEY (report, period))",
-    # A value's file, sheet and sha256 are its source's (one row per file in ``sources``): a
-    # thousand returns of 400 values write 1,000 provenance rows, not 400,000.
-    "CREATE TABLE IF NOT EXISTS vals (report TEXT, period TEXT, unit TEXT, item TEXT, field TEXT, value TEXT,"
-    " source INTEGER, cell TEXT, PRIMARY KEY (report, period, unit, item, field)) WITHOUT ROWID",
+    # A unit's values of a period are one row: ``data`` is a JSON array of [item, field, value,
+    # cell], each value as its JSON text (``dump_value``), ``n`` how many. A thousand returns of
+    # 170 values are 1,000 rows written, not 170,000 (schema 3; ``vals`` below shows them one per
+    # value, as schema 2 stored them). A value's file, sheet and sha256 are its source's (one row
+    # per file in ``sources``).
+    "CREATE TABLE IF NOT EXISTS unitvals (report TEXT, period TEXT, unit TEXT, source INTEGER, n INTEGER,"
+    " data TEXT, PRIMARY KEY (report, period, unit, source)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS sources (report TEXT, period TEXT, source INTEGER, file TEXT, sheet TEXT,"
     " sha256 TEXT, PRIMARY KEY (report, period, source)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS totals (report TEXT, period TEXT, item TEXT, data TEXT, reported INTEGER,"
     " PRIMARY KEY (report, period, item))",
     "CREATE TABLE IF NOT EXISTS specs (report TEXT, period TEXT, name TEXT, text TEXT, saved TEXT,"
     " PRIMARY KEY (report, period, name))",
+    # Each accepted value, one per row (unit × item × field, its cell and its source's number):
+    # for a person or a program reading the file with SQL, as in schema 2.
+    "CREATE VIEW IF NOT EXISTS vals AS SELECT u.report AS report, u.period AS period, u.unit AS unit,"
+    " json_extract(j.value, '$[0]') AS item, json_extract(j.value, '$[1]') AS field,"
+    " json_extract(j.value, '$[2]') AS value, u.source AS source, json_extract(j.value, '$[3]') AS cell"
+    " FROM unitvals u, json_each(u.data) j",
+)
+# Schema 2 (one row per value in a table ``vals``) → 3, in the transaction that opens the file.
+_FROM_2 = (
+    "CREATE TABLE unitvals (report TEXT, period TEXT, unit TEXT, source INTEGER, n INTEGER,"
+    " data TEXT, PRIMARY KEY (report, period, unit, source)) WITHOUT ROWID",
+    "INSERT INTO unitvals SELECT report, period, unit, source, COUNT(*),"
+    " json_group_array(json_array(item, field, value, cell)) FROM vals GROUP BY report, period, unit, source",
+    "DROP TABLE vals",
+    "UPDATE meta SET value = '3' WHERE key = 'schema'",
 )
 Warn = Callable[[Msg], None]
 Key = tuple[str, str, str]  # unit code, item id, field id
@@ -84,6 +102,7 @@ def dump_value(value: Any) -> str:
 
 
 _json_string = json.encoder.encode_basestring
+_dump_rows = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
 
 
 def load_value(text: str) -> Any:
@@ -187,7 +206,11 @@ class History:
                 raise ValueError("not a history file")
             if "meta" in tables:
                 row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                if row is not None and row[0] != SCHEMA:
+                if row is not None and row[0] == "2" and "vals" in tables:
+                    with db:
+                        for statement in _FROM_2:
+                            db.execute(statement)
+                elif row is not None and row[0] != SCHEMA:
                     raise ValueError(f"schema {row[0]}")
             with db:
                 for statement in _TABLES:
@@ -233,11 +256,14 @@ class History:
                         "SELECT period FROM periods WHERE report = ? AND period < ? ORDER BY period", (report, period)
                     )
                 ]
-                for unit, item, fid, p, value in db.execute(
-                    "SELECT unit, item, field, period, value FROM vals WHERE report = ? AND period < ? ORDER BY period",
+                earlier = view.earlier
+                for unit, p, data in db.execute(
+                    "SELECT unit, period, data FROM unitvals WHERE report = ? AND period < ? ORDER BY period",
                     (report, period),
                 ):
-                    view.earlier.setdefault((unit, item, fid), []).append((str(p), load_value(value)))
+                    p = str(p)
+                    for item, fid, value, _ in json.loads(data):
+                        earlier.setdefault((unit, item, fid), []).append((p, load_value(value)))
                 for p, item, data, reported in db.execute(
                     "SELECT period, item, data, reported FROM totals WHERE report = ? AND period < ? ORDER BY period",
                     (report, period),
@@ -305,7 +331,7 @@ class History:
                 where = "WHERE p.report = ?" if report else ""
                 rows = db.execute(
                     "SELECT p.report, p.period, p.recorded, p.source, p.units, p.returned,"
-                    " (SELECT COUNT(*) FROM vals v WHERE v.report = p.report AND v.period = p.period)"
+                    " (SELECT COALESCE(SUM(n), 0) FROM unitvals v WHERE v.report = p.report AND v.period = p.period)"
                     f" FROM periods p {where} ORDER BY p.report, p.period",
                     (report,) if report else (),
                 ).fetchall()
@@ -320,7 +346,7 @@ class History:
 
         def read() -> int:
             with closing(self._connect(create=False)) as db:
-                return int(db.execute("SELECT COUNT(*) FROM vals").fetchone()[0])
+                return int(db.execute("SELECT COALESCE(SUM(n), 0) FROM unitvals").fetchone()[0])
 
         found: int | None = self._guard(read)
         return found or 0
@@ -441,17 +467,34 @@ class Recording:
         now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
         sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
 
-        def values() -> Iterator[tuple[str, str, str, str, str, str, int, str]]:
+        def units() -> Iterator[tuple[str, str, str, int, int, str]]:
+            """One row per unit and source, as the rows come (a unit's rows come together)."""
+            key: tuple[str, int] | None = None
+            values: list[tuple[str, str, str, str]] = []
             for unit, item, fid, value, file, sheet, cell, sha256 in rows:
                 number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
-                yield report, period, unit, item, fid, dump_value(value), number, cell
+                if key != (unit, number):
+                    if key is not None:
+                        yield report, period, *key, len(values), _dump_rows(values)
+                    key, values = (unit, number), []
+                values.append((item, fid, dump_value(value), cell))
+            if key is not None:
+                yield report, period, *key, len(values), _dump_rows(values)
+            carried_by: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
             for unit, item, fid, text, file, sheet, cell, sha256 in carried:
                 number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
-                yield report, period, unit, item, fid, text, number, cell
+                carried_by.setdefault((unit, number), []).append((item, fid, text, cell))
+            for (unit, number), kept in carried_by.items():
+                yield report, period, unit, number, len(kept), _dump_rows(kept)
 
-        for table in ("vals", "sources", "totals"):
+        for table in ("unitvals", "sources", "totals"):
             db.execute(f"DELETE FROM {table} WHERE report = ? AND period = ?", (report, period))
-        db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values())
+        # A unit and source met twice (its rows apart): the second part joins the first's array.
+        db.executemany(
+            "INSERT INTO unitvals VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report, period, unit, source) DO UPDATE"
+            " SET n = n + excluded.n, data = substr(data, 1, length(data) - 1) || ',' || substr(excluded.data, 2)",
+            units(),
+        )
         db.executemany(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
             ((report, period, n, file, sheet, sha) for (file, sheet, sha), n in sources.items()),
@@ -475,17 +518,23 @@ class Recording:
         report, period = self.spec.report.id, self.spec.report.period
         found: list[tuple[str, ...]] = []
         for unit in units:
-            rows = self._db.execute(
-                "SELECT v.unit, v.item, v.field, v.value, s.file, s.sheet, v.cell, s.sha256,"
+            rows: list[tuple[str, ...]] = []
+            recorded = ""
+            for data, file, sheet, sha256, when in self._db.execute(
+                "SELECT v.data, s.file, s.sheet, s.sha256,"
                 " (SELECT recorded FROM periods p WHERE p.report = v.report AND p.period = v.period)"
-                " FROM vals v JOIN sources s ON s.report = v.report AND s.period = v.period AND s.source = v.source"
+                " FROM unitvals v JOIN sources s ON s.report = v.report AND s.period = v.period AND s.source = v.source"
                 " WHERE v.report = ? AND v.period = ? AND v.unit = ?",
                 (report, period, unit),
-            ).fetchall()
+            ):
+                recorded = str(when or "")
+                rows += [
+                    (unit, item, fid, value, file, sheet, cell, sha256) for item, fid, value, cell in json.loads(data)
+                ]
             if rows:
-                files = sorted({str(r[4]) for r in rows})
-                self.kept[unit] = Kept(len(rows), files, str(rows[0][8] or ""))
-                found += [tuple(str(v) for v in r[:8]) for r in rows]
+                files = sorted({r[4] for r in rows})
+                self.kept[unit] = Kept(len(rows), files, recorded)
+                found += rows
         return found
 
     def _wait(self) -> None:

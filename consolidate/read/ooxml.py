@@ -133,10 +133,12 @@ def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:
 
 def _scan(sheet: SheetInfo, xml: bytes) -> None:
     # The largest row number, and the widest of the distinct column letters.
-    refs = set(_REF.findall(xml))
+    refs = _REF.findall(xml)
     if refs:
-        sheet.max_row = max(sheet.max_row, max(_number(digits) for _, _, digits in refs))
-        sheet.max_col = max(sheet.max_col, max(_column(letters) for letters in {r[1] for r in refs}))
+        _, columns, rows = map(set, zip(*refs, strict=True))  # transposed in C: a sheet has thousands
+        longest = max(map(len, rows))
+        sheet.max_row = max(sheet.max_row, _HUGE if longest > 12 else max(map(int, rows)))
+        sheet.max_col = max(sheet.max_col, max(_column(column) for column in columns))
     dimension = _DIMENSION.search(xml[:4096])
     if dimension:
         letters, digits = (
