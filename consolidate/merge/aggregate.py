@@ -200,6 +200,61 @@ class Accumulator:
                 self.rank = order.index(value)
                 self.best = value
 
+    def add_all(self, values: list[Any], unit_names: list[str] | None = None) -> None:
+        """:meth:`add` of each value in turn (``unit_names`` beside them, for ``join``), with the
+        sums, counts and firsts taken in C rather than a call per value: the same result."""
+        how = self.how
+        if how == "sum" or how == "mean":
+            if not self.present:
+                self.present = any(v is not None and v != "" for v in values)
+            numbers = [v for v in values if v.__class__ is int or v.__class__ is float]  # not bool
+            if numbers:
+                buffer = self.numbers.buffer
+                buffer.extend(numbers)
+                if len(buffer) >= ExactSum.FOLD:
+                    self.numbers.fold()
+        elif how == "count":
+            given = [v for v in values if v is not None and v != ""]
+            if given:
+                self.present = True
+                self.count += len(given) if not self.yes_no else sum(1 for v in given if v is True)
+        elif how == "none":
+            if not self.present:
+                self.present = any(v is not None and v != "" for v in values)
+        elif how == "first":
+            if self.best is None:
+                for v in values:
+                    if v is not None and v != "":
+                        self.add(v)
+                        break
+            elif not self.present:
+                self.present = any(v is not None and v != "" for v in values)
+        elif how == "join":
+            names = unit_names if unit_names is not None else [""] * len(values)
+            label = self.labelled.format
+            for value, name in zip(values, names, strict=True):
+                if value is None or value == "":
+                    continue
+                self.present = True
+                text = label(unit=name, value=value)
+                if self.length + len(text) + 1 > self.limit:
+                    self.omitted += 1
+                else:
+                    self.texts.append(text)
+                    self.length += len(text) + 1
+        elif how == "worst":
+            order = self.field.worst_order
+            for value in values:
+                if value is None or value == "":
+                    continue
+                self.present = True
+                if value in order and order.index(value) < self.rank:
+                    self.rank = order.index(value)
+                    self.best = value
+        else:
+            for value in values:
+                self.add(value)
+
     def merge(self, other: Accumulator) -> None:
         """Take in what ``other`` was fed (``sum``, ``mean`` and ``count`` only: fsum is exact, so
         the order values come in does not change the result)."""
@@ -259,6 +314,15 @@ class Pairs:
         for acc, value in zip(self.accs, got, strict=True):
             acc.add(value)
         return True
+
+    def add_all(self, rows: list[dict[str, Any]]) -> list[bool]:
+        """:meth:`add` of each row in turn: for each, whether it was complete."""
+        columns = [[values.get(name) for values in rows] for name in self.names]
+        complete = [None not in inputs and "" not in inputs for inputs in zip(*columns, strict=True)]
+        every = all(complete)
+        for acc, column in zip(self.accs, columns, strict=True):
+            acc.add_all(column if every else [v for v, ok in zip(column, complete, strict=True) if ok])
+        return complete
 
     def inputs(self) -> dict[str, Any]:
         """The inputs' aggregates over the complete pairs."""
@@ -351,6 +415,9 @@ class _Seen:
             yield from sorted(self.extra)
 
 
+_CHUNK = 256  # records a row of 汇总 waits for before they are taken in together
+
+
 def _number(value: Any) -> TypeGuard[float | int]:
     return (value.__class__ is int or value.__class__ is float) and value == value
 
@@ -391,30 +458,58 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker, join_l
     figures = [f.id for f in fields if is_figure(f) and f.id not in from_spec]
     short: dict[str, dict[str, set[str]]] = {key: {} for key in keys}  # key -> figure -> units short
     per_unit = _UnitFigures(spec, fields, computed, parsed)
-    for record in records:
-        values = record.values
-        key = record.item_id if fixed else record.unit_code
-        group = groups.get(key) if key is not None else None
-        unit = record.unit_code
-        if group is not None:
-            reported[key].add(unit)  # type: ignore[index]
-            name = names[unit]
-            for acc, field_id in zip(group, ids, strict=True):
-                acc.add(values.get(field_id), name)
-            lacking = short[key]  # type: ignore[index]
-            for field_id in figures:
-                value = values.get(field_id)
-                if value is None or value == "":
-                    lacking.setdefault(field_id, set()).add(unit)
-            for pair in pairs[key]:  # type: ignore[index]
-                if not pair.add(values):
-                    lacking.setdefault(pair.field.id, set()).add(unit)
+    # Records wait per row of 汇总 (and for the totals), a few hundred at a time, and are then
+    # taken in together (:meth:`Accumulator.add_all`): a call per field and chunk, not per value.
+    pending: dict[str, list[Record]] = {key: [] for key in keys}
+    stream: list[Record] = []
+
+    def take(key: str, chunk: list[Record]) -> None:
+        group = groups[key]
+        rows = [record.values for record in chunk]
+        units = [record.unit_code for record in chunk]
+        seen = reported[key]
+        for unit in units:
+            seen.add(unit)
+        labels = [names[unit] for unit in units]
+        columns = {field_id: [values.get(field_id) for values in rows] for field_id in ids}
+        for acc, field_id in zip(group, ids, strict=True):
+            acc.add_all(columns[field_id], labels)
+        lacking = short[key]
+        for field_id in figures:
+            empty = [unit for unit, value in zip(units, columns[field_id], strict=True) if value is None or value == ""]
+            if empty:
+                lacking.setdefault(field_id, set()).update(empty)
+        for pair in pairs[key]:
+            incomplete = [unit for unit, ok in zip(units, pair.add_all(rows), strict=True) if not ok]
+            if incomplete:
+                lacking.setdefault(pair.field.id, set()).update(incomplete)
+
+    def take_total(chunk: list[Record]) -> None:
+        rows = [record.values for record in chunk]
         for acc, field_id in zip(totals_acc, total_ids, strict=True):
-            acc.add(values.get(field_id))
+            acc.add_all([values.get(field_id) for values in rows])
         if feed_total_pairs:
             for pair in total_pairs:
-                pair.add(values)
+                pair.add_all(rows)
+
+    for record in records:
+        key = record.item_id if fixed else record.unit_code
+        if key is not None and key in pending:
+            waiting = pending[key]
+            waiting.append(record)
+            if len(waiting) >= _CHUNK:
+                take(key, waiting)
+                pending[key] = []
+        stream.append(record)
+        if len(stream) >= _CHUNK:
+            take_total(stream)
+            stream = []
         per_unit.add(record)
+    for key, waiting in pending.items():
+        if waiting:
+            take(key, waiting)
+    take_total(stream)
+    per_unit.done()
     expected_units = (
         {item.id: item.units for item in spec.items} if fixed else {unit.code: (unit.code,) for unit in spec.units}
     )
@@ -494,7 +589,7 @@ def aggregate(spec: Spec, records: Iterable[Record], checker: RowChecker, join_l
 
 
 def _fsum(values: Iterable[Any]) -> Any:
-    numbers = [v for v in values if _number(v)]
+    numbers = [v for v in values if (v.__class__ is int or v.__class__ is float) and v == v]
     return tidy_number(math.fsum(numbers), 10) if numbers else None
 
 
@@ -577,18 +672,29 @@ class _UnitFigures:
         self.reported: dict[str, _Seen | set[str]] = {}
         self.counts: dict[str, dict[str, int]] = {}
         roles = spec.roles
-        self.done, self.target = roles.done, roles.target
+        self.done_field, self.target = roles.done, roles.target
         # unit -> done, target and done / target of its items with both, summed (a tuple per item
         # took 2.5 KB a unit).
         self.rated: dict[str, tuple[ExactSum, ExactSum, ExactSum]] = {}
-        self.last: str | None = None  # the unit fed last: its sums are folded when the next comes
+        self.last: str | None = None  # the unit fed last: taken in and folded when the next comes
+        self.waiting: list[Record] = []  # its records so far
 
     def add(self, record: Record) -> None:
-        unit = record.unit_code
-        if unit != self.last:
-            if self.last is not None:
-                self._fold(self.last)
-            self.last = unit
+        """Feed a record; they come in unit order, so a unit's are taken in together when the
+        next unit's first comes (and by :meth:`done`)."""
+        if record.unit_code != self.last:
+            self.done()
+            self.last = record.unit_code
+        self.waiting.append(record)
+
+    def done(self) -> None:
+        """Take in the records fed since the last unit's."""
+        if self.waiting:
+            self._take(self.waiting[0].unit_code, self.waiting)
+            self._fold(self.waiting[0].unit_code)
+            self.waiting = []
+
+    def _take(self, unit: str, chunk: list[Record]) -> None:
         accs = self.accs.get(unit)
         if accs is None:
             accs = self.accs[unit] = [Accumulator(f) for f in self.inputs]
@@ -596,33 +702,48 @@ class _UnitFigures:
             self.short[unit] = {}
             self.reported[unit] = _Seen(self.items) if self.fixed else set()
             self.counts[unit] = {f"{f.id}={choice}": 0 for f in self.worst for choice in f.worst_order}
-        values = record.values
-        where = (record.item_id or "") if self.fixed else str(record.row)
-        self.reported[unit].add(where)
+        rows = [record.values for record in chunk]
+        wheres = [(record.item_id or "") if self.fixed else str(record.row) for record in chunk]
+        reported = self.reported[unit]
+        for where in wheres:
+            reported.add(where)
         short = self.short[unit]
         for acc in accs:
-            value = values.get(acc.field.id)
-            acc.add(value)
-            if value is None or value == "":
-                short.setdefault(acc.field.id, []).append(where)
+            column = [values.get(acc.field.id) for values in rows]
+            acc.add_all(column)
+            empty = [where for where, value in zip(wheres, column, strict=True) if value is None or value == ""]
+            if empty:
+                short.setdefault(acc.field.id, []).extend(empty)
         for pair in self.pairs[unit]:
-            if not pair.add(values):
-                short.setdefault(pair.field.id, []).append(where)
-        if self.done is not None and self.target is not None:
-            a, b = values.get(self.done.id), values.get(self.target.id)
-            if _number(a) and _number(b) and b:
+            incomplete = [where for where, ok in zip(wheres, pair.add_all(rows), strict=True) if not ok]
+            if incomplete:
+                short.setdefault(pair.field.id, []).extend(incomplete)
+        if self.done_field is not None and self.target is not None:
+            done_id, target_id = self.done_field.id, self.target.id
+            both = [
+                (a, b)
+                for a, b in ((values.get(done_id), values.get(target_id)) for values in rows)
+                if (a.__class__ is int or a.__class__ is float)
+                and (b.__class__ is int or b.__class__ is float)
+                and a == a
+                and b == b
+                and b
+            ]
+            if both:
                 rated = self.rated.get(unit)
                 if rated is None:
                     rated = self.rated[unit] = (ExactSum(), ExactSum(), ExactSum())
-                rated[0].add(a)
-                rated[1].add(b)
-                rated[2].add(a / b)
+                parts = ([a for a, _ in both], [b for _, b in both], [a / b for a, b in both])
+                for sums, numbers in zip(rated, parts, strict=True):
+                    sums.buffer.extend(numbers)
+                    if len(sums.buffer) >= ExactSum.FOLD:
+                        sums.fold()
         counts = self.counts[unit]
         for f in self.worst:
-            choice = values.get(f.id)
-            if choice in f.worst_order:
-                key = f"{f.id}={choice}"
-                counts[key] += 1
+            for values in rows:
+                choice = values.get(f.id)
+                if choice in f.worst_order:
+                    counts[f"{f.id}={choice}"] += 1
 
     def _fold(self, unit: str) -> None:
         """A unit's records are over (they come in unit order): its sums shrink to a few floats
@@ -636,7 +757,7 @@ class _UnitFigures:
 
     def ranking(self) -> list[Rank]:
         spec = self.spec
-        if self.done is None or self.target is None:
+        if self.done_field is None or self.target is None:
             return []
         out: list[Rank] = []
         for unit in spec.units:
@@ -645,7 +766,7 @@ class _UnitFigures:
                 continue
             items = spec.items_for(unit.code) if self.fixed else []
             dones, targets, rates = rated
-            if spec.unlike_measures(self.done, items) or spec.unlike_measures(self.target, items):
+            if spec.unlike_measures(self.done_field, items) or spec.unlike_measures(self.target, items):
                 out.append(Rank(unit.code, rates.total() / rates.count, None, None, True))
                 continue
             done = tidy_number(dones.total(), 10)
