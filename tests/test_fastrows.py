@@ -12,7 +12,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from consolidate.merge import MergeResult
-from consolidate.write import RowOptions, fastrows, rows, write_summary
+from consolidate.write import RowOptions, fastrows, rows, summary, write_summary
 from consolidate.write.xlsx import new_workbook
 
 from .test_merge import merged  # noqa: F401  (fixture)
@@ -143,22 +143,34 @@ def demo_result(tmp_path_factory: pytest.TempPathFactory) -> MergeResult:
 def test_two_process_rendering_gives_the_same_bytes(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    splits = []
-    real_split = rows._write_split
-    monkeypatch.setattr(rows, "_write_split", lambda *a: splits.append(1) or real_split(*a))
+    import os
+
+    parent = os.getpid()
+    forks: list[int] = []
+    here: list[int] = []  # the child's rows rendered by this process after all
+    real_in_child, real_rendered = rows._in_child, rows.Pending.rendered
+    monkeypatch.setattr(rows, "_in_child", lambda *a: forks.append(1) or real_in_child(*a))
+
+    def rendered(self: rows.Pending, start: int, stop: int, deferred: bool = False) -> Any:
+        if os.getpid() == parent and not deferred:
+            here.append(1)
+        return real_rendered(self, start, stop, deferred)
+
+    monkeypatch.setattr(rows.Pending, "rendered", rendered)
     one = write_summary(demo_result, tmp_path / "one.xlsx", parallel=True).read_bytes()
-    assert splits == []  # 明细 is short
+    assert forks == []  # 明细 is short
     two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes()
-    assert splits == [1]  # 明细 only: the other tables have formulas or are short
+    assert forks == [1] and here == []  # 明细 only, by the child: the other tables have formulas or are short
     assert one == two
     assert write_summary(demo_result, tmp_path / "no.xlsx", rows=SPLIT).read_bytes() == one
-    assert splits == [1]  # not asked for
+    assert forks == [1]  # not asked for
     # The child's rows read back in small pieces.
     small = RowOptions(split_from=2, split_read=97)
     assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=small).read_bytes() == one
+    assert here == []
 
 
-def test_a_failing_child_leaves_its_half_to_the_parent(
+def test_a_failing_child_leaves_its_rows_to_the_parent(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
@@ -177,13 +189,33 @@ def test_a_failing_child_leaves_its_half_to_the_parent(
     assert one == two
 
 
+def test_shared_strings_added_meanwhile_send_the_rows_back_here(
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Something written while the child works uses the shared strings: the child's numbers would
+    # be wrong, so its rows are not used.
+    real_data = summary._write_data
+
+    def data(book: Any, result: MergeResult) -> None:
+        book.str_table._get_shared_string_index("写在明细之后的共享文字")
+        real_data(book, result)
+
+    monkeypatch.setattr(summary, "_write_data", data)
+    one = write_summary(demo_result, tmp_path / "one.xlsx")
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT)
+    # The string is numbered before 明细's here: other numbers, the same cells.
+    assert one.read_bytes() != two.read_bytes()
+    first, second = CalamineWorkbook.from_path(str(one)), CalamineWorkbook.from_path(str(two))
+    assert first.sheet_names == second.sheet_names
+    for name in first.sheet_names:
+        assert first.get_sheet_by_name(name).to_python() == second.get_sheet_by_name(name).to_python()
+
+
 def test_a_failure_here_stops_the_child(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
 
-    parent = os.getpid()
-    real_render = fastrows.RowWriter.render
     children: list[int] = []
     real_fork = os.fork
 
@@ -193,13 +225,12 @@ def test_a_failure_here_stops_the_child(
             children.append(pid)
         return pid
 
-    def render(self: fastrows.RowWriter, first0: int, rows: Any, deferred: bool = False) -> Any:
-        if os.getpid() == parent and children:  # 明细's first half, with the child at work
+    def data(book: Any, result: MergeResult) -> None:
+        if children:  # the sheets after 明细, with the child at work
             raise RuntimeError("the parent fails")
-        return real_render(self, first0, rows, deferred)
 
     monkeypatch.setattr(os, "fork", fork)
-    monkeypatch.setattr(fastrows.RowWriter, "render", render)
+    monkeypatch.setattr(summary, "_write_data", data)
     with pytest.raises(RuntimeError, match="the parent fails"):
         write_summary(demo_result, tmp_path / "out.xlsx", parallel=True, rows=SPLIT)
     assert len(children) == 1

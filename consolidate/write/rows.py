@@ -2,13 +2,16 @@
 
 - ``fast`` (the default): rows rendered straight into xlsxwriter's constant-memory row stream by
   :mod:`.fastrows`, about ten times faster than the cell methods, with the same XML;
-- ``split`` (``RowOptions(parallel=True)``, Linux): a long table rendered by two processes, the
-  second half by a forked child, with the same bytes as from one process;
+- ``split`` (``RowOptions(parallel=True)``, Linux): a long table (明细) rendered by a forked
+  child while this process writes the other sheets, with the same bytes as from one process;
 - ``cells``: xlsxwriter's own cell methods, when its row stream cannot be reached (or to compare).
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import json
 import os
 import signal
 import sys
@@ -29,9 +32,12 @@ class RowOptions:
 
     fast: bool = True  # render XML into the row stream; False: xlsxwriter's cell methods
     shared_strings: bool = True  # repeated texts (unit, item, file) stored once, as Excel does
-    parallel: bool = False  # a long table rendered by two processes (a fork), where that is safe
+    parallel: bool = False  # a long table rendered by a second process (a fork), where that is safe
     split_from: int = 20_000  # rows of a table worth a second process (明细 of about 500 returns)
     split_read: int = 1 << 20  # characters of the child's rows read back at a time
+    # The child's share of the rows: this process renders the rest, then writes the other
+    # sheets (and the history's rows) while the child is at work.
+    child_share: float = 0.7
 
 
 Rows = Iterable[tuple[list[Any], float | None]]
@@ -46,17 +52,31 @@ def write_rows(
     shared: list[bool],
     options: RowOptions,
     transform: Callable[[list[Any], int], list[Any]] | None = None,
+    later: list[Pending] | None = None,
 ) -> None:
     """Write ``rows`` from zero-based row ``first0`` on, column ``c`` in ``formats[c]``.
 
     ``heights`` sizes each row from its texts (before ``transform``, which may replace values by
     formulas, given the row and its zero-based row number). ``shared[c]``: column ``c`` repeats.
+
+    ``later``: a long table may be rendered by a forked child while this process writes other
+    sheets; its :class:`Pending` is added to ``later``, to be finished before the workbook is
+    closed (and before anything else writes below the table in this sheet). Without ``later``
+    the child's rows are waited for here.
     """
     fast = options.fast and fastrows.supported(sheet)
     flags = [flag and options.shared_strings and fast for flag in shared]
     make = getattr(rows, "make", None)  # rows made on demand (明细): a range can be made anywhere
     if fast and make is not None and transform is None and _can_split(options, len(rows)):
-        _write_split(fastrows.RowWriter(sheet, formats, flags), first0, make, len(rows), heights, options)
+        # Rows of the workbook's shared strings are numbered in order: a table rendered before
+        # this one is put in place first.
+        for waiting in later or ():
+            waiting.finish()
+        pending = _in_child(fastrows.RowWriter(sheet, formats, flags), first0, make, len(rows), heights, options)
+        if later is None:
+            pending.finish()
+        else:
+            later.append(pending)
         return
     sized: Rows = ((row, heights(row)) for row in rows)
     if transform is not None:
@@ -68,7 +88,7 @@ def write_rows(
 
 
 def _can_split(options: RowOptions, count: int) -> bool:
-    """Whether a long table's rows can be rendered by two processes (a fork, on Linux)."""
+    """Whether a long table's rows can be rendered by a second process (a fork, on Linux)."""
     return (
         options.parallel
         and count >= options.split_from
@@ -79,68 +99,172 @@ def _can_split(options: RowOptions, count: int) -> bool:
     )
 
 
-def _write_split(
+class Pending:
+    """A table's rows rendered by two processes while this one goes on with the rest of the
+    workbook: the first :attr:`RowOptions.child_share` of them by a forked child, into a file of
+    its own, the rest here at once (their shared strings left unnumbered, ``deferred``);
+    :meth:`finish` puts both into the sheet.
+
+    The child numbers the shared strings it meets from where the workbook's table stood when it
+    was forked, and says which it added; they are taken in that order, then this process's rows
+    are numbered: the same numbers, and so the same bytes, as from one process, provided nothing
+    else added shared strings meanwhile (checked; otherwise, and when the child failed, its rows
+    are rendered here, numbered as they come).
+    """
+
+    def __init__(
+        self,
+        writer: fastrows.RowWriter,
+        first0: int,
+        make: Callable[[int, int], Iterator[list[Any]]],
+        count: int,
+        heights: RowHeights,
+        options: RowOptions,
+    ) -> None:
+        self.writer = writer
+        self.first0 = first0
+        self.make = make
+        self.count = count
+        self.cut = min(count, max(0, round(count * options.child_share)))  # the child's rows: [0, cut)
+        self.heights = heights
+        self.options = options
+        self.table = getattr(writer.sheet, "str_table", None)
+        self.at_fork = _strings_state(self.table)
+        self.part = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close)
+        self.added = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.mine = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.pid = -1
+        self.done = False
+
+    def rendered(self, start: int, stop: int, deferred: bool = False) -> Iterator[str]:
+        rows = ((row, self.heights(row)) for row in self.make(start, stop))
+        return (chunk for chunk, _ in self.writer.render(self.first0 + start, rows, deferred))
+
+    def child(self, parent: int) -> None:
+        """In the child: render, write, say which strings were added, and leave without running
+        any of the parent's exit code."""
+        code = 1
+        try:
+            die_with_parent(parent)
+            for chunk in self.rendered(0, self.cut):
+                self.part.write(chunk)
+            self.part.flush()
+            json.dump(_strings_added(self.table, self.at_fork), self.added, ensure_ascii=False)
+            self.added.flush()
+            code = 0
+        finally:
+            os._exit(code)
+
+    def render_here(self) -> None:
+        """This process's share, its shared strings left for :meth:`finish` to number."""
+        for chunk in self.rendered(self.cut, self.count, deferred=True):
+            self.mine.write(chunk)
+
+    def finish(self) -> None:
+        """The rows in the sheet, in order; nothing when done before."""
+        if self.done:
+            return
+        self.done = True
+        try:
+            ok = self.pid > 0 and os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1]) == 0
+            self.pid = -1
+            out = self.writer.sheet.row_data_fh
+            ok = ok and _strings_state(self.table) == self.at_fork
+            if ok:
+                self.added.seek(0)
+                ok = _take_strings(self.table, json.load(self.added))
+            if ok:
+                self.part.seek(0)
+                while data := self.part.read(self.options.split_read):
+                    out.write(data)
+            else:  # no child, it failed, or the strings moved on: its rows here
+                for chunk in self.rendered(0, self.cut):
+                    out.write(chunk)
+            self.mine.seek(0)
+            pending = ""  # cut at row ends: a deferred text never spans two reads
+            while data := self.mine.read(self.options.split_read):
+                pending += data
+                end = pending.rfind("</row>")
+                if end >= 0:
+                    end += len("</row>")
+                    out.write(self.writer.resolve(pending[:end]))
+                    pending = pending[end:]
+            out.write(self.writer.resolve(pending))
+            self.writer.finish(self.first0, self.count)
+        finally:
+            self.close()
+
+    def abandon(self) -> None:
+        """Stop the child (this process failed or was interrupted) and let go of its files."""
+        self.done = True
+        self.close()
+
+    def close(self) -> None:
+        if self.pid > 0:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = -1
+        for handle in (self.part, self.added, self.mine):
+            handle.close()
+
+
+def _in_child(
     writer: fastrows.RowWriter,
     first0: int,
     make: Callable[[int, int], Iterator[list[Any]]],
     count: int,
     heights: RowHeights,
     options: RowOptions,
-) -> None:
-    """The second half of ``rows`` rendered by a forked child while this process renders the first.
-
-    The child writes its XML into a temporary file, which is then copied after the first half:
-    the bytes are the same as from one process. Without a child (fork failed), or when it fails,
-    its half is rendered here.
-    """
-    half = count // 2
-    writer.start(first0)
-    out = writer.sheet.row_data_fh
-
-    def rendered(start: int, stop: int, deferred: bool = False) -> Iterator[tuple[str, int]]:
-        return writer.render(first0 + start, ((row, heights(row)) for row in make(start, stop)), deferred)
-
-    def write_here(start: int, stop: int) -> None:
-        for chunk, _ in rendered(start, stop):
-            out.write(chunk)
-
+) -> Pending:
+    """``count`` rows from ``make`` being rendered by a forked child and here (see :class:`Pending`)."""
+    writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
+    writer.sheet.row_data_fh.flush()
+    pending = Pending(writer, first0, make, count, heights, options)
     parent = os.getpid()
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as part:
-        try:
-            pid = os.fork()
-        except OSError:  # no process to be had (a limit): all rows here
-            pid = -1
-        if pid == 0:  # the child: render, write, leave without running any of the parent's exit code
-            code = 1
-            try:
-                die_with_parent(parent)
-                for chunk, _ in rendered(half, count, deferred=True):
-                    part.write(chunk)
-                part.flush()
-                code = 0
-            finally:
-                os._exit(code)
-        try:
-            write_here(0, half)
-        except BaseException:  # interrupted or failed here: the child's work is of no use
-            if pid > 0:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            raise
-        if pid > 0 and os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0:
-            part.seek(0)
-            pending = ""  # cut at row ends: a deferred text never spans two reads
-            while data := part.read(options.split_read):
-                pending += data
-                cut = pending.rfind("</row>")
-                if cut >= 0:
-                    cut += len("</row>")
-                    out.write(writer.resolve(pending[:cut]))
-                    pending = pending[cut:]
-            out.write(writer.resolve(pending))
-        else:  # no child, or it failed: its half is rendered here
-            write_here(half, count)
-    writer.finish(first0, count)
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (a limit): the child's rows are rendered here, at finish
+        pid = -1
+    if pid == 0:
+        pending.child(parent)
+    pending.pid = pid
+    try:
+        pending.render_here()
+    except BaseException:  # interrupted or failed here: the child's work is of no use
+        pending.abandon()
+        raise
+    return pending
+
+
+def _strings_state(table: Any) -> tuple[int, int] | None:
+    """How far the workbook's shared strings have got: (distinct, uses); None without a table."""
+    if table is None:
+        return None
+    return int(table.unique_count), int(table.count)
+
+
+def _strings_added(table: Any, at_fork: tuple[int, int] | None) -> dict[str, Any]:
+    """The shared strings the child added (in their order) and the uses it counted."""
+    if table is None or at_fork is None:
+        return {"strings": [], "uses": 0}
+    distinct, uses = at_fork
+    return {"strings": list(itertools.islice(table.string_table, distinct, None)), "uses": table.count - uses}
+
+
+def _take_strings(table: Any, added: dict[str, Any]) -> bool:
+    """The child's strings into the workbook's table, numbered as the child numbered them."""
+    if table is None:
+        return not added["strings"]
+    strings = added["strings"]
+    if any(s in table.string_table for s in strings):
+        return False
+    distinct, uses = table.unique_count, table.count
+    for index, text in enumerate(strings, start=distinct):
+        if table._get_shared_string_index(text) != index:
+            raise AssertionError("shared strings numbered out of order")
+    table.count = uses + added["uses"]
+    return True
 
 
 def _write_cells(sheet: Any, first0: int, rows: Rows, cell_fmts: list[Any]) -> None:

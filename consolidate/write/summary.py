@@ -19,7 +19,7 @@ from ..periods import summary_data
 from ..spec import expr
 from ..text import Lang, t
 from . import fastrows
-from .rows import RowOptions, write_rows
+from .rows import Pending, RowOptions, write_rows
 from .tables import Table, all_tables
 from .xlsx import HEADER_FILL, RowHeights, add_note, new_workbook, number_format, row_height, text_width, write_value
 
@@ -73,21 +73,31 @@ def write_summary(
 def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows_dir: Path) -> None:
     # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
     book = new_workbook(path, KIND_SUMMARY, constant_memory=True, tmpdir=rows_dir)
+    # 明细's rows are rendered by a forked child (``options.parallel``) while this process writes
+    # the sheets after it, the hidden data and the history's rows (a thread, started once the
+    # last fork is made: a process with threads is not forked); they are put in place last.
+    later: list[Pending] = []
     try:
         fmts = _Formats(book)
-        for table in all_tables(result, lang, EXCEL_ROWS, _TITLE_ROWS + 1):
+        tables = list(all_tables(result, lang, EXCEL_ROWS, _TITLE_ROWS + 1))
+        last_detail = max((i for i, table in enumerate(tables) if table.key == "detail"), default=-1)
+        for i, table in enumerate(tables):
             sheet = book.add_worksheet(table.title)
             if table.key == "about":
                 _write_about(sheet, table, fmts, result)
-                continue
-            _write_table(book, sheet, table, fmts, result, lang, options)
+            else:
+                _write_table(book, sheet, table, fmts, result, lang, options, later)
+            if i == last_detail:
+                result.start_history()
         _write_data(book, result)
+        result.start_history()
+        for pending in later:
+            pending.finish()
     except BaseException:
+        for pending in later:
+            pending.abandon()
         _discard(book)
         raise
-    # The history's rows are written by a thread while XlsxWriter packs and compresses the
-    # workbook (zlib lets go of the interpreter): started after 明细's forked helper has ended.
-    result.start_history()
     book.close()
 
 
@@ -137,8 +147,18 @@ class _Formats:
 
 
 def _write_table(
-    book: Any, sheet: Any, table: Table, fmts: _Formats, result: MergeResult, lang: Lang, options: RowOptions
+    book: Any,
+    sheet: Any,
+    table: Table,
+    fmts: _Formats,
+    result: MergeResult,
+    lang: Lang,
+    options: RowOptions,
+    later: list[Pending] | None = None,
 ) -> None:
+    """A table's sheet: title, headers, rows, totals, notes, filters and formats. ``later``: its
+    rows may be left to a forked child, to be put in place before the workbook is closed
+    (:func:`~.rows.write_rows`); not when a totals row is to be written below them."""
     spec = result.spec
     ncols = len(table.columns)
     sheet.write_string(0, 0, f"{spec.report.title} — {table.title}", fmts.title)
@@ -198,7 +218,17 @@ def _write_table(
                 row[c] = fastrows.Styled(row[c], fmt)
         return row
 
-    write_rows(sheet, first0, table.rows, heights, cell_fmts, shared, options, with_formulas if live or marks else None)
+    write_rows(
+        sheet,
+        first0,
+        table.rows,
+        heights,
+        cell_fmts,
+        shared,
+        options,
+        with_formulas if live or marks else None,
+        later if table.totals is None else None,
+    )
     last0 = first0 + len(table.rows) - 1
     if table.totals is not None and table.rows:
         total0 = last0 + 1
