@@ -345,3 +345,110 @@ def test_the_chain_end_to_end(city: dict[str, Any], tmp_path: Path) -> None:
         assert rows[item.id]["done"] == sum(d[item.id] for d in typed.values() if item.id in d), item.id
     county = merge_returns(spec, [returns])
     assert {r.key: r.values["done"] for r in county.figures.rows} == {k: v["done"] for k, v in rows.items()}
+
+
+def write_plain_city_form(path: Path, spec: Any, county: str) -> Path:
+    """A city's form made by hand (no _consolidate sheet): title, 填报单位, the header, its items."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "8月进展"
+    sheet.append(["2020年民生实事工作8月份进展情况"])
+    sheet.merge_cells("A1:H1")
+    sheet.append([f"填报单位：{spec.unit_map[county].name}", None, "联系人", None, "联系电话", None])
+    sheet.append(["序号", "民生实事项目", "计量单位", "年度目标", "累计完成", "完成率", "进展情况", "进度自评"])
+    for item in spec.items_for(county):
+        v = item.values_for(county)
+        sheet.append([v["no"], v["task"], v["measure"], v["target"], None, None, None, None])
+    book.save(path)
+    return path
+
+
+def test_the_chain_with_a_city_form_made_by_hand(city: dict[str, Any], tmp_path: Path) -> None:
+    form = write_plain_city_form(tmp_path / "市里的表_沂水县.xlsx", city["spec"], "YS")
+    code, out = run(
+        "relay",
+        form,
+        "-o",
+        tmp_path / "ys",
+        "--units",
+        write_units(tmp_path / "units.csv"),
+        "--targets",
+        write_breakdown(tmp_path / "分解.xlsx"),
+    )
+    assert code == 0, out
+    spec_path = tmp_path / "ys" / "report.xlsx"
+    spec = load_spec(spec_path)
+    up = spec.upstream
+    assert up is not None
+    assert (up.sheet, up.header_row, up.unit_name) == ("8月进展", 3, "沂水县")
+    assert up.columns == {
+        "no": "A",
+        "task": "B",
+        "measure": "C",
+        "target": "D",
+        "done": "E",
+        "rate": "F",
+        "progress": "G",
+        "status": "H",
+    }
+    assert up.rows == {f"T{n:02d}": 3 + n for n in range(1, 8)}
+    assert up.cells == {"unit": "A2", "contact": "D2", "phone": "F2"}
+    assert dict(spec.item_map["T01"].per_unit["target"]) == {
+        "YC": 10000,
+        "XJ": 8000,
+        "HS": 7800,
+        "ZG": 7000,
+        "CJ": 7000,
+    }
+    returns, typed = _township_returns(spec_path, tmp_path)
+    to_city = tmp_path / "city-returns"
+    _other_counties(city, to_city)
+    filled = to_city / "沂水县.xlsx"
+    code, out = run("fill", form, returns, "-s", spec_path, "-o", filled)
+    assert code == 0, out
+    sheet = openpyxl.load_workbook(filled)["8月进展"]
+    assert sheet["A2"].value == "填报单位：沂水县"
+    assert sheet["E4"].value == sum(d["T01"] for d in typed.values())
+    # The city merges it as a return without metadata: found by its headers and 填报单位.
+    result = merge_returns(city["spec"], [to_city])
+    assert [i for i in result.issues if i.unit == "YS" and i.level.value == "error"] == []
+    rows = {r.item_id: r.values for r in result.records_of("YS")}
+    for item in spec.items:
+        city_item = next(i for i in city["spec"].items_for("YS") if i.values["no"] == item.values["no"])
+        assert rows[city_item.id]["done"] == sum(d[item.id] for d in typed.values() if item.id in d), item.id
+
+
+def test_relay_again_for_the_next_period_keeps_units_targets_and_history(city: dict[str, Any], tmp_path: Path) -> None:
+    spec_path = _relayed(city, tmp_path)
+    returns, _ = _township_returns(spec_path, tmp_path)
+    assert run("merge", returns, "-s", spec_path, "-o", tmp_path / "汇总.xlsx")[0] == 0
+    history = spec_path.parent / "history.sqlite"
+    assert history.is_file()
+    # The city moves to September and sends new templates.
+    shutil.copytree(city["path"].parent, tmp_path / "city9")
+    assert run("next", tmp_path / "city9" / "report.xlsx")[0] == 0
+    september = load_spec(tmp_path / "city9" / "report.xlsx")
+    new = write_templates(september, tmp_path / "city9-templates", units=["YS"])[0]
+    code, out = run("relay", new, "-o", spec_path.parent, "-s", spec_path)
+    assert code == 0, out
+    assert f"下属单位数：5（取自上一期的报表定义 {spec_path}）" in out
+    assert f"有目标分解的事项数：7（取自上一期的报表定义 {spec_path}）" in out
+    moved = load_spec(spec_path)
+    assert moved.report.period == "2020-09"
+    assert moved.report.id == "livelihood-2020-08-ys"  # the county's report id stays: its history goes on
+    assert len(list(spec_path.parent.glob("report.xlsx.*.bak"))) == 1
+    assert [u.code for u in moved.units] == [t[0] for t in TOWNSHIPS]
+    assert dict(moved.item_map["T01"].per_unit["target"]) == {
+        "YC": 10000,
+        "XJ": 8000,
+        "HS": 7800,
+        "ZG": 7000,
+        "CJ": 7000,
+    }
+    assert moved.upstream is not None and moved.upstream.period == "2020-09"
+    assert history.is_file()
+    # The townships' September templates carry August as 上期.
+    code, out = run("templates", spec_path, "-o", tmp_path / "ys9")
+    assert code == 0, out
+    sheet = openpyxl.load_workbook(next((tmp_path / "ys9").glob("*沂城街道卫生院.xlsx")))["填报"]
+    assert "上期" in str(sheet["E5"].value)

@@ -260,7 +260,7 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "help.relay.targets": (
         "目标分解表（.xlsx）：“目标分解”合并表头下每个单位一列",
-        "The breakdown of the targets (.xlsx): one column per unit under a merged 目标分解 header",
+        "The breakdown of the targets (.xlsx): one column per unit under a merged breakdown header",
     ),
     "help.relay.spec": (
         "上一期本县的报表定义：沿用其单位、目标分解、设置和历史记录",

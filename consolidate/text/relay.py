@@ -47,7 +47,7 @@ RELAY: dict[str, tuple[str, str]] = {
     "relay.no_targets": ("找不到目标分解表 {file}", "The breakdown table {file} is not there"),
     "relay.targets_no_breakdown": (
         "{file} 中没有找到目标分解：需要一个合并的“目标分解”表头，下面每个单位一列",
-        "No breakdown found in {file}: it needs a merged 目标分解 header over one column per unit",
+        "No breakdown found in {file}: it needs a merged breakdown header over one column per unit",
     ),
     "relay.targets_not_number": (
         "目标分解表 {file} 第 {row} 行“{unit}”一列的“{value}”不是数字。请改成数字，没有任务的单位留空",
