@@ -12,6 +12,7 @@ import typer
 from ..common import KIND_DOCUMENT, KIND_FORM, KIND_SUMMARY
 from ..text import t
 from .app import guarded, msg, say, state
+from .relay import fill_into, fill_place
 from .shared import (
     AssignOpt,
     HistoryOpt,
@@ -116,6 +117,8 @@ def merge(
     docx: Annotated[Path | None, typer.Option("--docx")] = None,
     parquet: Annotated[Path | None, typer.Option("--parquet")] = None,
     history: HistoryOpt = None,
+    fill: Annotated[Path | None, typer.Option("--fill")] = None,
+    fill_out: Annotated[Path | None, typer.Option("--fill-out")] = None,
 ) -> None:
     from ..read.ours import KIND_PARQUET, KIND_PDF, KIND_SUMMARY_JSON
     from ..write import find_soffice, summary_json, to_pdf, write_document, write_parquet, write_summary
@@ -134,7 +137,8 @@ def merge(
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         if parquet is not None:
             pyarrow()  # so does a missing pyarrow
-        outputs = [out, out.with_suffix(".pdf"), *(p for p in (json_out, docx, parquet) if p is not None)]
+        filled = fill_place(fill, fill_out) if fill is not None else None
+        outputs = [out, out.with_suffix(".pdf"), *(p for p in (json_out, docx, parquet, fill, filled) if p is not None)]
         result = run_merge(
             folder,
             spec,
@@ -178,8 +182,9 @@ def merge(
         with guarded():
             keep_previous(pdf_claim)
             say(msg("pdf", file=to_pdf(out)), "green")
+    partial = fill_into(result, fill, filled) if fill is not None and filled is not None else 0
     print_counts(result)
-    raise typer.Exit(result.exit_code)
+    raise typer.Exit(max(result.exit_code, partial))
 
 
 def report(

@@ -18,6 +18,7 @@ from .model import (
     RuleSpec,
     Spec,
     UnitSpec,
+    UpstreamSpec,
 )
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "SmtpSpec",
     "Spec",
     "UnitSpec",
+    "UpstreamSpec",
     "add_months",
     "embedded_spec_json",
     "load_spec",

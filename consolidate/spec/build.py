@@ -88,6 +88,7 @@ def _build_spec(data: Mapping[str, Any], locator: Locator, base: Path | None, pa
         imap=raw.imap,
         document=raw.document,
         outliers=raw.outliers,
+        upstream=raw.upstream,
     )
 
 

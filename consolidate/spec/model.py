@@ -158,6 +158,54 @@ class UnitSpec(_Model):
     parent: str = ""
 
 
+class UpstreamSpec(_Model):
+    """``upstream:`` in a spec made by ``relay``: the report this one relays (the city's), so that
+    ``fill`` writes the county's figures back into the city's template (docs/relay.md).
+
+    A template the city made with this tool names its report, period and unit; a workbook made by
+    hand is known by its title, and its cells by the layout remembered here: the sheet, a column
+    letter per field and a row per item (1-based), and the cells of 填报单位, 联系人 and 电话."""
+
+    report_id: str = ""  # the city's report id ("" for a workbook made by hand)
+    period: str = ""
+    title: str = ""
+    issuer: str = ""
+    deadline: dt.date | None = None
+    unit_code: str = ""  # the county as the city's report names it
+    unit_name: str = ""
+    contact: str = ""  # written into the city's template by fill
+    phone: str = ""
+    spec_sha256: str = ""
+    sheet: str = ""
+    header_row: int = Field(default=0, ge=0)
+    columns: dict[str, str] = {}  # field id -> column letter
+    rows: dict[str, int] = {}  # item id -> row
+    cells: dict[str, str] = {}  # unit | contact | phone -> cell (B2)
+
+    @field_validator("columns", "rows", "cells", mode="before")
+    @classmethod
+    def _json_text(cls, value: Any) -> Any:
+        """In the workbook's 设置 sheet a mapping is written as its JSON text."""
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else {}
+            except ValueError:
+                raise invalid("spec.bad_value", value=value, allowed="JSON") from None
+        return value
+
+    @field_validator("period", "report_id", "unit_code", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @field_validator("deadline", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value or None
+
+
 class SpecFile(_Model):
     version: Literal[1] = 1
     report: ReportInfo
@@ -172,6 +220,7 @@ class SpecFile(_Model):
     imap: ImapSpec | None = None
     document: DocumentSpec | None = None
     outliers: OutlierSpec | None = None
+    upstream: UpstreamSpec | None = None
 
     @model_validator(mode="after")
     def _items_for_fixed(self) -> SpecFile:
@@ -225,6 +274,7 @@ class Spec:
     imap: ImapSpec | None = None
     document: DocumentSpec | None = None
     outliers: OutlierSpec | None = None
+    upstream: UpstreamSpec | None = None  # the city's report this one relays (relay, fill)
 
     @property
     def outlier_check(self) -> OutlierSpec:
@@ -362,6 +412,7 @@ class Spec:
                     ("smtp", self.smtp),
                     ("imap", self.imap),
                     ("document", self.document),
+                    ("upstream", self.upstream),
                 )
                 if section is not None and not public
             },

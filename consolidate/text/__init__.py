@@ -17,11 +17,12 @@ from .issues import ISSUES, Code, Entry, Level
 from .labels import LABELS
 from .mail import MAIL
 from .messages import MESSAGES
+from .relay import RELAY
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL, **DOCUMENT}
+CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL, **DOCUMENT, **RELAY}
 
 __all__ = ["CATALOGUE", "ISSUES", "LANGS", "Code", "Entry", "Joined", "Lang", "Level", "Msg", "render", "t"]
 

@@ -227,6 +227,80 @@ HELP: dict[str, tuple[str, str]] = {
         "Also write the detail as a Parquet file (.parquet: typed columns with their sources, for "
         'pandas or DuckDB; needs pip install "consolidate[parquet]")',
     ),
+    "help.merge.fill": (
+        "同时把本县的汇总数填入市里下发的模板（consolidate relay 生成的报表定义；见 consolidate fill）",
+        "Also fill the city's template with the county's totals (a spec made by consolidate relay; see "
+        "consolidate fill)",
+    ),
+    "help.merge.fill_out": (
+        "填好的市里模板另存为的文件（默认：模板名_已填.xlsx）",
+        "Where the filled city template goes (default: TEMPLATE_filled.xlsx)",
+    ),
+    "meta.fill": ("市里模板.xlsx", "CITY.xlsx"),
+    "meta.fill_out": ("文件", "FILE"),
+    # relay and fill: up and down the chain (docs/relay.md)
+    "help.relay": (
+        "转发市里的报表：从市里下发的模板生成本县的报表定义 report.xlsx（事项、栏目、规则与市里相同，单位和目标分解是本县的），"
+        "并记下市里的报表，以便汇总后用 consolidate fill 填回。\n\n"
+        "示例：[bold]consolidate relay 市里模板_沂水县.xlsx -o 2020-08/ --units 卫生院.xlsx --targets 目标分解.xlsx[/bold]",
+        "Relay the city's report: make the county's own spec, report.xlsx, from the template the city sent "
+        "(the city's items, fields and rules; the county's units and breakdown of the targets), remembering "
+        "the city's report so that consolidate fill can write the county's totals back.\n\n"
+        "Example: [bold]consolidate relay city_template.xlsx -o 2020-08/ --units townships.xlsx "
+        "--targets breakdown.xlsx[/bold]",
+    ),
+    "help.relay.template": ("市里下发给本县的模板（.xlsx）", "The template the city sent the county (.xlsx)"),
+    "help.relay.out": (
+        "本县报表定义的文件夹（写入 report.xlsx；不覆盖已有的报表定义，除非它就是 --spec）",
+        "Folder for the county's spec (report.xlsx; an existing spec there is replaced only when it is --spec)",
+    ),
+    "help.relay.units": (
+        "本县的下属单位表（.csv/.xlsx，列：编码、名称，可有邮箱、联系人、电话）",
+        "The county's units (.csv/.xlsx: code, name, optionally email, contact, phone)",
+    ),
+    "help.relay.targets": (
+        "目标分解表（.xlsx）：“目标分解”合并表头下每个单位一列",
+        "The breakdown of the targets (.xlsx): one column per unit under a merged breakdown header",
+    ),
+    "help.relay.spec": (
+        "上一期本县的报表定义：沿用其单位、目标分解、设置和历史记录",
+        "The county's spec of the previous period: its units, breakdown, settings and history are kept",
+    ),
+    "help.relay.deadline": (
+        "本县的截止日期（默认：市里截止日期之前 3 个工作日）",
+        "The county's deadline (default: 3 working days before the city's)",
+    ),
+    "help.relay.issuer": (
+        "本县的发文单位（默认：本单位在市里报表中的名称）",
+        "The county's issuer (default: its name in the city's report)",
+    ),
+    "help.relay.title": ("本县报表的标题（默认：市里模板的标题）", "The county's title (default: the city template's)"),
+    "help.relay.unit_name": (
+        "本单位在市里报表中的名称（市里的表格没有写填报单位时需要）",
+        "Your unit's name in the city's report (needed when the city's table does not say it)",
+    ),
+    "meta.relay.template": ("市里模板.xlsx", "CITY.xlsx"),
+    "meta.relay.out": ("文件夹", "FOLDER"),
+    "meta.units": ("文件", "FILE"),
+    "meta.targets": ("文件", "FILE"),
+    "meta.unit_name": ("名称", "NAME"),
+    "help.fill": (
+        "填报市里的模板：汇总本县收回的报表，把合计数、完成率、最差的进度自评和进展情况填入市里模板的副本"
+        "（模板的其余部分不变）；有单位未报或数据有误时在单元格批注中注明，退出码为 1。\n\n"
+        "示例：[bold]consolidate fill 市里模板_沂水县.xlsx -s 2020-08/report.xlsx 收回/ -o 沂水县报市.xlsx[/bold]",
+        "Fill the city's template: merge the county's returns and write its totals, rates, worst "
+        "self-assessment and progress into a copy of the city's template (nothing else of it changes); "
+        "figures missing units are noted on their cells, and the exit code is 1.\n\n"
+        "Example: [bold]consolidate fill city_template.xlsx -s 2020-08/report.xlsx returns/ -o to_city.xlsx[/bold]",
+    ),
+    "help.fill.template": ("市里下发给本县的模板（.xlsx）", "The template the city sent the county (.xlsx)"),
+    "help.fill.folder": ("本县收回报表的文件夹或文件", "The county's returns folder(s) or file(s)"),
+    "help.fill.out": (
+        "填好的模板另存为的文件（默认：模板名_已填.xlsx）；只替换 fill 自己写的文件",
+        "Where the filled template goes (default: TEMPLATE_filled.xlsx); only a file fill wrote is replaced",
+    ),
+    "meta.fill.template": ("市里模板.xlsx", "CITY.xlsx"),
+    "meta.fill.out": ("文件", "FILE"),
     "meta.parquet": ("文件", "FILE"),
     "meta.docx": ("文件", "FILE"),
     "help.remind.text": (

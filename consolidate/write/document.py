@@ -156,6 +156,20 @@ def _item(
     }
 
 
+def item_paragraphs(result: MergeResult, lang: Lang | None = None) -> dict[str, str]:
+    """Each item's progress as the document words it (its progress sentence, then its units'
+    reports, one a line), by item id: what ``fill`` writes into the city's template."""
+    lang = lang or result.spec.lang
+    context = document_context(result, lang)
+    texts = _texts(result.spec, lang)
+    out = {}
+    for item in context["item_list"]:
+        lines = [texts["progress"].render(context, item=item)]
+        lines += [texts["narrative"].render(context, item=item, unit=u, text=x) for u, x in item["narratives"]]
+        out[item["id"]] = "\n".join(line for line in lines if line)
+    return out
+
+
 def ranking(result: MergeResult) -> list[tuple[str, str, str, str]]:
     """Units by completion rate, best first, as the merge ranked them (:class:`~consolidate.merge.Rank`):
     a unit whose items are in different units of measure shows no sums ("—")."""

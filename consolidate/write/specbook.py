@@ -58,7 +58,7 @@ def write_spec_workbook(spec: Spec, path: str | Path, lang: Lang | None = None) 
         )
         settings = [
             [f"{section}.{key}", value]
-            for section in ("mail", "smtp", "imap", "document", "outliers")
+            for section in ("mail", "smtp", "imap", "document", "outliers", "upstream")
             for key, value in data.get(section, {}).items()
         ]
         _table(book, t("book.sheet.settings", lang), [t("book.key", lang), t("book.value", lang)], settings, header)
