@@ -4,6 +4,7 @@ unlike things (issue 12, items 1 and 2)."""
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -184,3 +185,18 @@ def test_rows_of_a_rate_taken_in_together_give_what_one_at_a_time_gives(rows: li
     complete = [one.add(row) for row in rows]
     assert together.add_all(rows) == complete
     assert repr(together.inputs()) == repr(one.inputs())
+
+
+def test_a_sum_past_the_largest_float_is_infinite_not_a_crash() -> None:
+    # fsum gives up with OverflowError ("intermediate overflow"): a hostile return typed 9e307
+    # twice must not stop the merge.
+    from consolidate.merge.aggregate import ExactSum
+
+    big = 8.98846567431158e307
+    over, back = ExactSum(), ExactSum()
+    for value in (big, big):
+        over.add(value)
+    for value in (big, big, -big):
+        back.add(value)
+    assert over.total() == math.inf
+    assert back.total() == big  # past the largest float on the way, not at the end

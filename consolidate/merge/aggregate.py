@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -124,8 +125,14 @@ class ExactSum:
         self.buffer = array("d")
 
     def total(self) -> float:
-        """``math.fsum`` of every value added."""
-        return math.fsum([*self.specials, *self.partials, *self.buffer])
+        """``math.fsum`` of every value added (an infinity when the exact sum is past the largest
+        float, where fsum itself gives up with an overflow)."""
+        values = [*self.specials, *self.partials, *self.buffer]
+        try:
+            return math.fsum(values)
+        except OverflowError:
+            half = math.fsum(v / 2 for v in values)  # exact for floats this large
+            return half * 2 if abs(half) <= sys.float_info.max / 2 else math.copysign(math.inf, half)
 
 
 class Accumulator:
