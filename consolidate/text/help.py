@@ -299,7 +299,7 @@ HELP: dict[str, tuple[str, str]] = {
         "示例：[bold]consolidate serve 2025Q1/report.yaml -r returns/ --host 0.0.0.0[/bold]",
         "The upload page: a small web site on the bureau's network, one link per unit; a unit uploads "
         "its filled return and sees at once what is wrong (the checks of validate). Returns are saved by "
-        "unit into the returns folder with their upload time (which 逾期 is judged by). Prints each "
+        "unit into the returns folder with their upload time (which lateness is judged by). Prints each "
         "unit's link (also written to links.csv beside the spec) and the clerk's page; Ctrl-C stops it, "
         "and running it again keeps the links and the returns.\n\n"
         "Example: [bold]consolidate serve 2025Q1/report.yaml -r returns/ --host 0.0.0.0[/bold]",
