@@ -87,7 +87,7 @@ def spec(spec_path: Path) -> Spec:
 
 
 # ---------------------------------------------------------------------------------------------
-# Tests that need real programs: @pytest.mark.libreoffice, .dovecot, .aiosmtpd
+# Tests that need real programs: @pytest.mark.libreoffice, .dovecot, .aiosmtpd, .chromium
 #
 # Without the program a test is skipped with one line saying what to install, so a newcomer gets
 # a green run; with the environment variable CI set (to anything but "") it fails instead, so CI
@@ -163,6 +163,17 @@ def _aiosmtpd_missing() -> tuple[str, ...]:
     return () if importlib.util.find_spec("aiosmtpd") else ("aiosmtpd",)
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's: Playwright drives it, no browser is downloaded
+
+
+@functools.cache
+def _chromium_missing() -> tuple[str, ...]:
+    missing = [] if CHROMIUM.is_file() else ["chromium"]
+    if importlib.util.find_spec("playwright") is None:
+        missing.append("playwright")
+    return tuple(missing)
+
+
 REQUIREMENTS = {
     "libreoffice": Requirement(
         "LibreOffice",
@@ -181,6 +192,12 @@ REQUIREMENTS = {
         "needs aiosmtpd (an SMTP server the tests start on 127.0.0.1)",
         "pip install -e '.[test]'",
         _aiosmtpd_missing,
+    ),
+    "chromium": Requirement(
+        "Chromium",
+        "needs Debian's chromium (/usr/bin/chromium) and the playwright package, for the upload page in a browser",
+        "apt-get install chromium; pip install -e '.[test]'",
+        _chromium_missing,
     ),
     "tmpfs": Requirement(
         "a small disk",

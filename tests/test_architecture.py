@@ -47,6 +47,7 @@ def test_the_writers_lay_figures_out_and_compute_none() -> None:
                 "read/",
                 "kinds/",
                 "mail/",
+                "serve/",
                 "cli/",
                 "fields/",
                 "text/",

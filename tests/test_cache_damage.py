@@ -337,7 +337,7 @@ def test_the_codec_knows_every_field_of_what_it_packs() -> None:
             "issues",
             "formulas",
         ],
-        RawBook: ["path", "name", "sha256", "modified", "sheets", "meta", "saved", "received", "notes"],
+        RawBook: ["path", "name", "sha256", "modified", "sheets", "meta", "saved", "received", "notes", "received_via"],
         RawRow: ["row", "item_id", "cells"],
         Issue: ["code", "unit", "file", "sheet", "cell", "field", "value", "params"],
         Record: ["unit_code", "item_id", "file", "sheet", "row", "values"],

@@ -5,7 +5,7 @@ several commands share (options, the merge they run, the check of output paths b
 :mod:`.show` what they print. Each group of commands is a module listing its ``COMMANDS``,
 registered here in the order ``--help`` shows them: :mod:`.setup` (init, check, templates,
 convert, demo, kinds), :mod:`.returns` (validate, merge, report, status), :mod:`.history`
-(history, next), :mod:`.mail` (send, collect, remind), :mod:`.relay` (relay, fill).
+(history, next), :mod:`.mail` (send, collect, remind), :mod:`.serve` (serve), :mod:`.relay` (relay, fill).
 """
 
 from __future__ import annotations
@@ -16,12 +16,19 @@ from typing import Any
 
 import typer
 
-from . import history, mail, relay, returns, setup
+from . import history, mail, relay, returns, serve, setup
 from .app import app, global_options_first, new_app, register
 
 __all__ = ["app", "main"]
 
-COMMANDS = (*setup.COMMANDS, *returns.COMMANDS, *history.COMMANDS, *mail.COMMANDS, *relay.COMMANDS)
+COMMANDS = (
+    *setup.COMMANDS,
+    *returns.COMMANDS,
+    *history.COMMANDS,
+    *mail.COMMANDS,
+    *serve.COMMANDS,
+    *relay.COMMANDS,
+)
 register(*COMMANDS)
 
 

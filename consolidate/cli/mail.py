@@ -138,8 +138,10 @@ def remind(
         if text is not None:
             # Paste-ready messages for a WeChat work group: nothing is e-mailed.
             if found:
+                from ..serve.tokens import saved_links  # the links ``serve`` gave the units, if any
+
                 with atomic_output(text) as tmp:
-                    Path(tmp).write_text(reminder_texts(loaded, found), encoding="utf-8")
+                    Path(tmp).write_text(reminder_texts(loaded, found, links=saved_links(loaded)), encoding="utf-8")
                 say(msg("texts", n=len(found) + 1, file=text), "green")
             else:
                 say(msg("nobody_to_remind"), "green")

@@ -103,10 +103,14 @@ def _quote(issue: Issue, spec: Spec, items: dict[int, str]) -> str:
     return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang), lang)}"
 
 
-def reminder_texts(spec: Spec, found: Sequence[Reminder], today: dt.date | None = None) -> str:
-    """The reminders as paste-ready text for a WeChat work group (no mail server needed)."""
+def reminder_texts(
+    spec: Spec, found: Sequence[Reminder], today: dt.date | None = None, links: Mapping[str, str] | None = None
+) -> str:
+    """The reminders as paste-ready text for a WeChat work group (no mail server needed); with
+    ``links`` (unit code → its upload page, from ``consolidate serve``) each unit's message ends
+    with its own link."""
     day = today or dt.date.today()
-    return chat_texts(spec, [(r.unit, r.reason, r.file, _quoted(spec, r.problems)) for r in found], day)
+    return chat_texts(spec, [(r.unit, r.reason, r.file, _quoted(spec, r.problems)) for r in found], day, links)
 
 
 def _quoted(spec: Spec, problems: list[str]) -> list[str]:

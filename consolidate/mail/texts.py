@@ -81,7 +81,12 @@ def remind_texts(
     return _one_line(subject), body.replace("\n\n\n\n", "\n\n")
 
 
-def chat_texts(spec: Spec, found: Sequence[tuple[UnitSpec, str, str, list[str]]], today: dt.date) -> str:
+def chat_texts(
+    spec: Spec,
+    found: Sequence[tuple[UnitSpec, str, str, list[str]]],
+    today: dt.date,
+    links: Mapping[str, str] | None = None,
+) -> str:
     """Paste-ready reminders for a WeChat work group: one message per unit (unit, reason, file,
     problems quoted), then one for the whole group naming every pending unit. Plain text."""
     lang = spec.lang
@@ -91,6 +96,8 @@ def chat_texts(spec: Spec, found: Sequence[tuple[UnitSpec, str, str, list[str]]]
         unit_fields = values(spec, unit, file=file, today=today)
         lines = [t(f"chat.{reason}", lang, **unit_fields)]
         lines += [f"{n}. {text}" for n, text in enumerate(problems, 1)]
+        if links and unit.code in links:
+            lines.append(t("chat.link", lang, link=links[unit.code]))
         blocks.append("\n".join(lines))
     missing = [unit.name for unit, reason, _, _ in found if reason == "missing"]
     to_fix = [unit.name for unit, reason, _, _ in found if reason != "missing"]

@@ -30,7 +30,8 @@ from .packing import Damaged
 CACHE_BATCH = 256  # parsed files written at a time
 LOCK_WAIT = 2.0  # seconds to wait for another run's write before going on without the cache
 _CACHE_KEEP_DAYS = 60
-_CACHE_FORMAT = "5"  # what a cached Parsed holds; changed when that changes (5: MessagePack, no pickle)
+# What a cached Parsed holds; changed when that changes (5: MessagePack, no pickle; 6: how a return arrived).
+_CACHE_FORMAT = "6"
 _DIGEST = 32
 
 

@@ -261,11 +261,21 @@ def _issue(value: Any) -> Issue:
 def _plain_book(book: RawBook) -> list[Any]:
     if book.sheets:
         raise TypeError("a parsed return keeps no sheets")
-    return [str(book.path), book.name, book.sha256, book.modified, book.meta, book.saved, book.received, book.notes]
+    return [
+        str(book.path),
+        book.name,
+        book.sha256,
+        book.modified,
+        book.meta,
+        book.saved,
+        book.received,
+        book.notes,
+        book.received_via,
+    ]
 
 
 def _book(value: Any) -> RawBook:
-    path, name, sha256, modified, meta, saved, received, notes = _fields(value, 8)
+    path, name, sha256, modified, meta, saved, received, notes, via = _fields(value, 9)
     meta = _texts(meta)
     for text in meta.values():
         _str(text)
@@ -279,6 +289,7 @@ def _book(value: Any) -> RawBook:
         _opt_time(saved),
         _opt_time(received),
         [_msg(note) for note in _list(notes)],
+        _str(via),
     )
 
 

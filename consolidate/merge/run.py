@@ -19,7 +19,7 @@ from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
 from ..errors import InputError
 from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, record_rows
-from ..read import Source, SourceFailure, discover, received_log
+from ..read import Source, SourceFailure, discover, received_log, received_via
 from ..spec import Spec
 from ..text import Code, Joined, Msg
 from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
@@ -280,9 +280,11 @@ def _gather(
 ) -> _Gathered:
     """Parse every file (in the pool, or here for the returns given a unit) into ``store``."""
     received: dict[Path, dt.datetime] = {}
+    via: dict[Path, str] = {}
     for given in paths:
         if Path(given).is_dir():
             received.update(received_log(Path(given)))
+            via.update(received_via(Path(given)))
     # An archive's members arrived with the archive: they share its received time.
     on_disk = {s.name: s.path.resolve() for s in sources if isinstance(s, Source)}
     file_times = {s.name: s.modified for s in sources if isinstance(s, Source)}
@@ -321,6 +323,7 @@ def _gather(
             book = parsed.located.book
             book.modified = file_times.get(parsed.name, book.modified)  # a cached parse keeps an old time
             book.received = received.get(on_disk[parsed.name]) if parsed.name in on_disk else None
+            book.received_via = via.get(on_disk[parsed.name], "mail") if parsed.name in on_disk else "mail"
             got.located.append(parsed.located)
             got.checked[parsed.name] = parsed.check_issues
             store.add(parsed.name, parsed.take_records(), parsed.record_count)

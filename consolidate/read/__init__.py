@@ -5,7 +5,7 @@ knows the spec; a file that cannot be read becomes a :class:`ReadFailure` with i
 from __future__ import annotations
 
 from .book import RawBook, RawSheet, ReadFailure, file_sha256, read_book
-from .received import received_log
+from .received import received_log, received_via
 from .sources import Source, SourceFailure, discover
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "file_sha256",
     "read_book",
     "received_log",
+    "received_via",
 ]

@@ -54,8 +54,9 @@ class RawBook:
     sheets: list[RawSheet]
     meta: dict[str, str] = field(default_factory=dict)
     saved: dt.datetime | None = None  # the workbook's own save time (docProps), when it has one
-    received: dt.datetime | None = None  # from the e-mail collector's log, when known
+    received: dt.datetime | None = None  # from the e-mail collector's (or the upload page's) log, when known
     notes: list[Msg] = field(default_factory=list)  # how the file had to be opened (decrypted...)
+    received_via: str = "mail"  # how it arrived when ``received`` is known: mail or upload
 
     @property
     def time(self) -> dt.datetime:
@@ -65,9 +66,9 @@ class RawBook:
     @property
     def time_source(self) -> str:
         """Where :attr:`time` comes from, in this order: ``mail`` (the received time ``collect``
-        logged), ``saved`` (the workbook's own save time), ``file`` (the file's time, which
+        logged) or ``upload`` (the time ``serve`` received it), ``saved`` (the workbook's own save time), ``file`` (the file's time, which
         saving an attachment a day late moves)."""
-        return "mail" if self.received else "saved" if self.saved else "file"
+        return self.received_via if self.received else "saved" if self.saved else "file"
 
     @property
     def order(self) -> tuple[dt.datetime, dt.datetime, str]:

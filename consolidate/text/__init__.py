@@ -2,7 +2,7 @@
 
 Workbook labels (:mod:`.labels`), issue messages and fixes (:mod:`.issues`), command-line, spec,
 reader and conversion messages (:mod:`.messages`), ``--help`` (:mod:`.help`) and e-mail texts
-(:mod:`.mail`) and the progress document's wording (:mod:`.document`) are all here and nowhere else. Code that finds a problem does not word it: it
+(:mod:`.mail`), the progress document's wording (:mod:`.document`) and the upload page (:mod:`.serve`) are all here and nowhere else. Code that finds a problem does not word it: it
 returns a :class:`Msg` (a key and its values), worded when shown, in the reader's language.
 """
 
@@ -18,11 +18,12 @@ from .labels import LABELS
 from .mail import MAIL
 from .messages import MESSAGES
 from .relay import RELAY
+from .serve import SERVE
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL, **DOCUMENT, **RELAY}
+CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL, **DOCUMENT, **RELAY, **SERVE}
 
 __all__ = ["CATALOGUE", "ISSUES", "LANGS", "Code", "Entry", "Joined", "Lang", "Level", "Msg", "render", "t"]
 

@@ -366,4 +366,31 @@ HELP: dict[str, tuple[str, str]] = {
         "模板文件夹：给未报送的单位再附上模板",
         "Templates folder: attach the template again for units that sent nothing",
     ),
+    "help.serve": (
+        "收表页面：在本局网络上启动一个小网站，每个单位一个链接，上传填好的报表后立即看到哪里有错"
+        "（与 validate 的检查相同），报表按单位保存到回收文件夹，记下上传时间（逾期据此判断）。"
+        "打印每个单位的链接（并写入报表定义旁的 links.csv）和管理页面的链接；按 Ctrl-C 停止，再次运行时链接和报表都保留。\n\n"
+        "示例：[bold]consolidate serve 2025Q1/report.yaml -r returns/ --host 0.0.0.0[/bold]",
+        "The upload page: a small web site on the bureau's network, one link per unit; a unit uploads "
+        "its filled return and sees at once what is wrong (the checks of validate). Returns are saved by "
+        "unit into the returns folder with their upload time (which lateness is judged by). Prints each "
+        "unit's link (also written to links.csv beside the spec) and the clerk's page; Ctrl-C stops it, "
+        "and running it again keeps the links and the returns.\n\n"
+        "Example: [bold]consolidate serve 2025Q1/report.yaml -r returns/ --host 0.0.0.0[/bold]",
+    ),
+    "help.serve.spec": ("报表定义 report.yaml（默认当前文件夹）", "The spec (default: the current folder)"),
+    "help.serve.returns": ("回收报表文件夹：上传的报表保存在这里", "The returns folder: uploads are saved here"),
+    "help.serve.host": (
+        "监听的地址（默认 127.0.0.1，只有本机能打开；0.0.0.0 让局域网内的单位访问）",
+        "The address to listen on (default 127.0.0.1, this computer only; 0.0.0.0 for the network)",
+    ),
+    "help.serve.port": ("端口（默认 8765）", "The port (default 8765)"),
+    "help.serve.new_links": (
+        "为本期换发新链接（旧链接立即失效），例如链接被转给了不该有的人",
+        "Issue new links for this period (the old ones stop working), e.g. when a link went to the wrong person",
+    ),
+    "help.serve.max_mb": ("上传文件的大小上限，单位 MB（默认 20）", "The largest upload accepted, in MB (default 20)"),
+    "meta.host": ("地址", "ADDRESS"),
+    "meta.port": ("端口", "PORT"),
+    "meta.max_mb": ("MB", "MB"),
 }

@@ -83,6 +83,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.received": ("收到时间", "Received"),
     "col.time_source": ("时间依据", "Time from"),
     "time_source.mail": ("邮件收到时间", "e-mail received"),
+    "time_source.upload": ("网页上传时间", "uploaded on the page"),
     "time_source.saved": ("工作簿保存时间", "workbook saved"),
     "time_source.file": ("文件修改时间", "file modified"),
     "col.rows": ("填报行数", "Rows"),
