@@ -69,7 +69,7 @@ def test_ctrl_c_in_the_first_half_second_says_interrupted_and_exits_130(tmp_path
     returns = tmp_path / "returns"
     returns.mkdir()
     good = sorted(p for p in demo.returns.iterdir() if p.suffix == ".xlsx")
-    for n in range(150):  # a merge of a second or more: every moment below is within it
+    for n in range(600):  # a merge of a second or more: every moment below is within it
         shutil.copy2(good[n % len(good)], returns / f"{n:03d}_{good[n % len(good)].name}")
     out = tmp_path / "out"
     out.mkdir()
