@@ -161,6 +161,27 @@ def test_outputs_in_the_returns_folder_are_never_read_back(demo: DemoResult, tmp
     assert not any(name in str(inputs) for name in ours)
 
 
+def test_our_outputs_among_the_returns_are_passed_over_by_the_reader_not_listed(
+    demo: DemoResult, tmp_path: Path
+) -> None:
+    # A merge finds a folder's files without opening them (a thousand returns are looked at on
+    # both cores, by the reader); a summary among them is then passed over, as before.
+    from consolidate.merge import find_files, merge_returns
+    from consolidate.spec import load_spec
+    from consolidate.write import write_summary
+
+    spec = load_spec(demo.spec)
+    before = merge_returns(spec, [demo.returns])
+    write_summary(before, demo.returns / "汇总.xlsx")
+    found = {s.name: s for s in find_files([demo.returns], look_later=True)}
+    assert found["汇总.xlsx"].unchecked  # listed: the reader looks
+    assert "汇总.xlsx" not in {s.name for s in find_files([demo.returns])}  # looked at when found
+    after = merge_returns(spec, [demo.returns])
+    assert [i.name for i in after.inputs] == [i.name for i in before.inputs]
+    assert [(i.code, i.file) for i in after.issues] == [(i.code, i.file) for i in before.issues]
+    assert after.figures.total.values == before.figures.total.values
+
+
 def test_a_return_is_read_whatever_its_properties_say(demo: DemoResult, tmp_path: Path) -> None:
     """Only what no unit fills in is passed over: a return (its _consolidate sheet) never is, even
     with a summary's keywords (copied properties, a crafted file)."""

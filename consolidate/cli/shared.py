@@ -80,7 +80,7 @@ def run_merge(
     else:
         found = embedded_spec(list(folder), secrets)
         loaded, history, note = history_place(found, folder, history, record)
-    sources = find_files(list(folder), exclude, missing_ok=allow_empty)
+    sources = find_files(list(folder), exclude, missing_ok=allow_empty, look_later=True)
     cache = None if no_cache else default_cache_path()
     with progress_bar(len(sources), msg("reading")) as tick:
         result = merge_returns(

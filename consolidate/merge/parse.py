@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Located, Record, RowChecker, locate
-from ..read import RawBook, Source, SourceFailure, file_sha256, read_book
+from ..read import PASSED_OVER, RawBook, Source, SourceFailure, file_sha256, read_book
 from ..spec import Spec, spec_from_json
 from ..text import Msg
 from .cache import CACHE_BATCH, ParseCache, cache_key
@@ -218,7 +218,13 @@ def _payloads(fresh: list[Parsed]) -> list[tuple[str, bytes]]:
 
 def _remembered(parsed: Parsed) -> bool:
     """Every parse is remembered but a file whose worker died or stalled (it may be the machine)."""
-    return parsed.failure is None or parsed.failure.key not in ("read.crashed", "read.timed_out", "read.out_of_memory")
+    # An output of ours is looked for again each time (a file given by name is read all the same).
+    return parsed.failure is None or parsed.failure.key not in (
+        "read.crashed",
+        "read.timed_out",
+        "read.out_of_memory",
+        PASSED_OVER.key,
+    )
 
 
 def _key(source: Source | SourceFailure, spec: Spec, passwords: tuple[str, ...], keep_raw: bool) -> str:

@@ -19,7 +19,7 @@ from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import normalise
 from ..errors import InputError
 from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, record_rows
-from ..read import Source, SourceFailure, discover, received_log, received_via
+from ..read import PASSED_OVER, Source, SourceFailure, discover, received_log, received_via
 from ..spec import Spec
 from ..text import Code, Joined, Msg
 from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
@@ -33,7 +33,7 @@ Progress = Callable[[str], None]
 
 
 def find_files(
-    paths: Sequence[str | Path], exclude: Sequence[Path] = (), *, missing_ok: bool = False
+    paths: Sequence[str | Path], exclude: Sequence[Path] = (), *, missing_ok: bool = False, look_later: bool = False
 ) -> list[Source | SourceFailure]:
     """Every candidate return under ``paths`` (folders recursively, archives expanded).
 
@@ -56,7 +56,7 @@ def find_files(
         if base is not None:
             where = (root.resolve() if root.is_dir() else root.resolve().parent).relative_to(base).as_posix()
             prefix = "" if where == "." else f"{where}/"
-        found += [s for s in discover(root, prefix) if s.path.resolve() not in skip]
+        found += [s for s in discover(root, prefix, look_later=look_later) if not skip or s.path.resolve() not in skip]
     return found
 
 
@@ -178,7 +178,8 @@ def merge_returns(
     merge.
     """
     opts = dataclasses.replace(options or MergeOptions(), **changes)
-    sources = find_files(paths, opts.exclude, missing_ok=opts.allow_empty) if sources is None else sources
+    if sources is None:
+        sources = find_files(paths, opts.exclude, missing_ok=opts.allow_empty, look_later=True)
     if not sources and not opts.allow_empty:
         raise InputError(Msg("input.no_files"))
     warnings: list[Msg] = []
@@ -286,7 +287,8 @@ def _gather(
             received.update(received_log(Path(given)))
             via.update(received_via(Path(given)))
     # An archive's members arrived with the archive: they share its received time.
-    on_disk = {s.name: s.path.resolve() for s in sources if isinstance(s, Source)}
+    # (Resolved only when some times were recorded: a path resolved is a system call per folder.)
+    on_disk = {s.name: s.path.resolve() for s in sources if isinstance(s, Source)} if received or via else {}
     file_times = {s.name: s.modified for s in sources if isinstance(s, Source)}
     got = _Gathered()
     assigned = assigned_units(spec, sources, opts.assign or {})
@@ -310,6 +312,8 @@ def _gather(
         ),
         here,
     ):
+        if parsed.failure is not None and parsed.failure.key == PASSED_OVER.key:
+            continue  # one of our outputs (a summary...) among the returns: never one of them
         got.inputs.append(InputFile(parsed.name, parsed.sha256))
         if parsed.failure is not None:
             guessed = unit_in_text(Path(parsed.name).stem, spec.units)

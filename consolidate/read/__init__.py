@@ -4,11 +4,12 @@ knows the spec; a file that cannot be read becomes a :class:`ReadFailure` with i
 
 from __future__ import annotations
 
-from .book import RawBook, RawSheet, ReadFailure, file_sha256, read_book
+from .book import PASSED_OVER, RawBook, RawSheet, ReadFailure, file_sha256, read_book
 from .received import received_log, received_via
 from .sources import Source, SourceFailure, discover
 
 __all__ = [
+    "PASSED_OVER",
     "RawBook",
     "RawSheet",
     "ReadFailure",

@@ -24,6 +24,7 @@ from ..common import META_SHEET, col_index, decode_text
 from ..text import Msg
 from . import guards, ooxml
 from .decrypt import decrypt
+from .ours import never_a_return
 from .sniff import NOT_A_SPREADSHEET, sniff, xls_stream
 from .sources import Source, Unreadable
 
@@ -103,8 +104,15 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A file found among the returns that is one of our outputs (a summary, a spec...): passed over,
+# as if it were not there (``Source.unchecked``: looked at here, by the reader, not when found).
+PASSED_OVER = Msg("read.passed_over")
+
+
 def read_book(source: Source, passwords: Sequence[str] = ()) -> RawBook | ReadFailure:
     """Read every sheet of a source; never raises for a bad file."""
+    if source.unchecked and never_a_return(source.path):
+        return ReadFailure(source.path, source.name, "", PASSED_OVER)
     try:
         data = source.read()
     except OSError as exc:

@@ -97,17 +97,25 @@ def ours(path: Path) -> Ours | None:
 
 
 def _package(path: Path) -> Ours | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return package_kind(archive)
+    except Exception:
+        return None
+
+
+def package_kind(archive: zipfile.ZipFile) -> Ours | None:
+    """What an open package is, when we wrote it (see :func:`ours`)."""
     # Any file of the returns' folder is looked at, hostile ones too: only small parts are read,
     # and whatever goes wrong (a damaged or crafted package) means "not ours".
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = {info.filename: info.file_size for info in archive.infolist()}
-            if names.get("docProps/core.xml", _MAX_PART + 1) > _MAX_PART:
-                return None
-            core = archive.read("docProps/core.xml")
-            book = b""
-            if 0 < names.get("xl/workbook.xml", 0) <= _MAX_PART:
-                book = archive.read("xl/workbook.xml")
+        names = {info.filename: info.file_size for info in archive.infolist()}
+        if names.get("docProps/core.xml", _MAX_PART + 1) > _MAX_PART:
+            return None
+        core = archive.read("docProps/core.xml")
+        book = b""
+        if 0 < names.get("xl/workbook.xml", 0) <= _MAX_PART:
+            book = archive.read("xl/workbook.xml")
     except Exception:
         return None
     created, modified = _CREATED.search(core), _MODIFIED.search(core)
@@ -209,5 +217,9 @@ def never_a_return(path: Path) -> bool:
     """A file of ours that no unit fills in (a summary, a document, a spec...): not a return."""
     if path.suffix.lower() not in (".xlsx", ".docx", ".json", ".pdf", ".parquet"):
         return False
-    found = ours(path)
+    return is_not_a_return(ours(path))
+
+
+def is_not_a_return(found: Ours | None) -> bool:
+    """Whether what :func:`ours` found is ours but never a return."""
     return found is not None and found.kind in NOT_RETURNS

@@ -34,6 +34,9 @@ class Source:
     path: Path  # the file on disk (the outermost archive for members)
     modified: dt.datetime
     data: bytes | None = None  # preloaded bytes for archive members
+    # Found in a folder, and not yet looked at to see whether it is one of our outputs (which
+    # are passed over, never read as returns): the reader looks when it opens the file.
+    unchecked: bool = False
 
     @property
     def suffix(self) -> str:
@@ -72,11 +75,14 @@ def is_junk(parts: tuple[str, ...]) -> bool:
     return name.startswith(("~$", ".~lock", "._", ".")) or name.lower() in _SKIP_NAMES
 
 
-def discover(root: Path, prefix: str = "") -> Iterator[Source | SourceFailure]:
+def discover(root: Path, prefix: str = "", *, look_later: bool = False) -> Iterator[Source | SourceFailure]:
     """Every candidate under ``root`` (a file or a folder, recursive), in a stable order; in a
     folder, our own outputs are not candidates (a file given by name is, to be reported).
 
     Names are relative to ``root``, after ``prefix`` (which keeps names from several folders apart).
+    ``look_later``: a workbook in a folder is not opened here to see whether it is one of our
+    outputs; it is marked ``unchecked`` for the reader, which opens it anyway (a merge reads a
+    thousand returns on both cores, not here, one by one).
     """
     if root.is_file():
         files = [(root, prefix + root.name)]
@@ -86,8 +92,11 @@ def discover(root: Path, prefix: str = "") -> Iterator[Source | SourceFailure]:
         files = [
             (path, prefix + path.relative_to(root).as_posix())
             for path in sorted(root.rglob("*"))
-            if path.is_file() and not is_junk(path.relative_to(root).parts) and not never_a_return(path)
+            if path.is_file()
+            and not is_junk(path.relative_to(root).parts)
+            and ((look_later and path.suffix.lower() == ".xlsx") or not never_a_return(path))
         ]
+    in_folder = look_later and not root.is_file()
     for path, name in files:
         modified = dt.datetime.fromtimestamp(os.stat(path).st_mtime).replace(microsecond=0)
         if path.suffix.lower() == ".zip":
@@ -98,7 +107,7 @@ def discover(root: Path, prefix: str = "") -> Iterator[Source | SourceFailure]:
                 continue
             yield from expand_zip(data, name, path, modified, depth=1)
         else:
-            yield Source(name, path, modified)
+            yield Source(name, path, modified, unchecked=in_folder and path.suffix.lower() == ".xlsx")
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

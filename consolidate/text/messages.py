@@ -593,6 +593,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "expr.functions": ("只能调用 abs/min/max/round/len", "only abs/min/max/round/len may be called"),
     # Reading files (the reasons of E-UNREADABLE-FILE)
     "read.cannot_open": ("无法打开文件：{error}", "cannot open the file: {error}"),
+    "read.passed_over": (
+        "这是本工具生成的文件（汇总表、报表定义等），不是单位的报表，已跳过",
+        "a file this tool made (a summary, a spec...), not a unit's return: passed over",
+    ),
     "read.empty": ("文件是空的（0 字节）", "the file is empty (0 bytes)"),
     "history.unusable": (
         "历史记录不可用（{error}），本次不使用历史记录（没有上期数、不做跨期核对，也不记录本期）：{path}",
