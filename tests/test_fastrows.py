@@ -157,10 +157,17 @@ def test_two_process_rendering_gives_the_same_bytes(
         return real_rendered(self, start, stop, deferred)
 
     monkeypatch.setattr(rows.Pending, "rendered", rendered)
+    real_data = summary._data_rows
+    data_here: list[int] = []
+    monkeypatch.setattr(
+        summary, "_data_rows", lambda r: (os.getpid() == parent and data_here.append(1)) or real_data(r)
+    )
     one = write_summary(demo_result, tmp_path / "one.xlsx", parallel=True).read_bytes()
-    assert forks == []  # 明细 is short
+    assert forks == [] and data_here == [1]  # 明细 is short, and so is the hidden data
+    data_here.clear()
     two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes()
     assert forks == [1] and here == []  # 明细 only, by the child: the other tables have formulas or are short
+    assert data_here == []  # by its own child
     assert one == two
     assert write_summary(demo_result, tmp_path / "no.xlsx", rows=SPLIT).read_bytes() == one
     assert forks == [1]  # not asked for
@@ -189,6 +196,28 @@ def test_a_failing_child_leaves_its_rows_to_the_parent(
     assert one == two
 
 
+def test_a_failing_data_child_leaves_the_hidden_data_to_the_parent(
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    parent = os.getpid()
+    real_rows = summary._data_rows
+    made_here: list[int] = []
+
+    def data_rows(result: MergeResult) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        made_here.append(1)
+        return real_rows(result)
+
+    one = write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
+    monkeypatch.setattr(summary, "_data_rows", data_rows)
+    made_here.clear()
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes()
+    assert one == two and made_here == [1]
+
+
 def test_shared_strings_added_meanwhile_send_the_rows_back_here(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -196,9 +225,9 @@ def test_shared_strings_added_meanwhile_send_the_rows_back_here(
     # be wrong, so its rows are not used.
     real_data = summary._write_data
 
-    def data(book: Any, result: MergeResult) -> None:
+    def data(book: Any, rows: Any) -> None:
         book.str_table._get_shared_string_index("写在明细之后的共享文字")
-        real_data(book, result)
+        real_data(book, rows)
 
     monkeypatch.setattr(summary, "_write_data", data)
     one = write_summary(demo_result, tmp_path / "one.xlsx")
@@ -225,17 +254,18 @@ def test_a_failure_here_stops_the_child(
             children.append(pid)
         return pid
 
-    def data(book: Any, result: MergeResult) -> None:
-        if children:  # the sheets after 明细, with the child at work
+    def data(book: Any, rows: Any) -> None:
+        if children:  # the sheets after 明细, with the children at work
             raise RuntimeError("the parent fails")
 
     monkeypatch.setattr(os, "fork", fork)
     monkeypatch.setattr(summary, "_write_data", data)
     with pytest.raises(RuntimeError, match="the parent fails"):
         write_summary(demo_result, tmp_path / "out.xlsx", parallel=True, rows=SPLIT)
-    assert len(children) == 1
-    with pytest.raises(ChildProcessError):
-        os.waitpid(children[0], 0)  # already reaped: nothing left running
+    assert len(children) == 2  # the hidden data's and 明细's
+    for child in children:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(child, 0)  # already reaped: nothing left running
     assert not (tmp_path / "out.xlsx").exists()
 
 

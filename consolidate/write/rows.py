@@ -37,7 +37,7 @@ class RowOptions:
     split_read: int = 1 << 20  # characters of the child's rows read back at a time
     # The child's share of the rows: this process renders the rest, then writes the other
     # sheets (and the history's rows) while the child is at work.
-    child_share: float = 0.7
+    child_share: float = 0.55
 
 
 Rows = Iterable[tuple[list[Any], float | None]]
@@ -89,10 +89,12 @@ def write_rows(
 
 def _can_split(options: RowOptions, count: int) -> bool:
     """Whether a long table's rows can be rendered by a second process (a fork, on Linux)."""
+    return options.parallel and count >= options.split_from and _forkable()
+
+
+def _forkable() -> bool:
     return (
-        options.parallel
-        and count >= options.split_from
-        and hasattr(os, "fork")
+        hasattr(os, "fork")
         and sys.platform == "linux"
         and (os.cpu_count() or 1) > 1
         and threading.active_count() == 1  # forking a process with threads can deadlock the child
@@ -235,6 +237,53 @@ def _in_child(
         pending.abandon()
         raise
     return pending
+
+
+class Forked:
+    """A function's result (JSON) computed by a forked child while this process goes on; by
+    this process when asked for, if no child could be had or the child failed."""
+
+    def __init__(self, work: Callable[[], Any], fork: bool) -> None:
+        self.work = work
+        self.pid = -1
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by result)
+        if not (fork and _forkable()):
+            return
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # the child: work, write, leave without running any of the parent's exit code
+            code = 1
+            try:
+                die_with_parent(parent)
+                json.dump(work(), self.file, ensure_ascii=False)
+                self.file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        self.pid = pid
+
+    def result(self) -> Any:
+        try:
+            if self.pid > 0:
+                pid, self.pid = self.pid, -1
+                if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0:
+                    self.file.seek(0)
+                    return json.load(self.file)
+            return self.work()
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Stop the child (this process failed or was interrupted) and let go of its file."""
+        if self.pid > 0:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = -1
+        self.file.close()
 
 
 def _strings_state(table: Any) -> tuple[int, int] | None:

@@ -19,7 +19,7 @@ from ..periods import summary_data
 from ..spec import expr
 from ..text import Lang, t
 from . import fastrows
-from .rows import Pending, RowOptions, write_rows
+from .rows import Forked, Pending, RowOptions, write_rows
 from .tables import Table, all_tables
 from .xlsx import HEADER_FILL, RowHeights, add_note, new_workbook, number_format, row_height, text_width, write_value
 
@@ -77,6 +77,8 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
     # the sheets after it, the hidden data and the history's rows (a thread, started once the
     # last fork is made: a process with threads is not forked); they are put in place last.
     later: list[Pending] = []
+    # The hidden data (the period's values, packed) is made by another child meanwhile.
+    data = Forked(lambda: _data_rows(result), options.parallel and len(result.records) >= options.split_from)
     try:
         fmts = _Formats(book)
         tables = list(all_tables(result, lang, EXCEL_ROWS, _TITLE_ROWS + 1))
@@ -89,11 +91,12 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
                 _write_table(book, sheet, table, fmts, result, lang, options, later)
             if i == last_detail:
                 result.start_history()
-        _write_data(book, result)
+        _write_data(book, [(str(key), str(value)) for key, value in data.result()])
         result.start_history()
         for pending in later:
             pending.finish()
     except BaseException:
+        data.abandon()
         for pending in later:
             pending.abandon()
         _discard(book)
@@ -468,11 +471,15 @@ def _write_about(sheet: Any, table: Table, fmts: _Formats, result: MergeResult) 
     _print_setup(sheet)
 
 
-def _write_data(book: Any, result: MergeResult) -> None:
-    """The hidden ``_consolidate`` sheet: the period's values and totals, for ``history import``."""
-    sheet = book.add_worksheet(META_SHEET)
+def _data_rows(result: MergeResult) -> list[tuple[str, str]]:
+    """What the hidden ``_consolidate`` sheet holds: the period's values and totals, for ``history import``."""
     hashes = {i.name: i.sha256 for i in result.inputs}
-    rows = summary_data(result.spec, result.records, result.returns, hashes, result.summary)
+    return summary_data(result.spec, result.records, result.returns, hashes, result.summary)
+
+
+def _write_data(book: Any, rows: list[tuple[str, str]]) -> None:
+    """The hidden ``_consolidate`` sheet (see :func:`_data_rows`)."""
+    sheet = book.add_worksheet(META_SHEET)
     for r, (key, value) in enumerate(rows):
         sheet.write_string(r, 0, key)
         sheet.write_string(r, 1, value)
