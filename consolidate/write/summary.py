@@ -73,6 +73,7 @@ def write_summary(
 def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows_dir: Path) -> None:
     # Rows are written strictly in order, so xlsxwriter can flush each one: memory stays flat.
     book = new_workbook(path, KIND_SUMMARY, constant_memory=True, tmpdir=rows_dir)
+    book.parallel_zip = options.parallel  # 明细's XML compressed on two threads
     # 明细's rows are rendered by a forked child (``options.parallel``) while this process writes
     # the sheets after it, the hidden data and the history's rows (a thread, started once the
     # last fork is made: a process with threads is not forked); they are put in place last.

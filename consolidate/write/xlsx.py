@@ -5,10 +5,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import zipfile
+import zlib
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.workbook
 from xlsxwriter.comments import CommentType
 from xlsxwriter.worksheet import Worksheet
 
@@ -95,21 +101,105 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
         return formula[1:] if formula.startswith("=") else formula
 
 
+class _ParallelDeflate:
+    """A raw deflate stream made of blocks compressed on several threads (zlib lets go of the
+    interpreter), as pigz does: each block primed with the 32 KB before it and ended with a
+    sync flush, the last with the stream's end; the blocks are fixed, so the bytes are too.
+    Any inflater reads it as one stream."""
+
+    BLOCK = 1 << 20
+
+    def __init__(self, pool: ThreadPoolExecutor) -> None:
+        self.pool = pool
+        self.waiting = bytearray()
+        self.before = b""  # the 32 KB before the next block
+        self.blocks: deque[Future[bytes]] = deque()
+
+    @staticmethod
+    def _deflate(data: bytes, before: bytes, last: bool) -> bytes:
+        level, method = zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED
+        engine = zlib.compressobj(level, method, -15, zdict=before) if before else zlib.compressobj(level, method, -15)
+        return engine.compress(data) + engine.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+
+    def _send(self, data: bytes, last: bool) -> None:
+        self.blocks.append(self.pool.submit(self._deflate, data, self.before, last))
+        self.before = data[-32768:]
+
+    def compress(self, data: bytes) -> bytes:
+        self.waiting += data
+        while len(self.waiting) >= self.BLOCK:
+            self._send(bytes(self.waiting[: self.BLOCK]), False)
+            del self.waiting[: self.BLOCK]
+        done = bytearray()
+        while len(self.blocks) > 4 or (self.blocks and self.blocks[0].done()):  # in order, few held
+            done += self.blocks.popleft().result()
+        return bytes(done)
+
+    def flush(self) -> bytes:
+        self._send(bytes(self.waiting), True)
+        self.waiting.clear()
+        done = bytearray()
+        while self.blocks:
+            done += self.blocks.popleft().result()
+        return bytes(done)
+
+
+class _PackageZip(zipfile.ZipFile):
+    """The zip XlsxWriter packs a workbook into: a large part (明细's XML) compressed on two
+    threads (:class:`_ParallelDeflate`); the others as zipfile does."""
+
+    LARGE = 4 << 20  # bytes of a part worth the threads
+
+    def write(
+        self,
+        filename: Any,
+        arcname: Any = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        size = os.path.getsize(filename)
+        if size < self.LARGE or self.compression != zipfile.ZIP_DEFLATED or compress_type or compresslevel:
+            super().write(filename, arcname, compress_type, compresslevel)
+            return
+        info = zipfile.ZipInfo.from_file(filename, arcname)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with ThreadPoolExecutor(2) as pool, open(filename, "rb") as source, self.open(info, "w") as target:
+            target._compressor = _ParallelDeflate(pool)  # type: ignore[attr-defined]
+            while chunk := source.read(self.LARGE):
+                target.write(chunk)
+
+
 class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
+    parallel_zip = False  # a large part compressed on two threads (the summary, on two cores)
 
     def close(self) -> None:
         """Write the file; when that fails (a full disk), let go of everything it held open: the
         half-written zip file (whose finaliser would fail again, with a traceback on stderr) and
         the sheets' row files."""
         try:
-            super().close()
+            if self.parallel_zip and (os.cpu_count() or 1) > 1:
+                with _zip_class(_PackageZip):
+                    super().close()
+            else:
+                super().close()
         except BaseException as exc:
             release_files(exc)
             for sheet in self.worksheets():
                 with contextlib.suppress(Exception):
                     sheet._opt_close()
             raise
+
+
+@contextlib.contextmanager
+def _zip_class(zip_class: type[zipfile.ZipFile]) -> Iterator[None]:
+    """XlsxWriter packing its workbooks into ``zip_class`` meanwhile (it names ZipFile itself)."""
+    before = xlsxwriter.workbook.ZipFile
+    xlsxwriter.workbook.ZipFile = zip_class
+    try:
+        yield
+    finally:
+        xlsxwriter.workbook.ZipFile = before
 
 
 def new_workbook(
