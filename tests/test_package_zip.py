@@ -15,7 +15,7 @@ from consolidate.write import xlsx
 
 def _xml_like(size: int, seed: int) -> bytes:
     rnd = random.Random(seed)
-    words = ["<row r=", '"12">', "<c s=", "龙溪镇卫生院", "完成年度目标的", "</c>", "</row>", "t=\"s\"><v>"]
+    words = ["<row r=", '"12">', "<c s=", "龙溪镇卫生院", "完成年度目标的", "</c>", "</row>", 't="s"><v>']
     out = bytearray()
     while len(out) < size:
         out += rnd.choice(words).encode("utf-8") + str(rnd.randrange(10**6)).encode()
