@@ -120,9 +120,9 @@ def merge(
     fill: Annotated[Path | None, typer.Option("--fill")] = None,
     fill_out: Annotated[Path | None, typer.Option("--fill-out")] = None,
 ) -> None:
+    # Only the writers this run uses are imported (the progress document's python-docx is not
+    # needed for a summary), and after the returns are read: the workers start sooner.
     from ..read.ours import KIND_PARQUET, KIND_PDF, KIND_SUMMARY_JSON
-    from ..write import find_soffice, summary_json, to_pdf, write_document, write_parquet, write_summary
-    from ..write.parquet import pyarrow
 
     _json_to_stdout(json_out)
     with guarded():
@@ -134,8 +134,12 @@ def merge(
         pdf_claim = claim_output(out.with_suffix(".pdf"), KIND_PDF, "--pdf") if pdf else None
         parquet_claim = claim_output(parquet, KIND_PARQUET, "--parquet")
         if pdf:
+            from ..write.pdf import find_soffice
+
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         if parquet is not None:
+            from ..write.parquet import pyarrow
+
             pyarrow()  # so does a missing pyarrow
         filled = fill_place(fill, fill_out) if fill is not None else None
         outputs = [out, out.with_suffix(".pdf"), *(p for p in (json_out, docx, parquet, fill, filled) if p is not None)]
@@ -154,14 +158,24 @@ def merge(
         # failure) on the last leaves the files before it as they were.
         shown = len(result.warnings)
         with ExitStack() as staged, abandoned_on_error(result):
+            from ..write.summary import write_summary
+
             summary = staged.enter_context(replacing(claimed, out))
             write_summary(result, summary, state.lang, parallel=True, record_history=False)
-            data = summary_json(result, state.lang) if json_out is not None else None
+            data = None
+            if json_out is not None:
+                from ..write.jsonfile import summary_json
+
+                data = summary_json(result, state.lang)
             if json_out is not None and str(json_out) != "-":
                 emit_json(data, staged.enter_context(replacing(json_claim, json_out)), said=False)
             if docx is not None:
+                from ..write.document import write_document
+
                 write_document(result, staged.enter_context(replacing(docx_claim, docx)), state.lang)
             if parquet is not None:
+                from ..write.parquet import write_parquet
+
                 write_parquet(result, staged.enter_context(replacing(parquet_claim, parquet)), state.lang)
             # Every output complete: the history's record of the period is committed, and then
             # they are put in place (the history and the summary change together, or neither).
@@ -179,6 +193,8 @@ def merge(
     if parquet is not None:
         say(msg("parquet", file=parquet), "green")
     if pdf:
+        from ..write.pdf import to_pdf
+
         with guarded():
             keep_previous(pdf_claim)
             say(msg("pdf", file=to_pdf(out)), "green")
