@@ -177,6 +177,35 @@ def test_a_breakdown_that_does_not_add_up_is_a_warning_naming_the_item(city: dic
     )
 
 
+def test_without_a_breakdown_no_unit_is_given_the_countys_target(city: dict[str, Any], tmp_path: Path) -> None:
+    # The county's 39,800 is not each township's: in every template it would be added up five
+    # times in the county's 汇总 (199,000). Left empty, and said so; the city's figures are untouched.
+    rows = {k: v for k, v in BREAKDOWN.items() if k != "33"}
+    code, out = run(
+        "relay",
+        city["templates"]["YS"],
+        "-o",
+        tmp_path / "ys",
+        "--units",
+        write_units(tmp_path / "units.csv"),
+        "--targets",
+        write_breakdown(tmp_path / "分解.xlsx", rows),
+    )
+    assert code == 0, out
+    assert "目标分解表中没有这一事项，各单位模板的年度目标空着" in out
+    spec_path = tmp_path / "ys" / "report.xlsx"
+    spec = load_spec(spec_path)
+    first = spec.item_map["T01"]
+    assert "target" not in first.values and not first.per_unit.get("target")
+    assert spec.item_map["T02"].per_unit["target"] == {"YC": 2, "XJ": 2, "HS": 2, "ZG": 2, "CJ": 2}
+    returns, typed = _township_returns(spec_path, tmp_path)
+    result = merge_returns(spec, [returns])
+    row = next(r for r in result.figures.rows if r.key == "T01")
+    assert row.values["target"] is None and row.values["rate"] is None
+    assert row.values["done"] == sum(done["T01"] for done in typed.values())
+    assert next(r for r in result.figures.rows if r.key == "T02").values["target"] == 10
+
+
 def test_working_days() -> None:
     import datetime as dt
 

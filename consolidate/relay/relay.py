@@ -204,8 +204,12 @@ def _items(
                 warnings.append(
                     Msg("relay.target_sum", item=spec.item_label(item), label=target.label, city=own, total=total)
                 )
-        elif target is not None and (targets is not None or per_item):
-            warnings.append(Msg("relay.target_missing", item=spec.item_label(item), label=target.label))
+        elif target is not None:
+            # The county's figure is no unit's: each unit's template would show it, and the
+            # county's summary add it up once per unit. Left empty, and said so.
+            entry.pop(target.id, None)
+            if targets is not None or per_item:
+                warnings.append(Msg("relay.target_missing", item=spec.item_label(item), label=target.label))
         entries.append(entry)
     if target is not None and not per_item:
         warnings.append(Msg("relay.no_breakdown", label=target.label))

@@ -68,13 +68,18 @@ RELAY: dict[str, tuple[str, str]] = {
         "“{item}”: the units' {label} add up to {total}, not the city's {label} {city}. Check the breakdown",
     ),
     "relay.target_missing": (
-        "“{item}”：目标分解表中没有这一事项，各单位模板的{label}显示全县的数。请在目标分解表中补上",
-        "“{item}”: the breakdown table has no row for it; the units' templates show the county's {label}. "
-        "Add it to the breakdown",
+        "“{item}”：目标分解表中没有这一事项，各单位模板的{label}空着（全县的数不能当作每个单位的，"
+        "否则汇总时会成倍相加），本县汇总表中这一事项也没有{label}和完成率。请在目标分解表中补上",
+        "“{item}”: the breakdown table has no row for it; the units' templates leave the {label} empty (the "
+        "county's figure is not each unit's: added up it would count several times), and so does the "
+        "county's summary, with no rate. Add it to the breakdown",
     ),
     "relay.no_breakdown": (
-        "没有给出目标分解（--targets），各单位模板的{label}显示全县的数",
-        "No breakdown given (--targets): the units' templates show the county's {label}",
+        "没有给出目标分解（--targets）：各单位模板的{label}空着（全县的数不能当作每个单位的，否则汇总时会成倍相加），"
+        "本县汇总表中也没有{label}和完成率；报市里的数不受影响（市里的{label}在市里的模板中）",
+        "No breakdown given (--targets): the units' templates leave the {label} empty (the county's figure is "
+        "not each unit's: added up it would count several times), and so does the county's summary, with no "
+        "rate; what goes up to the city is not affected (its {label} is in its own template)",
     ),
     "relay.spec_exists": (
         "{file} 已经存在，没有覆盖。请换一个文件夹，或用 --spec {file} 在原处按新模板更新",
