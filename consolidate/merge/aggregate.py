@@ -747,9 +747,10 @@ class _UnitFigures:
                         sums.fold()
         counts = self.counts[unit]
         for f in self.worst:
+            order = tuple(f.worst_order)  # a list made anew on each look
             for values in rows:
                 choice = values.get(f.id)
-                if choice in f.worst_order:
+                if choice in order:
                     counts[f"{f.id}={choice}"] += 1
 
     def _fold(self, unit: str) -> None:
