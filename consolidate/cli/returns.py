@@ -134,7 +134,7 @@ def merge(
         pdf_claim = claim_output(out.with_suffix(".pdf"), KIND_PDF, "--pdf") if pdf else None
         parquet_claim = claim_output(parquet, KIND_PARQUET, "--parquet")
         if pdf:
-            from ..write.pdf import find_soffice
+            from ..write import find_soffice
 
             find_soffice()  # a missing LibreOffice stops the run before anything is written
         if parquet is not None:
@@ -158,23 +158,23 @@ def merge(
         # failure) on the last leaves the files before it as they were.
         shown = len(result.warnings)
         with ExitStack() as staged, abandoned_on_error(result):
-            from ..write.summary import write_summary
+            from ..write import write_summary
 
             summary = staged.enter_context(replacing(claimed, out))
             write_summary(result, summary, state.lang, parallel=True, record_history=False)
             data = None
             if json_out is not None:
-                from ..write.jsonfile import summary_json
+                from ..write import summary_json
 
                 data = summary_json(result, state.lang)
             if json_out is not None and str(json_out) != "-":
                 emit_json(data, staged.enter_context(replacing(json_claim, json_out)), said=False)
             if docx is not None:
-                from ..write.document import write_document
+                from ..write import write_document
 
                 write_document(result, staged.enter_context(replacing(docx_claim, docx)), state.lang)
             if parquet is not None:
-                from ..write.parquet import write_parquet
+                from ..write import write_parquet
 
                 write_parquet(result, staged.enter_context(replacing(parquet_claim, parquet)), state.lang)
             # Every output complete: the history's record of the period is committed, and then
@@ -193,7 +193,7 @@ def merge(
     if parquet is not None:
         say(msg("parquet", file=parquet), "green")
     if pdf:
-        from ..write.pdf import to_pdf
+        from ..write import to_pdf
 
         with guarded():
             keep_previous(pdf_claim)

@@ -47,10 +47,9 @@ def ordered_map(
     """
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(items) >= PARALLEL_FROM:
-        import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        context = mp.get_context(start_method())
+        context = _context(start_method())
         with ProcessPoolExecutor(
             count, mp_context=context, initializer=_prepare, initargs=(initializer, initargs, None)
         ) as pool:
@@ -61,13 +60,27 @@ def ordered_map(
 
 
 def start_method() -> str:
-    """fork where it is safe, else spawn.
+    """fork where it is safe, else forkserver (Linux) or spawn.
 
-    fork is fast and needs no ``if __name__ == "__main__"`` in a caller's script; from Python 3.12
-    it warns in a process with threads (it may deadlock there), which then spawns.
+    fork is fast and needs no ``if __name__ == "__main__"`` in a caller's script. In a process
+    with threads (the upload page checks uploads on several at once) a fork copies whatever the
+    other threads hold at that moment: their locks, and the pipes of their own workers, which
+    then do not see their pipe close when their merge is done. (Seen on Python 3.11, which forked
+    there: of 20 uploads at once, one unanswered for a minute in the full suite.) There the
+    workers are forked by a server process of their own, which has no threads.
     """
-    single = sys.version_info < (3, 12) or threading.active_count() == 1
-    return "fork" if sys.platform == "linux" and single else "spawn"
+    if sys.platform != "linux":
+        return "spawn"
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
+def _context(method: str) -> Any:
+    import multiprocessing as mp
+
+    context = mp.get_context(method)
+    if method == "forkserver":
+        context.set_forkserver_preload(["consolidate.merge.parse"])  # its workers start ready
+    return context
 
 
 def _prepare(initializer: Callable[..., None], initargs: tuple[Any, ...], memory: int | None) -> None:
@@ -167,11 +180,10 @@ def contained_map(
     died, or ran longer than ``timeout`` seconds, gives ``lost(item, why)`` and the rest go on."""
     if not items:
         return
-    import multiprocessing as mp
     from multiprocessing.connection import wait
 
     count = max(1, min(workers if workers is not None else (os.cpu_count() or 1), len(items)))
-    context = mp.get_context(start_method())
+    context = _context(start_method())
     prepare = (initializer, initargs, memory)
     pending = collections.deque(range(len(items)))
     done: dict[int, R] = {}
@@ -180,7 +192,7 @@ def contained_map(
 
     def start() -> _Worker:
         ours, theirs = context.Pipe()
-        process = context.Process(target=_serve, args=(theirs, fn, prepare), daemon=True)  # type: ignore[attr-defined]
+        process = context.Process(target=_serve, args=(theirs, fn, prepare), daemon=True)
         process.start()
         theirs.close()
         return _Worker(process, ours)
