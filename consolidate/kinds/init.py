@@ -215,12 +215,7 @@ def _settings(
         taken.append(Taken("title", table.stem, Msg("kinds.from.file_name", name=table.name)))
     taken.append(said)
     if deadline:
-        try:
-            day = parse_day(deadline)
-        except ValueError:
-            day = None
-        if day is None:
-            raise InputError(Msg("kinds.bad_deadline", value=deadline))
+        day = given_deadline(deadline)
         taken.append(Taken("deadline", day.isoformat(), Msg("kinds.from.option", option="--deadline")))
     elif (found := deadline_in_table(analysis, own.value if own else chosen)) is not None:
         value, source = found.value, cell(found)
@@ -243,6 +238,17 @@ def _settings(
     else:
         taken.append(Taken("issuer", "", Msg("kinds.from.no_issuer")))
     return taken
+
+
+def given_deadline(text: str) -> dt.date:
+    """``--deadline`` as given, however a clerk writes a day; a plain error when it is none."""
+    try:
+        day = parse_day(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise InputError(Msg("kinds.bad_deadline", value=text))
+    return day
 
 
 def _no_units(table: Path, sheet: str, analysis: Analysis) -> Msg:

@@ -183,12 +183,7 @@ class Accumulator:
                 if len(buffer) >= ExactSum.FOLD:
                     self.numbers.fold()
         elif how == "join":
-            text = self.labelled.format(unit=unit_name, value=value)
-            if self.length + len(text) + 1 > self.limit:
-                self.omitted += 1
-            else:
-                self.texts.append(text)
-                self.length += len(text) + 1
+            self._join(self.labelled.format(unit=unit_name, value=value))
         elif how == "count":
             if not self.yes_no or value is True:
                 self.count += 1
@@ -243,12 +238,7 @@ class Accumulator:
                 if value is None or value == "":
                     continue
                 self.present = True
-                text = label(unit=name, value=value)
-                if self.length + len(text) + 1 > self.limit:
-                    self.omitted += 1
-                else:
-                    self.texts.append(text)
-                    self.length += len(text) + 1
+                self._join(label(unit=name, value=value))
         elif how == "worst":
             order = self.field.worst_order
             for value in values:
@@ -261,6 +251,14 @@ class Accumulator:
         else:
             for value in values:
                 self.add(value)
+
+    def _join(self, text: str) -> None:
+        """A unit's text joined, or counted as left out when the cell is full."""
+        if self.length + len(text) + 1 > self.limit:
+            self.omitted += 1
+        else:
+            self.texts.append(text)
+            self.length += len(text) + 1
 
     def merge(self, other: Accumulator) -> None:
         """Take in what ``other`` was fed (``sum``, ``mean`` and ``count`` only: fsum is exact, so

@@ -14,9 +14,9 @@ from typing import Any
 
 from ..common import normalise, tidy_number
 from ..errors import InputError, SpecError
-from ..kinds.init import Taken
+from ..kinds.init import Taken, given_deadline
 from ..periods.store import HISTORY_FILE
-from ..spec import Item, Spec, UnitSpec, load_spec, parse_day
+from ..spec import Item, Spec, UnitSpec, load_spec
 from ..spec.build import Locator, build_spec
 from ..spec.tables import load_units
 from ..text import Msg
@@ -267,12 +267,7 @@ def _report(
     taken.append(Taken("period", period, Msg("relay.from.city", file=city.path.name)))
     day: dt.date | None
     if deadline:
-        try:
-            day = parse_day(deadline)
-        except ValueError:
-            day = None
-        if day is None:
-            raise InputError(Msg("kinds.bad_deadline", value=deadline))
+        day = given_deadline(deadline)
         taken.append(Taken("deadline", day.isoformat(), Msg("kinds.from.option", option="--deadline")))
     elif spec.report.deadline is not None:
         day = working_days_before(spec.report.deadline, WORKING_DAYS_BEFORE)

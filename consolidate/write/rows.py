@@ -202,11 +202,7 @@ class Pending:
         self.close()
 
     def close(self) -> None:
-        if self.pid > 0:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            self.pid = -1
+        self.pid = _stopped(self.pid)
         for handle in (self.part, self.added, self.mine):
             handle.close()
 
@@ -278,12 +274,17 @@ class Forked:
 
     def abandon(self) -> None:
         """Stop the child (this process failed or was interrupted) and let go of its file."""
-        if self.pid > 0:
-            with contextlib.suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-                os.waitpid(self.pid, 0)
-            self.pid = -1
+        self.pid = _stopped(self.pid)
         self.file.close()
+
+
+def _stopped(pid: int) -> int:
+    """A forked child (``pid`` > 0) stopped and reaped: -1."""
+    if pid > 0:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    return -1
 
 
 def _strings_state(table: Any) -> tuple[int, int] | None:
