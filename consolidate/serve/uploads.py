@@ -163,13 +163,7 @@ class Desk:
         """Take the file at ``data`` (a temporary the caller removes) as unit ``code``'s upload."""
         unit = self.spec.unit_map[code]
         when = now()
-        outcome = Outcome(
-            id=f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}",
-            unit=code,
-            time=when.isoformat(),
-            name=shown_name(given_name),
-            status="refused",
-        )
+        outcome = _arrived(code, when, given_name)
         deadline = self.spec.report.deadline
         outcome.late = deadline is not None and when.date() > deadline
         suffix = PurePosixPath(outcome.name).suffix.lower()
@@ -185,15 +179,8 @@ class Desk:
 
     def refuse(self, code: str, given_name: str | None, reason: Msg) -> Outcome:
         """An upload that did not arrive whole (too large, too slow): listed, not kept."""
-        when = now()
-        outcome = Outcome(
-            id=f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}",
-            unit=code,
-            time=when.isoformat(),
-            name=shown_name(given_name),
-            status="refused",
-            reason=reason.render(self.lang),
-        )
+        outcome = _arrived(code, now(), given_name)
+        outcome.reason = reason.render(self.lang)
         self._note(outcome)
         return outcome
 
@@ -336,3 +323,14 @@ class Desk:
             except BaseException:
                 result.abandon_history()
                 raise
+
+
+def _arrived(code: str, when: dt.datetime, given_name: str | None) -> Outcome:
+    """An upload as it arrived: refused until it is checked and kept."""
+    return Outcome(
+        id=f"{when:%Y%m%d-%H%M%S}-{secrets.token_hex(4)}",
+        unit=code,
+        time=when.isoformat(),
+        name=shown_name(given_name),
+        status="refused",
+    )
