@@ -489,3 +489,35 @@ def test_an_exact_sum_is_fsum_of_every_value_in_any_order() -> None:
     for value in [1.0, math.inf, 2.0] * 100:
         inf.add(value)
     assert inf.total() == math.inf
+
+
+def test_detail_split_over_sheets_gives_the_same_bytes_on_two_processes(
+    demo: DemoResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each 明细 sheet's rows left to a forked child in turn (the one before is put in place
+    # before the next is forked, for the shared strings' numbers), as a province's are.
+    import os
+
+    from consolidate.write import RowOptions, rows
+
+    result = demo.result
+    monkeypatch.setattr(summary_module, "EXCEL_ROWS", 30)
+    one = write_summary(result, tmp_path / "one.xlsx").read_bytes()
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def fork() -> int:
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    real_in_child = rows._in_child
+    parts: list[int] = []
+    monkeypatch.setattr(rows, "_in_child", lambda *a: parts.append(1) or real_in_child(*a))
+    two = write_summary(result, tmp_path / "two.xlsx", parallel=True, rows=RowOptions(split_from=2)).read_bytes()
+    sheets = [n for n in openpyxl.load_workbook(tmp_path / "two.xlsx").sheetnames if n.startswith("明细")]
+    assert len(sheets) >= 3 and len(parts) == len(sheets)  # every 明细 sheet by a child
+    assert len(forks) == len(sheets) + 1  # and the hidden data by one more
+    assert two == one
