@@ -747,3 +747,33 @@ def lazy_exports(package: str, table: Mapping[str, str], namespace: dict[str, An
         return namespace[name]
 
     return __getattr__
+
+
+# ---------------------------------------------------------------------------------------------
+# Forked helpers
+
+
+def forkable() -> bool:
+    """Whether this process may fork a helper for work of its own: Linux, more than one core, and
+    no other thread (a fork copies what the other threads hold: their locks, their pipes)."""
+    import threading
+
+    return (
+        hasattr(os, "fork") and sys.platform == "linux" and (os.cpu_count() or 1) > 1 and threading.active_count() == 1
+    )
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """Let the kernel end this (child) process when its parent ends, even by kill -9 (Linux).
+
+    ``parent``: the parent's pid as the child was made; it may have gone before we asked.
+    """
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != (parent or os.getppid()) or os.getppid() == 1:  # the parent went first
+        os._exit(1)

@@ -252,3 +252,57 @@ def load_result_issues(folder: Path) -> list[tuple[str, str]]:
     code_col = rows[header].index("代码")
     text_col = next(i for i, name in enumerate(rows[header]) if "问题" in name or "说明" in name)
     return [(row[code_col], row[text_col]) for row in rows[header + 1 :] if row[code_col]]
+
+
+@pytest.mark.parametrize("child", ["made there", "failed", "none"])
+def test_the_historys_rows_made_by_a_forked_child_are_the_ones_made_here(
+    demo: DemoResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: str
+) -> None:
+    # The rows are made by a forked child while the summary is written (the history's thread
+    # then only writes them); when it fails, or cannot be forked, they are made here: the same.
+    import consolidate.periods.store as store
+
+    spec = load_spec(demo.spec)
+
+    def rows_of(history: Path) -> list[tuple[object, ...]]:
+        with sqlite3.connect(history) as db:
+            units = db.execute("SELECT unit, source, n, data FROM unitvals ORDER BY unit, source").fetchall()
+            sources = db.execute("SELECT source, file, sheet, sha256 FROM sources ORDER BY source").fetchall()
+        return [*units, *sources]
+
+    here = tmp_path / "here.sqlite"
+    monkeypatch.setattr(store, "forkable", lambda: False)
+    write_summary(merge_returns(spec, [demo.returns], history=here, record_history=True), tmp_path / "a.xlsx")
+    expected = rows_of(here)
+    assert len(expected) > 20
+
+    made: list[int] = []
+    parent = os.getpid()
+    real_made, real_rows = store._Made.fork, store.unit_rows
+
+    def fork(rows: object, carried: object) -> object:
+        found = real_made(rows, carried)  # type: ignore[arg-type]
+        if found is not None:
+            made.append(found.pid)
+        return found
+
+    made_here: list[int] = []
+
+    def unit_rows(*args: object) -> object:
+        if os.getpid() != parent and child == "failed":
+            raise RuntimeError("the child fails")
+        if os.getpid() == parent:
+            made_here.append(1)
+        return real_rows(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "forkable", lambda: child != "none")
+    monkeypatch.setattr(store._Made, "fork", fork)
+    monkeypatch.setattr(store, "unit_rows", unit_rows)
+    there = tmp_path / "there.sqlite"
+    write_summary(merge_returns(spec, [demo.returns], history=there, record_history=True), tmp_path / "b.xlsx")
+    assert rows_of(there) == expected
+    assert len(made) == (0 if child == "none" else 1)
+    assert made_here == ([] if child == "made there" else [1])
+    for pid in made:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, 0)  # reaped

@@ -20,7 +20,7 @@ from .aggregate import (
 )
 from .cache import default_cache_path
 from .frames import Frames
-from .pool import die_with_parent, ordered_map
+from .pool import ordered_map
 from .result import InputFile, MergeResult, Submission
 from .run import MergeOptions, find_files, merge_returns, spec_from_returns
 
@@ -46,7 +46,6 @@ __all__ = [
     "aggregate_values",
     "default_cache_path",
     "default_history_path",
-    "die_with_parent",
     "find_files",
     "is_figure",
     "merge_returns",

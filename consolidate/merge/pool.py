@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..common import die_with_parent
+
 if TYPE_CHECKING:  # multiprocessing is imported when a pool is started: small runs start faster
     from multiprocessing.connection import Connection
 
@@ -89,21 +91,6 @@ def _prepare(initializer: Callable[..., None], initargs: tuple[Any, ...], memory
     if memory is not None:
         _limit_memory(memory)
     initializer(*initargs)
-
-
-def die_with_parent(parent: int | None = None) -> None:
-    """Let the kernel end this (child) process when its parent ends, even by kill -9 (Linux).
-
-    ``parent``: the parent's pid as the child was made; it may have gone before we asked.
-    """
-    if sys.platform != "linux":
-        return
-    import ctypes
-
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != (parent or os.getppid()) or os.getppid() == 1:  # the parent went first
-        os._exit(1)
 
 
 def _limit_memory(extra: int) -> None:

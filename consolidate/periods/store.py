@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..check import Located, Record
-from ..common import xl_col_to_name
+from ..common import die_with_parent, forkable, xl_col_to_name
 from ..errors import InputError
 from ..spec import Spec
 from ..text import Msg
@@ -372,6 +374,8 @@ class Recording:
         self.done = False
         self.kept: dict[str, Kept] = {}
         self._thread: threading.Thread | None = None
+        self._later: tuple[Iterable[Row], list[tuple[str, ...]]] | None = None
+        self._made: _Made | None = None  # the rows made by a forked child (see start)
         self._error: BaseException | None = None
         db.isolation_level = None  # transactions begun and ended here, explicitly
         self._db = db
@@ -434,15 +438,24 @@ class Recording:
             return False
         if not later:
             return self._write_guarded(rows, summary, returned, carried)
+        self._later = (rows, carried)
         self._thread = threading.Thread(
             target=self._write_guarded, args=(rows, summary, returned, carried), name="history", daemon=True
         )
         return True
 
     def start(self) -> None:
-        """Start writing the rows staged ``later`` (in their thread); nothing when under way or done."""
-        if self._thread is not None and self._thread.ident is None:
-            self._thread.start()
+        """Start writing the rows staged ``later`` (in their thread); nothing when under way or done.
+
+        Where this process may fork (no other thread yet), the rows are made into the history's
+        rows by a forked child meanwhile, and the thread only writes what it made: the thread
+        shares the interpreter with the summary's writer, the child does not.
+        """
+        if self._thread is None or self._thread.ident is not None:
+            return
+        if self._later is not None and forkable():
+            self._made = _Made.fork(*self._later)
+        self._thread.start()
 
     def _write_guarded(
         self, rows: Iterable[Row], summary: Iterable[Totals], returned: int, carried: list[tuple[str, ...]]
@@ -466,26 +479,8 @@ class Recording:
         report, period = spec.report.id, spec.report.period
         now = dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
         sources: dict[tuple[str, str, str], int] = {}  # (file, sheet, sha256) -> its number
-
-        def units() -> Iterator[tuple[str, str, str, int, int, str]]:
-            """One row per unit and source, as the rows come (a unit's rows come together)."""
-            key: tuple[str, int] | None = None
-            values: list[tuple[str, str, str, str]] = []
-            for unit, item, fid, value, file, sheet, cell, sha256 in rows:
-                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
-                if key != (unit, number):
-                    if key is not None:
-                        yield report, period, *key, len(values), _dump_rows(values)
-                    key, values = (unit, number), []
-                values.append((item, fid, dump_value(value), cell))
-            if key is not None:
-                yield report, period, *key, len(values), _dump_rows(values)
-            carried_by: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
-            for unit, item, fid, text, file, sheet, cell, sha256 in carried:
-                number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
-                carried_by.setdefault((unit, number), []).append((item, fid, text, cell))
-            for (unit, number), kept in carried_by.items():
-                yield report, period, unit, number, len(kept), _dump_rows(kept)
+        made, self._made = self._made, None
+        units = made.rows(sources) if made is not None and made.made() else unit_rows(rows, carried, sources)
 
         for table in ("unitvals", "sources", "totals"):
             db.execute(f"DELETE FROM {table} WHERE report = ? AND period = ?", (report, period))
@@ -493,7 +488,7 @@ class Recording:
         db.executemany(
             "INSERT INTO unitvals VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report, period, unit, source) DO UPDATE"
             " SET n = n + excluded.n, data = substr(data, 1, length(data) - 1) || ',' || substr(excluded.data, 2)",
-            units(),
+            ((report, period, *row) for row in units),
         )
         db.executemany(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
@@ -595,6 +590,93 @@ def plain_totals(spec: Spec, values: Mapping[str, Any]) -> dict[str, Any]:
         for f in spec.fields
         if f.is_numeric and isinstance(values.get(f.id), int | float) and not isinstance(values.get(f.id), bool)
     }
+
+
+UnitRow = tuple[str, int, int, str]  # unit, its source's number, how many values, their JSON
+
+
+def unit_rows(
+    rows: Iterable[Row], carried: Iterable[tuple[str, ...]], sources: dict[tuple[str, str, str], int]
+) -> Iterator[UnitRow]:
+    """The history's rows (schema 3): one per unit and source, as the rows come (a unit's rows
+    come together), then the values carried over; ``sources`` numbers each (file, sheet, sha256)."""
+    key: tuple[str, int] | None = None
+    values: list[tuple[str, str, str, str]] = []
+    for unit, item, fid, value, file, sheet, cell, sha256 in rows:
+        number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
+        if key != (unit, number):
+            if key is not None:
+                yield *key, len(values), _dump_rows(values)
+            key, values = (unit, number), []
+        values.append((item, fid, dump_value(value), cell))
+    if key is not None:
+        yield *key, len(values), _dump_rows(values)
+    carried_by: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {}
+    for unit, item, fid, text, file, sheet, cell, sha256 in carried:
+        number = sources.setdefault((file, sheet, sha256), len(sources) + 1)
+        carried_by.setdefault((unit, number), []).append((item, fid, text, cell))
+    for (unit, number), kept in carried_by.items():
+        yield unit, number, len(kept), _dump_rows(kept)
+
+
+class _Made:
+    """The history's rows made by a forked child (:func:`unit_rows`), into a file: a line per
+    unit and source (its header as JSON, a tab, the values' JSON, which holds no tab or newline),
+    then the sources. :meth:`result` is None when the child failed (the rows are made here then)."""
+
+    def __init__(self, pid: int, file: Any) -> None:
+        self.pid = pid
+        self.file = file
+
+    @classmethod
+    def fork(cls, rows: Iterable[Row], carried: list[tuple[str, ...]]) -> _Made | None:
+        file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by result)
+        parent = os.getpid()
+        try:
+            pid = os.fork()
+        except OSError:
+            file.close()
+            return None
+        if pid == 0:  # the child: make, write, leave without running any of the parent's exit code
+            code = 1
+            try:
+                die_with_parent(parent)
+                sources: dict[tuple[str, str, str], int] = {}
+                for unit, number, count, data in unit_rows(rows, carried, sources):
+                    file.write(f"{json.dumps([unit, number, count], ensure_ascii=False)}\t{data}\n")
+                listed = [[*key, number] for key, number in sources.items()]
+                file.write(f"#\t{json.dumps(listed, ensure_ascii=False)}\n")
+                file.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        return cls(pid, file)
+
+    def made(self) -> bool:
+        """The child waited for: whether it made the rows (else the file is let go of)."""
+        try:
+            ok = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1]) == 0
+        except OSError:
+            ok = False
+        if not ok:
+            self.file.close()
+        return ok
+
+    def rows(self, sources: dict[tuple[str, str, str], int]) -> Iterator[UnitRow]:
+        """The rows it made, read as they are written into the history (a province's do not
+        fit in memory at once); ``sources`` is filled at the end."""
+        try:
+            self.file.seek(0)
+            for line in self.file:
+                head, data = line.rstrip("\n").split("\t", 1)
+                if head == "#":
+                    sources.update({(file, sheet, sha): int(number) for file, sheet, sha, number in json.loads(data)})
+                    return
+                unit, number, count = json.loads(head)
+                yield str(unit), int(number), int(count), data
+            raise ValueError("the history's rows were cut short")
+        finally:
+            self.file.close()
 
 
 def record_rows(

@@ -14,14 +14,12 @@ import itertools
 import json
 import os
 import signal
-import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..merge import die_with_parent
+from ..common import die_with_parent, forkable
 from . import fastrows
 from .xlsx import RowHeights, write_value
 
@@ -89,16 +87,7 @@ def write_rows(
 
 def _can_split(options: RowOptions, count: int) -> bool:
     """Whether a long table's rows can be rendered by a second process (a fork, on Linux)."""
-    return options.parallel and count >= options.split_from and _forkable()
-
-
-def _forkable() -> bool:
-    return (
-        hasattr(os, "fork")
-        and sys.platform == "linux"
-        and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1  # forking a process with threads can deadlock the child
-    )
+    return options.parallel and count >= options.split_from and forkable()
 
 
 class Pending:
@@ -243,7 +232,7 @@ class Forked:
         self.work = work
         self.pid = -1
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by result)
-        if not (fork and _forkable()):
+        if not (fork and forkable()):
             return
         parent = os.getpid()
         try:
