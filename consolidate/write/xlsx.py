@@ -299,14 +299,24 @@ class RowHeights:
         # Characters per line, and the length below which a text surely fits on one line (every
         # character at most two units wide): most cells are decided by that alone.
         self.columns = [((w - 1.5) / (2 * scale), int(max(w - 1.5, 1.0))) for w in widths]
+        self.seen: dict[tuple[str, int], int] = {}  # (text, column) -> its lines: 明细 repeats texts
 
     def __call__(self, values: list[Any]) -> float | None:
         lines = 1
         scale = self.scale
-        for value, (short, usable) in zip(values, self.columns, strict=True):
+        seen = self.seen
+        for column, (value, (short, usable)) in enumerate(zip(values, self.columns, strict=True)):
             if value.__class__ is not str or (len(value) < short and "\n" not in value):
                 continue
-            count = sum(max(1, -(-int(text_width(line) * scale) // usable)) for line in value.split("\n"))
+            count = seen.get((value, column))
+            if count is None:
+                if "\n" in value:
+                    count = sum(max(1, -(-int(text_width(line) * scale) // usable)) for line in value.split("\n"))
+                else:
+                    count = max(1, -(-int(text_width(value) * scale) // usable))
+                if len(seen) > 50_000:  # a texts' cache, not a copy of every text of a province
+                    seen.clear()
+                seen[value, column] = count
             if count > lines:
                 lines = count
         if lines == 1:
