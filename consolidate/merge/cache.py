@@ -82,6 +82,13 @@ class ParseCache:
         with closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB, used REAL)")
             db.execute("SELECT key, value, used FROM parsed LIMIT 0")  # another program's table?
+            # When each entry was last used, apart from its bytes: reading ``parsed.used`` walks
+            # the pages of the value before it (a return's records), 400 MB for 10,000 returns.
+            tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "usage" not in tables:
+                db.execute("CREATE TABLE usage (key TEXT PRIMARY KEY, used REAL) WITHOUT ROWID")
+                db.execute("INSERT OR IGNORE INTO usage SELECT key, COALESCE(used, 0) FROM parsed")
+            db.execute("SELECT key, used FROM usage LIMIT 0")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=LOCK_WAIT)
@@ -138,6 +145,7 @@ class ParseCache:
     def _forget(self, keys: list[Any]) -> None:
         with closing(self._connect()) as db, db:
             db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in keys])
+            db.executemany("DELETE FROM usage WHERE key = ?", [(k,) for k in keys])
 
     def put_all(self, items: list[tuple[str, bytes]], used: list[str]) -> None:
         """Store ``(key, payload)`` pairs; mark the keys ``used`` as used now; forget the long unused."""
@@ -149,11 +157,10 @@ class ParseCache:
                     "INSERT OR REPLACE INTO parsed (key, value, used) VALUES (?, ?, ?)",
                     [(key, seal(key, payload), now) for key, payload in items],
                 )
-                # An entry used less than a day ago is not marked again: the mark rewrites its
-                # whole row (a return's records), 400 MB for 10,000 returns merged twice a day.
-                db.executemany(
-                    "UPDATE parsed SET used = ? WHERE key = ? AND used < ?", [(now, k, now - 86400) for k in used]
-                )
-                db.execute("DELETE FROM parsed WHERE used < ?", (now - _CACHE_KEEP_DAYS * 86400,))
+                marks = [(key, now) for key, _ in items] + [(key, now) for key in used]
+                db.executemany("INSERT OR REPLACE INTO usage (key, used) VALUES (?, ?)", marks)
+                old = now - _CACHE_KEEP_DAYS * 86400
+                db.execute("DELETE FROM parsed WHERE key IN (SELECT key FROM usage WHERE used < ?)", (old,))
+                db.execute("DELETE FROM usage WHERE used < ?", (old,))
 
         self._guard(write)
