@@ -97,6 +97,7 @@ def run_merge(
             record_history=record,
             assign=assigned,
             notice=lambda m: say(m.render(state.lang), "yellow"),
+            figures=command != "status",  # who returned, when and with what problems: no figures
         )
     for warning in result.warnings:  # a cache that could not be used: the run went on without it
         say(warning.render(state.lang), "yellow")

@@ -22,7 +22,7 @@ from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, reco
 from ..read import PASSED_OVER, Source, SourceFailure, discover, received_log, received_via
 from ..spec import Spec
 from ..text import Code, Joined, Msg
-from .aggregate import JOIN_LIMIT, Figures, aggregate, trend_rows
+from .aggregate import JOIN_LIMIT, Figures, SummaryRow, aggregate, trend_rows
 from .choose import choose_newest
 from .origin import embedded_spec
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
@@ -120,6 +120,9 @@ class MergeOptions:
     ``exclude`` names files under the folders that are not returns (the summary itself).
 
     ``allow_empty``: no files (or no folder yet) is a result in which every unit is missing.
+    ``figures=False`` leaves the figures out (who returned, when, and what is wrong is all a
+    status needs): ``result.figures`` is then empty, and the merge a second shorter a 1,000
+    returns.
 
     ``history`` is the report's history file (see :mod:`consolidate.periods`): the values are checked
     against the unit's earlier periods, and ``record_history`` records this period's accepted
@@ -141,6 +144,7 @@ class MergeOptions:
     history: Path | None = None
     record_history: bool = False
     lock_wait: float = MERGE_WAIT
+    figures: bool = True
 
 
 @dataclass
@@ -220,7 +224,12 @@ def _merge(
         elif submissions[unit.code].status == "missing":
             issues.append(Issue(Code.W_MISSING_RETURN, unit=unit.code, params={"unit": unit.name}))
     records = Records(store, kept)
-    figures = aggregate(spec, records, RowChecker(spec), opts.join_limit)
+    # A period recorded keeps its totals: the figures are made then, whatever ``figures`` says.
+    figures = (
+        aggregate(spec, records, RowChecker(spec), opts.join_limit)
+        if opts.figures or recording is not None
+        else Figures([], SummaryRow("", {}, 0, 0))
+    )
     view: HistoryView | None = None
     if opts.history is not None:
         view, compared = _with_history(spec, opts, records, chosen, got, figures)
@@ -347,6 +356,6 @@ def _with_history(
     keeper = History(opts.history, got.warnings.append)
     view = keeper.view(spec)
     issues = compare(spec, view, records, chosen) if view is not None else []
-    if view is not None:
+    if view is not None and (opts.figures or opts.record_history):
         figures.trend = trend_rows(spec, view, figures.rows)
     return view, issues
