@@ -42,6 +42,8 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
     settings = spec.outlier_check
     for f in cumulative:
         view.total[f.id] = Change()
+    if not view.earlier and not rules:
+        return issues  # nothing recorded before to compare with: no pass over the records
     for record in records:
         if record.item_id is None:
             continue
