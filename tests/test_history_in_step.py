@@ -175,9 +175,23 @@ def test_a_merge_that_waits_too_long_stops_with_a_plain_line(demo: DemoResult, t
     first.abandon_history()
 
 
+def _returned_if_whole(path: Path) -> int | None:
+    """What a summary left half-written or whole by a killed run says was returned (None: half)."""
+    try:
+        return summary_returned(path)
+    except AssertionError:
+        return None
+
+
 def test_kill_9_never_leaves_the_history_and_the_summary_out_of_step(demo: DemoResult, tmp_path: Path) -> None:
     """kill -9 at random moments of merges that alternate between 5 and 12 returns: after each,
-    the summary's returned count is the history's (3 of 19 trials were out of step before)."""
+    the summary's returned count is the history's (3 of 19 trials were out of step before).
+
+    But for one moment, which no order of two files' writes can avoid: after the history's commit
+    and before the summary's rename (about a millisecond: SQLite's own finishing of the commit).
+    Killed there, the history holds the new period and the complete new summary is left beside
+    the output as its temporary; the next merge records the period again and replaces the
+    summary. Seen about once in 120 kills aimed at the end of a merge."""
     history = demo.spec.parent / "history.sqlite"
     period = load_spec(demo.spec).report.period
     returns = tmp_path / "returns"
@@ -203,6 +217,13 @@ def test_kill_9_never_leaves_the_history_and_the_summary_out_of_step(demo: DemoR
             os.kill(proc.pid, signal.SIGKILL)
         in_summary = summary_returned(out)
         ((_, returned, units),) = recorded(history, period)
+        if (returned, units) != (in_summary, in_summary):  # killed between the commit and the rename
+            staged = [_returned_if_whole(p) for p in tmp_path.glob(".tmp-*.xlsx")]
+            assert returned == units and returned in staged, f"trial {trial}: {(returned, units)}, {in_summary}"
+            healed = subprocess.run(command, env=env, capture_output=True, check=False, start_new_session=True)
+            assert healed.returncode in (0, 1)
+            in_summary = summary_returned(out)
+            ((_, returned, units),) = recorded(history, period)
         assert (returned, units) == (in_summary, in_summary), f"trial {trial}"
         state = in_summary
 
