@@ -2,8 +2,10 @@
 
 - ``fast`` (the default): rows rendered straight into xlsxwriter's constant-memory row stream by
   :mod:`.fastrows`, about ten times faster than the cell methods, with the same XML;
-- ``split`` (``RowOptions(parallel=True)``, Linux): a long table (明细) rendered by a forked
-  child while this process writes the other sheets, with the same bytes as from one process;
+- ``split`` (``RowOptions(parallel=True)``, Linux): a long table (明细) rendered part by a
+  forked child, part here, while this process goes on with the other sheets (:class:`Pending`),
+  with the same bytes as from one process; :class:`Forked` computes another result (the hidden
+  data) in a child of its own;
 - ``cells``: xlsxwriter's own cell methods, when its row stream cannot be reached (or to compare).
 """
 
