@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -771,9 +772,47 @@ def die_with_parent(parent: int | None = None) -> None:
     if sys.platform != "linux":
         return
     import ctypes
-    import signal
 
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != (parent or os.getppid()) or os.getppid() == 1:  # the parent went first
         os._exit(1)
+
+
+def fork_helper(work: Callable[[], object]) -> int:
+    """A forked child doing ``work`` while this process goes on: it dies with this process and
+    leaves by ``os._exit`` (0 when ``work`` returned, 1 when it raised), running none of this
+    process's exit code. Its pid, or -1 when no process could be had (the caller does the work)."""
+    parent = os.getpid()
+    try:
+        pid = os.fork()
+    except OSError:
+        return -1
+    if pid == 0:
+        code = 1
+        try:
+            die_with_parent(parent)
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def helper_done(pid: int) -> bool:
+    """Whether the helper ``pid`` (> 0) ended having done its work; it is reaped."""
+    if pid <= 0:
+        return False
+    try:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0
+    except OSError:
+        return False
+
+
+def helper_stopped(pid: int) -> int:
+    """The helper ``pid`` (> 0) stopped and reaped (this process failed or was interrupted): -1."""
+    if pid > 0:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    return -1

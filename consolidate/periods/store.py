@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import sqlite3
 import tempfile
 import threading
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..check import Located, Record
-from ..common import die_with_parent, forkable, xl_col_to_name
+from ..common import fork_helper, forkable, helper_done, xl_col_to_name
 from ..errors import InputError
 from ..spec import Spec
 from ..text import Msg
@@ -631,33 +630,24 @@ class _Made:
     @classmethod
     def fork(cls, rows: Iterable[Row], carried: list[tuple[str, ...]]) -> _Made | None:
         file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by result)
-        parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:
+
+        def make() -> None:
+            sources: dict[tuple[str, str, str], int] = {}
+            for unit, number, count, data in unit_rows(rows, carried, sources):
+                file.write(f"{json.dumps([unit, number, count], ensure_ascii=False)}\t{data}\n")
+            listed = [[*key, number] for key, number in sources.items()]
+            file.write(f"#\t{json.dumps(listed, ensure_ascii=False)}\n")
+            file.flush()
+
+        pid = fork_helper(make)
+        if pid < 0:
             file.close()
             return None
-        if pid == 0:  # the child: make, write, leave without running any of the parent's exit code
-            code = 1
-            try:
-                die_with_parent(parent)
-                sources: dict[tuple[str, str, str], int] = {}
-                for unit, number, count, data in unit_rows(rows, carried, sources):
-                    file.write(f"{json.dumps([unit, number, count], ensure_ascii=False)}\t{data}\n")
-                listed = [[*key, number] for key, number in sources.items()]
-                file.write(f"#\t{json.dumps(listed, ensure_ascii=False)}\n")
-                file.flush()
-                code = 0
-            finally:
-                os._exit(code)
         return cls(pid, file)
 
     def made(self) -> bool:
         """The child waited for: whether it made the rows (else the file is let go of)."""
-        try:
-            ok = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1]) == 0
-        except OSError:
-            ok = False
+        ok = helper_done(self.pid)
         if not ok:
             self.file.close()
         return ok

@@ -293,31 +293,30 @@ class Desk:
         finally:
             self._merging.release()
 
+    def _merged(self, summary: bool) -> MergeResult:
+        """The returns folder merged as ``consolidate merge`` (``summary``: its figures, and the
+        period recorded) or ``consolidate status`` (who has returned, with which problems) does."""
+        return merge_returns(
+            self.spec,
+            [self.returns],
+            allow_empty=True,
+            keep_raw=False,
+            cache=default_cache_path(),
+            history=self.history,
+            record_history=summary and self.history is not None,
+            figures=summary,
+        )
+
     def overview(self) -> MergeResult:
         """The folder merged as ``consolidate status`` does: who has returned, with which problems."""
         with self.merging():
-            return merge_returns(
-                self.spec,
-                [self.returns],
-                allow_empty=True,
-                keep_raw=False,
-                cache=default_cache_path(),
-                history=self.history,
-            )
+            return self._merged(summary=False)
 
     def summary(self, out: Path) -> Path:
         """The summary as ``consolidate merge RETURNS -s SPEC -o OUT`` writes it (and records it in
         the history, as that does)."""
         with self.merging():
-            result = merge_returns(
-                self.spec,
-                [self.returns],
-                allow_empty=True,
-                keep_raw=False,
-                cache=default_cache_path(),
-                history=self.history,
-                record_history=self.history is not None,
-            )
+            result = self._merged(summary=True)
             try:
                 return write_summary(result, out, self.lang)
             except BaseException:

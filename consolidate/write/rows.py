@@ -11,17 +11,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
-import os
-import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..common import die_with_parent, forkable
+from ..common import fork_helper, forkable, helper_done, helper_stopped
 from . import fastrows
 from .xlsx import RowHeights, write_value
 
@@ -72,7 +69,10 @@ def write_rows(
         # this one is put in place first.
         for waiting in later or ():
             waiting.finish()
-        pending = _in_child(fastrows.RowWriter(sheet, formats, flags), first0, make, len(rows), heights, options)
+        writer = fastrows.RowWriter(sheet, formats, flags)
+        writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
+        sheet.row_data_fh.flush()
+        pending = _in_child(Pending(writer, first0, make, len(rows), heights, options))
         if later is None:
             pending.finish()
         else:
@@ -133,20 +133,13 @@ class Pending:
         rows = ((row, self.heights(row)) for row in self.make(start, stop))
         return (chunk for chunk, _ in self.writer.render(self.first0 + start, rows, deferred))
 
-    def child(self, parent: int) -> None:
-        """In the child: render, write, say which strings were added, and leave without running
-        any of the parent's exit code."""
-        code = 1
-        try:
-            die_with_parent(parent)
-            for chunk in self.rendered(0, self.cut):
-                self.part.write(chunk)
-            self.part.flush()
-            json.dump(_strings_added(self.table, self.at_fork), self.added, ensure_ascii=False)
-            self.added.flush()
-            code = 0
-        finally:
-            os._exit(code)
+    def child(self) -> None:
+        """In the child: render, write, and say which strings were added."""
+        for chunk in self.rendered(0, self.cut):
+            self.part.write(chunk)
+        self.part.flush()
+        json.dump(_strings_added(self.table, self.at_fork), self.added, ensure_ascii=False)
+        self.added.flush()
 
     def render_here(self) -> None:
         """This process's share, its shared strings left for :meth:`finish` to number."""
@@ -159,7 +152,7 @@ class Pending:
             return
         self.done = True
         try:
-            ok = self.pid > 0 and os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1]) == 0
+            ok = helper_done(self.pid)
             self.pid = -1
             out = self.writer.sheet.row_data_fh
             ok = ok and _strings_state(self.table) == self.at_fork
@@ -193,31 +186,15 @@ class Pending:
         self.close()
 
     def close(self) -> None:
-        self.pid = _stopped(self.pid)
+        self.pid = helper_stopped(self.pid)
         for handle in (self.part, self.added, self.mine):
             handle.close()
 
 
-def _in_child(
-    writer: fastrows.RowWriter,
-    first0: int,
-    make: Callable[[int, int], Iterator[list[Any]]],
-    count: int,
-    heights: RowHeights,
-    options: RowOptions,
-) -> Pending:
-    """``count`` rows from ``make`` being rendered by a forked child and here (see :class:`Pending`)."""
-    writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
-    writer.sheet.row_data_fh.flush()
-    pending = Pending(writer, first0, make, count, heights, options)
-    parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:  # no process to be had (a limit): the child's rows are rendered here, at finish
-        pid = -1
-    if pid == 0:
-        pending.child(parent)
-    pending.pid = pid
+def _in_child(pending: Pending) -> Pending:
+    """``pending``'s rows being rendered by a forked child and here (see :class:`Pending`); with
+    no process to be had (a limit), the child's rows are rendered here, at finish."""
+    pending.pid = fork_helper(pending.child)
     try:
         pending.render_here()
     except BaseException:  # interrupted or failed here: the child's work is of no use
@@ -232,50 +209,27 @@ class Forked:
 
     def __init__(self, work: Callable[[], Any], fork: bool) -> None:
         self.work = work
-        self.pid = -1
         self.file = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by result)
-        if not (fork and forkable()):
-            return
-        parent = os.getpid()
-        try:
-            pid = os.fork()
-        except OSError:
-            return
-        if pid == 0:  # the child: work, write, leave without running any of the parent's exit code
-            code = 1
-            try:
-                die_with_parent(parent)
-                json.dump(work(), self.file, ensure_ascii=False)
-                self.file.flush()
-                code = 0
-            finally:
-                os._exit(code)
-        self.pid = pid
+        self.pid = fork_helper(self._child) if fork and forkable() else -1
+
+    def _child(self) -> None:
+        json.dump(self.work(), self.file, ensure_ascii=False)
+        self.file.flush()
 
     def result(self) -> Any:
         try:
-            if self.pid > 0:
-                pid, self.pid = self.pid, -1
-                if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) == 0:
-                    self.file.seek(0)
-                    return json.load(self.file)
+            pid, self.pid = self.pid, -1
+            if helper_done(pid):
+                self.file.seek(0)
+                return json.load(self.file)
             return self.work()
         finally:
             self.abandon()
 
     def abandon(self) -> None:
         """Stop the child (this process failed or was interrupted) and let go of its file."""
-        self.pid = _stopped(self.pid)
+        self.pid = helper_stopped(self.pid)
         self.file.close()
-
-
-def _stopped(pid: int) -> int:
-    """A forked child (``pid`` > 0) stopped and reaped: -1."""
-    if pid > 0:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    return -1
 
 
 def _strings_state(table: Any) -> tuple[int, int] | None:
