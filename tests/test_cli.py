@@ -231,3 +231,18 @@ def test_assign_attributes_a_file_no_one_could_tell(demo: Path, tmp_path: Path) 
     code, output = run("merge", returns, "-s", spec, "-o", tmp_path / "t.xlsx", "--assign", "8月报表.xlsx")
     assert code == 2
     assert "--assign “8月报表.xlsx”应写成 文件=单位" in output
+
+
+def test_a_merge_without_figures_says_who_returned_and_what_is_wrong_as_a_whole_one(demo: Path) -> None:
+    # status leaves the figures out (MergeOptions.figures=False): the same submissions and issues.
+    from consolidate.merge import merge_returns
+    from consolidate.spec import load_spec
+
+    spec = load_spec(demo / "spec" / "report.yaml")
+    whole = merge_returns(spec, [demo / "returns"])
+    bare = merge_returns(spec, [demo / "returns"], figures=False)
+    assert bare.figures.rows == [] and whole.figures.rows
+    assert [(s.unit_code, s.status, s.file) for s in bare.submissions] == [
+        (s.unit_code, s.status, s.file) for s in whole.submissions
+    ]
+    assert [(i.code, i.unit, i.cell) for i in bare.issues] == [(i.code, i.unit, i.cell) for i in whole.issues]

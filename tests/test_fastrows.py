@@ -289,3 +289,14 @@ def test_a_formula_whose_cached_result_is_empty_text_says_it_is_text(tmp_path: P
     xml = _sheet_xml(tmp_path, "fast" if fast else "api", fast).decode()
     assert '<c r="B8" s="3" t="str"><f>SUM(C4:C5)</f><v></v></c>' in xml
     assert '<c r="A8" s="2"><f>D7/C7</f><v>0.5</v></c>' in xml
+
+
+def test_row_heights_count_a_texts_lines_per_column_however_often_it_comes() -> None:
+    from consolidate.write.xlsx import RowHeights
+
+    text = "①按计划推进，已完成年度目标的45%。②召开专题推进会，明确时间节点。③开展督导检查。"  # 83 units wide
+    heights = RowHeights([30.0, 60.0])  # 28 and 58 units a line
+    narrow, wide = heights([text, ""]), heights(["", text])
+    assert (narrow, wide) == (3 * 14.5 + 3, 2 * 14.5 + 3)  # the same text, remembered apart per column
+    assert [heights([text, ""]) for _ in range(3)] == [narrow] * 3  # remembered: the same
+    assert heights([text + "\n" + text, ""]) == 2 * narrow - 3  # each line of a text counted apart
