@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..merge import MergeResult
 
 WIDE = 140  # terminal columns from which problems are shown as a table
+TABLE_ROWS = 500  # units up to which `status` draws a table (a longer one takes seconds): lines beyond
 _COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "dim"}
 
 
@@ -175,7 +176,7 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
         return rows
     console = human()
     late = {True: t("col.overdue", lang)}
-    if _wide(console):
+    if _wide(console) and len(rows) <= TABLE_ROWS:
         from rich.table import Table
 
         table = Table(title=result.spec.report.title)
@@ -187,11 +188,33 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
         console.print(table)
         return rows
     console.print(result.spec.report.title, style="bold", soft_wrap=True, markup=False)
+    lines = []
     for sub, row in zip(result.submissions, rows, strict=True):
         parts = [row["code"], row["name"], row["status"], late.get(sub.overdue, ""), row["received"], row["file"]]
-        colour = "red" if sub.status in ("missing", "unreadable") else None
-        console.print("  ".join(p for p in parts if p), style=colour, soft_wrap=True, markup=False)
+        lines.append(("red" if sub.status in ("missing", "unreadable") else None, "  ".join(p for p in parts if p)))
+    plain_lines(console, lines)
     return rows
+
+
+def plain_lines(console: Console, lines: list[tuple[str | None, str]]) -> None:
+    """Lines of text, each in its colour (or none), as ``console.print(text, style=colour,
+    soft_wrap=True, markup=False)`` prints them, written at once: rich takes about 0.2 ms a
+    line, two seconds for a province's 10,000 units."""
+    from rich.console import COLOR_SYSTEMS
+    from rich.style import Style
+
+    if console.legacy_windows:  # colours through the console's API, not escapes: rich's way
+        for colour, text in lines:
+            console.print(text, style=colour, soft_wrap=True, markup=False)
+        return
+    styles = {colour: Style.parse(colour) for colour, _ in lines if colour}
+    name = None if console.no_color else console.color_system  # None: not a terminal, or no colours
+    colours = COLOR_SYSTEMS.get(name) if name else None
+    out = []
+    for colour, text in lines:
+        out.append(styles[colour].render(text, color_system=colours) if colour and colours else text)
+    console.file.write("\n".join(out) + "\n" if out else "")
+    console.file.flush()
 
 
 def tail(text: str, width: int) -> str:

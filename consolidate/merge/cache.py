@@ -30,9 +30,13 @@ from .packing import Damaged
 CACHE_BATCH = 256  # parsed files written at a time
 LOCK_WAIT = 2.0  # seconds to wait for another run's write before going on without the cache
 _CACHE_KEEP_DAYS = 60
-# What a cached Parsed holds; changed when that changes (5: MessagePack, no pickle; 6: how a return arrived).
-_CACHE_FORMAT = "6"
+# What a cached Parsed holds; changed when that changes (5: MessagePack, no pickle; 6: how a return arrived;
+# 7: keyed by the file's sha256, which the files table remembers).
+_CACHE_FORMAT = "7"
 _DIGEST = 32
+# A file changed less than this many seconds before it was hashed may change again within the same
+# tick of the file system's clock, its size and times unchanged: it is not remembered (git's "racy" files).
+_SETTLED = 2.0
 
 
 def default_cache_path() -> Path:
@@ -40,12 +44,22 @@ def default_cache_path() -> Path:
     return Path(base) / "consolidate" / "parsed.sqlite"
 
 
-def cache_key(name: str, data: bytes, spec_sha256: str, passwords: Sequence[str], keep_raw: bool) -> str:
+def cache_key(name: str, file_sha256: str, spec_sha256: str, passwords: Sequence[str], keep_raw: bool) -> str:
+    """The key of a file's parse: its name and bytes (by their sha256), the spec, the passwords."""
     digest = hashlib.sha256()
-    for part in (__version__, _CACHE_FORMAT, spec_sha256, name, "\0".join(passwords), str(keep_raw)):
+    for part in (__version__, _CACHE_FORMAT, spec_sha256, name, "\0".join(passwords), str(keep_raw), file_sha256):
         digest.update(part.encode("utf-8") + b"\0")
-    digest.update(data)
     return digest.hexdigest()
+
+
+def file_stamp(path: Path, stat: os.stat_result) -> str | None:
+    """What tells a file on disk unchanged: its path, size, times and identity (every write moves
+    its change time, which no program sets back); None while it may still be changing."""
+    if time.time() - max(stat.st_mtime, stat.st_ctime) < _SETTLED:
+        return None
+    return (
+        f"{os.path.abspath(path)}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0{stat.st_dev}"
+    )
 
 
 def seal(key: str, payload: bytes) -> bytes:
@@ -75,6 +89,7 @@ class ParseCache:
         self._warn = warn
         self.usable = True
         self.damaged = 0  # entries found damaged (and dropped) by this run
+        self._marked: set[str] = set()  # files' stamps found marked as used today
         self._guard(self._create)
 
     def _create(self) -> None:
@@ -89,6 +104,12 @@ class ParseCache:
                 db.execute("CREATE TABLE usage (key TEXT PRIMARY KEY, used REAL) WITHOUT ROWID")
                 db.execute("INSERT OR IGNORE INTO usage SELECT key, COALESCE(used, 0) FROM parsed")
             db.execute("SELECT key, used FROM usage LIMIT 0")
+            # The sha256 of files already read, by their stamp (:func:`file_stamp`): a file seen
+            # before is not read again to find its key (``status`` over 10,000 returns).
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS files (stamp TEXT PRIMARY KEY, sha256 TEXT, used REAL) WITHOUT ROWID"
+            )
+            db.execute("SELECT stamp, sha256, used FROM files LIMIT 0")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=LOCK_WAIT)
@@ -142,13 +163,48 @@ class ParseCache:
             self._guard(lambda: self._forget(bad))
         return found
 
+    def file_digests(self, stamps: Sequence[str]) -> dict[str, str]:
+        """stamp → the sha256 of the file's bytes, for the files remembered."""
+        found: dict[str, str] = {}
+
+        def read() -> None:
+            with closing(self._connect()) as db:
+                for start in range(0, len(stamps), 500):
+                    part = list(stamps[start : start + 500])
+                    marks = ",".join("?" * len(part))
+                    query = f"SELECT stamp, sha256, used FROM files WHERE stamp IN ({marks})"
+                    for stamp, digest, used in db.execute(query, part):
+                        if isinstance(stamp, str) and isinstance(digest, str) and len(digest) == 64:
+                            found[stamp] = digest
+                            if isinstance(used, float) and used > time.time() - 86400:
+                                self._marked.add(stamp)  # used today: not marked again
+
+        self._guard(read)
+        return found
+
+    def remember_files(self, digests: dict[str, str]) -> None:
+        """Remember (or mark as used now) each stamp's sha256; forget the files long unseen."""
+
+        def write() -> None:
+            now = time.time()
+            with closing(self._connect()) as db, db:
+                db.executemany(
+                    "INSERT OR REPLACE INTO files (stamp, sha256, used) VALUES (?, ?, ?)",
+                    [(stamp, digest, now) for stamp, digest in digests.items() if stamp not in self._marked],
+                )
+                db.execute("DELETE FROM files WHERE used < ?", (now - _CACHE_KEEP_DAYS * 86400,))
+
+        if digests:
+            self._guard(write)
+
     def _forget(self, keys: list[Any]) -> None:
         with closing(self._connect()) as db, db:
             db.executemany("DELETE FROM parsed WHERE key = ?", [(k,) for k in keys])
             db.executemany("DELETE FROM usage WHERE key = ?", [(k,) for k in keys])
 
-    def put_all(self, items: list[tuple[str, bytes]], used: list[str]) -> None:
-        """Store ``(key, payload)`` pairs; mark the keys ``used`` as used now; forget the long unused."""
+    def put_all(self, items: list[tuple[str, bytes]], used: list[str], tidy: bool = True) -> None:
+        """Store ``(key, payload)`` pairs; mark the keys ``used`` as used now; forget the long
+        unused (``tidy``: a run's last call; the others leave that to it)."""
 
         def write() -> None:
             now = time.time()
@@ -159,6 +215,8 @@ class ParseCache:
                 )
                 marks = [(key, now) for key, _ in items] + [(key, now) for key in used]
                 db.executemany("INSERT OR REPLACE INTO usage (key, used) VALUES (?, ?)", marks)
+                if not tidy:
+                    return
                 old = now - _CACHE_KEEP_DAYS * 86400
                 db.execute("DELETE FROM parsed WHERE key IN (SELECT key FROM usage WHERE used < ?)", (old,))
                 db.execute("DELETE FROM usage WHERE used < ?", (old,))

@@ -368,8 +368,13 @@ def pack_parsed(
 
 def unpack_parsed(
     data: bytes,
-) -> tuple[str, str, Msg | None, Located | None, list[Issue], list[Issue], list[Record], int]:
-    """What :func:`pack_parsed` packed, its records read and checked too, or :class:`Damaged`."""
+) -> tuple[str, str, Msg | None, Located | None, list[Issue], list[Issue], bytes | None, int]:
+    """What :func:`pack_parsed` packed, or :class:`Damaged`; its records stay packed.
+
+    The records are checked against their own sha256 and counted, not read: who only asks who
+    returned what (``status``) never needs them, and a merge reads them when it reaches them
+    (:func:`unpack_records`, as it reads the records a worker sent).
+    """
     layout, name, sha256, failure, located, locate_issues, check_issues, records, count = _fields(_read(data), 9)
     if layout != _PARSED:
         raise Damaged("another layout")
@@ -377,8 +382,7 @@ def unpack_parsed(
         if not isinstance(records, bytes) or hashlib.sha256(records[32:]).digest() != records[:32]:
             raise Damaged("the records do not match their hash")
         records = records[32:]
-    unpacked = unpack_records(records) if records is not None else []
-    if len(unpacked) != _int(count):
+    if (0 if records is None else records_count(records)) != _int(count):
         raise Damaged("records missing")
     return (
         _str(name),
@@ -387,6 +391,25 @@ def unpack_parsed(
         None if located is None else _located(located),
         [_issue(i) for i in _list(locate_issues)],
         [_issue(i) for i in _list(check_issues)],
-        unpacked,
+        records,
         count,
     )
+
+
+def records_count(data: bytes) -> int:
+    """How many records :func:`pack_records` packed in ``data``, without reading them (or :class:`Damaged`)."""
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=max(len(data), 1))
+    unpacker.feed(data)
+    try:
+        if unpacker.read_array_header() != 3:
+            raise Damaged("not records")
+        unpacker.skip()  # the origins
+        unpacker.skip()  # the field ids
+        count: int = unpacker.read_array_header()
+        for _ in range(count):
+            unpacker.skip()
+        if unpacker.tell() != len(data):
+            raise Damaged("more than records")
+    except (ValueError, TypeError, msgpack.UnpackException) as exc:
+        raise Damaged(f"{type(exc).__name__}: {exc}") from None
+    return count

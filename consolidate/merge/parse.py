@@ -17,7 +17,7 @@ from ..check import Issue, Located, Record, RowChecker, locate
 from ..read import PASSED_OVER, RawBook, Source, SourceFailure, file_sha256, read_book
 from ..spec import Spec, spec_from_json
 from ..text import Msg
-from .cache import CACHE_BATCH, ParseCache, cache_key
+from .cache import CACHE_BATCH, ParseCache, cache_key, file_stamp
 from .packing import PACKING_ERRORS, pack_parsed, pack_records, unpack_parsed
 from .pool import Lost, contained_map
 
@@ -61,9 +61,10 @@ class Parsed:
 
     @classmethod
     def unpacked(cls, key: str, data: bytes) -> Parsed:
-        """A parse the cache stored, read whole and checked (:class:`~.packing.Damaged` if it is not one)."""
-        name, sha256, failure, located, locate_issues, records, check_issues, count = _reordered(unpack_parsed(data))
-        return cls(name, sha256, failure, located, locate_issues, records, check_issues, key, None, count)
+        """A parse the cache stored, checked (:class:`~.packing.Damaged` if it is not one); its
+        records stay packed, as a worker sends them, until the merge reads them."""
+        name, sha256, failure, located, locate_issues, blob, check_issues, count = _reordered(unpack_parsed(data))
+        return cls(name, sha256, failure, located, locate_issues, [], check_issues, key, blob, count)
 
 
 def parse(
@@ -170,7 +171,7 @@ def parse_all(
     ``warn`` hears of a cache that cannot be used (the run goes on without it)."""
     secrets = tuple(passwords)
     store = ParseCache(cache, warn) if cache is not None else None
-    keys = [_key(source, spec, secrets, keep_raw) if store is not None else "" for source in sources]
+    keys = _keys(sources, spec, secrets, keep_raw, store) if store is not None else [""] * len(sources)
     hits = store.get_many([k for k in keys if k], Parsed.unpacked) if store is not None else {}
     jobs = [(source, key) for source, key in zip(sources, keys, strict=True) if not isinstance(hits.get(key), Parsed)]
     results = contained_map(
@@ -196,11 +197,11 @@ def parse_all(
         if progress:
             progress(parsed.name)
         yield parsed
-        # Written as they come, a few hundred at a time, so they are not all held to the end.
-        if store is not None and len(fresh) + len(used) >= CACHE_BATCH:
-            store.put_all(_payloads(fresh), used)
+        # Written as they come, a few hundred at a time, so they are not all held to the end;
+        # the keys used are only marked, all at once at the end.
+        if store is not None and len(fresh) >= CACHE_BATCH:
+            store.put_all(_payloads(fresh), [], tidy=False)
             fresh.clear()
-            used.clear()
     if store is not None:
         store.put_all(_payloads(fresh), used)
 
@@ -227,11 +228,26 @@ def _remembered(parsed: Parsed) -> bool:
     )
 
 
-def _key(source: Source | SourceFailure, spec: Spec, passwords: tuple[str, ...], keep_raw: bool) -> str:
-    if not isinstance(source, Source):
-        return ""
-    try:
-        data = source.read()
-    except OSError:
-        return ""
-    return cache_key(source.name, data, spec.sha256, passwords, keep_raw)
+def _keys(
+    sources: list[Source | SourceFailure], spec: Spec, passwords: tuple[str, ...], keep_raw: bool, store: ParseCache
+) -> list[str]:
+    """Each source's cache key ("" for none). A file seen before, unchanged, is known by its stamp
+    without being read; the others are read and hashed, and remembered."""
+    stamps = [
+        file_stamp(s.path, s.stat) if isinstance(s, Source) and s.data is None and s.stat is not None else None
+        for s in sources
+    ]
+    known = store.file_digests([stamp for stamp in stamps if stamp is not None])
+    keys = []
+    for source, stamp in zip(sources, stamps, strict=True):
+        digest = known.get(stamp) if stamp is not None else None
+        if digest is None and isinstance(source, Source):
+            try:
+                digest = file_sha256(source.read())
+            except OSError:
+                digest = None
+        keys.append("" if digest is None else cache_key(source.name, digest, spec.sha256, passwords, keep_raw))
+        if stamp is not None and digest is not None:
+            known[stamp] = digest
+    store.remember_files({stamp: known[stamp] for stamp in stamps if stamp is not None and stamp in known})
+    return keys

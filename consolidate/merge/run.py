@@ -41,7 +41,7 @@ def find_files(
     writes (and wrote last time) when it is put into the returns folder. ``missing_ok``: a folder
     that does not exist yet holds nothing (the day after sending, nothing has come back).
     """
-    skip = {p.resolve() for p in exclude}
+    skip = _identities(exclude)
     roots = [Path(given) for given in paths]
     for root in roots:
         if not root.exists() and not missing_ok:
@@ -56,8 +56,30 @@ def find_files(
         if base is not None:
             where = (root.resolve() if root.is_dir() else root.resolve().parent).relative_to(base).as_posix()
             prefix = "" if where == "." else f"{where}/"
-        found += [s for s in discover(root, prefix, look_later=look_later) if not skip or s.path.resolve() not in skip]
+        found += [s for s in discover(root, prefix, look_later=look_later) if not skip or _identity(s) not in skip]
     return found
+
+
+def _identities(paths: Sequence[Path]) -> set[tuple[int, int]]:
+    """The files ``paths`` name (those there), as (device, inode): the same file by any path or link."""
+    out = set()
+    for path in paths:
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        out.add((stat.st_dev, stat.st_ino))
+    return out
+
+
+def _identity(source: Source | SourceFailure) -> tuple[int, int] | None:
+    stat = source.stat if isinstance(source, Source) else None
+    if stat is None:  # a member of an archive: the archive's
+        try:
+            stat = os.stat(source.path)
+        except OSError:
+            return None
+    return stat.st_dev, stat.st_ino
 
 
 def _parse_here(
@@ -208,7 +230,8 @@ def _merge(
     recording: Recording | None,
     warnings: list[Msg],
 ) -> MergeResult:
-    store = RecordStore(opts.record_budget)
+    # Records are read as they come when the figures need them; else only if something asks.
+    store = RecordStore(opts.record_budget, lazy=not (opts.figures or recording is not None))
     got = _gather(spec, paths, sources, opts, store, progress)
     warnings += got.warnings
     got.warnings = warnings  # one list: the history's later warnings join it

@@ -25,10 +25,14 @@ MEMORY_BUDGET = 50_000  # records kept as objects (about 55 MB; 1,250 returns of
 class RecordStore:
     """Each return's records by file name."""
 
-    def __init__(self, budget: int | None = None) -> None:
+    def __init__(self, budget: int | None = None, lazy: bool = False) -> None:
+        """``lazy``: packed records within the budget are read when first used, not when added
+        (for a run that may not need them: ``status`` asks who returned, not what)."""
         self.budget = MEMORY_BUDGET if budget is None else budget
+        self.lazy = lazy
         self._held = 0
         self._objects: dict[str, list[Record]] = {}
+        self._packed: dict[str, bytes] = {}  # within the budget, not read yet
         self._spilled: dict[str, tuple[int, int]] = {}  # name -> (offset, length) in the file
         self._counts: dict[str, int] = {}
         self._file: Any = None
@@ -40,7 +44,12 @@ class RecordStore:
         # only hold it twice for a while.
         if self._held + count <= self.budget or (isinstance(records, list) and count > self.budget):
             self._held += count
-            self._objects[name] = records if isinstance(records, list) else unpack_records(records)
+            if isinstance(records, list):
+                self._objects[name] = records
+            elif self.lazy:
+                self._packed[name] = records
+            else:
+                self._objects[name] = unpack_records(records)
             return
         try:
             blob = records if isinstance(records, bytes) else pack_records(records)
@@ -61,6 +70,9 @@ class RecordStore:
     def load(self, name: str) -> list[Record]:
         if name in self._objects:
             return self._objects[name]
+        if name in self._packed:
+            records = self._objects[name] = unpack_records(self._packed.pop(name))
+            return records
         if name not in self._spilled:
             return []
         offset, length = self._spilled[name]

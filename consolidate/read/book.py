@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ from ..common import META_SHEET, col_index, decode_text
 from ..text import Msg
 from . import guards, ooxml
 from .decrypt import decrypt
-from .ours import never_a_return
+from .ours import is_not_a_return, never_a_return, ours, package_kind
 from .sniff import NOT_A_SPREADSHEET, sniff, xls_stream
 from .sources import Source, Unreadable
 
@@ -111,15 +112,21 @@ PASSED_OVER = Msg("read.passed_over")
 
 def read_book(source: Source, passwords: Sequence[str] = ()) -> RawBook | ReadFailure:
     """Read every sheet of a source; never raises for a bad file."""
-    if source.unchecked and never_a_return(source.path):
-        return ReadFailure(source.path, source.name, "", PASSED_OVER)
     try:
         data = source.read()
     except OSError as exc:
+        if source.unchecked and never_a_return(source.path):
+            return ReadFailure(source.path, source.name, "", PASSED_OVER)
         return ReadFailure(source.path, source.name, "", Msg("read.cannot_open", error=exc.strerror or exc))
+    archive = None
+    if source.unchecked:
+        # One of our outputs (a summary...) is passed over; a package is opened once for both.
+        archive = _package(data)
+        if is_not_a_return(package_kind(archive) if archive is not None else ours(source.path)):
+            return ReadFailure(source.path, source.name, "", PASSED_OVER)
     digest = file_sha256(data)
     try:
-        book = _read(data, source, passwords)
+        book = _read(data, source, passwords, archive)
     except Unreadable as exc:
         return ReadFailure(source.path, source.name, digest, exc.msg)
     except MemoryError:
@@ -131,7 +138,16 @@ def read_book(source: Source, passwords: Sequence[str] = ()) -> RawBook | ReadFa
     return book
 
 
-def _read(data: bytes, source: Source, passwords: Sequence[str]) -> RawBook:
+def _package(data: bytes) -> zipfile.ZipFile | None:
+    if not data.startswith(b"PK"):
+        return None
+    try:
+        return zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # reported as damaged by the reader
+
+
+def _read(data: bytes, source: Source, passwords: Sequence[str], archive: zipfile.ZipFile | None = None) -> RawBook:
     if not data:
         raise Unreadable(Msg("read.empty"))
     notes: list[Msg] = []
@@ -142,7 +158,7 @@ def _read(data: bytes, source: Source, passwords: Sequence[str]) -> RawBook:
         kind = sniff(data, source.suffix)
     saved: dt.datetime | None = None
     if kind == "xlsx":
-        sheets, saved = _read_xlsx(data)
+        sheets, saved = _read_xlsx(data, archive)
     elif kind in ("xls", "ods"):
         guards.check_ods(data) if kind == "ods" else guards.check_xls(xls_stream(data))
         sheets = _read_calamine(data, {})
@@ -156,8 +172,8 @@ def _read(data: bytes, source: Source, passwords: Sequence[str]) -> RawBook:
     return RawBook(source.path, source.name, "", source.modified, data_sheets, meta, saved, notes=notes)
 
 
-def _read_xlsx(data: bytes) -> tuple[list[RawSheet], dt.datetime | None]:
-    info = ooxml.inspect(data)
+def _read_xlsx(data: bytes, archive: zipfile.ZipFile | None = None) -> tuple[list[RawSheet], dt.datetime | None]:
+    info = ooxml.inspect(data, archive)
     data = info.repaired or data
     by_name = {s.name: s for s in info.sheets}
     sheets = _read_calamine(data, by_name, skip={s.name for s in info.sheets if s.too_large})
