@@ -83,12 +83,13 @@ class Located:
         return str(xl_rowcol_to_cell(row - 1, self.columns[field_id]))
 
 
-def _label_variants(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)  # the same few header texts in every return
+def _label_variants(text: str) -> frozenset[str]:
     """A header cell compared loosely: as is, and without a bracketed remark or unit like （人）,
     in both cases without a trailing colon or a leading required mark (``*年度目标：``)."""
     base = _bare_label(normalise(text))
     bare = _bare_label(normalise(re.sub(r"[（(【\[][^）)】\]]*[）)】\]]", "", str(text))))
-    return {base, bare} - {""}
+    return frozenset({base, bare} - {""})
 
 
 def _bare_label(key: str) -> str:
@@ -108,7 +109,7 @@ def _match_header(row: Sequence[Any], keys: dict[str, set[str]]) -> dict[str, in
     columns: dict[str, int] = {}
     for c, value in enumerate(row):
         texts = value if isinstance(value, tuple) else (value,)
-        variants = set().union(*(_label_variants(x) for x in texts if isinstance(x, str) and x.strip()))
+        variants = frozenset().union(*(_label_variants(x) for x in texts if isinstance(x, str) and x.strip()))
         if not variants:
             continue
         for field_id, candidates in keys.items():
