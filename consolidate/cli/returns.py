@@ -153,6 +153,7 @@ def merge(
             history=history,
             record=True,
             assign=assign,
+            ahead=("consolidate.write.summary", *(["consolidate.write.document"] if docx is not None else [])),
         )
         # Every output written whole before any is put in place: a disk that fills up (or any
         # failure) on the last leaves the files before it as they were.

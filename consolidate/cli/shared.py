@@ -3,7 +3,9 @@ limited to, and the check of every output path before any work is done."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import importlib
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -58,11 +60,14 @@ def run_merge(
     record: bool = False,
     assign: list[str] | None = None,
     command: str = "merge",
+    ahead: Sequence[str] = (),
 ) -> MergeResult:
     """Merge the returns in ``folder`` as ``merge`` does; ``allow_empty``: nothing there (yet) is
     a result in which every unit is missing, not an error. ``history``: the report's history file
     (default ``history.sqlite`` beside the spec, see :func:`history_place`); ``record``: this
-    period is recorded in it, and where that is said when the spec came from the returns."""
+    period is recorded in it, and where that is said when the spec came from the returns.
+    ``ahead``: modules the command needs after the merge (its writers), imported while the
+    workers parse, when this process has little else to do."""
     from ..merge import default_cache_path, default_history_path, find_files, merge_returns
     from ..merge.origin import embedded_spec
     from ..spec import load_spec
@@ -82,7 +87,15 @@ def run_merge(
         loaded, history, note = history_place(found, folder, history, record)
     sources = find_files(list(folder), exclude, missing_ok=allow_empty, look_later=True)
     cache = None if no_cache else default_cache_path()
-    with progress_bar(len(sources), msg("reading")) as tick:
+    with progress_bar(len(sources), msg("reading")) as bar:
+        later = list(ahead)
+
+        def tick(name: str) -> None:
+            bar(name)
+            if later:  # one module a file, from the first one parsed (the workers are at work)
+                with contextlib.suppress(ImportError):  # said where the command imports it itself
+                    importlib.import_module(later.pop(0))
+
         result = merge_returns(
             loaded,
             list(folder),

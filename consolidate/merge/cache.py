@@ -1,15 +1,18 @@
 """Parsed returns remembered between runs, in one SQLite file in the user's cache folder.
 
 A parsed file is keyed by its name, its bytes' sha256, the spec's sha256, the passwords and the
-tool version: a changed file, spec or version is parsed again.
+tool version: a changed file, spec or version is parsed again. The sha256 of a file seen before
+is remembered by its stamp (:func:`file_stamp`: path, size, times, inode), so that an unchanged
+file is not read again to find its key.
 
 The cache only ever saves time. Whatever is wrong with it (garbage or another program's file at
 its path, damaged values, a read-only or full disk, a folder in its place, another run holding
 its lock) becomes one warning and the run goes on without it, with the same results. A stored
 value is plain data (MessagePack, see :mod:`.packing`: no pickle, nothing in the file can run
-code) after the sha256 of its key and its bytes. It is read whole when it is found, its records
-too, and checked field by field: one that does not match its hash, is stored under another
-file's key or does not read back as a parsed return is dropped, and its file parsed again.
+code) after the sha256 of its key and its bytes. It is read whole when it is found and checked
+field by field, its records against their own sha256 and their count (they are read when the
+merge needs them): one that does not match its hash, is stored under another file's key or
+does not read back as a parsed return is dropped, and its file parsed again.
 """
 
 from __future__ import annotations

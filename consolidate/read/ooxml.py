@@ -151,7 +151,8 @@ def _scan(sheet: SheetInfo, xml: bytes) -> None:
         _, columns, rows = map(set, zip(*refs, strict=True))  # transposed in C: a sheet has thousands
         longest = max(map(len, rows))
         sheet.max_row = max(sheet.max_row, _HUGE if longest > 12 else max(map(int, rows)))
-        sheet.max_col = max(sheet.max_col, max(_column(column) for column in columns))
+        # The widest letters are the last column (by length, then alphabetically in any case).
+        sheet.max_col = max(sheet.max_col, _column(max(columns, key=lambda c: (len(c), c.upper()))))
     dimension = _DIMENSION.search(xml[:4096])
     if dimension:
         letters, digits = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -159,10 +160,10 @@ class Pending:
             if ok:
                 self.added.seek(0)
                 ok = _take_strings(self.table, json.load(self.added))
-            if ok:
+            if ok:  # the child's rows as bytes: neither decoded nor encoded again here
                 self.part.seek(0)
-                while data := self.part.read(self.options.split_read):
-                    out.write(data)
+                out.flush()
+                shutil.copyfileobj(self.part.buffer, out.buffer, self.options.split_read)
             else:  # no child, it failed, or the strings moved on: its rows here
                 for chunk in self.rendered(0, self.cut):
                     out.write(chunk)
