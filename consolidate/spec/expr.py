@@ -1,7 +1,11 @@
-"""Formulas and rules: parsed once, evaluated safely (simpleeval), translated to Excel.
+"""Formulas and rules: parsed once, evaluated safely, translated to Excel.
 
 Expressions are small: field ids, numbers, strings, arithmetic, comparisons, ``and``/``or``/
-``not`` and a few functions. They are never passed to :func:`eval`.
+``not`` and a few functions. They are never passed to :func:`eval` nor compiled to Python code:
+a checked tree is turned into nested functions, one per node (:func:`_closure`), evaluated as
+simpleeval evaluates it (its operators, its limits on powers and string lengths, its errors),
+without its dispatch on every node: the 完成率 of 40,000 rows and their rules are a fifth of the
+checking.
 """
 
 from __future__ import annotations
@@ -9,10 +13,10 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from simpleeval import SimpleEval
+from simpleeval import MAX_STRING_LENGTH, AttributeDoesNotExist, IterableTooLong, NameNotDefined, SimpleEval
 
 from ..text import Msg
 
@@ -20,7 +24,10 @@ from ..text import Msg
 def excel_round(value: float, digits: int = 0) -> float:
     """ROUND as Excel and LibreOffice do it: halves away from zero (Python's round goes to even)."""
     quantum = Decimal(1).scaleb(-int(digits))
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    try:
+        return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    except InvalidOperation:  # more digits than a decimal holds (1e302 to 1 place): no fraction to round
+        return float(value)
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
@@ -67,16 +74,15 @@ class Expression:
         self.names = frozenset(_names(tree))
         # ``prev.done``: the unit's value of the previous period, given as ``values["prev"]``.
         self.previous = frozenset(name.split(".", 1)[1] for name in self.names if name.startswith(PREV + "."))
-        self._evaluator = SimpleEval(names={}, functions=FUNCTIONS)
+        self._evaluator = _closure(tree.body)
 
     def evaluate(self, values: Mapping[str, Any]) -> Any:
         """Evaluate with ``values``; returns None when a referenced value is missing."""
         for name in self.names:
             if values.get(name) is None and not (self.previous and _previous(values, name) is not None):
                 return None
-        self._evaluator.names = values
         try:
-            return self._evaluator.eval(self.source, previously_parsed=self.tree.body)
+            return self._evaluator(values)
         except (ZeroDivisionError, TypeError, ValueError, OverflowError):
             return None
 
@@ -141,6 +147,88 @@ def parse(source: str) -> Expression:
         if isinstance(node, ast.Attribute) and not (isinstance(node.value, ast.Name) and node.value.id == PREV):
             raise ExpressionError(Msg("expr.not_allowed", what="Attribute"))
     return Expression(source.strip(), tree)
+
+
+Evaluator = Callable[[Mapping[str, Any]], Any]
+_OPERATORS: dict[type, Callable[..., Any]] = SimpleEval().operators  # safe_add, safe_power...
+
+
+def _closure(node: ast.expr) -> Evaluator:
+    """``node`` (checked by :func:`parse`) as a function of the values, evaluating exactly as
+    :class:`simpleeval.SimpleEval` with ``functions=FUNCTIONS`` and the values as its names."""
+    if isinstance(node, ast.Constant):
+        value: Any = node.value
+        if hasattr(value, "__len__") and len(value) > MAX_STRING_LENGTH:
+            too_long = IterableTooLong(
+                f"Literal in statement is too long! ({len(value)}, when {MAX_STRING_LENGTH} is max)"
+            )
+
+            def fail(values: Mapping[str, Any]) -> Any:
+                raise too_long
+
+            return fail
+        return lambda values: value
+    if isinstance(node, ast.Name):
+        return _name(node.id)
+    if isinstance(node, ast.Attribute):  # prev.<field id>: the previous period's values
+        inner, attr = _closure(node.value), node.attr
+
+        def attribute(values: Mapping[str, Any]) -> Any:
+            earlier = inner(values)
+            if isinstance(earlier, Mapping) and attr in earlier:
+                return earlier[attr]
+            raise AttributeDoesNotExist(attr, "")
+
+        return attribute
+    if isinstance(node, ast.BinOp):
+        binary, left, right = _OPERATORS[type(node.op)], _closure(node.left), _closure(node.right)
+        return lambda values: binary(left(values), right(values))
+    if isinstance(node, ast.UnaryOp):
+        unary, operand = _OPERATORS[type(node.op)], _closure(node.operand)
+        return lambda values: unary(operand(values))
+    if isinstance(node, ast.BoolOp):
+        parts, every = [_closure(v) for v in node.values], isinstance(node.op, ast.And)
+
+        def boolean(values: Mapping[str, Any]) -> Any:
+            result: Any = False
+            for part in parts:
+                result = part(values)
+                if bool(result) is not every:  # and: stop at the first false; or: at the first true
+                    break
+            return result
+
+        return boolean
+    if isinstance(node, ast.Compare):
+        first = _closure(node.left)
+        steps = [(_OPERATORS[type(op)], _closure(c)) for op, c in zip(node.ops, node.comparators, strict=True)]
+
+        def compare(values: Mapping[str, Any]) -> Any:
+            right = first(values)
+            result: Any = True
+            for test, comparator in steps:
+                if not result:
+                    break
+                left, right = right, comparator(values)
+                result = test(left, right)
+            return result
+
+        return compare
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        function, arguments = FUNCTIONS[node.func.id], [_closure(a) for a in node.args]
+        return lambda values: function(*(argument(values) for argument in arguments))
+    raise ExpressionError(Msg("expr.not_allowed", what=type(node).__name__))
+
+
+def _name(name: str) -> Evaluator:
+    def value(values: Mapping[str, Any]) -> Any:
+        try:
+            return values[name]
+        except KeyError:
+            if name in FUNCTIONS:
+                return FUNCTIONS[name]
+            raise NameNotDefined(name, "") from None
+
+    return value
 
 
 def _excel(node: ast.expr, refs: Mapping[str, str]) -> str:
