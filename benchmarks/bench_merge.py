@@ -268,7 +268,7 @@ def job_status(folder: Path, out: Path) -> float:
     (a cache folder of its own) warmed by a first run, untimed; the second run is timed."""
     exe = Path(sys.executable).parent / "consolidate"
     spec = folder.parent / "report.json"
-    env = {**os.environ, "XDG_CACHE_HOME": str(CACHE / "status-cache")}
+    env = {**os.environ, "XDG_CACHE_HOME": str(out.parent / "status-cache")}
     command = [str(exe), "status", str(folder), "-s", str(spec)]
     subprocess.run(command, check=False, capture_output=True, env=env)
     # Files changed within two seconds are not remembered by their stamp (they may still change).

@@ -23,7 +23,7 @@ def test_benchmark_prints_every_job_with_its_ratios(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     rows = {line.split()[0]: line.split()[1:] for line in done.stdout.splitlines() if re.match(r"^[a-z-]+ +\d", line)}
-    assert list(rows) == ["floor", "api", "cli", "parquet", "re-merge", "templates", "tpl-floor"]
+    assert list(rows) == ["floor", "api", "cli", "status", "parquet", "re-merge", "templates", "tpl-floor"]
     for name, (seconds, per_second, peak, *_ratios) in rows.items():
         assert float(seconds) > 0 and float(per_second) > 0 and float(peak) > 10, name
     assert float(rows["floor"][3]) == 1.0  # x floor

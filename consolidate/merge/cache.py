@@ -141,13 +141,8 @@ class ParseCache:
         rows: list[tuple[Any, Any]] = []
 
         def read() -> None:
-            with closing(self._connect()) as db:
-                for start in range(0, len(keys), 500):
-                    part = list(keys[start : start + 500])
-                    marks = ",".join("?" * len(part))
-                    # As bytes whatever the row holds: a text that is not UTF-8 must not fail the whole read.
-                    query = f"SELECT key, CAST(value AS BLOB) FROM parsed WHERE key IN ({marks})"
-                    rows.extend(db.execute(query, part))
+            # As bytes whatever the row holds: a text that is not UTF-8 must not fail the whole read.
+            rows.extend(self._rows("SELECT key, CAST(value AS BLOB) FROM parsed WHERE key IN ({})", keys))
 
         self._guard(read)
         found: dict[str, T] = {}
@@ -171,19 +166,23 @@ class ParseCache:
         found: dict[str, str] = {}
 
         def read() -> None:
-            with closing(self._connect()) as db:
-                for start in range(0, len(stamps), 500):
-                    part = list(stamps[start : start + 500])
-                    marks = ",".join("?" * len(part))
-                    query = f"SELECT stamp, sha256, used FROM files WHERE stamp IN ({marks})"
-                    for stamp, digest, used in db.execute(query, part):
-                        if isinstance(stamp, str) and isinstance(digest, str) and len(digest) == 64:
-                            found[stamp] = digest
-                            if isinstance(used, float) and used > time.time() - 86400:
-                                self._marked.add(stamp)  # used today: not marked again
+            for stamp, digest, used in self._rows("SELECT stamp, sha256, used FROM files WHERE stamp IN ({})", stamps):
+                if isinstance(stamp, str) and isinstance(digest, str) and len(digest) == 64:
+                    found[stamp] = digest
+                    if isinstance(used, float) and used > time.time() - 86400:
+                        self._marked.add(stamp)  # used today: not marked again
 
         self._guard(read)
         return found
+
+    def _rows(self, query: str, keys: Sequence[str]) -> list[tuple[Any, ...]]:
+        """The rows of ``query`` (its ``IN ({})`` filled) for ``keys``, asked 500 at a time."""
+        rows: list[tuple[Any, ...]] = []
+        with closing(self._connect()) as db:
+            for start in range(0, len(keys), 500):
+                part = list(keys[start : start + 500])
+                rows.extend(db.execute(query.format(",".join("?" * len(part))), part))
+        return rows
 
     def remember_files(self, digests: dict[str, str]) -> None:
         """Remember (or mark as used now) each stamp's sha256; forget the files long unseen."""
