@@ -8,6 +8,7 @@ changed.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,8 +122,18 @@ def _init(spec_json: str, passwords: tuple[str, ...], keep_raw: bool) -> None:
     _worker = (spec, RowChecker(spec), passwords, keep_raw)
 
 
+_COLLECT_EVERY = 256  # files a worker parses between two collections of its cycles
+_done = 0
+
+
 def _work(job: tuple[Source | SourceFailure, str]) -> Parsed:
     assert _worker is not None
+    global _done
+    _done += 1
+    if not gc.isenabled() and _done % _COLLECT_EVERY == 0:
+        # Forked from a merge with the cycle collector off: what few cycles parsing leaves (an
+        # exception and its traceback) are collected now and then, among the newest objects only.
+        gc.collect(0)
     source, key = job
     spec, checker, passwords, keep_raw = _worker
     parsed = parse(source, spec, checker, passwords, keep_raw)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
-from ..common import normalise
+from ..common import gc_paused, normalise
 from ..errors import InputError
 from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, record_rows
 from ..read import PASSED_OVER, Source, SourceFailure, discover, received_log, received_via
@@ -214,7 +214,8 @@ def merge_returns(
         # Taken first: a second merge of the report waits here until this one's summary is in place.
         recording = History(opts.history, warnings.append).begin(spec, opts.lock_wait, notice)
     try:
-        return _merge(spec, paths, sources, opts, progress, recording, warnings)
+        with gc_paused():  # the workers, forked meanwhile, start with it off too
+            return _merge(spec, paths, sources, opts, progress, recording, warnings)
     except BaseException:
         if recording is not None:
             recording.abandon()

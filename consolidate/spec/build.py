@@ -3,16 +3,14 @@ resolved, cross-checked; every problem located by the reader's :class:`Locator`.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from ..common import close_matches
+from ..common import close_matches, gc_paused
 from ..errors import SpecError, SpecProblem
 from ..text import Joined, Msg
 from . import expr
@@ -21,23 +19,6 @@ from .items import build_item
 from .mailspec import ImapSpec, MailSpec, SmtpSpec
 from .model import FieldSpec, Item, ReportInfo, RuleSpec, Spec, SpecFile, UnitSpec
 from .tables import load_items, load_units
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cycle collector off while a spec is read and built.
-
-    A province's spec is hundreds of thousands of small objects, none of them garbage yet: each
-    automatic collection walks all of them again, which made reading 50,000 units three times
-    slower. Re-entrant; the collector is on again (if it was) when the outermost one ends.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def build_spec(data: Mapping[str, Any], locator: Locator, base: Path | None, path: Path | None) -> Spec:

@@ -15,9 +15,10 @@ from typing import Any
 
 import yaml
 
+from ..common import gc_paused
 from ..errors import SpecError, SpecProblem
 from ..text import Msg
-from .build import Locator, build_spec, gc_paused
+from .build import Locator, build_spec
 from .model import Spec
 from .workbook import load_workbook_spec
 

@@ -13,7 +13,15 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..common import KIND_SUMMARY, META_SHEET, atomic_output, private_temp, xl_col_to_name, xl_rowcol_to_cell
+from ..common import (
+    KIND_SUMMARY,
+    META_SHEET,
+    atomic_output,
+    gc_paused,
+    private_temp,
+    xl_col_to_name,
+    xl_rowcol_to_cell,
+)
 from ..merge import MergeResult
 from ..periods import summary_data
 from ..spec import expr
@@ -60,6 +68,7 @@ def write_summary(
         # The history's record of this period (merge_returns(record_history=True)) is committed
         # when the summary is complete, just before it takes its place: both change, or neither.
         with (
+            gc_paused(),
             atomic_output(path, ready=result.record_history if record_history else None) as tmp,
             private_temp("xlsx") as rows_dir,
         ):
