@@ -342,6 +342,7 @@ def test_the_codec_knows_every_field_of_what_it_packs() -> None:
             "phone",
             "issues",
             "formulas",
+            "blank",
         ],
         RawBook: ["path", "name", "sha256", "modified", "sheets", "meta", "saved", "received", "notes", "received_via"],
         RawRow: ["row", "item_id", "cells"],

@@ -150,8 +150,30 @@ def test_status_before_anything_arrives(demo: Path, tmp_path: Path) -> None:
     everyone.mkdir()
     for path in sorted((demo / "templates").iterdir()):
         (everyone / path.name).write_bytes(path.read_bytes())
-    assert Run("status", everyone, "-s", spec).code == 0  # all 13 returned (empty templates, but returned)
+    # The templates sent back as they came: nobody has returned anything (it used to say 13/13, exit 0).
+    blank = Run("status", everyone, "-s", spec)
+    assert blank.code == 1
+    assert "0/13 个单位已报送" in blank.stdout
+    assert "交回空白表（不算已报送）：兰山区、罗庄区、河东区" in blank.stdout
+    for path in sorted(everyone.iterdir()):
+        _fill_one_cell(path)
+    assert Run("status", everyone, "-s", spec).code == 0  # all 13 returned (one figure each)
     assert Run("status", demo / "returns").code == 1  # 临沂高新区 has not
+
+
+def _fill_one_cell(path: Path) -> None:
+    """One figure typed into a template: 累计完成 of its first item."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["填报"]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("累计完成"):
+                sheet.cell(cell.row + 1, cell.column, 1)
+                book.save(path)
+                return
+    raise AssertionError(f"no 累计完成 in {path}")
 
 
 def test_reminders_before_anything_arrives(tmp_path: Path) -> None:

@@ -595,6 +595,7 @@ def test_overdue_from_evidence_in_order_mail_then_saved_then_file_time(
         ("JWK", dt.datetime(2025, 4, 15, 17, 20), "mail", False),
         ("LX", dt.datetime(2025, 4, 16, 9, 0), "file", True),
     ]
+    assert result.statuses["LX"] == "blank"  # the template as sent, filled with nothing: late, and not a return
     out = write_summary(result, tmp_path / "summary.xlsx")
     assert [(r["单位编码"], r["时间依据"], r["逾期"]) for r in sheet_rows(out, "报送情况")] == [
         ("YZK", "工作簿保存时间", None),

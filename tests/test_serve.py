@@ -186,6 +186,15 @@ def test_a_return_from_another_units_template_is_refused_and_not_saved(server: S
     assert [p.read_bytes() for p in refused] == [theirs.read_bytes()]
 
 
+def test_the_blank_template_uploaded_as_it_came_is_refused_as_blank(server: Served, county: Path) -> None:
+    with server.client() as client:
+        answer = upload(client, server.links["医政医管科"], template(county, "医政医管科"))
+    assert outcome(answer.text) == (
+        "refused: 没有收下这个文件： 这份表是空白的，没有填写任何数据，没有收下。请在表中填写后再上传。"
+    )
+    assert sorted(p.name for p in (county / "收回").glob("*.xlsx")) == []
+
+
 def test_another_periods_or_reports_return_is_refused_with_the_reason(server: Served, county: Path) -> None:
     last = county / "上期"
     write_spec(last, SPEC_YAML.replace("period: 2025-Q1", "period: 2024-Q4"))

@@ -78,6 +78,9 @@ class Located:
     phone: str = ""
     issues: list[Issue] = dataclasses.field(default_factory=list)
     formulas: dict[str, str] = dataclasses.field(default_factory=dict)  # A1 -> formula, no value
+    # Nothing filled in: no cell a unit fills holds a value, and nothing was typed beside the
+    # table (the template sent back as it came). Not counted as the unit's return.
+    blank: bool = False
 
     def cell(self, row: int, field_id: str) -> str:
         return str(xl_rowcol_to_cell(row - 1, self.columns[field_id]))

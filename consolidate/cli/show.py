@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ..merge import MergeResult
 
 WIDE = 140  # terminal columns from which problems are shown as a table
+NOT_IN = frozenset({"missing", "unreadable", "blank"})  # statuses shown in red: nothing of the unit's counts
 TABLE_ROWS = 500  # units up to which `status` draws a table (a longer one takes seconds): lines beyond
 _COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "dim"}
 
@@ -183,7 +184,7 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
         for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):
             table.add_column(t(key, lang), overflow="fold")
         for sub, row in zip(result.submissions, rows, strict=True):
-            style = "red" if sub.status in ("missing", "unreadable") else ""
+            style = "red" if sub.status in NOT_IN else ""
             table.add_row(*row.values(), style=style)
         console.print(table)
         return rows
@@ -191,7 +192,7 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
     lines = []
     for sub, row in zip(result.submissions, rows, strict=True):
         parts = [row["code"], row["name"], row["status"], late.get(sub.overdue, ""), row["received"], row["file"]]
-        lines.append(("red" if sub.status in ("missing", "unreadable") else None, "  ".join(p for p in parts if p)))
+        lines.append(("red" if sub.status in NOT_IN else None, "  ".join(p for p in parts if p)))
     plain_lines(console, lines)
     return rows
 
@@ -246,6 +247,7 @@ def print_counts(result: MergeResult) -> None:
         ),
         style,
     )
-    missing = [result.spec.unit_map[s.unit_code].name for s in result.submissions if s.status == "missing"]
-    if missing:
-        say(msg("missing", names=t("sep.list", state.lang).join(missing)), "yellow")
+    for status in ("missing", "blank"):
+        names = [result.spec.unit_map[s.unit_code].name for s in result.submissions if s.status == status]
+        if names:
+            say(msg(status, names=t("sep.list", state.lang).join(names)), "yellow")

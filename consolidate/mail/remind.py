@@ -64,7 +64,7 @@ def reminders(
         errors = [i for i in issues if i.level is Level.ERROR]
         if sub.status == "missing":
             out.append(Reminder(unit, "missing", template_filename(spec, unit), []))
-        elif sub.status == "unreadable" or (errors and sub.status in ("returned", "duplicate")):
+        elif sub.status in ("unreadable", "blank") or (errors and sub.status in ("returned", "duplicate")):
             quoted = [i for i in issues if i.level is not Level.INFO and i.code not in _NOT_FOR_UNITS]
             quoted.sort(key=Issue.sort_key)
             reason = "unreadable" if sub.status == "unreadable" else "errors"

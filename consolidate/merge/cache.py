@@ -34,8 +34,8 @@ CACHE_BATCH = 256  # parsed files written at a time
 LOCK_WAIT = 2.0  # seconds to wait for another run's write before going on without the cache
 _CACHE_KEEP_DAYS = 60
 # What a cached Parsed holds; changed when that changes (5: MessagePack, no pickle; 6: how a return arrived;
-# 7: keyed by the file's sha256, which the files table remembers).
-_CACHE_FORMAT = "7"
+# 7: keyed by the file's sha256, which the files table remembers; 8: a blank return is known).
+_CACHE_FORMAT = "8"
 _DIGEST = 32
 # A file changed less than this many seconds before it was hashed may change again within the same
 # tick of the file system's clock, its size and times unchanged: it is not remembered (git's "racy" files).

@@ -305,11 +305,14 @@ def _plain_located(found: Located) -> list[Any]:
         found.phone,
         [_plain_issue(i) for i in found.issues],
         found.formulas,
+        found.blank,
     ]
 
 
 def _located(value: Any) -> Located:
-    book, unit, sheet, header, columns, rows, contact, phone, issues, formulas = _fields(value, 10)
+    book, unit, sheet, header, columns, rows, contact, phone, issues, formulas, blank = _fields(value, 11)
+    if type(blank) is not bool:
+        raise Damaged("not a yes or no")
     columns = _texts(columns)
     for column in columns.values():
         _int(column)
@@ -331,10 +334,11 @@ def _located(value: Any) -> Located:
         _str(phone),
         [_issue(i) for i in _list(issues)],
         formulas,
+        blank,
     )
 
 
-_PARSED = "parsed-1"  # what pack_parsed writes first: a value of another layout is not read as this one
+_PARSED = "parsed-2"  # what pack_parsed writes first: a value of another layout is not read as this one
 
 
 def pack_parsed(

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Located, Record, RowChecker, locate
+from ..check.coerce import is_blank
 from ..read import PASSED_OVER, RawBook, Source, SourceFailure, file_sha256, read_book
 from ..spec import Spec, spec_from_json
-from ..text import Msg
+from ..text import Code, Msg
 from .cache import CACHE_BATCH, ParseCache, cache_key, file_stamp
 from .packing import PACKING_ERRORS, pack_parsed, pack_records, unpack_parsed
 from .pool import Lost, contained_map
@@ -86,6 +87,7 @@ def parse(
     found, issues = locate(book, spec, unit)
     parsed = Parsed(book.name, book.sha256, located=found, locate_issues=issues)
     if found is not None:
+        found.blank = is_blank_return(found, spec)
         parsed.records, parsed.check_issues = checker.check(found)
         parsed.record_count = len(parsed.records)
         # What merge and feedback keep of a return: not its sheets, nor the embedded spec
@@ -95,6 +97,19 @@ def parse(
         if not keep_raw:
             found.rows = []
     return parsed
+
+
+_TYPED_BESIDE = frozenset({Code.W_EXTRA_VALUE, Code.E_UNKNOWN_ITEM})  # something typed outside the fields
+
+
+def is_blank_return(found: Located, spec: Spec) -> bool:
+    """Whether a located return holds nothing a unit typed: every cell of the fields units fill
+    in is empty (the items' own cells come filled in the template), nothing beside them. Only
+    for fixed rows: an open list with no rows is a unit's "nothing to report"."""
+    inputs = [f.id for f in spec.fields if f.is_input]
+    if spec.rows != "fixed" or any(issue.code in _TYPED_BESIDE for issue in found.issues):
+        return False
+    return all(is_blank(raw.cells.get(field_id)) for raw in found.rows for field_id in inputs)
 
 
 def _reordered(fields: tuple[Any, ...]) -> tuple[Any, ...]:

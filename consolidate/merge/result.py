@@ -20,7 +20,7 @@ from .aggregate import Figures, SummaryRow
 from .frames import Frames, ParquetOrigin, detail_frame, detail_from_parquet, summary_frame
 from .store import Records
 
-Status = Literal["returned", "missing", "duplicate", "unreadable"]
+Status = Literal["returned", "missing", "duplicate", "unreadable", "blank"]
 
 
 @dataclass
@@ -108,6 +108,11 @@ class MergeResult:
 
     def counts_for(self, unit_code: str) -> dict[Level, int]:
         return self._counts.get(unit_code) or count_levels([])
+
+    @functools.cached_property
+    def statuses(self) -> dict[str, Status]:
+        """unit code → what it sent (``returned``, ``missing``, ``blank``...)."""
+        return {s.unit_code: s.status for s in self.submissions}
 
     @functools.cached_property
     def _counts(self) -> dict[str, dict[Level, int]]:

@@ -102,7 +102,7 @@ def fill_template(result: MergeResult, template: str | Path, out: str | Path, la
         raise InputError(Msg("relay.no_sheet", file=template, sheet=sheet_name))
     sheet = book[sheet_name]
     names = {u.code: u.name for u in spec.units}
-    missing_codes = [s.unit_code for s in result.submissions if s.status in ("missing", "unreadable")]
+    missing_codes = [s.unit_code for s in result.submissions if s.status in ("missing", "unreadable", "blank")]
     figures = {row.key: row for row in result.figures.rows}
     paragraphs = item_paragraphs(result, lang)
     narrative = spec.roles.narrative

@@ -195,7 +195,10 @@ class Desk:
             located = result.returns.get(unit.code)
             if located is None:
                 other = next(iter(result.returns), None)
-                if other is not None:
+                if result.statuses.get(unit.code) == "blank":
+                    outcome.problems = []
+                    outcome.reason = t("serve.refused.blank", self.lang)
+                elif other is not None:
                     outcome.problems = []
                     outcome.reason = t(
                         "serve.refused.other_unit", self.lang, other=self.spec.unit_map[other].name, unit=unit.name

@@ -50,6 +50,7 @@ class Code(StrEnum):
     I_ASSIGNED = "I-ASSIGNED"
     W_DUPLICATE_RETURN = "W-DUPLICATE-RETURN"
     W_MISSING_RETURN = "W-MISSING-RETURN"
+    W_BLANK_RETURN = "W-BLANK-RETURN"
     W_KEPT_EARLIER = "W-KEPT-EARLIER"
     W_OLD_TEMPLATE = "W-OLD-TEMPLATE"
     W_CUMULATIVE_DECREASED = "W-CUMULATIVE-DECREASED"
@@ -258,6 +259,13 @@ ISSUES: dict[Code, Entry] = {
         "{unit} has not returned the report",
         "联系该单位催报",
         "Remind the unit",
+    ),
+    Code.W_BLANK_RETURN: _e(
+        W,
+        "{unit} 交回的是空白表，没有填写任何数据，不算已报送",
+        "{unit} sent back a blank form: nothing is filled in, so it does not count as returned",
+        "在表中填写后重新报送",
+        "Fill in the form and send it again",
     ),
     Code.W_OLD_TEMPLATE: _e(
         W,

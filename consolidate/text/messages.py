@@ -106,6 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{returned}/{units} units returned; {e} errors, {w} warnings, {i} notes",
     ),
     "cli.missing": ("未报送：{names}", "Missing: {names}"),
+    "cli.blank": ("交回空白表（不算已报送）：{names}", "Sent back blank (not counted as returned): {names}"),
     "cli.no_issues": ("没有发现问题。", "No problems found."),
     "cli.init_done": (
         "已创建 {file}；编辑后运行 consolidate check {file}",

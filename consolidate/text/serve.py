@@ -92,6 +92,10 @@ SERVE: dict[str, tuple[str, str]] = {
         "这是“{other}”的报表，不是本单位（{unit}）的。请下载本单位的模板填写后再上传；如果是替其他单位上传，请使用该单位自己的链接。",
         "This is the return of “{other}”, not of your unit ({unit}). Download your own unit's template, fill it and upload it; to upload for another unit, use that unit's own link.",
     ),
+    "serve.refused.blank": (
+        "这份表是空白的，没有填写任何数据，没有收下。请在表中填写后再上传。",
+        "This form is blank: nothing is filled in, so it was not taken. Fill it in, then upload it again.",
+    ),
     "serve.refused.unreadable": (
         "这个文件无法作为本单位的报表读取，没有收下。原因见下：",
         "This file cannot be read as your unit's return and was not taken. The reasons:",

@@ -88,7 +88,7 @@ def document_context(result: MergeResult, lang: Lang) -> dict[str, Any]:
             "expected": len(spec.units),
             "returned": len(returned),
             "on_time": sum(1 for s in returned if not s.overdue),
-            "missing": [names[s.unit_code] for s in result.submissions if s.status == "missing"],
+            "missing": [names[s.unit_code] for s in result.submissions if s.status in ("missing", "blank")],
             "unreadable": [names[s.unit_code] for s in result.submissions if s.status == "unreadable"],
             "late": [names[s.unit_code] for s in returned if s.overdue],
             "errors": [names[s.unit_code] for s in returned if s.unit_code in errors],

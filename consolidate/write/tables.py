@@ -197,7 +197,9 @@ def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang:
         {
             "unit": code,
             "name": result.spec.unit_map[code].name,
-            "reason": "invalid" if code in result.returns else "missing",
+            "reason": "invalid"
+            if code in result.returns
+            else ("blank" if result.statuses[code] == "blank" else "missing"),
         }
         for code in units
     )
