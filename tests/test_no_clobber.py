@@ -152,12 +152,32 @@ def test_a_file_not_ours_is_refused_whatever_flag_names_it(
     assert sorted(tmp_path.iterdir()) == [named]  # nothing else written either
 
 
-def test_remind_text_named_by_a_flag_is_overwritten(setup: Setup, tmp_path: Path) -> None:
-    named = tmp_path / "reminders.txt"  # a text the clerk pastes: written over when named
+def test_remind_text_named_by_a_flag_keeps_what_was_there(setup: Setup, tmp_path: Path) -> None:
+    named = tmp_path / "reminders.txt"  # a text carries no mark of ours: whatever is there is kept
     named.write_bytes(STRANGER)
     code, output = run("remind", setup.mail_spec, "-r", setup.nothing_back, "--text", named)
     assert code == 0, output
     assert named.read_bytes() != STRANGER
+    kept = tmp_path / "reminders.bak.txt"
+    assert kept.read_bytes() == STRANGER
+    assert f"{named} 原来已有文件：原文件已另存为 {kept}" in output
+    first = named.read_bytes()
+    code, output = run("remind", setup.mail_spec, "-r", setup.nothing_back, "--text", named)  # again
+    assert code == 0, output
+    # Its own reminders are replaced, without a backup each day; the clerk's file stays kept.
+    assert named.read_bytes() == first and "原来已有文件" not in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reminders.bak.txt", "reminders.txt"]
+    assert kept.read_bytes() == STRANGER
+
+
+def test_every_chat_text_begins_with_a_mark_the_reminders_file_is_known_by() -> None:
+    from consolidate.text import t
+    from consolidate.write.owned import CHAT_MARKS
+
+    for key in ("chat.missing", "chat.errors", "chat.unreadable", "chat.group"):
+        for lang in ("zh", "en"):
+            text = t(key, lang, unit="U", title="T", deadline="D", file="F")
+            assert text.startswith(CHAT_MARKS), (key, lang, text)
 
 
 @pytest.mark.parametrize(("name", "flags"), [("report.xlsx", []), ("report.yaml", ["--yaml"])])

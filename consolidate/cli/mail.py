@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..common import atomic_output
 from ..errors import InputError
 from ..text import Msg, render, t
 from .app import guarded, human, msg, say, state
@@ -22,6 +21,7 @@ from .shared import (
     output_file,
     output_folder,
     passwords,
+    replacing,
     unit_codes,
 )
 from .show import counted_progress, progress_bar
@@ -29,6 +29,7 @@ from .show import counted_progress, progress_bar
 if TYPE_CHECKING:  # the library is imported where a command uses it: --help starts fast
     from ..mail import MailResult
     from ..spec import ImapSpec, SmtpSpec, Spec
+    from ..write import Claim
 
 OutboxOpt = Annotated[Path | None, typer.Option("--outbox")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run")]
@@ -131,6 +132,7 @@ def remind(
         box = (outbox or Path("outbox")) if dry_run or outbox else None
         output_folder(box)
         output_file(text)
+        kept = _claim_text(text)
         codes = unit_codes(loaded, unit)
         secrets = passwords(password, passwords_file)
         given = assignments(assign)
@@ -140,8 +142,10 @@ def remind(
             if found:
                 from ..serve.tokens import saved_links  # the links ``serve`` gave the units, if any
 
-                with atomic_output(text) as tmp:
-                    Path(tmp).write_text(reminder_texts(loaded, found, links=saved_links(loaded)), encoding="utf-8")
+                with replacing(kept, text) as staged:  # a file there before is kept as name.bak.txt
+                    staged.write_text(reminder_texts(loaded, found, links=saved_links(loaded)), encoding="utf-8")
+                if kept is not None and kept.backup is not None and kept.backup.is_file():
+                    say(msg("text_kept", path=text, backup=kept.backup), "yellow")
                 say(msg("texts", n=len(found) + 1, file=text), "green")
             else:
                 say(msg("nobody_to_remind"), "green")
@@ -163,6 +167,14 @@ def remind(
         say(msg("nobody_to_remind"), "green")
     _print_mail(result, loaded)
     raise typer.Exit(result.exit_code)
+
+
+def _claim_text(path: Path | None) -> Claim | None:
+    if path is None:
+        return None
+    from ..write import claim_text
+
+    return claim_text(path)
 
 
 def _password(server: SmtpSpec | ImapSpec | None, kind: str) -> str | None:

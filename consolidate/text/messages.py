@@ -97,6 +97,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.document_kind.word": ("Word 文档", "a Word document"),
     "cli.document_kind.pdf": ("PDF 文件", "a PDF file"),
     "cli.document_kind.slides": ("演示文稿", "a presentation"),
+    "cli.text_kept": (
+        "{path} 原来已有文件：原文件已另存为 {backup}",
+        "{path} was there already: it is kept as {backup}",
+    ),
     "cli.backup": (
         "{path} 写出后被改过：改过的文件已另存为 {backup}",
         "{path} was changed after it was written: the changed file is kept as {backup}",

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from .document import write_document
     from .feedback import feedback_filename, feedback_filenames, feedback_paths, write_feedback
     from .jsonfile import summary_json, write_json
-    from .owned import Claim, check_suffix, claim, refuse_strangers, written_by_us
+    from .owned import Claim, check_suffix, claim, claim_text, refuse_strangers, written_by_us
     from .parquet import write_parquet
     from .pdf import OfficeError, find_soffice, to_pdf
     from .rows import RowOptions
@@ -31,6 +31,7 @@ _LAZY = {
     "Claim": "owned",
     "check_suffix": "owned",
     "claim": "owned",
+    "claim_text": "owned",
     "refuse_strangers": "owned",
     "written_by_us": "owned",
     "write_parquet": "parquet",
@@ -53,6 +54,7 @@ __all__ = [
     "RowOptions",
     "check_suffix",
     "claim",
+    "claim_text",
     "feedback_filename",
     "feedback_filenames",
     "feedback_paths",

@@ -113,6 +113,40 @@ def claim(path: Path, kind: str) -> Claim:
     return Claim(path, _backup_place(path, found), found.edited)
 
 
+# How each of the reminders' texts begins (the catalogue's chat.* messages, in both languages).
+CHAT_MARKS = ("【催报】", "[Reminder] ")
+
+
+def our_text(path: Path) -> bool:
+    """A file of paste-ready reminders as ``remind --text`` writes them: every paragraph one of
+    its messages."""
+    try:
+        if path.stat().st_size > 16 * 2**20:
+            return False
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    return bool(paragraphs) and all(p.lstrip().startswith(CHAT_MARKS) for p in paragraphs)
+
+
+def claim_text(path: Path) -> Claim:
+    """A plain text output (``remind --text``): reminders written there before are replaced;
+    any other file (the clerk's own notes) is kept as ``name.bak.txt`` first (``name.bak-2.txt``...
+    when that holds something else). Not a file (a folder, a link): stop."""
+    if not (path.exists() or path.is_symlink()):
+        return Claim(path)
+    if path.is_symlink() or not path.is_file():
+        raise InputError(Msg("write.not_ours", path=path))
+    if our_text(path):
+        return Claim(path)
+    for number in range(1, _MAX_BACKUPS + 1):
+        place = path.with_name(f"{path.stem}.bak{'' if number == 1 else f'-{number}'}{path.suffix}")
+        if not (place.exists() or place.is_symlink()):
+            return Claim(path, place)
+    raise InputError(Msg("write.not_ours", path=path))
+
+
 def _refuse_unless_replaceable(path: Path, found: Ours | None, kind: str) -> None:
     if found is None:
         raise InputError(Msg("write.not_ours", path=path))
