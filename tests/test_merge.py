@@ -262,3 +262,28 @@ def test_a_cut_join_says_so_in_the_summary_language(
     )
     detail = [r["完成情况"] for r in sheet_rows(zh, "明细") if r["事项编号"] == "T1"]
     assert detail == ["院前急救分站已完成选址", "急救分站设备已到位"]  # 明细 has every unit's text
+
+
+def test_uploads_of_the_same_second_count_by_their_number_not_their_spelling(tmp_path: Path) -> None:
+    """The upload page and collect number a unit's files 医政医管科.xlsx, _2 … _10 as they come;
+    arrived in the same second, ``_10`` sorted before ``_2`` by its spelling and lost to it."""
+    import os
+    import shutil
+
+    from consolidate.kinds.demo import build_demo
+
+    demo = build_demo(tmp_path / "demo")
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    original = demo.returns / "2020-08_2020年民生实事工作8月份进展情况_兰山区.xlsx"
+    for number in (2, 3, 10):
+        shutil.copy(original, returns / f"兰山区_{number}.xlsx")
+        os.utime(returns / f"兰山区_{number}.xlsx", (1_700_000_000, 1_700_000_000))
+    result = merge_returns(demo.result.spec, [returns])
+    assert result.returns["LS"].book.name == "兰山区_10.xlsx"
+    [sub] = [s for s in result.submissions if s.unit_code == "LS"]
+    assert (sub.status, sub.file, sub.other_files) == (
+        "duplicate",
+        "兰山区_10.xlsx",
+        ["兰山区_3.xlsx", "兰山区_2.xlsx"],
+    )

@@ -73,9 +73,12 @@ class RawBook:
         return self.received_via if self.received else "saved" if self.saved else "file"
 
     @property
-    def order(self) -> tuple[dt.datetime, dt.datetime, str]:
-        """Newest first among duplicates: e-mail time, else own save time, then file time."""
-        return (self.received or self.saved or self.modified, self.modified, self.name)
+    def order(self) -> tuple[dt.datetime, dt.datetime, list[str | int]]:
+        """Newest first among duplicates: e-mail time, else own save time, then file time, then
+        the name with its numbers as numbers (``医政医管科_10.xlsx`` after ``_2``, as uploads and
+        collected attachments are numbered in the second they arrive)."""
+        parts: list[str | int] = [int(p) if i % 2 else p for i, p in enumerate(re.split(r"(\d+)", self.name))]
+        return (self.received or self.saved or self.modified, self.modified, parts)
 
     @property
     def stem(self) -> str:
