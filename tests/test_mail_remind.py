@@ -155,7 +155,7 @@ def test_unreadable_return_and_an_empty_returns_folder(folders: Path, smtp: Smtp
     assert (lx.reason, lx.file, lx.problems) == (
         "unreadable",
         "龙溪镇卫生院.xlsx",
-        ["文件无法读取：文件是空的（0 字节）（请对方用 Excel/WPS 打开后另存为 .xlsx 再发送）"],
+        ["文件无法读取：文件是空的（0 字节）（请用 Excel 或 WPS 打开这个文件，另存为 .xlsx 后重新报送）"],
     )
     empty = folders / "empty"
     empty.mkdir()

@@ -299,7 +299,7 @@ def test_a_zip_bomb_is_refused_by_the_readers_guards(server: Served, county: Pat
             "",
             "",
             "文件无法读取：文件中的“xl/worksheets/sheet1.xml”压缩比异常（疑似压缩炸弹），已拒绝",
-            "请对方用 Excel/WPS 打开后另存为 .xlsx 再发送",
+            "请用 Excel 或 WPS 打开这个文件，另存为 .xlsx 后重新报送",  # to the unit, not "ask the other side"
         )
     ]
     assert page.status_code == 200

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common import split_ref
-from ..text import ISSUES, Code, Lang, Level, render
+from ..text import FIX_FOR_UNITS, ISSUES, Code, Lang, Level, render
 
 __all__ = ["ISSUES", "Code", "Issue", "Level", "count_levels", "sort_issues"]
 
@@ -39,9 +39,12 @@ class Issue:
         text = entry.zh if lang == "zh" else entry.en
         return text.format(value=self.value, **{k: render(v, lang) for k, v in self.params.items()})
 
-    def fix(self, lang: Lang = "zh") -> str:
+    def fix(self, lang: Lang = "zh", *, for_unit: bool = False) -> str:
+        """How to put it right; ``for_unit``: as the unit that sent the file reads it."""
         entry = ISSUES[self.code]
         text = entry.fix_zh if lang == "zh" else entry.fix_en
+        if for_unit and self.code in FIX_FOR_UNITS:
+            text = FIX_FOR_UNITS[self.code][0 if lang == "zh" else 1]
         return text.format(value=self.value, **{k: render(v, lang) for k, v in self.params.items()})
 
     def sort_key(self) -> tuple[int, str, str, str, int, str, str]:

@@ -219,7 +219,12 @@ class Desk:
 
     def _problem(self, issue: Issue) -> Problem:
         return Problem(
-            issue.level.value, issue.code, issue.sheet, issue.cell, issue.message(self.lang), issue.fix(self.lang)
+            issue.level.value,
+            issue.code,
+            issue.sheet,
+            issue.cell,
+            issue.message(self.lang),
+            issue.fix(self.lang, for_unit=True),
         )
 
     def _received(self) -> Journal:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .document import DOCUMENT
 from .help import HELP
-from .issues import ISSUES, Code, Entry, Level
+from .issues import FIX_FOR_UNITS, ISSUES, Code, Entry, Level
 from .labels import LABELS
 from .mail import MAIL
 from .messages import MESSAGES
@@ -25,7 +25,20 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 
 CATALOGUE: Mapping[str, tuple[str, str]] = {**LABELS, **MESSAGES, **HELP, **MAIL, **DOCUMENT, **RELAY, **SERVE}
 
-__all__ = ["CATALOGUE", "ISSUES", "LANGS", "Code", "Entry", "Joined", "Lang", "Level", "Msg", "render", "t"]
+__all__ = [
+    "CATALOGUE",
+    "FIX_FOR_UNITS",
+    "ISSUES",
+    "LANGS",
+    "Code",
+    "Entry",
+    "Joined",
+    "Lang",
+    "Level",
+    "Msg",
+    "render",
+    "t",
+]
 
 
 def t(key: str, lang: Lang = "zh", /, **params: Any) -> str:

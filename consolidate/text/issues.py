@@ -79,6 +79,20 @@ def _e(level: Level, zh: str, en: str, fix_zh: str = "", fix_en: str = "") -> En
     return Entry(level, zh, en, fix_zh, fix_en)
 
 
+# The fix as the unit reads it (the upload page, a reminder), where the clerk's is about the unit
+# ("ask the unit to…"); the other codes' fixes are the same for both.
+FIX_FOR_UNITS: dict[Code, tuple[str, str]] = {
+    Code.E_UNREADABLE_FILE: (
+        "请用 Excel 或 WPS 打开这个文件，另存为 .xlsx 后重新报送",
+        "Open the file in Excel or WPS, save it as .xlsx and send it again",
+    ),
+    Code.E_WRONG_PERIOD: ("请用本期下发的模板重新填报", "Fill in this period's template and send it again"),
+    Code.W_NO_METADATA: ("请使用下发的模板填报", "Please use the template that was sent"),
+    Code.W_KEPT_EARLIER: ("请按上面的问题改正后重新报送", "Correct the problems above and send the file again"),
+    Code.W_OLD_TEMPLATE: ("核对新增栏目；今后请使用新模板", "Check the added fields; use the new template from now on"),
+}
+
+
 E, W, INFO = Level.ERROR, Level.WARNING, Level.INFO
 
 ISSUES: dict[Code, Entry] = {
