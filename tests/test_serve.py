@@ -460,3 +460,24 @@ def test_merge_of_the_folder_equals_merge_by_hand_and_late_is_from_the_upload_ti
     assert "报送情况" in book.sheetnames
     time_from = [row for row in book["报送情况"].iter_rows(values_only=True) if row and "医政医管科" in row]
     assert time_from and "网页上传时间" in time_from[0]
+
+
+def test_the_links_carry_the_address_given(county: Path) -> None:
+    """With --host 0.0.0.0 the links carried the first address guessed, which may be one the
+    units cannot reach (a second network card, a VPN): --address names it."""
+    spec = county / "2025Q1" / "report.yaml"
+    served = serve(spec, county / "收回", "--host", "0.0.0.0", "--address", "hwj-pc")
+    try:
+        links = served.links
+        assert links and all(link.startswith(f"http://hwj-pc:{served.port}/u/") for link in links.values())
+        assert served.admin.startswith(f"http://hwj-pc:{served.port}/admin/")
+        rows = list(csv.reader((county / "2025Q1" / "links.csv").read_text(encoding="utf-8-sig").splitlines()))
+        assert [link for _, link in rows[1:]] == list(links.values())
+    finally:
+        served.stop()
+    done = CliRunner().invoke(app, ["serve", str(spec), "--address", "http://hwj-pc/上传"])
+    assert done.exit_code == 2
+    assert (
+        "--address 应是本机的名称或 IP 地址（可带端口），如 192.168.1.20 或 hwj-pc:8765；给出的是“http://hwj-pc/上传”。"
+        in done.output
+    )

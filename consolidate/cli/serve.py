@@ -3,6 +3,7 @@ imported inside the command only, so that ``--help`` and every other command sta
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ def serve(
     port: Annotated[int, typer.Option("--port")] = 8765,
     new_links: Annotated[bool, typer.Option("--new-links")] = False,
     max_mb: Annotated[int, typer.Option("--max-mb")] = 20,
+    address: Annotated[str | None, typer.Option("--address")] = None,
 ) -> None:
     from ..serve.tokens import links_for, write_links_csv
     from ..spec import load_spec
@@ -39,9 +41,11 @@ def serve(
             raise InputError(Msg("cli.serve_returns_is_file", path=returns))
         if not 1 <= max_mb <= 500:
             raise InputError(Msg("cli.serve_max_mb", value=max_mb))
+        if address is not None:
+            _address(address, port)  # a wrong one stops the command before the port is taken
         listening = _bind(host, port)
         addresses = _addresses(host, listening.getsockname()[1])
-        base = addresses[0]
+        base = _address(address, listening.getsockname()[1]) if address is not None else addresses[0]
         links = links_for(loaded, renew=new_links, base=base)
         say(msg("serve_listening", address=f"{host or '0.0.0.0'}:{listening.getsockname()[1]}"), "green")
         if host in ANY_HOST:
@@ -79,6 +83,18 @@ def _bind(host: str, port: int) -> socket.socket:
         raise InputError(Msg("cli.serve_port_taken", host=host, port=port, error=error)) from None
     sock.set_inheritable(True)
     return sock
+
+
+_ADDRESS = re.compile(r"(?:(https?)://)?(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::([0-9]{1,5}))?/?")
+
+
+def _address(given: str, port: int) -> str:
+    """``--address``: where the units reach this computer, as the links carry it: a name or an
+    address (``192.168.1.20``, ``hwj-pc``), with the scheme and port added when not given."""
+    match = _ADDRESS.fullmatch(given.strip())
+    if match is None or (match[3] is not None and not 0 < int(match[3]) < 65536):
+        raise InputError(Msg("cli.serve_bad_address", value=given))
+    return f"{match[1] or 'http'}://{match[2]}:{match[3] or port}"
 
 
 def _addresses(host: str, port: int) -> list[str]:

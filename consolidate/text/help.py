@@ -390,7 +390,13 @@ HELP: dict[str, tuple[str, str]] = {
         "Issue new links for this period (the old ones stop working), e.g. when a link went to the wrong person",
     ),
     "help.serve.max_mb": ("上传文件的大小上限，单位 MB（默认 20）", "The largest upload accepted, in MB (default 20)"),
+    "help.serve.address": (
+        "链接里写的地址：各单位访问本机用的名称或 IP（如 192.168.1.20 或 hwj-pc），猜得不对时指定",
+        "The address the links carry: the name or IP the units reach this computer by "
+        "(192.168.1.20, hwj-pc), when the one guessed is not it",
+    ),
     "meta.host": ("地址", "ADDRESS"),
     "meta.port": ("端口", "PORT"),
     "meta.max_mb": ("MB", "MB"),
+    "meta.address": ("地址", "ADDRESS"),
 }

@@ -174,6 +174,11 @@ SERVE: dict[str, tuple[str, str]] = {
         "回收文件夹 {path} 是一个文件，不是文件夹。",
         "The returns folder {path} is a file, not a folder.",
     ),
+    "cli.serve_bad_address": (
+        "--address 应是本机的名称或 IP 地址（可带端口），如 192.168.1.20 或 hwj-pc:8765；给出的是“{value}”。",
+        "--address must be this computer's name or IP address (a port may follow), "
+        "e.g. 192.168.1.20 or hwj-pc:8765; given: “{value}”.",
+    ),
     "cli.serve_max_mb": (
         "--max-mb 必须在 1 到 500 之间（给出的是 {value}）。",
         "--max-mb must be between 1 and 500 (given: {value}).",
