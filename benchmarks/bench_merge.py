@@ -581,6 +581,19 @@ def spec_scale(reps: int) -> None:
         print(f"{name:<14} {statistics.median(times):6.2f} s  ({path.stat().st_size / 1e6:.1f} MB of YAML)")
 
 
+def _bytecode() -> None:
+    """Our package's modules compiled to bytecode first, as an installed package has them: pip
+    compiles a wheel's at install, and Python caches an editable install's at its first import,
+    unless PYTHONDONTWRITEBYTECODE is set (as on this project's machines). Then every fresh
+    process compiled our ~75 modules again: 0.1 s of each start and 0.3 s of a CLI merge of
+    1,000 returns that no user's second run pays."""
+    import compileall
+
+    import consolidate
+
+    compileall.compile_dir(str(Path(consolidate.__file__).parent), quiet=1)
+
+
 def _use_cache(folder: Path) -> None:
     global CACHE
     CACHE = folder.resolve()
@@ -604,6 +617,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     _use_cache(args.cache)
+    _bytecode()
     over: list[str] = []
     print(f"# {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     if args.spec_scale:
