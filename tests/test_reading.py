@@ -240,6 +240,28 @@ def test_stray_cell_at_xfd1048576_does_not_take_the_run_down(
     assert issues(result, "W-EXTRA-VALUE") == expected
 
 
+@pytest.mark.parametrize(
+    ("cells", "too_large"),
+    [
+        (b'<c r="A1"/><c r="ZZ999"/>', False),  # nothing far: the references are not gathered
+        (b'<c r="A1"/><c r="ZZ9999"/>', True),  # 9,999 rows x 702 columns
+        (b"<c r = ' zz9999 '/>", True),  # as any XML parser (and calamine) reads it
+        (b'<c r="AAA1"/><c r="A7200"/>', True),  # 7,200 rows x 703 columns
+        (b'<c r="AAA1"/><c r="A7000"/>', False),  # 4,921,000 cells: the extent computed, within
+        (b'<c r="A0005000001"/>', True),  # leading zeros
+    ],
+)
+def test_far_references_are_measured_and_near_ones_need_not_be(cells: bytes, too_large: bool) -> None:
+    from consolidate.read import ooxml
+
+    sheet = ooxml.SheetInfo("Sheet1", "xl/worksheets/sheet1.xml")
+    ooxml._scan(
+        sheet, b'<worksheet xmlns:r="http://x"><sheetData><row r="1">' + cells + b"</row></sheetData></worksheet>"
+    )
+    assert sheet.too_large is too_large
+    assert ooxml._NEAR_ROWS * ooxml._NEAR_COLUMNS <= ooxml.MAX_CELLS
+
+
 def test_xxe_in_a_package_is_refused(spec: Spec, templates: dict[str, Path], returns: Path, tmp_path: Path) -> None:
     good = filled_bytes(templates["医政医管科"], GOOD, tmp_path)
     evil = rewrite_member(

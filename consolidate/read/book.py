@@ -16,7 +16,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -176,40 +176,46 @@ def _read(data: bytes, source: Source, passwords: Sequence[str], archive: zipfil
 
 
 def _read_xlsx(data: bytes, archive: zipfile.ZipFile | None = None) -> tuple[list[RawSheet], dt.datetime | None]:
-    info = ooxml.inspect(data, archive)
+    info = ooxml.inspect(data, archive, scan=False)
     data = info.repaired or data
     by_name = {s.name: s for s in info.sheets}
-    sheets = _read_calamine(data, by_name, skip={s.name for s in info.sheets if s.too_large})
-    for name, sheet_info in by_name.items():
-        if sheet_info.too_large:
-            grid, stray = ooxml.read_sparse(data, sheet_info)
-            sheets.append(RawSheet(name, grid, True, sheet_info.hidden_rows, sheet_info.formulas, [], stray))
+    sheets = _read_calamine(data, by_name, info.scanned)
     order = list(by_name)
     sheets.sort(key=lambda s: order.index(s.name) if s.name in by_name else len(order))
     return sheets, info.saved
 
 
-def _read_calamine(data: bytes, infos: dict[str, ooxml.SheetInfo], skip: set[str] | None = None) -> list[RawSheet]:
+def _read_calamine(
+    data: bytes,
+    infos: dict[str, ooxml.SheetInfo],
+    scanned: Callable[[ooxml.SheetInfo], ooxml.SheetInfo] = lambda info: info,
+) -> list[RawSheet]:
+    """The sheets calamine reads: a template-made return's metadata and data sheets, else all.
+    Each is scanned first (``scanned``): one whose extent is too large for calamine is read
+    sparsely instead (:func:`ooxml.read_sparse`)."""
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     visible = {m.name: m.visible == SheetVisibleEnum.Visible for m in book.sheets_metadata}
-    skip = skip or set()
     read: dict[str, RawSheet] = {}
 
     def sheet(name: str) -> RawSheet:
         if name not in read:
+            info = infos.get(name)
+            if info is not None and scanned(info).too_large:
+                grid, stray = ooxml.read_sparse(data, info)
+                read[name] = RawSheet(name, grid, True, info.hidden_rows, info.formulas, [], stray)
+                return read[name]
             raw = book.get_sheet_by_name(name)
             rows = [list(r) for r in raw.to_python(skip_empty_area=False)]
             merged = [(a[0], a[1], b[0], b[1]) for a, b in (raw.merged_cell_ranges or [])]
-            info = infos.get(name)
             hidden, formulas = (info.hidden_rows, info.formulas) if info else (set(), {})
             for ref, error in (info.errors if info else {}).items():
                 _put(rows, ref, error)
             read[name] = RawSheet(name, rows, visible[name], hidden, formulas, merged)
         return read[name]
 
-    wanted = [name for name in visible if name not in skip]
+    wanted = list(visible)
     if META_SHEET in wanted:
         # A template-made return names its data sheet: the others (填报说明...) need not be read.
         data_sheet = _meta(sheet(META_SHEET)).get("data_sheet")

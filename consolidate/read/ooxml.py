@@ -15,6 +15,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as StdElementTree
@@ -42,6 +43,12 @@ _NS = {
 # space before it): a value that looks like a reference, as a text may, only overstates the
 # extent, which sends the sheet to the sparse reader.
 _REF = re.compile(rb"""r\s*=\s*(["'])\s*([A-Za-z]{0,8})([0-9]+)\s*\1""")
+# A reference far enough away for the extent to matter: a column of three letters or more, or a
+# row of four digits or more (any match of _REF that is has this at its start). Without one a
+# sheet is at most 999 rows by 702 columns, well within MAX_CELLS, and its references need not be
+# gathered: a search stops at nothing, but findall builds a tuple per cell (most of the scan).
+_FAR_REF = re.compile(rb"""r\s*=\s*["']\s*(?:[A-Za-z]{3,8}[0-9]|[A-Za-z]{0,2}[0-9]{4})""")
+_NEAR_ROWS, _NEAR_COLUMNS = 999, 702
 _DIMENSION = re.compile(
     rb"""<dimension\b[^>]*?\bref\s*=\s*["']\s*([A-Za-z]*)([0-9]*)(?::([A-Za-z]*)([0-9]*))?\s*["']"""
 )
@@ -66,11 +73,12 @@ _NO_VALUE_HINTS = (b"</f></c>", b"<v></v>", b"<v/>", b"<v />", b"/></c>")
 class SheetInfo:
     name: str
     part: str
-    max_row: int = 0  # 1-based extent from the cell references
-    max_col: int = 0
+    max_row: int = 0  # 1-based extent from the cell references; for a sheet with no far reference
+    max_col: int = 0  # (_FAR_REF), only its bound: 999 rows by 702 columns
     hidden_rows: set[int] = field(default_factory=set)
     formulas: dict[str, str] = field(default_factory=dict)  # A1 -> formula text, no stored value
     errors: dict[str, str] = field(default_factory=dict)  # A1 -> error value such as #DIV/0!
+    scanned: bool = False
 
     @property
     def too_large(self) -> bool:
@@ -82,6 +90,17 @@ class PackageInfo:
     sheets: list[SheetInfo]
     saved: dt.datetime | None
     repaired: bytes | None = None  # the package with its shared strings' counts taken out
+    archive: zipfile.ZipFile | None = None  # inspect(scan=False): the sheets are scanned when read
+
+    def scanned(self, sheet: SheetInfo) -> SheetInfo:
+        """``sheet`` scanned (once), before calamine is let near it."""
+        if not sheet.scanned and self.archive is not None:
+            try:
+                _scan(sheet, self.archive.read(sheet.part))
+            except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+                raise Unreadable(Msg("read.damaged", error=exc)) from None
+        sheet.scanned = True
+        return sheet
 
 
 def _number(digits: bytes) -> int:
@@ -93,9 +112,11 @@ def _column(letters: bytes) -> int:
     return col_index(letters.decode("ascii")) + 1 if letters else 0
 
 
-def inspect(data: bytes, archive: zipfile.ZipFile | None = None) -> PackageInfo:
+def inspect(data: bytes, archive: zipfile.ZipFile | None = None, scan: bool = True) -> PackageInfo:
     """What calamine is not told: the sheets' extents, hidden rows, formulas without values...
-    ``archive``: ``data`` already opened (by the check whether it is one of our outputs)."""
+    ``archive``: ``data`` already opened (by the check whether it is one of our outputs).
+    ``scan=False``: the sheets are scanned by :meth:`PackageInfo.scanned` as they are about to
+    be read (a template's return is read for two of its sheets: the others need no scan)."""
     try:
         archive = archive or zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -106,8 +127,9 @@ def inspect(data: bytes, archive: zipfile.ZipFile | None = None) -> PackageInfo:
         raise Unreadable(problem)
     try:
         sheets = _sheet_parts(archive)
-        for sheet in sheets:
+        for sheet in sheets if scan else ():
             _scan(sheet, archive.read(sheet.part))
+            sheet.scanned = True
         saved = _saved(archive)
         repaired = _strings_repaired(archive, data)
     except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -116,7 +138,7 @@ def inspect(data: bytes, archive: zipfile.ZipFile | None = None) -> PackageInfo:
         raise Unreadable(Msg("read.bad_xml", error=exc)) from None
     except Exception as exc:  # defusedxml's refusals (entities, external references)
         raise Unreadable(Msg("read.unsafe_xml", kind=type(exc).__name__)) from None
-    return PackageInfo(sheets, saved, repaired)
+    return PackageInfo(sheets, saved, repaired, None if scan else archive)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:
@@ -146,8 +168,10 @@ def _xml(data: bytes) -> Any:
 
 def _scan(sheet: SheetInfo, xml: bytes) -> None:
     # The largest row number, and the widest of the distinct column letters.
-    refs = _REF.findall(xml)
-    if refs:
+    refs = _REF.findall(xml) if _FAR_REF.search(xml) is not None else None
+    if refs is None:  # nothing far: the extent is at most that, and exactly how small does not matter
+        sheet.max_row, sheet.max_col = max(sheet.max_row, _NEAR_ROWS), max(sheet.max_col, _NEAR_COLUMNS)
+    elif refs:
         _, columns, rows = map(set, zip(*refs, strict=True))  # transposed in C: a sheet has thousands
         longest = max(map(len, rows))
         sheet.max_row = max(sheet.max_row, _HUGE if longest > 12 else max(map(int, rows)))
