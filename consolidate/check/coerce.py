@@ -9,6 +9,7 @@ an ``I-CONVERTED`` issue, so nothing is decided silently.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..common import tidy_number
@@ -17,7 +18,7 @@ from ..fields.base import notes
 from ..spec import FieldSpec
 from ..text import Code, Msg
 
-__all__ = ["EMPTY", "Coerced", "coerce", "is_blank"]
+__all__ = ["EMPTY", "NOT_USUAL", "Coerced", "coerce", "is_blank", "usual"]
 
 _ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA"})
 _EMPTY_LOOKING = frozenset(
@@ -54,3 +55,38 @@ def coerce(field: FieldSpec, raw: Any) -> Coerced:
         if raw.strip() in _ERROR_VALUES:
             return Coerced(error=Code.E_CELL_ERROR)
     return field_type.coerce(raw, field)
+
+
+NOT_USUAL: Any = object()  # what :func:`usual`'s reader gives for a cell it leaves to coerce and the checks
+
+
+def usual(field: FieldSpec) -> Callable[[Any], Any] | None:
+    """For ``field``, a reader of the usual cell (a number within bounds in a number column, a
+    text in a free-text column with no length or pattern to check) straight to its value, with
+    nothing to say of it: the value :func:`coerce` gives, without a :class:`Coerced` made for
+    each of a province's millions of cells. Any other cell reads as :data:`NOT_USUAL`. None when
+    the field has no usual cell."""
+    field_type = TYPES[field.type]
+    if field_type.floats_as_is:
+        low, high = field.min, field.max
+
+        def number(raw: Any) -> Any:
+            kind = raw.__class__
+            if (kind is int or kind is float) and math.isfinite(raw):
+                value = tidy_number(raw)
+                if (low is None or value >= low) and (high is None or value <= high):
+                    return value
+            return NOT_USUAL
+
+        return number
+    if field_type.free_text and not field.max_length and not field.pattern:
+
+        def text(raw: Any) -> Any:
+            if raw.__class__ is str:
+                value = raw.strip()
+                if value and value not in _ERROR_VALUES:
+                    return value
+            return NOT_USUAL
+
+        return text
+    return None

@@ -10,7 +10,7 @@ from typing import Any
 from ..common import normalise, number_text, shown
 from ..spec import FieldSpec, Spec, expr
 from ..text import Code, Joined, Msg
-from .coerce import coerce, is_blank
+from .coerce import NOT_USUAL, coerce, is_blank, usual
 from .issues import Issue
 from .recognise import Located, RawRow
 
@@ -39,7 +39,7 @@ class RowChecker:
         self.rules = spec.rule_expressions()
         self.patterns = {f.id: re.compile(f.pattern) for f in spec.fields if f.pattern}
         # The fields a row gives values to, in order, and whether each comes from the item.
-        self.fields = [(f, f.source == "item") for f in spec.fields if not f.formula]
+        self.fields = [(f, f.source == "item", usual(f)) for f in spec.fields if not f.formula]
 
     def check(self, located: Located) -> tuple[list[Record], list[Issue]]:
         records: list[Record] = []
@@ -50,8 +50,13 @@ class RowChecker:
             where = _Where(located, raw)
             expected = self.spec.item_map[raw.item_id].values_for(located.unit_code) if raw.item_id is not None else {}
             cells = raw.cells
-            for field, from_item in fields:
+            for field, from_item, quick in fields:
                 cell_value = cells.get(field.id)
+                if quick is not None and not from_item:
+                    value = quick(cell_value)
+                    if value is not NOT_USUAL:  # the usual cell: nothing to check or say
+                        values[field.id] = value
+                        continue
                 if from_item and raw.item_id is not None:
                     values[field.id] = expected.get(field.id)
                     if _changed(field, cell_value, expected.get(field.id)):

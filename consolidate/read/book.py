@@ -154,11 +154,13 @@ def _read(data: bytes, source: Source, passwords: Sequence[str], archive: zipfil
     if not data:
         raise Unreadable(Msg("read.empty"))
     notes: list[Msg] = []
-    kind = sniff(data, source.suffix)
+    archive = archive or _package(data)  # opened once: sniffed, inspected and read
+    kind = sniff(data, source.suffix, archive)
     if kind == "encrypted":
         data = decrypt(data, passwords)
         notes.append(Msg("read.decrypted"))
-        kind = sniff(data, source.suffix)
+        archive = _package(data)
+        kind = sniff(data, source.suffix, archive)
     saved: dt.datetime | None = None
     if kind == "xlsx":
         sheets, saved = _read_xlsx(data, archive)

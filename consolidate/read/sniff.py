@@ -24,11 +24,12 @@ NOT_A_SPREADSHEET = {
 }
 
 
-def sniff(data: bytes, suffix: str) -> str:
-    """xlsx, ods, xls, csv, encrypted, or the kind of a file that is not a spreadsheet."""
+def sniff(data: bytes, suffix: str, archive: zipfile.ZipFile | None = None) -> str:
+    """xlsx, ods, xls, csv, encrypted, or the kind of a file that is not a spreadsheet.
+    ``archive``: ``data`` already opened as a package (it is not opened again)."""
     if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         try:
-            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+            names = set((archive or zipfile.ZipFile(io.BytesIO(data))).namelist())
         except (zipfile.BadZipFile, OSError, ValueError):
             raise Unreadable(Msg("read.truncated")) from None
         if "xl/workbook.xml" in names:
