@@ -35,7 +35,6 @@ _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\
 _LITERAL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
-_DEFERRED = re.compile("\x01([^\x01]*)\x01")
 _MAX_TEXT = 32767  # UTF-16 units in one cell
 _ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 
@@ -197,7 +196,10 @@ class RowWriter:
         strings = self.strings
         if strings is None or "\x01" not in chunk:
             return chunk
-        return _DEFERRED.sub(lambda m: str(strings(m[1])), chunk)
+        # Texts holding \x01 are never deferred (see render): the marks pair up, texts between.
+        parts = chunk.split("\x01")
+        parts[1::2] = [str(strings(text)) for text in parts[1::2]]
+        return "".join(parts)
 
     def _other(self, cell: str, style: str, value: Any) -> str:
         """``cell`` is the tag's start up to the reference: ``<c r="B7``."""
