@@ -327,3 +327,53 @@ def test_the_historys_rows_made_by_a_forked_child_are_the_ones_made_here(
     for pid in made:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, 0)  # reaped
+
+
+def test_rows_made_early_are_dropped_with_a_merge_that_fails_and_made_again_for_other_units_kept(
+    demo: DemoResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The history's rows are made by a forked child while the figures are made (Recording.prepare).
+    import consolidate.merge.run as run_module
+    import consolidate.periods.store as store
+    from consolidate.periods import History
+
+    spec = load_spec(demo.spec)
+    made: list[int] = []
+    real_made = store._Made.fork
+
+    def fork(rows: object, carried: object) -> object:
+        found = real_made(rows, carried)  # type: ignore[arg-type]
+        if found is not None:
+            made.append(found.pid)
+        return found
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("the figures fail")
+
+    monkeypatch.setattr(store._Made, "fork", fork)
+    with monkeypatch.context() as patched:
+        patched.setattr(run_module, "aggregate", broken)
+        history = tmp_path / "h.sqlite"
+        with pytest.raises(RuntimeError):
+            merge_returns(spec, [demo.returns], history=history, record_history=True)
+    assert len(made) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(made[0], 0)  # stopped and reaped
+    assert recorded(history) == []
+
+    # Prepared for one set of units kept, staged for another: the rows are made again, and the
+    # record is the one a plain merge makes.
+    plain = tmp_path / "plain.sqlite"
+    result = merge_returns(spec, [demo.returns], history=plain, record_history=True)
+    assert result.record_history()
+    recording = History(history).begin(spec, 1.0)
+    rows = list(
+        run_module._record_rows(spec, result.records, result.returns, run_module._Gathered(inputs=result.inputs))
+    )
+    recording.prepare(rows, ["no-such-unit"])
+    assert len(made) == 3  # the plain merge's, and this one
+    assert recording.stage(rows, result.summary, len(result.returns), [])
+    assert recording.commit()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(made[-1], 0)
+    assert recorded(history) == recorded(plain)

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
 from ..common import gc_paused, normalise
@@ -28,6 +28,9 @@ from .origin import embedded_spec
 from .parse import PARSE_TIMEOUT, Parsed, parse, parse_all
 from .result import InputFile, MergeResult, Submission
 from .store import Records, RecordStore
+
+if TYPE_CHECKING:
+    from ..periods.store import Row
 
 Progress = Callable[[str], None]
 
@@ -248,6 +251,9 @@ def _merge(
         elif submissions[unit.code].status == "missing":
             issues.append(Issue(Code.W_MISSING_RETURN, unit=unit.code, params={"unit": unit.name}))
     records = Records(store, kept)
+    if recording is not None:
+        # The history's rows made by a forked child while the figures are made here (a core idle).
+        recording.prepare(_record_rows(spec, records, chosen, got), _refused(spec, chosen, submissions, issues))
     # A period recorded keeps its totals: the figures are made then, whatever ``figures`` says.
     figures = (
         aggregate(spec, records, RowChecker(spec), opts.join_limit)
@@ -259,10 +265,8 @@ def _merge(
         view, compared = _with_history(spec, opts, records, chosen, got, figures)
         issues += compared
     if recording is not None:
-        hashes = {i.name: i.sha256 for i in got.inputs}
-        refused = [u.code for u in spec.units if u.code not in chosen and submissions[u.code].status != "missing"]
-        refused += [i.unit for i in issues if i.code in _REFUSED and i.unit and i.unit not in chosen]
-        rows = record_rows(spec, records, chosen, hashes)
+        rows = _record_rows(spec, records, chosen, got)
+        refused = _refused(spec, chosen, submissions, issues)
         if recording.stage(rows, figures.rows, len(chosen), refused, later=True):  # written meanwhile
             issues += _kept_issues(spec, recording, submissions)
         else:
@@ -284,6 +288,19 @@ def _merge(
 
 # A return refused whole, naming its unit: what was accepted of that unit before is kept.
 _REFUSED = frozenset({Code.E_UNREADABLE_FILE, Code.E_WRONG_PERIOD, Code.E_OTHER_REPORT, Code.E_NO_TABLE})
+
+
+def _refused(
+    spec: Spec, chosen: Mapping[str, Located], submissions: Mapping[str, Submission], issues: list[Issue]
+) -> list[str]:
+    """The units whose returns were refused whole (their values recorded before are kept)."""
+    refused = [u.code for u in spec.units if u.code not in chosen and submissions[u.code].status != "missing"]
+    return refused + [i.unit for i in issues if i.code in _REFUSED and i.unit and i.unit not in chosen]
+
+
+def _record_rows(spec: Spec, records: Records, chosen: Mapping[str, Located], got: _Gathered) -> Iterator[Row]:
+    """The period's rows for the history, with each file's sha256."""
+    return record_rows(spec, records, chosen, {i.name: i.sha256 for i in got.inputs})
 
 
 def _kept_issues(spec: Spec, recording: Recording, submissions: Mapping[str, Submission]) -> list[Issue]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..check import Located, Record
-from ..common import fork_helper, forkable, helper_done, xl_col_to_name
+from ..common import fork_helper, forkable, helper_done, helper_stopped, xl_col_to_name
 from ..errors import InputError
 from ..spec import Spec
 from ..text import Msg
@@ -375,6 +375,7 @@ class Recording:
         self._thread: threading.Thread | None = None
         self._later: tuple[Iterable[Row], list[tuple[str, ...]]] | None = None
         self._made: _Made | None = None  # the rows made by a forked child (see start)
+        self._prepared: tuple[frozenset[str], list[tuple[str, ...]]] | None = None  # see prepare
         self._error: BaseException | None = None
         db.isolation_level = None  # transactions begun and ended here, explicitly
         self._db = db
@@ -411,6 +412,22 @@ class Recording:
                 notice(Msg("history.waiting", path=self.history.path))
             time.sleep(_LOCK_POLL)  # short sleeps: Ctrl-C stops the wait at once
 
+    def prepare(self, rows: Iterable[Row], keep: Iterable[str] = ()) -> None:
+        """Begin making the period's rows into the history's now, by a forked child (where this
+        process may fork), while the caller goes on with the figures, a core otherwise idle;
+        :meth:`stage` with the same ``rows`` and ``keep`` then writes what it made."""
+        if self.done or self._prepared is not None:
+            return
+        keep = frozenset(keep)
+        try:
+            carried = self._carried(sorted(keep))
+        except sqlite3.Error as exc:
+            self._failed(exc)
+            return
+        self._prepared = (keep, carried)
+        if forkable():
+            self._made = _Made.fork(rows, carried)
+
     def stage(
         self,
         rows: Iterable[Row],
@@ -430,11 +447,17 @@ class Recording:
         """
         if self.done:
             return False
-        try:
-            carried = self._carried(sorted(set(keep)))
-        except sqlite3.Error as exc:
-            self._failed(exc)
-            return False
+        keep = frozenset(keep)
+        if self._prepared is not None and self._prepared[0] == keep:
+            carried = self._prepared[1]
+        else:
+            self._drop_made()  # made for other units kept: made again
+            self.kept.clear()
+            try:
+                carried = self._carried(sorted(keep))
+            except sqlite3.Error as exc:
+                self._failed(exc)
+                return False
         if not later:
             return self._write_guarded(rows, summary, returned, carried)
         self._later = (rows, carried)
@@ -452,7 +475,7 @@ class Recording:
         """
         if self._thread is None or self._thread.ident is not None:
             return
-        if self._later is not None and forkable():
+        if self._later is not None and self._made is None and forkable():
             self._made = _Made.fork(*self._later)
         self._thread.start()
 
@@ -557,10 +580,17 @@ class Recording:
         finally:
             self._db.close()
 
+    def _drop_made(self) -> None:
+        made, self._made = self._made, None
+        if made is not None:
+            made.drop()
+
     def abandon(self) -> None:
         """Leave the history as it was (the summary could not be written)."""
         if self.done:
             return
+        if self._thread is None:
+            self._drop_made()  # prepared, never staged
         self._wait()
         self.done = True
         with suppress(sqlite3.Error):
@@ -644,6 +674,11 @@ class _Made:
             file.close()
             return None
         return cls(pid, file)
+
+    def drop(self) -> None:
+        """The child stopped (its rows are of no use) and its file let go of."""
+        self.pid = helper_stopped(self.pid)
+        self.file.close()
 
     def made(self) -> bool:
         """The child waited for: whether it made the rows (else the file is let go of)."""
