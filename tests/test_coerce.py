@@ -183,3 +183,12 @@ def test_round_in_formulas_rounds_halves_like_excel() -> None:
 
     assert [parse("round(x, 1)").evaluate({"x": v}) for v in (0.25, 0.35, -0.25, 2.5)] == [0.3, 0.4, -0.3, 2.5]
     assert parse("round(x)").evaluate({"x": 2.5}) == 3.0
+
+
+def test_a_power_too_large_for_a_cell_is_no_value_not_a_failed_run() -> None:
+    from consolidate.spec.expr import clean_number, parse
+
+    # simpleeval refuses 1e308 ** 10 (NumberTooHigh); a whole-number power has no float's limit.
+    assert parse("done ** 10").evaluate({"done": 1e308}) is None
+    assert clean_number(parse("done ** 400").evaluate({"done": 10})) is None
+    assert clean_number(parse("done ** 2").evaluate({"done": 10})) == 100

@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import ast
 import math
+import sys
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from simpleeval import MAX_STRING_LENGTH, AttributeDoesNotExist, IterableTooLong, NameNotDefined, SimpleEval
+from simpleeval import (
+    MAX_STRING_LENGTH,
+    AttributeDoesNotExist,
+    IterableTooLong,
+    NameNotDefined,
+    NumberTooHigh,
+    SimpleEval,
+)
 
 from ..text import Msg
 
@@ -83,8 +91,8 @@ class Expression:
                 return None
         try:
             return self._evaluator(values)
-        except (ZeroDivisionError, TypeError, ValueError, OverflowError):
-            return None
+        except (ZeroDivisionError, TypeError, ValueError, OverflowError, NumberTooHigh):
+            return None  # no number to show (a power refused as too large is none either)
 
     def to_excel(self, refs: Mapping[str, str]) -> str:
         """Translate to an Excel formula body (without ``=``), names replaced by ``refs``."""
@@ -280,4 +288,6 @@ def clean_number(value: Any) -> float | int | None:
         return None
     if isinstance(value, float) and not math.isfinite(value):
         return None
+    if isinstance(value, int) and not -sys.float_info.max <= value <= sys.float_info.max:
+        return None  # no cell holds it (a power of whole numbers has no float's limit)
     return value
