@@ -193,10 +193,20 @@ def _meta_row(value: Any) -> int | None:
     return value if type(value) is int and 1 <= value <= _MAX_ROW else None
 
 
-def meta_layout(meta: dict[str, str]) -> tuple[int, dict[str, str], dict[int, str]] | None:
+Layout = tuple[int, dict[str, str], dict[int, str]]
+
+
+def meta_layout(meta: dict[str, str]) -> Layout | None:
     """(header row, column letters → field id, row → item id) as a template's metadata gives
-    them, checked for shape and range; None when any of it is damaged."""
-    header = _meta_row(meta.get("header_row"))
+    them, checked for shape and range; None when any of it is damaged. Not to be changed: the
+    returns of one template share it (it is read once for all of them)."""
+    return _layout(meta.get("header_row"), meta.get("columns"), meta.get("rows"))
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(header_row: str | None, columns_json: str | None, rows_json: str | None) -> Layout | None:
+    meta = {"columns": columns_json or "", "rows": rows_json or ""}
+    header = _meta_row(header_row)
     columns, rows = _meta_json(meta, "columns"), _meta_json(meta, "rows")
     if header is None or not isinstance(columns, dict):
         return None
