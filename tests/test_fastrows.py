@@ -300,3 +300,28 @@ def test_row_heights_count_a_texts_lines_per_column_however_often_it_comes() -> 
     assert (narrow, wide) == (3 * 14.5 + 3, 2 * 14.5 + 3)  # the same text, remembered apart per column
     assert [heights([text, ""]) for _ in range(3)] == [narrow] * 3  # remembered: the same
     assert heights([text + "\n" + text, ""]) == 2 * narrow - 3  # each line of a text counted apart
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        "=E6/D6",
+        '=IF(D5="","",IFERROR((D5/C5),""))',
+        "=SUM(C4:C6,C8:C9)",
+        "=ROUND(D5/C5, 2)",
+        "=XLOOKUP(A1,B:B,C:C)",
+        "=_xlfn.XLOOKUP(A1,B:B,C:C)",
+        "=SORT(A1:A9)+SINGLE(B1)",
+        "{=SUM(A1:A3*B1:B3)}",
+        "=IF(A1>0,FILTER(A1:A9,B1:B9),0)",
+    ],
+)
+def test_formulas_are_prepared_as_xlsxwriter_prepares_them(tmp_path: Path, formula: str) -> None:
+    import xlsxwriter.worksheet
+
+    from consolidate.write.xlsx import new_workbook
+
+    book = new_workbook(str(tmp_path / "f.xlsx"))
+    sheet = book.add_worksheet()
+    assert sheet._prepare_formula(formula) == xlsxwriter.worksheet.Worksheet._prepare_formula(sheet, formula)
+    book.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
 import zipfile
 import zlib
@@ -110,12 +111,28 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
         self._xml_end_tag("sheetData")
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        # xlsxwriter tries 30 patterns of newer Excel functions on every formula; ours are mostly
-        # plain arithmetic ("=E6/D6"), for which all it does is drop the "=".
-        if "(" in formula or "{" in formula or "}" in formula:
+        # xlsxwriter tries 30 patterns of newer Excel functions on every formula; ours are plain
+        # arithmetic and IF/IFERROR/SUM/ROUND ("=IF(D5="","",IFERROR((D5/C5),""))"), for which
+        # all it does is drop the "=".
+        if (
+            "{" in formula
+            or "}" in formula
+            or self.use_future_functions
+            or expand_future_functions
+            or _DYNAMIC_FUNCTION.search(formula) is not None
+        ):
             prepared: str = super()._prepare_formula(formula, expand_future_functions)
             return prepared
         return formula[1:] if formula.startswith("=") else formula
+
+
+# The functions xlsxwriter's _prepare_formula renames (always, not only with future functions),
+# found without its word boundaries (a superset): "INGLE(" for its pattern "\\SINGLE\\(".
+_DYNAMIC_FUNCTION = re.compile(
+    r"(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|MAKEARRAY|MAP"
+    r"|RANDARRAY|REDUCE|SCAN|INGLE|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE"
+    r"|VSTACK|WRAPCOLS|WRAPROWS|XLOOKUP)\("
+)
 
 
 class _ParallelDeflate:
