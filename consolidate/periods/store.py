@@ -589,8 +589,10 @@ class Recording:
         """Leave the history as it was (the summary could not be written)."""
         if self.done:
             return
+        if self._thread is not None and self._thread.ident is None:
+            self._thread = None  # staged, never started: nothing to write only to roll back
         if self._thread is None:
-            self._drop_made()  # prepared, never staged
+            self._drop_made()  # its temporary rows let go of at once (a full disk is told as it is)
         self._wait()
         self.done = True
         with suppress(sqlite3.Error):

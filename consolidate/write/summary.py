@@ -72,7 +72,13 @@ def write_summary(
             atomic_output(path, ready=result.record_history if record_history else None) as tmp,
             private_temp("xlsx") as rows_dir,
         ):
-            _write(result, tmp, lang, options, rows_dir)
+            try:
+                _write(result, tmp, lang, options, rows_dir)
+            except BaseException:
+                # The history's rows (made in the temporary folder) let go of before the free
+                # space left is measured, as the summary's own part is.
+                result.abandon_history()
+                raise
     except BaseException:
         result.abandon_history()
         raise
