@@ -89,4 +89,5 @@ def test_the_unit_is_reminded_with_the_reason(demo: Path) -> None:
     spec = load_spec(demo / "spec" / "report.yaml")
     [gx] = [r for r in reminders(spec, demo / "returns") if r.unit.code == "GX"]
     assert gx.reason == "errors" and gx.file == GX
-    assert gx.problems == ["请核实：临沂高新区 交回的是空白表，没有填写任何数据，不算已报送（在表中填写后重新报送）"]
+    # Said as it is: there is nothing in the return to verify (no "请核实：" before it).
+    assert gx.problems == ["临沂高新区 交回的是空白表，没有填写任何数据，不算已报送（在表中填写后重新报送）"]

@@ -32,6 +32,8 @@ from .texts import chat_texts, fix_note, remind_texts
 
 MAX_QUOTED = 30  # problems quoted in one message; the feedback file has them all
 _NOT_FOR_UNITS = frozenset({Code.W_MISSING_RETURN, Code.W_DUPLICATE_RETURN})  # the clerk's business
+# Warnings about the return as a whole: said as they are, not as a value the unit is to verify.
+_STATED = frozenset({Code.W_BLANK_RETURN})
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ def _quote(issue: Issue, spec: Spec, items: dict[int, str]) -> str:
     """One problem as a unit reads it: which item and cell, what is wrong, how to put it right."""
     lang = spec.lang
     where = f"{issue.sheet}!{issue.cell}" if issue.sheet and issue.cell else issue.cell
-    check = "" if issue.level is Level.ERROR else t("mail.check", lang)
+    check = "" if issue.level is Level.ERROR or issue.code in _STATED else t("mail.check", lang)
     item = items.get(ref_row(issue.cell)) if issue.cell else None
     if item is not None:
         prefix = t("mail.where_item", lang, item=item, where=where)
