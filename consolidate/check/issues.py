@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..common import split_ref
-from ..text import FIX_FOR_UNITS, ISSUES, Code, Lang, Level, render
+from ..text import FIX_FOR_UNITS, ISSUES, REASON_FOR_UNITS, Code, Lang, Level, Msg, render
 
 __all__ = ["ISSUES", "Code", "Issue", "Level", "count_levels", "sort_issues"]
 
@@ -34,18 +34,36 @@ class Issue:
     def level(self) -> Level:
         return ISSUES[self.code].level
 
-    def message(self, lang: Lang = "zh") -> str:
+    def message(self, lang: Lang = "zh", *, for_unit: bool = False) -> str:
+        """What is wrong; ``for_unit``: as the unit that sent the file reads it (a reason that
+        asks the clerk to ask the unit is worded for the unit)."""
         entry = ISSUES[self.code]
         text = entry.zh if lang == "zh" else entry.en
-        return text.format(value=self.value, **{k: render(v, lang) for k, v in self.params.items()})
+        return text.format(value=self.value, **self._worded(lang, for_unit))
 
     def fix(self, lang: Lang = "zh", *, for_unit: bool = False) -> str:
         """How to put it right; ``for_unit``: as the unit that sent the file reads it."""
         entry = ISSUES[self.code]
+        at = 0 if lang == "zh" else 1
         text = entry.fix_zh if lang == "zh" else entry.fix_en
-        if for_unit and self.code in FIX_FOR_UNITS:
-            text = FIX_FOR_UNITS[self.code][0 if lang == "zh" else 1]
-        return text.format(value=self.value, **{k: render(v, lang) for k, v in self.params.items()})
+        reason = self.params.get("reason")
+        unit_fix = (
+            REASON_FOR_UNITS[reason.key][1] if isinstance(reason, Msg) and reason.key in REASON_FOR_UNITS else None
+        )
+        if for_unit and unit_fix is not None:
+            text = unit_fix[at]
+        elif for_unit and self.code in FIX_FOR_UNITS:
+            text = FIX_FOR_UNITS[self.code][at]
+        return text.format(value=self.value, **self._worded(lang, for_unit))
+
+    def _worded(self, lang: Lang, for_unit: bool) -> dict[str, Any]:
+        at = 0 if lang == "zh" else 1
+        return {
+            key: REASON_FOR_UNITS[value.key][0][at].format(**{k: render(v, lang) for k, v in value.params.items()})
+            if for_unit and isinstance(value, Msg) and value.key in REASON_FOR_UNITS
+            else render(value, lang)
+            for key, value in self.params.items()
+        }
 
     def sort_key(self) -> tuple[int, str, str, str, int, str, str]:
         row, col = _cell_order(self.cell)

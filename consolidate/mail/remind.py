@@ -102,7 +102,7 @@ def _quote(issue: Issue, spec: Spec, items: dict[int, str]) -> str:
         prefix = t("mail.where_item", lang, item=item, where=where)
     else:
         prefix = t("mail.where", lang, where=where) if where else ""
-    return f"{prefix}{check}{issue.message(lang)}{fix_note(issue.fix(lang, for_unit=True), lang)}"
+    return f"{prefix}{check}{issue.message(lang, for_unit=True)}{fix_note(issue.fix(lang, for_unit=True), lang)}"
 
 
 def reminder_texts(

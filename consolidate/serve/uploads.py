@@ -223,7 +223,7 @@ class Desk:
             issue.code,
             issue.sheet,
             issue.cell,
-            issue.message(self.lang),
+            issue.message(self.lang, for_unit=True),
             issue.fix(self.lang, for_unit=True),
         )
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from .document import DOCUMENT
 from .help import HELP
-from .issues import FIX_FOR_UNITS, ISSUES, Code, Entry, Level
+from .issues import FIX_FOR_UNITS, ISSUES, REASON_FOR_UNITS, Code, Entry, Level
 from .labels import LABELS
 from .mail import MAIL
 from .messages import MESSAGES
@@ -30,6 +30,7 @@ __all__ = [
     "FIX_FOR_UNITS",
     "ISSUES",
     "LANGS",
+    "REASON_FOR_UNITS",
     "Code",
     "Entry",
     "Joined",

@@ -92,6 +92,41 @@ FIX_FOR_UNITS: dict[Code, tuple[str, str]] = {
     Code.W_OLD_TEMPLATE: ("核对新增栏目；今后请使用新模板", "Check the added fields; use the new template from now on"),
 }
 
+# Why a file cannot be read, as the unit that sent it reads it, where the clerk's wording asks the
+# clerk to ask the unit (请对方…) or names the clerk's options (--password): catalogue key of
+# the reason -> (its statement, the unit's fix).
+REASON_FOR_UNITS: dict[str, tuple[tuple[str, str], tuple[str, str] | None]] = {
+    "read.wrong_password": (
+        ("文件有密码保护，收表方打不开", "the file is password-protected and cannot be opened here"),
+        ("请去掉文件的密码（另存时不设密码）后重新报送", "Save the file without a password and send it again"),
+    ),
+    "read.password_needed": (
+        ("文件有密码保护，收表方打不开", "the file is password-protected and cannot be opened here"),
+        ("请去掉文件的密码（另存时不设密码）后重新报送", "Save the file without a password and send it again"),
+    ),
+    "read.not_spreadsheet.docx": (
+        ("这是 Word 文档（.docx），不是 Excel 表格", "this is a Word document (.docx), not a spreadsheet"),
+        ("请把数据填在下发的 Excel 模板里，保存后重新报送", "Fill in the Excel template you were sent and send that"),
+    ),
+    "read.not_spreadsheet.doc": (
+        ("这是 Word 文档（.doc），不是 Excel 表格", "this is a Word document (.doc), not a spreadsheet"),
+        ("请把数据填在下发的 Excel 模板里，保存后重新报送", "Fill in the Excel template you were sent and send that"),
+    ),
+    "read.not_spreadsheet.pdf": (
+        ("这是 PDF 文件，无法读取其中的数字", "this is a PDF file, whose numbers cannot be read"),
+        ("请发送填好的 Excel 模板（.xlsx），不要转成 PDF", "Send the filled-in Excel template (.xlsx), not a PDF"),
+    ),
+    "read.not_spreadsheet.html": (
+        ("这是网页（HTML）文件，只是扩展名为 .xls", "this is a web page (HTML) named .xls"),
+        None,  # the code's own fix for units: open it in Excel or WPS, save it as .xlsx
+    ),
+    "read.not_spreadsheet.xml2003": (("这是 Excel 2003 XML 表格", "this is an Excel 2003 XML spreadsheet"), None),
+    "read.not_spreadsheet.text": (
+        ("这是文本文件，只是扩展名像 Excel 表格", "this is a text file named like a spreadsheet"),
+        ("请发送填好的 Excel 模板（.xlsx）", "Send the filled-in Excel template (.xlsx)"),
+    ),
+}
+
 
 E, W, INFO = Level.ERROR, Level.WARNING, Level.INFO
 

@@ -92,7 +92,7 @@ def _refill(result: MergeResult, unit: UnitSpec, problems: list[Issue], lang: La
             row = ref_row(issue.cell)
             if issue.field and row in keys_by_row and issue.file == located.book.name:
                 mark = (keys_by_row[row], issue.field)
-                text = f"{issue.message(lang)}\n{issue.fix(lang, for_unit=True)}".strip()
+                text = f"{issue.message(lang, for_unit=True)}\n{issue.fix(lang, for_unit=True)}".strip()
                 marks[mark] = f"{marks[mark]}\n{text}" if mark in marks else text
                 key = keys_by_row[row]
                 at = template_rows.get(key) or (layout.first_data_row + int(key) if key.isdigit() else None)
@@ -151,7 +151,7 @@ def _problem_sheet(
             issue.cell,
             label,
             issue.value,
-            issue.message(lang),
+            issue.message(lang, for_unit=True),
             issue.fix(lang, for_unit=True),
             marked_at[r - 4],
         )
