@@ -303,3 +303,45 @@ def test_every_trend_chart_plots_the_column_its_title_names(tmp_path: Path) -> N
             assert sum(b - a + 1 for a, b in spans) == rows
             seen.append(label)
     assert seen == ["年度目标", "累计完成", "完成率"]
+
+
+def test_group_rows_carry_the_previous_period_new_and_ratio_of_their_items(tmp_path: Path) -> None:
+    history = tmp_path / "history.sqlite"
+    text = SPEC.replace("min: 0, aggregate: sum}", "min: 0, aggregate: sum, cumulative: true}")
+    assert "cumulative" in text
+    first = _spec(tmp_path, text)
+    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(first, tmp_path / "templates")}
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    for unit, rows in PLAN.items():
+        fill_template(templates[unit], returns / templates[unit].name, rows)
+    write_summary(merge_returns(first, [returns], history=history, record_history=True), tmp_path / "9月.xlsx")
+
+    later = tmp_path / "10月"
+    later.mkdir()
+    (later / "report.yaml").write_text(text.replace("period: 2025-09", "period: 2025-10"), encoding="utf-8")
+    second = load_spec(later / "report.yaml")
+    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(second, later / "templates")}
+    returns = later / "returns"
+    returns.mkdir()
+    october = {
+        "城关镇卫生院": {
+            "T1": {"done": 10000, "progress": "完成筛查10000人"},
+            "T2": {"done": 28, "progress": "28处达标"},
+            "T3": {"done": 350, "progress": "签约350单"},
+        },
+        "东城镇卫生院": {"T1": {"done": 9900, "progress": "完成筛查9900人"}, "T2": {"done": 15, "progress": "15处"}},
+    }
+    for unit, rows in october.items():
+        fill_template(templates[unit], returns / templates[unit].name, rows)
+    out = write_summary(merge_returns(second, [returns], history=history), later / "10月.xlsx")
+    rows = {r["民生实事项目"]: r for r in sheet_rows(out, "汇总")}
+    group, item = rows["二、医疗服务"], rows["家庭医生签约服务"]
+    assert (item["上期累计完成"], item["本期新增"], item["环比"]) == (300, 50, pytest.approx(50 / 300))
+    # The group's one item in 单: its subtotals, the earlier period's included.
+    assert (group["累计完成"], group["上期累计完成"], group["本期新增"]) == (350, 300, 50)
+    assert group["环比"] == pytest.approx(50 / 300)
+    # 人 and 处 are not added up: nothing of the earlier period either.
+    mixed = rows["一、公共卫生服务"]
+    assert (mixed["累计完成"], mixed["上期累计完成"], mixed["本期新增"], mixed["环比"]) == (None, None, None, None)
+    assert rows["适龄妇女两癌检查"]["本期新增"] == (10000 + 9900) - (9000 + 8900)

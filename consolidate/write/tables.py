@@ -127,6 +127,9 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
             subtotal = groups.pop(group)
             values = {**subtotal.values, "expected_units": subtotal.expected_units}
             values["reported_units"] = subtotal.reported_units
+            if changes and view is not None:  # 上期, 本期新增 and 环比 of the group's items together
+                members = [view.by_item.get(item.id, {}) for item in spec.items if item.group == group]
+                values.update(_change_values(changes, _summed_changes(changes, members), subtotal.unlike))
             cells = [_out(c, values.get(c.key)) if c.total else None for c in columns]
             if heading_col is not None:
                 cells[heading_col] = group
@@ -313,6 +316,20 @@ def _change_values(
         out[f"{f.id}__prev"] = _tidy(change.previous) if change and change.pairs else None
         out[f"{f.id}__new"] = change.new if change else None
         out[f"{f.id}__ratio"] = change.ratio if change else None
+    return out
+
+
+def _summed_changes(fields: list[FieldSpec], parts: Sequence[Mapping[str, Change]]) -> dict[str, Change]:
+    """Several rows' changes as one (a group of items): the pairs of all of them."""
+    out: dict[str, Change] = {}
+    for part in parts:
+        for f in fields:
+            change = part.get(f.id)
+            if change is not None and change.pairs:
+                together = out.setdefault(f.id, Change())
+                together.previous += change.previous
+                together.current += change.current
+                together.pairs += change.pairs
     return out
 
 
