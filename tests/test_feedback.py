@@ -114,3 +114,39 @@ def test_feedback_for_a_pasted_workbook_says_what_it_marked(spec: Spec, tmp_path
     ]
     red = [c.coordinate for row in feedback["填报"].iter_rows() for c in row if c.fill.fgColor.rgb == "FFFFC7CE"]
     assert red == ["D6"]
+
+
+def test_feedback_files_are_written_all_or_none(spec: Spec, tmp_path: Path, monkeypatch: object) -> None:
+    import errno
+
+    import pytest
+
+    import consolidate.write.feedback as feedback
+    from consolidate.common import WriteFailed
+
+    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "t")}
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    fill_template(templates["医政医管科"], returns / templates["医政医管科"].name, {"T1": {"done": "约100"}})
+    fill_template(templates["基层卫生科"], returns / templates["基层卫生科"].name, {"T3": {"done": "许多"}})
+    result = merge_returns(spec, [returns])
+    real = feedback.write_template
+    done: list[str] = []
+
+    def second_fails(spec: Spec, unit: object, path: Path, *args: object, **kwargs: object) -> None:
+        if done:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(spec, unit, path, *args, **kwargs)  # type: ignore[arg-type]
+        done.append(str(path))
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(feedback, "write_template", second_fails)
+    try:
+        with pytest.raises(WriteFailed):
+            write_feedback(result, tmp_path / "fb")
+    finally:
+        patch.undo()
+    assert done and not (tmp_path / "fb").exists()  # the first unit's file went with the folder
+    written = write_feedback(result, tmp_path / "fb")
+    assert sorted(p.name for p in (tmp_path / "fb").iterdir()) == sorted(p.name for p in written)
+    assert len(written) == 2

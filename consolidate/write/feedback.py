@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from ..check import Issue, Level
-from ..common import ref_row, unique_filenames, xl_rowcol_to_cell
+from ..common import ref_row, staged_folder, unique_filenames, xl_rowcol_to_cell
 from ..merge import MergeResult
+from ..merge.origin import spec_file_hint
 from ..spec import Spec, UnitSpec
 from ..text import Code, Lang, t
 from .template import Refill, layout_for, row_key, template_filenames, write_template
@@ -41,14 +42,18 @@ def write_feedback(result: MergeResult, out_dir: str | Path, lang: Lang | None =
     spec = result.spec
     lang = lang or spec.lang
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written = []
     by_unit = _problems(result)
     paths = feedback_paths(result, out, lang)
-    for unit in spec.units:
-        if unit.code in paths:
-            write_template(spec, unit, paths[unit.code], _refill(result, unit, by_unit[unit.code], lang))
-            written.append(paths[unit.code])
+    hint = spec_file_hint(spec, out)  # where the spec is from the folder the files end up in
+    # All or none: written into a folder of ours inside ``out``, moved in when every one is done
+    # (a full disk half-way left some units' files beside none for the others).
+    with staged_folder(out, len(paths)) as stage:
+        for unit in spec.units:
+            if unit.code in paths:
+                refill = _refill(result, unit, by_unit[unit.code], lang)
+                write_template(spec, unit, stage / paths[unit.code].name, refill, spec_file=hint)
+                written.append(paths[unit.code])
     return written
 
 
