@@ -11,6 +11,7 @@ and the workbook's own save time. XML is parsed with defusedxml.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import posixpath
 import re
@@ -142,19 +143,28 @@ def inspect(data: bytes, archive: zipfile.ZipFile | None = None, scan: bool = Tr
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:
-    workbook = _xml(archive.read("xl/workbook.xml"))
-    rels = _xml(archive.read("xl/_rels/workbook.xml.rels"))
+    names = set(archive.namelist())
+    parts = _parts(archive.read("xl/workbook.xml"), archive.read("xl/_rels/workbook.xml.rels"))
+    return [SheetInfo(name, part) for name, part in parts if part in names]
+
+
+@functools.lru_cache(maxsize=32)
+def _parts(workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str], ...]:
+    """(sheet name, its part) in the workbook's order. The returns of one template share these
+    two parts byte for byte: they are parsed once for all of them."""
+    workbook = _xml(workbook_xml)
+    rels = _xml(rels_xml)
     targets = {}
     for rel in rels.findall("rel:Relationship", _NS):
         target = rel.get("Target", "")
         part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
         targets[rel.get("Id")] = part
-    sheets = []
+    out = []
     for sheet in workbook.findall("m:sheets/m:sheet", _NS):
         rid = sheet.get(f"{{{_NS['r']}}}id")
-        if rid in targets and targets[rid] in archive.namelist():
-            sheets.append(SheetInfo(sheet.get("name", ""), targets[rid]))
-    return sheets
+        if rid in targets:
+            out.append((sheet.get("name", ""), targets[rid]))
+    return tuple(out)
 
 
 def _xml(data: bytes) -> Any:
