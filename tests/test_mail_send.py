@@ -230,3 +230,34 @@ def test_an_entry_that_is_not_an_address_is_shown(tmp_path: Path, smtp: SmtpSink
     assert code == 0, output
     assert "无效的地址：王芳" in output
     assert [r.recipients for r in smtp.received] == [["yzk@county.test"]]
+
+
+def test_a_dry_run_that_fails_half_way_leaves_no_message_and_a_rerun_writes_them_all(
+    tmp_path: Path, smtp: SmtpSink, spec_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import consolidate.mail.deliver as deliver
+
+    real = deliver.compose
+    made: list[str] = []
+
+    def full_after_one(**kwargs: object) -> bytes:
+        if made:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        made.append(str(kwargs["to_name"]))
+        return real(**kwargs)  # type: ignore[arg-type]
+
+    outbox = tmp_path / "待发"
+    monkeypatch.setattr(deliver, "compose", full_after_one)
+    code, output = run("send", spec_path, "-t", tmp_path / "templates", "--dry-run", "--outbox", outbox)
+    assert code != 0 and made == ["医政医管科"]
+    assert "磁盘空间不足" in output and "Traceback" not in output
+    assert not outbox.exists()  # the message written before the disk filled went with the rest
+    monkeypatch.setattr(deliver, "compose", real)
+    code, output = run("send", spec_path, "-t", tmp_path / "templates", "--dry-run", "--outbox", outbox)
+    assert sorted(p.name for p in outbox.iterdir()) == [
+        "JWK_基层卫生科.eml",
+        "LX_龙溪镇卫生院.eml",
+        "YZK_医政医管科.eml",
+    ]

@@ -7,6 +7,7 @@ refuses the login before anything is sent stops the run (:class:`MailError`).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Literal
 
-from ..common import atomic_output, sanitise_filename, unique_filenames
+from ..common import atomic_output, sanitise_filename, staged_folder, unique_filenames
 from ..errors import InputError
 from ..spec import MailSpec, Spec, UnitSpec
 from ..text import Msg
@@ -100,6 +101,10 @@ class Courier:
         self.now = now or (lambda: dt.datetime.now().astimezone())
         self._delivered = 0
         self._opened = False
+        # The outbox's messages written all or none: into a folder of ours inside it, moved in
+        # when the run ends well (a full disk half-way left some units' messages).
+        self._staging: contextlib.ExitStack | None = None
+        self._stage: Path | None = None
 
     @property
     def envelope_sender(self) -> str:
@@ -125,11 +130,12 @@ class Courier:
         )
         names = tuple(a.name for a in attachments)
         if self.outbox is not None:
-            self.outbox.mkdir(parents=True, exist_ok=True)
-            with atomic_output(
-                self.outbox / self._eml_names.get(unit.code, sanitise_filename(unit.code, ".eml"))
-            ) as tmp:
-                Path(tmp).write_bytes(data)
+            name = self._eml_names.get(unit.code, sanitise_filename(unit.code, ".eml"))
+            if self._stage is not None:
+                (self._stage / name).write_bytes(data)
+            else:  # used outside a with block: each message in place at once
+                with atomic_output(self.outbox / name) as tmp:
+                    Path(tmp).write_bytes(data)
             return Outcome(unit.code, "written", tuple(to), names, message_id=message_id)
         assert self.smtp is not None
         if not self._opened:
@@ -145,8 +151,16 @@ class Courier:
         return Outcome(unit.code, "sent", tuple(to), names, detail="; ".join(refused), message_id=message_id)
 
     def __enter__(self) -> Courier:
+        if self.outbox is not None:
+            self._staging = contextlib.ExitStack()
+            self._stage = self._staging.enter_context(staged_folder(self.outbox))
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        if self.smtp is not None:
-            self.smtp.close()
+        try:
+            if self.smtp is not None:
+                self.smtp.close()
+        finally:
+            staging, self._staging, self._stage = self._staging, None, None
+            if staging is not None:
+                staging.__exit__(kind, exc, tb)  # moved in, or (an error) removed with all it holds
