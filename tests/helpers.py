@@ -7,6 +7,8 @@ from typing import Any
 
 import openpyxl
 
+from consolidate.spec import Spec
+
 HEADER_ROW = 3  # 汇总/分单位/明细/报送情况/校验问题: title, subtitle, header
 
 
@@ -29,3 +31,10 @@ def cell_of(path: Path, sheet: str, column: str, row_index: int) -> Any:
     ws = book[sheet]
     header = [c.value for c in ws[HEADER_ROW]]
     return ws.cell(row=HEADER_ROW + 1 + row_index, column=header.index(column) + 1)
+
+
+def unit_templates(spec: Spec, folder: Path) -> dict[str, Path]:
+    """The spec's templates written into ``folder``, by unit name (the end of each file's name)."""
+    from consolidate.write.template import write_templates
+
+    return {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, folder)}

@@ -10,9 +10,11 @@ from consolidate.spec import Spec
 from consolidate.write import write_feedback
 from consolidate.write.template import write_templates
 
+from .helpers import unit_templates
+
 
 def test_feedback_file_marks_problem_cells_and_merges_after_correction(spec: Spec, tmp_path: Path) -> None:
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "t")}
+    templates = unit_templates(spec, tmp_path / "t")
     returns = tmp_path / "returns"
     returns.mkdir()
     fill_template(
@@ -124,7 +126,7 @@ def test_feedback_files_are_written_all_or_none(spec: Spec, tmp_path: Path, monk
     import consolidate.write.feedback as feedback
     from consolidate.common import WriteFailed
 
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "t")}
+    templates = unit_templates(spec, tmp_path / "t")
     returns = tmp_path / "returns"
     returns.mkdir()
     fill_template(templates["医政医管科"], returns / templates["医政医管科"].name, {"T1": {"done": "约100"}})

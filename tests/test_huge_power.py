@@ -11,9 +11,9 @@ from consolidate.kinds.demo import fill_template
 from consolidate.merge import merge_returns
 from consolidate.spec import load_spec
 from consolidate.write import write_summary
-from consolidate.write.template import write_templates
 
 from .conftest import SPEC_YAML, write_spec
+from .helpers import unit_templates
 
 
 def test_a_power_too_large_leaves_its_cell_empty_and_the_summary_is_written(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_a_power_too_large_leaves_its_cell_empty_and_the_summary_is_written(tmp_
     )
     assert "scale" in text
     spec = load_spec(write_spec(tmp_path / "spec", text))
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "t")}
+    templates = unit_templates(spec, tmp_path / "t")
     returns = tmp_path / "returns"
     returns.mkdir()
     fill_template(

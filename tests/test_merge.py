@@ -9,13 +9,12 @@ from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns, spec_from_returns
 from consolidate.spec import Spec
 from consolidate.write import write_json, write_summary
-from consolidate.write.template import write_templates
 
-from .helpers import cell_of, sheet_rows
+from .helpers import cell_of, sheet_rows, unit_templates
 
 
 def _returns(spec: Spec, tmp_path: Path, plan: dict[str, dict[str, dict[str, object]]]) -> Path:
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "templates")}
+    templates = unit_templates(spec, tmp_path / "templates")
     returns = tmp_path / "returns"
     returns.mkdir()
     for unit_name, rows in plan.items():

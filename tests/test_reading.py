@@ -22,7 +22,7 @@ from consolidate.write import write_summary
 from consolidate.write.template import write_templates
 
 from .conftest import SPEC_YAML, write_spec
-from .helpers import sheet_rows
+from .helpers import sheet_rows, unit_templates
 
 YZK_FILE = "2025年第一季度重点工作完成情况_医政医管科.xlsx"
 GOOD = {
@@ -33,7 +33,7 @@ GOOD = {
 
 @pytest.fixture
 def templates(spec: Spec, tmp_path: Path) -> dict[str, Path]:
-    return {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "templates")}
+    return unit_templates(spec, tmp_path / "templates")
 
 
 @pytest.fixture

@@ -22,9 +22,8 @@ from consolidate.merge import MergeResult, merge_returns
 from consolidate.spec import Spec, load_spec
 from consolidate.write import summary_json, write_summary
 from consolidate.write.document import write_document
-from consolidate.write.template import write_templates
 
-from .helpers import HEADER_ROW, cell_of, sheet_rows
+from .helpers import HEADER_ROW, cell_of, sheet_rows, unit_templates
 
 SPEC = textwrap.dedent(
     """\
@@ -104,7 +103,7 @@ def grouped(tmp_path: Path) -> tuple[MergeResult, Path]:
 
 
 def _merge(spec: Spec, tmp_path: Path) -> tuple[MergeResult, Path]:
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "templates")}
+    templates = unit_templates(spec, tmp_path / "templates")
     returns = tmp_path / "returns"
     returns.mkdir()
     for unit, rows in PLAN.items():
@@ -266,7 +265,7 @@ def test_with_history_the_chart_still_plots_the_rate_and_trend_lines_are_named_b
 
 
 def test_an_item_nobody_has_reported_yet_still_says_its_target(spec: Spec, tmp_path: Path) -> None:
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, tmp_path / "templates")}
+    templates = unit_templates(spec, tmp_path / "templates")
     returns = tmp_path / "returns"
     returns.mkdir()
     unit = "东城镇卫生院"  # T3 is 城关镇's and 西城镇's only
@@ -310,7 +309,7 @@ def test_group_rows_carry_the_previous_period_new_and_ratio_of_their_items(tmp_p
     text = SPEC.replace("min: 0, aggregate: sum}", "min: 0, aggregate: sum, cumulative: true}")
     assert "cumulative" in text
     first = _spec(tmp_path, text)
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(first, tmp_path / "templates")}
+    templates = unit_templates(first, tmp_path / "templates")
     returns = tmp_path / "returns"
     returns.mkdir()
     for unit, rows in PLAN.items():
@@ -321,7 +320,7 @@ def test_group_rows_carry_the_previous_period_new_and_ratio_of_their_items(tmp_p
     later.mkdir()
     (later / "report.yaml").write_text(text.replace("period: 2025-09", "period: 2025-10"), encoding="utf-8")
     second = load_spec(later / "report.yaml")
-    templates = {p.name.split("_")[-1][:-5]: p for p in write_templates(second, later / "templates")}
+    templates = unit_templates(second, later / "templates")
     returns = later / "returns"
     returns.mkdir()
     october = {
