@@ -306,6 +306,24 @@ def test_a_zip_bomb_is_refused_by_the_readers_guards(server: Served, county: Pat
     assert list((county / "收回").glob("*.xlsx")) == []
 
 
+def test_a_word_document_is_explained_to_the_unit_in_its_own_terms(server: Served, county: Path) -> None:
+    word = county / "填报.xlsx"
+    with zipfile.ZipFile(word, "w") as package:
+        package.writestr("[Content_Types].xml", "<Types/>")
+        package.writestr("word/document.xml", "<document/>")
+    with server.client() as client:
+        answer = upload(client, server.links["医政医管科"], word)
+    assert problems(answer.text) == [
+        (
+            "错误",
+            "",
+            "",
+            "文件无法读取：这是 Word 文档（.docx），不是 Excel 表格",  # not "请对方…": the unit reads it
+            "请把数据填在下发的 Excel 模板里，保存后重新报送",
+        )
+    ]
+
+
 TWENTY = "\n".join(f"  - {{code: U{n:02d}, name: 第{n}卫生院}}" for n in range(1, 21))
 
 
