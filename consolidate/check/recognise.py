@@ -180,8 +180,12 @@ _LETTERS = re.compile(r"[A-Z]{1,3}")
 
 def _meta_json(meta: dict[str, str], key: str) -> Any:
     """A JSON value of the metadata sheet, or None: the sheet is the unit's, untrusted input."""
+    return _json(meta.get(key))
+
+
+def _json(text: str | None) -> Any:
     try:
-        return json.loads(meta.get(key) or "null")
+        return json.loads(text or "null")
     except (ValueError, RecursionError):
         return None
 
@@ -205,9 +209,8 @@ def meta_layout(meta: dict[str, str]) -> Layout | None:
 
 @functools.lru_cache(maxsize=64)
 def _layout(header_row: str | None, columns_json: str | None, rows_json: str | None) -> Layout | None:
-    meta = {"columns": columns_json or "", "rows": rows_json or ""}
     header = _meta_row(header_row)
-    columns, rows = _meta_json(meta, "columns"), _meta_json(meta, "rows")
+    columns, rows = _json(columns_json), _json(rows_json)
     if header is None or not isinstance(columns, dict):
         return None
     if not all(isinstance(f, str) and isinstance(c, str) and _LETTERS.fullmatch(c) for c, f in columns.items()):

@@ -130,6 +130,12 @@ class Change:
         self.current += current
         self.pairs += 1
 
+    def merge(self, other: Change) -> None:
+        """``other``'s pairs added to these (several rows' changes as one: a group of items)."""
+        self.previous += other.previous
+        self.current += other.current
+        self.pairs += other.pairs
+
     @property
     def new(self) -> float | None:
         return _tidy(self.current - self.previous) if self.pairs else None

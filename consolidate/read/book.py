@@ -178,7 +178,7 @@ def _read(data: bytes, source: Source, passwords: Sequence[str], archive: zipfil
 
 
 def _read_xlsx(data: bytes, archive: zipfile.ZipFile | None = None) -> tuple[list[RawSheet], dt.datetime | None]:
-    info = ooxml.inspect(data, archive, scan=False)
+    info = ooxml.inspect(data, archive)
     data = info.repaired or data
     by_name = {s.name: s for s in info.sheets}
     sheets = _read_calamine(data, by_name, info.scanned)

@@ -2,7 +2,7 @@
 
 calamine allocates a dense grid from a sheet's extent: one stray cell at XFD1048576 (or a
 dimension claiming it) asks for hundreds of GB and aborts the whole process, with no Python
-exception to catch. So every worksheet's cell references are scanned first; a sheet whose extent
+exception to catch. So a worksheet's cell references are scanned before it is read; a sheet whose extent
 is too large is read here, sparsely, and the far-away cells are reported instead of allocated.
 The same pass finds what calamine does not tell: hidden rows, formulas without a stored value,
 and the workbook's own save time. XML is parsed with defusedxml.
@@ -91,7 +91,7 @@ class PackageInfo:
     sheets: list[SheetInfo]
     saved: dt.datetime | None
     repaired: bytes | None = None  # the package with its shared strings' counts taken out
-    archive: zipfile.ZipFile | None = None  # inspect(scan=False): the sheets are scanned when read
+    archive: zipfile.ZipFile | None = None  # the package, for the sheets scanned as they are read
 
     def scanned(self, sheet: SheetInfo) -> SheetInfo:
         """``sheet`` scanned (once), before calamine is let near it."""
@@ -113,11 +113,11 @@ def _column(letters: bytes) -> int:
     return col_index(letters.decode("ascii")) + 1 if letters else 0
 
 
-def inspect(data: bytes, archive: zipfile.ZipFile | None = None, scan: bool = True) -> PackageInfo:
+def inspect(data: bytes, archive: zipfile.ZipFile | None = None) -> PackageInfo:
     """What calamine is not told: the sheets' extents, hidden rows, formulas without values...
     ``archive``: ``data`` already opened (by the check whether it is one of our outputs).
-    ``scan=False``: the sheets are scanned by :meth:`PackageInfo.scanned` as they are about to
-    be read (a template's return is read for two of its sheets: the others need no scan)."""
+    Each sheet is scanned by :meth:`PackageInfo.scanned` just before it is read (a template's
+    return is read for two of its sheets: the others need no scan)."""
     try:
         archive = archive or zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
@@ -128,9 +128,6 @@ def inspect(data: bytes, archive: zipfile.ZipFile | None = None, scan: bool = Tr
         raise Unreadable(problem)
     try:
         sheets = _sheet_parts(archive)
-        for sheet in sheets if scan else ():
-            _scan(sheet, archive.read(sheet.part))
-            sheet.scanned = True
         saved = _saved(archive)
         repaired = _strings_repaired(archive, data)
     except (KeyError, zipfile.BadZipFile, OSError, EOFError) as exc:
@@ -139,7 +136,7 @@ def inspect(data: bytes, archive: zipfile.ZipFile | None = None, scan: bool = Tr
         raise Unreadable(Msg("read.bad_xml", error=exc)) from None
     except Exception as exc:  # defusedxml's refusals (entities, external references)
         raise Unreadable(Msg("read.unsafe_xml", kind=type(exc).__name__)) from None
-    return PackageInfo(sheets, saved, repaired, None if scan else archive)
+    return PackageInfo(sheets, saved, repaired, archive)
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> list[SheetInfo]:

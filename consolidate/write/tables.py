@@ -326,10 +326,7 @@ def _summed_changes(fields: list[FieldSpec], parts: Sequence[Mapping[str, Change
         for f in fields:
             change = part.get(f.id)
             if change is not None and change.pairs:
-                together = out.setdefault(f.id, Change())
-                together.previous += change.previous
-                together.current += change.current
-                together.pairs += change.pairs
+                out.setdefault(f.id, Change()).merge(change)
     return out
 
 
