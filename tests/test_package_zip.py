@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from consolidate.write import xlsx
+from consolidate.write import deflate
 
 
 def _xml_like(size: int, seed: int) -> bytes:
@@ -22,28 +22,30 @@ def _xml_like(size: int, seed: int) -> bytes:
     return bytes(out[:size])
 
 
-@pytest.mark.parametrize("size", [0, 1, 32767, xlsx._ParallelDeflate.BLOCK, 3 * xlsx._ParallelDeflate.BLOCK + 12345])
+@pytest.mark.parametrize(
+    "size", [0, 1, 32767, deflate.ParallelDeflate.BLOCK, 3 * deflate.ParallelDeflate.BLOCK + 12345]
+)
 def test_blocks_deflated_on_threads_inflate_to_the_same_bytes(size: int) -> None:
     data = _xml_like(size, size)
     with ThreadPoolExecutor(2) as pool:
-        engine = xlsx._ParallelDeflate(pool)
+        engine = deflate.ParallelDeflate(pool)
         packed = b"".join(engine.compress(data[i : i + 777_777]) for i in range(0, len(data), 777_777))
         packed += engine.flush()
     assert zlib.decompress(packed, -15) == data
     # Fixed blocks: the same bytes each time, and about what one stream gives.
     with ThreadPoolExecutor(2) as pool:
-        again = xlsx._ParallelDeflate(pool)
+        again = deflate.ParallelDeflate(pool)
         assert again.compress(data) + again.flush() == packed
     assert len(packed) <= len(zlib.compress(data, 6)) * 1.01 + 64
 
 
 def test_a_large_part_goes_into_the_zip_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xlsx._PackageZip, "LARGE", 100_000)
+    monkeypatch.setattr(deflate.PackageZip, "LARGE", 100_000)
     small, large = tmp_path / "small.xml", tmp_path / "large.xml"
     small.write_bytes(_xml_like(5_000, 1))
     large.write_bytes(_xml_like(2_500_000, 2))
     out = tmp_path / "p.zip"
-    with xlsx._PackageZip(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with deflate.PackageZip(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.write(small, "xl/small.xml")
         archive.write(large, "xl/worksheets/sheet3.xml")
     with zipfile.ZipFile(out) as archive:

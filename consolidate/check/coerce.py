@@ -8,6 +8,7 @@ an ``I-CONVERTED`` issue, so nothing is decided silently.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from typing import Any
@@ -79,14 +80,43 @@ def usual(field: FieldSpec) -> Callable[[Any], Any] | None:
             return NOT_USUAL
 
         return number
-    if field_type.free_text and not field.max_length and not field.pattern:
+    if field_type.free_text and not field.pattern:
+        limit = field.max_length
 
         def text(raw: Any) -> Any:
             if raw.__class__ is str:
                 value = raw.strip()
-                if value and value not in _ERROR_VALUES:
+                if value and value not in _ERROR_VALUES and (not limit or len(value) <= limit):
                     return value
             return NOT_USUAL
 
         return text
+    if field_type.name == "choice" and field.choices and not field.max_length and not field.pattern:
+        # The choices read as themselves, with nothing to say (not one that reads as blank, 无).
+        allowed = frozenset(c for c in field.choices if _as_itself(field, c))
+
+        def choice(raw: Any) -> Any:
+            if raw.__class__ is str:
+                value = raw.strip()
+                if value in allowed:
+                    return value
+            return NOT_USUAL
+
+        return choice
+    if field_type.name == "date":
+
+        def date(raw: Any) -> Any:
+            kind = raw.__class__
+            if kind is dt.datetime:
+                return raw.date()
+            if kind is dt.date:
+                return raw
+            return NOT_USUAL
+
+        return date
     return None
+
+
+def _as_itself(field: FieldSpec, value: Any) -> bool:
+    result = coerce(field, value)
+    return result.value == value and not result.note and not result.error

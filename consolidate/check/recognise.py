@@ -481,6 +481,8 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
     input_cols = {c for f, c in located.columns.items() if field_by_col[c].is_input}
     seen_items: set[str] = set()
     where: dict[str, Any] = {"unit": located.unit_code, "file": located.book.name, "sheet": sheet.name}
+    columns = list(located.columns.items())
+    unmapped: dict[int, list[int]] = {}  # a row's width -> its columns outside the fields
     for r in range(header0 + 1, len(sheet.rows)):
         row = r + 1
         line = sheet.rows[r]
@@ -488,13 +490,16 @@ def _collect_rows(located: Located, sheet: RawSheet, spec: Spec) -> None:
         if items and meta_rows.get(row) not in item_ids and _is_group_row(row, line, group_rows, headings, input_cols):
             continue  # a group heading (一、…): never data
         cells: dict[str, Any] = {}
-        for field_id, c in located.columns.items():
+        for field_id, c in columns:
             value = line[c] if c < width else None
             if merged and is_blank(value) and (r, c) in merged and not is_blank(merged[(r, c)][0]):
                 value = _from_merged(located, field_by_col[c], r, c, merged[(r, c)], where)
             cells[field_id] = value
-        values = {k: v for k, v in cells.items() if not is_blank(v)}
-        extras = [(c, v) for c, v in enumerate(sheet.rows[r]) if c not in mapped_cols and not is_blank(v)]
+        # (is_blank, written out: a province's returns have millions of cells)
+        values = {k: v for k, v in cells.items() if v is not None and (not isinstance(v, str) or v.strip())}
+        if width not in unmapped:
+            unmapped[width] = [c for c in range(width) if c not in mapped_cols]
+        extras = [(c, v) for c in unmapped[width] if not is_blank(v := line[c])]
         if not values and not extras:
             continue
         if _is_subtotal(cells, extras):

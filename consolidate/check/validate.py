@@ -45,6 +45,7 @@ class RowChecker:
         records: list[Record] = []
         issues: list[Issue] = []
         fields = self.fields
+        no_formulas = not located.formulas  # (an empty cell holding a formula is said so)
         for raw in located.rows:
             values: dict[str, Any] = {}
             where = _Where(located, raw)
@@ -52,10 +53,14 @@ class RowChecker:
             cells = raw.cells
             for field, from_item, quick in fields:
                 cell_value = cells.get(field.id)
-                if quick is not None and not from_item:
-                    value = quick(cell_value)
-                    if value is not NOT_USUAL:  # the usual cell: nothing to check or say
-                        values[field.id] = value
+                if not from_item:
+                    if quick is not None:
+                        value = quick(cell_value)
+                        if value is not NOT_USUAL:  # the usual cell: nothing to check or say
+                            values[field.id] = value
+                            continue
+                    if no_formulas and (cell_value is None or cell_value == "") and not field.required:
+                        values[field.id] = None  # an empty cell left empty: nothing to say
                         continue
                 if from_item and raw.item_id is not None:
                     values[field.id] = expected.get(field.id)

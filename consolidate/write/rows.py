@@ -21,6 +21,7 @@ from typing import Any
 
 from ..common import fork_helper, forkable, helper_done, helper_stopped
 from . import fastrows
+from .deflate import Deflated, RowDeflater
 from .xlsx import RowHeights, write_value
 
 
@@ -36,6 +37,9 @@ class RowOptions:
     # The child's share of the rows: this process renders the rest, then writes the other
     # sheets (and the history's rows) while the child is at work.
     child_share: float = 0.55
+    # Rows of a table split so that each part is compressed where it is rendered (the child's
+    # while it renders, this process's on a thread), not all at the end (see .deflate).
+    deflate_from: int = 20_000
 
 
 Rows = Iterable[tuple[list[Any], float | None]]
@@ -70,6 +74,7 @@ def write_rows(
         # this one is put in place first.
         for waiting in later or ():
             waiting.finish()
+            waiting.settle()  # no thread of this process's left when it forks
         writer = fastrows.RowWriter(sheet, formats, flags)
         writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
         sheet.row_data_fh.flush()
@@ -104,6 +109,10 @@ class Pending:
     are numbered: the same numbers, and so the same bytes, as from one process, provided nothing
     else added shared strings meanwhile (checked; otherwise, and when the child failed, its rows
     are rendered here, numbered as they come).
+
+    A table of :attr:`RowOptions.deflate_from` rows or more is compressed where it is rendered
+    (see :mod:`.deflate`): the child compresses its rows as it renders them, this process its own
+    on a thread once they are numbered; the sheet gets their marks, the zip their bytes.
     """
 
     def __init__(
@@ -122,11 +131,15 @@ class Pending:
         self.cut = min(count, max(0, round(count * options.child_share)))  # the child's rows: [0, cut)
         self.heights = heights
         self.options = options
+        self.deflate = count >= options.deflate_from and hasattr(writer.sheet, "add_deflated")
         self.table = getattr(writer.sheet, "str_table", None)
         self.at_fork = _strings_state(self.table)
-        self.part = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 (closed by close)
+        self.part: Any = (
+            tempfile.TemporaryFile("w+b") if self.deflate else tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        )
         self.added = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.mine = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.segments: list[Deflated] = []  # handed to the sheet: closed with the workbook
         self.pid = -1
         self.done = False
 
@@ -134,12 +147,25 @@ class Pending:
         rows = ((row, self.heights(row)) for row in self.make(start, stop))
         return (chunk for chunk, _ in self.writer.render(self.first0 + start, rows, deferred))
 
+    def _child_rows(self) -> Deflated | None:
+        """The child's share into ``part``: compressed (returned), or as text."""
+        if not self.deflate:
+            for chunk in self.rendered(0, self.cut):
+                self.part.write(chunk)
+            self.part.flush()
+            return None
+        deflater = RowDeflater(self.part)
+        for chunk in self.rendered(0, self.cut):
+            deflater.write(chunk)
+        return deflater.done()
+
     def child(self) -> None:
         """In the child: render, write, and say which strings were added."""
-        for chunk in self.rendered(0, self.cut):
-            self.part.write(chunk)
-        self.part.flush()
-        json.dump(_strings_added(self.table, self.at_fork), self.added, ensure_ascii=False)
+        segment = self._child_rows()
+        said = _strings_added(self.table, self.at_fork)
+        if segment is not None:
+            said.update(length=segment.length, crc=segment.crc)
+        json.dump(said, self.added, ensure_ascii=False)
         self.added.flush()
 
     def render_here(self) -> None:
@@ -157,16 +183,28 @@ class Pending:
             self.pid = -1
             out = self.writer.sheet.row_data_fh
             ok = ok and _strings_state(self.table) == self.at_fork
+            said: dict[str, Any] = {}
             if ok:
                 self.added.seek(0)
-                ok = _take_strings(self.table, json.load(self.added))
-            if ok:  # the child's rows as bytes: neither decoded nor encoded again here
+                said = json.load(self.added)
+                ok = _take_strings(self.table, said)
+            if ok:  # compressed by the child, or its rows as text
+                segment = Deflated(self.part, int(said["length"]), int(said["crc"])) if self.deflate else None
+            else:  # no child, it failed, or the strings moved on: its rows here
+                self.part.seek(0)
+                self.part.truncate()
+                segment = self._child_rows()
+            if segment is not None:
+                self._hand_over(segment)
+            else:  # the child's rows as bytes: neither decoded nor encoded again here
                 self.part.seek(0)
                 out.flush()
                 shutil.copyfileobj(self.part.buffer, out.buffer, self.options.split_read)
-            else:  # no child, it failed, or the strings moved on: its rows here
-                for chunk in self.rendered(0, self.cut):
-                    out.write(chunk)
+            target: Any = out
+            deflater = None
+            if self.deflate:
+                deflater = RowDeflater(tempfile.TemporaryFile("w+b"), threaded=True)  # noqa: SIM115
+                target = deflater
             self.mine.seek(0)
             pending = ""  # cut at row ends: a deferred text never spans two reads
             while data := self.mine.read(self.options.split_read):
@@ -174,12 +212,25 @@ class Pending:
                 end = pending.rfind("</row>")
                 if end >= 0:
                     end += len("</row>")
-                    out.write(self.writer.resolve(pending[:end]))
+                    target.write(self.writer.resolve(pending[:end]))
                     pending = pending[end:]
-            out.write(self.writer.resolve(pending))
+            if pending:
+                target.write(self.writer.resolve(pending))
+            if deflater is not None:
+                self._hand_over(deflater.done())
             self.writer.finish(self.first0, self.count)
         finally:
             self.close()
+
+    def _hand_over(self, segment: Deflated) -> None:
+        """``segment`` into the sheet (which closes its file with the workbook)."""
+        self.segments.append(segment)
+        self.writer.sheet.add_deflated(segment)
+
+    def settle(self) -> None:
+        """This process's compressing done (before a fork: a process with threads is not forked)."""
+        for segment in self.segments:
+            segment.wait()
 
     def abandon(self) -> None:
         """Stop the child (this process failed or was interrupted) and let go of its files."""
@@ -189,7 +240,8 @@ class Pending:
     def close(self) -> None:
         self.pid = helper_stopped(self.pid)
         for handle in (self.part, self.added, self.mine):
-            handle.close()
+            if not any(segment.file is handle for segment in self.segments):  # the sheet's now
+                handle.close()
 
 
 def _in_child(pending: Pending) -> Pending:

@@ -122,6 +122,7 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
 
 def _discard(book: Any) -> None:
     """A workbook abandoned half-written: its sheets' temporary row files closed and removed."""
+    book.discard_deflated()
     for sheet in book.worksheets():
         handle = getattr(sheet, "row_data_fh", None)
         if handle is not None and not handle.closed:

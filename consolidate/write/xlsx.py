@@ -7,11 +7,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import zipfile
-import zlib
-from collections import deque
-from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +20,7 @@ from ..common import text_width as text_width  # where the writers have always f
 from ..fields import TYPES
 from ..spec import FieldSpec
 from ..text import Lang
+from .deflate import Deflated, PackageZip, mark, zip_class
 
 
 def number_format(kind: str) -> str | None:
@@ -94,6 +90,19 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
         done: int = super()._write_formula(row, col, formula, cell_format, value)
         return done
 
+    # Rows compressed where they were rendered (see .deflate), by the mark in the row data that
+    # stands for them; and the XML file written with those marks, for the zip.
+    deflated: dict[str, Deflated] | None = None
+    deflated_in: str | None = None
+
+    def add_deflated(self, segment: Deflated) -> None:
+        """``segment``'s rows go here, next in the sheet's row data."""
+        if self.deflated is None:
+            self.deflated = {}
+        key = f"{self.index}.{len(self.deflated)}"
+        self.deflated[key] = segment
+        self.row_data_fh.write(mark(key))
+
     def _write_optimized_sheet_data(self) -> None:
         # XlsxWriter copies a constant-memory sheet's rows into its XML through two text files,
         # decoding and encoding every byte (明细: 30 MB); the same bytes are copied as bytes.
@@ -101,6 +110,8 @@ class _Worksheet(Worksheet):  # type: ignore[misc]
         if self.dim_rowmin is None or buffer is None:
             super()._write_optimized_sheet_data()
             return
+        if self.deflated:
+            self.deflated_in = os.fspath(self.fh.name)
         self._xml_start_tag("sheetData")
         self.row_data_fh.flush()
         self.fh.flush()
@@ -135,74 +146,6 @@ _DYNAMIC_FUNCTION = re.compile(
 )
 
 
-class _ParallelDeflate:
-    """A raw deflate stream made of blocks compressed on several threads (zlib lets go of the
-    interpreter), as pigz does: each block primed with the 32 KB before it and ended with a
-    sync flush, the last with the stream's end; the blocks are fixed, so the bytes are too.
-    Any inflater reads it as one stream."""
-
-    BLOCK = 1 << 20
-
-    def __init__(self, pool: ThreadPoolExecutor) -> None:
-        self.pool = pool
-        self.waiting = bytearray()
-        self.before = b""  # the 32 KB before the next block
-        self.blocks: deque[Future[bytes]] = deque()
-
-    @staticmethod
-    def _deflate(data: bytes, before: bytes, last: bool) -> bytes:
-        level, method = zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED
-        engine = zlib.compressobj(level, method, -15, zdict=before) if before else zlib.compressobj(level, method, -15)
-        return engine.compress(data) + engine.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
-
-    def _send(self, data: bytes, last: bool) -> None:
-        self.blocks.append(self.pool.submit(self._deflate, data, self.before, last))
-        self.before = data[-32768:]
-
-    def compress(self, data: bytes) -> bytes:
-        self.waiting += data
-        while len(self.waiting) >= self.BLOCK:
-            self._send(bytes(self.waiting[: self.BLOCK]), False)
-            del self.waiting[: self.BLOCK]
-        done = bytearray()
-        while len(self.blocks) > 4 or (self.blocks and self.blocks[0].done()):  # in order, few held
-            done += self.blocks.popleft().result()
-        return bytes(done)
-
-    def flush(self) -> bytes:
-        self._send(bytes(self.waiting), True)
-        self.waiting.clear()
-        done = bytearray()
-        while self.blocks:
-            done += self.blocks.popleft().result()
-        return bytes(done)
-
-
-class _PackageZip(zipfile.ZipFile):
-    """The zip XlsxWriter packs a workbook into: a large part (明细's XML) compressed on two
-    threads (:class:`_ParallelDeflate`); the others as zipfile does."""
-
-    LARGE = 4 << 20  # bytes of a part worth the threads
-
-    def write(
-        self,
-        filename: Any,
-        arcname: Any = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        size = os.path.getsize(filename)
-        if size < self.LARGE or self.compression != zipfile.ZIP_DEFLATED or compress_type or compresslevel:
-            super().write(filename, arcname, compress_type, compresslevel)
-            return
-        info = zipfile.ZipInfo.from_file(filename, arcname)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        with ThreadPoolExecutor(2) as pool, open(filename, "rb") as source, self.open(info, "w") as target:
-            target._compressor = _ParallelDeflate(pool)  # type: ignore[attr-defined]
-            while chunk := source.read(self.LARGE):
-                target.write(chunk)
-
-
 class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     worksheet_class = _Worksheet
     parallel_zip = False  # a large part compressed on two threads (the summary, on two cores)
@@ -210,10 +153,13 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     def close(self) -> None:
         """Write the file; when that fails (a full disk), let go of everything it held open: the
         half-written zip file (whose finaliser would fail again, with a traceback on stderr) and
-        the sheets' row files."""
+        the sheets' row files. Rows compressed before (see .deflate) go in as they are."""
         try:
-            if self.parallel_zip and (os.cpu_count() or 1) > 1:
-                with _zip_class(_PackageZip):
+            if any(sheet.deflated for sheet in self.worksheets()):
+                with zip_class(PackageZip.bound(self._deflated_in)):
+                    super().close()
+            elif self.parallel_zip and (os.cpu_count() or 1) > 1:
+                with zip_class(PackageZip):
                     super().close()
             else:
                 super().close()
@@ -223,17 +169,19 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
                 with contextlib.suppress(Exception):
                     sheet._opt_close()
             raise
+        finally:
+            self.discard_deflated()
 
+    def _deflated_in(self, path: str) -> dict[str, Deflated] | None:
+        """The compressed rows of the sheet whose XML XlsxWriter wrote into ``path``."""
+        return next((s.deflated for s in self.worksheets() if s.deflated and s.deflated_in == path), None)
 
-@contextlib.contextmanager
-def _zip_class(zip_class: type[zipfile.ZipFile]) -> Iterator[None]:
-    """XlsxWriter packing its workbooks into ``zip_class`` meanwhile (it names ZipFile itself)."""
-    before = xlsxwriter.workbook.ZipFile
-    xlsxwriter.workbook.ZipFile = zip_class
-    try:
-        yield
-    finally:
-        xlsxwriter.workbook.ZipFile = before
+    def discard_deflated(self) -> None:
+        """The compressed rows' files let go of (the workbook written, or abandoned)."""
+        for sheet in self.worksheets():
+            for segment in (sheet.deflated or {}).values():
+                segment.close()
+            sheet.deflated = None
 
 
 def new_workbook(
