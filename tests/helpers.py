@@ -1,11 +1,14 @@
-"""Reading back what a user sees: sheets of a summary workbook as lists of dicts."""
+"""Reading back what a user sees: sheets of a summary workbook as lists of dicts; and the ways a
+forked helper of the summary writer can be missing."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 from consolidate.spec import Spec
 
@@ -38,3 +41,27 @@ def unit_templates(spec: Spec, folder: Path) -> dict[str, Path]:
     from consolidate.write.template import write_templates
 
     return {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, folder)}
+
+
+def children_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every forked child of the summary writer fails as it renders rows (this process does not)."""
+    from consolidate.write import fastrows
+
+    parent = os.getpid()
+    real_render = fastrows.RowWriter.render
+
+    def render(self: fastrows.RowWriter, first0: int, rows: Any, deferred: bool = False) -> Any:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return real_render(self, first0, rows, deferred)
+
+    monkeypatch.setattr(fastrows.RowWriter, "render", render)
+
+
+def no_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No process can be had (a limit on processes): every fork fails."""
+
+    def fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", fork)

@@ -7,6 +7,7 @@ import os
 import random
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from consolidate.merge import MergeResult
-from consolidate.write import RowOptions, deflate, fastrows, write_summary
+from consolidate.write import RowOptions, deflate, write_summary
 
+from .helpers import children_fail, no_fork
 from .test_fastrows import demo_result  # noqa: F401  (fixture)
 
 # Even the demo's short 明细 is split, and each part compressed where it is rendered.
@@ -112,35 +114,15 @@ def test_the_summary_deflated_where_rendered_is_the_same_workbook(
     )
 
 
-def test_a_failing_child_leaves_its_rows_compressed_here(
+@pytest.mark.parametrize("missing", [children_fail, no_fork], ids=["the child fails", "no process to fork"])
+def test_without_the_child_its_rows_are_compressed_here_alike(
     demo_result: MergeResult,  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    missing: Callable[[pytest.MonkeyPatch], None],
 ) -> None:
     two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=DEFLATED).read_bytes()
-    parent = os.getpid()
-    real_render = fastrows.RowWriter.render
-
-    def render(self: fastrows.RowWriter, first0: int, rows: Any, deferred: bool = False) -> Any:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return real_render(self, first0, rows, deferred)
-
-    monkeypatch.setattr(fastrows.RowWriter, "render", render)
-    assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=DEFLATED).read_bytes() == two
-
-
-def test_no_process_to_fork_compresses_everything_here(
-    demo_result: MergeResult,  # noqa: F811
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=DEFLATED).read_bytes()
-
-    def no_fork() -> int:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", no_fork)
+    missing(monkeypatch)
     assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=DEFLATED).read_bytes() == two
 
 

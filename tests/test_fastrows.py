@@ -15,6 +15,7 @@ from consolidate.merge import MergeResult
 from consolidate.write import RowOptions, fastrows, rows, summary, write_summary
 from consolidate.write.xlsx import new_workbook
 
+from .helpers import children_fail, no_fork
 from .test_merge import merged  # noqa: F401  (fixture)
 
 TRICKY: list[list[Any]] = [
@@ -180,18 +181,8 @@ def test_two_process_rendering_gives_the_same_bytes(
 def test_a_failing_child_leaves_its_rows_to_the_parent(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import os
-
-    parent = os.getpid()
-    real_render = fastrows.RowWriter.render
-
-    def render(self: fastrows.RowWriter, first0: int, rows: Any, deferred: bool = False) -> Any:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return real_render(self, first0, rows, deferred)
-
     one = write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
-    monkeypatch.setattr(fastrows.RowWriter, "render", render)
+    children_fail(monkeypatch)
     two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes()
     assert one == two
 
@@ -272,14 +263,8 @@ def test_a_failure_here_stops_the_child(
 def test_no_process_to_fork_renders_everything_here(
     demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import os
-
     one = write_summary(demo_result, tmp_path / "one.xlsx").read_bytes()
-
-    def no_fork() -> int:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", no_fork)
+    no_fork(monkeypatch)
     assert write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT).read_bytes() == one
 
 

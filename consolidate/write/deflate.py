@@ -96,22 +96,15 @@ def crc32_combine(crc1: int, crc2: int, length2: int) -> int:
     zlib does not offer): a segment's CRC is known where it was compressed, not its bytes here."""
     if length2 <= 0:
         return crc1
-    odd = [0xEDB88320] + [1 << i for i in range(31)]  # the operator for one zero bit
-    even = _gf2_square(odd)  # two zero bits
-    odd = _gf2_square(even)  # four
-    while True:  # apply len2 zero bytes to crc1 (the first squaring gives one zero byte)
-        even = _gf2_square(odd)
+    operator = [0xEDB88320] + [1 << i for i in range(31)]  # one zero bit appended
+    for _ in range(3):
+        operator = _gf2_square(operator)  # two, four, then eight zero bits: one zero byte
+    while length2:  # crc1 as if length2 zero bytes followed A, by the bits of length2
         if length2 & 1:
-            crc1 = _gf2_times(even, crc1)
+            crc1 = _gf2_times(operator, crc1)
         length2 >>= 1
-        if not length2:
-            break
-        odd = _gf2_square(even)
-        if length2 & 1:
-            crc1 = _gf2_times(odd, crc1)
-        length2 >>= 1
-        if not length2:
-            break
+        if length2:
+            operator = _gf2_square(operator)
     return crc1 ^ crc2
 
 
