@@ -143,3 +143,26 @@ def test_a_failure_while_packing_lets_go_of_the_compressed_rows(
         write_summary(demo_result, tmp_path / "out.xlsx", parallel=True, rows=DEFLATED)
     assert not (tmp_path / "out.xlsx").exists()
     assert len(closed) == 2 and all(segment.file.closed for segment in closed)  # the child's and ours
+
+
+def test_a_full_disk_while_compressing_here_fails_the_summary_and_leaves_nothing(
+    demo_result: MergeResult,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    parent = os.getpid()
+    real_add = deflate.RowDeflater._add
+
+    def add(self: deflate.RowDeflater, data: bytes) -> None:
+        if os.getpid() == parent:  # this process's share, on its thread
+            raise OSError(28, "No space left on device")
+        real_add(self, data)
+
+    monkeypatch.setattr(deflate.RowDeflater, "_add", add)
+    before = threading.active_count()
+    with pytest.raises(OSError, match="No space"):
+        write_summary(demo_result, tmp_path / "out.xlsx", parallel=True, rows=DEFLATED)
+    assert not (tmp_path / "out.xlsx").exists()
+    assert threading.active_count() == before  # the compressing thread ended with the failure

@@ -20,7 +20,7 @@ import shutil
 import zipfile
 import zlib
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, Any
 
@@ -113,11 +113,14 @@ class Deflated:
     (so that more can follow) in ``file`` from its start; ``length`` bytes of UTF-8 XML whose
     CRC-32 is ``crc``. ``ready``: the compression still going on on a thread, waited for first."""
 
-    def __init__(self, file: IO[bytes], length: int, crc: int, ready: Future[int] | None = None) -> None:
+    def __init__(
+        self, file: IO[bytes], length: int, crc: int, ready: Future[int] | None = None, pool: Any = None
+    ) -> None:
         self.file = file
         self.length = length
         self.crc = crc
         self.ready = ready
+        self.pool = pool  # the thread compressing, ended once ``ready``
 
     def copy_to(self, out: IO[bytes]) -> int:
         """The compressed bytes into ``out``; how many."""
@@ -142,7 +145,10 @@ class Deflated:
     def wait(self) -> None:
         if self.ready is not None:
             ready, self.ready = self.ready, None
-            self.crc = ready.result()
+            try:
+                self.crc = ready.result()
+            finally:
+                self.pool.shutdown(wait=True)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -161,12 +167,15 @@ class RowDeflater:
         self.length = 0
         self.crc = 0
         self.pool = ThreadPoolExecutor(1) if threaded else None
+        self.queued: deque[Future[None]] = deque()  # at most a few chunks wait: memory stays flat
 
     def _add(self, data: bytes) -> None:
         self.crc = zlib.crc32(data, self.crc)
         self.file.write(self.engine.compress(data))
 
-    def _end(self) -> int:
+    def _end(self, before: Sequence[Future[None]] = ()) -> int:
+        for chunk in before:  # done (one thread, in order): a chunk that failed fails the segment
+            chunk.result()
         self.file.write(self.engine.flush(zlib.Z_SYNC_FLUSH))
         self.file.flush()
         return self.crc
@@ -177,16 +186,18 @@ class RowDeflater:
         if self.pool is None:
             self._add(data)
         else:
-            self.pool.submit(self._add, data)
+            while len(self.queued) >= 2:
+                self.queued.popleft().result()
+            self.queued.append(self.pool.submit(self._add, data))
 
     def done(self) -> Deflated:
         if self.pool is None:
             return Deflated(self.file, self.length, self._end())
-        ready = self.pool.submit(self._end)
-        self.pool.shutdown(wait=False)  # its thread ends once the rows are compressed
-        return Deflated(self.file, self.length, 0, ready)
+        ready = self.pool.submit(self._end, list(self.queued))
+        return Deflated(self.file, self.length, 0, ready, self.pool)
 
     def abandon(self) -> None:
+        """Given up (this process failed or was interrupted): the thread stopped, the file let go of."""
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
         self.file.close()

@@ -205,22 +205,31 @@ class Pending:
             if self.deflate:
                 deflater = RowDeflater(tempfile.TemporaryFile("w+b"), threaded=True)  # noqa: SIM115
                 target = deflater
-            self.mine.seek(0)
-            pending = ""  # cut at row ends: a deferred text never spans two reads
-            while data := self.mine.read(self.options.split_read):
-                pending += data
-                end = pending.rfind("</row>")
-                if end >= 0:
-                    end += len("</row>")
-                    target.write(self.writer.resolve(pending[:end]))
-                    pending = pending[end:]
-            if pending:
-                target.write(self.writer.resolve(pending))
+            try:
+                self._resolved_into(target)
+            except BaseException:
+                if deflater is not None:
+                    deflater.abandon()
+                raise
             if deflater is not None:
                 self._hand_over(deflater.done())
             self.writer.finish(self.first0, self.count)
         finally:
             self.close()
+
+    def _resolved_into(self, target: Any) -> None:
+        """This process's rows, their shared strings numbered now, written to ``target``."""
+        self.mine.seek(0)
+        pending = ""  # cut at row ends: a deferred text never spans two reads
+        while data := self.mine.read(self.options.split_read):
+            pending += data
+            end = pending.rfind("</row>")
+            if end >= 0:
+                end += len("</row>")
+                target.write(self.writer.resolve(pending[:end]))
+                pending = pending[end:]
+        if pending:
+            target.write(self.writer.resolve(pending))
 
     def _hand_over(self, segment: Deflated) -> None:
         """``segment`` into the sheet (which closes its file with the workbook)."""
