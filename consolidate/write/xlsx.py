@@ -21,6 +21,7 @@ from ..fields import TYPES
 from ..spec import FieldSpec
 from ..text import Lang
 from .deflate import Deflated, PackageZip, mark, zip_class
+from .fastnotes import fast_notes
 
 
 def number_format(kind: str) -> str | None:
@@ -153,15 +154,15 @@ class _Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
     def close(self) -> None:
         """Write the file; when that fails (a full disk), let go of everything it held open: the
         half-written zip file (whose finaliser would fail again, with a traceback on stderr) and
-        the sheets' row files. Rows compressed before (see .deflate) go in as they are."""
+        the sheets' row files. Rows compressed before (see .deflate) go in as they are; notes
+        are packed by .fastnotes."""
         try:
-            if any(sheet.deflated for sheet in self.worksheets()):
-                with zip_class(PackageZip.bound(self._deflated_in)):
-                    super().close()
-            elif self.parallel_zip and (os.cpu_count() or 1) > 1:
-                with zip_class(PackageZip):
-                    super().close()
-            else:
+            with contextlib.ExitStack() as packing:
+                packing.enter_context(fast_notes())
+                if any(sheet.deflated for sheet in self.worksheets()):
+                    packing.enter_context(zip_class(PackageZip.bound(self._deflated_in)))
+                elif self.parallel_zip and (os.cpu_count() or 1) > 1:
+                    packing.enter_context(zip_class(PackageZip))
                 super().close()
         except BaseException as exc:
             release_files(exc)
