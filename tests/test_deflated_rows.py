@@ -170,3 +170,32 @@ def test_a_full_disk_while_compressing_here_fails_the_summary_and_leaves_nothing
         write_summary(demo_result, tmp_path / "out.xlsx", parallel=True, rows=DEFLATED)
     assert not (tmp_path / "out.xlsx").exists()
     assert threading.active_count() == before  # the compressing thread ended with the failure
+
+
+def test_detail_split_over_sheets_each_compressed_where_rendered(
+    demo_result: MergeResult,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A province's 明细 over several sheets: each sheet's rows compressed by its child and here,
+    # this process's thread done before the next sheet's child is forked.
+    import threading
+
+    from consolidate.write import rows, summary
+
+    monkeypatch.setattr(summary, "EXCEL_ROWS", 30)
+    one = write_summary(demo_result, tmp_path / "one.xlsx")
+    threads: list[int] = []
+    real_in_child = rows._in_child
+
+    def in_child(pending: rows.Pending) -> rows.Pending:
+        threads.append(threading.active_count())
+        return real_in_child(pending)
+
+    monkeypatch.setattr(rows, "_in_child", in_child)
+    before = threading.active_count()
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=DEFLATED)
+    sheets = [name for name in CalamineWorkbook.from_path(str(two)).sheet_names if name.startswith("明细")]
+    assert len(sheets) >= 3 and len(threads) == len(sheets)
+    assert threads == [before] * len(sheets)  # no thread of ours running at any fork
+    assert _parts(two) == _parts(one)
