@@ -661,3 +661,26 @@ def test_a_template_whose_fields_did_not_change_is_not_called_old(tmp_path: Path
         )
     ]
     assert [(r.item_id, r.values["done"]) for r in result.records_of("YZK")] == [("T1", 90), ("T2", None)]
+
+
+@pytest.mark.parametrize(
+    ("label", "total"),
+    [
+        ("合计", True),
+        ("小 计", True),
+        ("合计：", True),
+        ("Total", True),
+        ("TOTAL", True),
+        ("ToTaL", True),
+        ("ＴＯＴＡＬ", True),  # typed with a Chinese input method's full-width letters
+        ("Subtotal:", True),
+        ("总计划", False),
+        ("Totally done", False),
+        ("健全院前急救体系", False),
+    ],
+)
+def test_a_total_row_is_known_however_its_label_is_typed(label: str, total: bool) -> None:
+    from consolidate.check.recognise import _is_subtotal
+
+    assert _is_subtotal({"no": None, "task": label, "done": 1354}, []) is total
+    assert _is_subtotal({"no": None, "task": None}, [(7, label)]) is total  # typed beside the table

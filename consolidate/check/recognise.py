@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -54,6 +55,9 @@ _KNOWN_LABELS = frozenset(
         "date",
     )
 )
+# What every way of typing those words holds (full-width letters, any case): the usual row is
+# told from a total by this alone.
+_SUBTOTAL_HINT = re.compile("计|[oOｏＯ][tTｔＴ][aAａＡ][lLｌＬ]")
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|累计合计|合\s*计|小\s*计|total|subtotal)[:：]?$", re.I)
 _FUZZY_CUTOFF = 0.8
 _NONE = Msg("none")
@@ -648,10 +652,17 @@ def _from_merged(
 
 
 def _is_subtotal(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> bool:
-    texts = [v for v in list(cells.values()) + [v for _, v in extras] if isinstance(v, str) and v.strip()][:3]
-    if not any("计" in t or "otal" in t or "OTAL" in t for t in texts):
+    """Whether a row is a total (合计, 小计, Total…, however typed) in one of its first three texts."""
+    texts: list[str] = []
+    for value in itertools.chain(cells.values(), [v for _, v in extras] if extras else ()):
+        if isinstance(value, str) and value.strip():
+            texts.append(value)
+            if len(texts) == 3:
+                break
+    hint = _SUBTOTAL_HINT.search
+    if not any(hint(text) for text in texts):
         return False  # the usual row, decided without normalising
-    return any(_SUBTOTAL.match(normalise(t)) for t in texts)
+    return any(_SUBTOTAL.match(normalise(text)) for text in texts)
 
 
 def _row_text(cells: dict[str, Any], extras: list[tuple[int, Any]]) -> str:
