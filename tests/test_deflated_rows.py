@@ -3,6 +3,7 @@ and put into the zip as it is: the same workbook, part for part, as written in o
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import zipfile
@@ -85,10 +86,12 @@ def test_a_part_with_marks_gets_the_segments_bytes(tmp_path: Path, monkeypatch: 
         segment.close()
 
 
+@pytest.mark.parametrize("ahead", [True, False], ids=["numbered ahead", "numbered at the end"])
 def test_the_summary_deflated_where_rendered_is_the_same_workbook(
     demo_result: MergeResult,  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
+    ahead: bool,
 ) -> None:
     made: list[int] = []
     real = deflate.RowDeflater.done
@@ -101,7 +104,8 @@ def test_the_summary_deflated_where_rendered_is_the_same_workbook(
     monkeypatch.setattr(deflate.RowDeflater, "done", done)
     one = write_summary(demo_result, tmp_path / "one.xlsx")
     assert made == []  # one process: nothing compressed before the zip
-    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=DEFLATED)
+    options = dataclasses.replace(DEFLATED, number_ahead=ahead)
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=options)
     assert made == [True]  # this process's share here (the child's own call is in the child)
     assert _parts(two) == _parts(one)
     assert _detail_member(two).compress_type == zipfile.ZIP_DEFLATED
@@ -109,7 +113,7 @@ def test_the_summary_deflated_where_rendered_is_the_same_workbook(
     detail = book.get_sheet_by_name("明细").to_python()
     assert len(detail) == 3 + len(demo_result.records)
     # Whichever process compressed the child's rows, the same bytes.
-    assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=DEFLATED).read_bytes() == (
+    assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=options).read_bytes() == (
         two.read_bytes()
     )
 

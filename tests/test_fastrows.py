@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import zipfile
@@ -153,7 +154,7 @@ def test_two_process_rendering_gives_the_same_bytes(
     monkeypatch.setattr(rows, "_in_child", lambda *a: forks.append(1) or real_in_child(*a))
 
     def rendered(self: rows.Pending, start: int, stop: int, deferred: bool = False) -> Any:
-        if os.getpid() == parent and not deferred:
+        if os.getpid() == parent and start == 0:  # the child's rows
             here.append(1)
         return real_rendered(self, start, stop, deferred)
 
@@ -209,11 +210,13 @@ def test_a_failing_data_child_leaves_the_hidden_data_to_the_parent(
     assert one == two and made_here == [1]
 
 
+@pytest.mark.parametrize("ahead", [True, False], ids=["numbered ahead", "numbered at the end"])
 def test_shared_strings_added_meanwhile_send_the_rows_back_here(
-    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_result: MergeResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: bool
 ) -> None:
-    # Something written while the child works uses the shared strings: the child's numbers would
-    # be wrong, so its rows are not used.
+    # Something written while the child works uses the shared strings: numbered at the end, the
+    # child's numbers would be wrong, so its rows are not used; numbered ahead, 明细's texts all
+    # have their numbers before the fork, and the text written later comes after them.
     real_data = summary._write_data
 
     def data(book: Any, rows: Any) -> None:
@@ -222,8 +225,12 @@ def test_shared_strings_added_meanwhile_send_the_rows_back_here(
 
     monkeypatch.setattr(summary, "_write_data", data)
     one = write_summary(demo_result, tmp_path / "one.xlsx")
-    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=SPLIT)
-    # The string is numbered before 明细's here: other numbers, the same cells.
+    split = dataclasses.replace(SPLIT, number_ahead=ahead)
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=split)
+    if ahead:
+        assert one.read_bytes() == two.read_bytes()
+        return
+    # The string is numbered before the rest of 明细's here: other numbers, the same cells.
     assert one.read_bytes() != two.read_bytes()
     first, second = CalamineWorkbook.from_path(str(one)), CalamineWorkbook.from_path(str(two))
     assert first.sheet_names == second.sheet_names

@@ -43,6 +43,12 @@ def _no_shared_strings(text: str) -> int:
     raise AssertionError("no shared string table")
 
 
+def _shareable(text: str) -> bool:
+    """Whether :meth:`RowWriter.render` writes a (non-empty) text of a shared column as a shared
+    string: the same test as in its loop."""
+    return len(text) <= _MAX_TEXT // 2 and not text.startswith("<r>") and "\x01" not in text
+
+
 def supported(sheet: Any) -> bool:
     """True when ``sheet`` is a constant-memory worksheet whose row stream can be written to."""
     return bool(getattr(sheet, "constant_memory", False)) and all(
@@ -190,6 +196,28 @@ class RowWriter:
                 done = r
         if out:
             yield "".join(out), r - done
+
+    def number_ahead(self, rows: Iterable[Sequence[Any]]) -> bool:
+        """Every shared text of ``rows`` (the values of the shared columns of each row, in column
+        order) numbered now, in the order :meth:`render` would meet them; their uses are still
+        counted as they are rendered. Then two processes can render parts of the rows at once,
+        each numbering as it goes, and number alike. False (nothing done) when no column is shared."""
+        table = getattr(self.sheet, "str_table", None)
+        if table is None or self.strings is None or not any(self.shared):
+            return False
+        known = table.string_table
+        number = table._get_shared_string_index
+        seen: set[str] = set()
+        asked = 0
+        for values in rows:
+            for value in values:
+                if value.__class__ is str and value not in seen:
+                    seen.add(value)
+                    if value and value not in known and _shareable(value):
+                        number(value)
+                        asked += 1
+        table.count -= asked  # numbered, not used: render counts each use
+        return True
 
     def resolve(self, chunk: str) -> str:
         """Number the shared texts of a deferred chunk, in order (as :meth:`render` would have)."""

@@ -40,6 +40,9 @@ class RowOptions:
     # Rows of a table split so that each part is compressed where it is rendered (the child's
     # while it renders, this process's on a thread), not all at the end (see .deflate).
     deflate_from: int = 20_000
+    # Every shared text of a split table numbered before the fork (from its repeating columns,
+    # when they are cheap to read), so that neither process leaves its numbers to the other.
+    number_ahead: bool = True
 
 
 Rows = Iterable[tuple[list[Any], float | None]]
@@ -69,16 +72,20 @@ def write_rows(
     fast = options.fast and fastrows.supported(sheet)
     flags = [flag and options.shared_strings and fast for flag in shared]
     make = getattr(rows, "make", None)  # rows made on demand (明细): a range can be made anywhere
-    if fast and make is not None and transform is None and _can_split(options, len(rows)):
+    splits = fast and make is not None and transform is None and options.parallel and len(rows) >= options.split_from
+    if splits:
         # Rows of the workbook's shared strings are numbered in order: a table rendered before
         # this one is put in place first.
         for waiting in later or ():
             waiting.finish()
             waiting.settle()  # no thread of this process's left when it forks
+    if splits and make is not None and _can_split(options, len(rows)):
         writer = fastrows.RowWriter(sheet, formats, flags)
         writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
+        values = getattr(rows, "shared", None)
+        ahead = bool(options.number_ahead and values is not None and writer.number_ahead(values(0, len(rows))))
         sheet.row_data_fh.flush()
-        pending = _in_child(Pending(writer, first0, make, len(rows), heights, options))
+        pending = _in_child(Pending(writer, first0, make, len(rows), heights, options, ahead))
         if later is None:
             pending.finish()
         else:
@@ -123,8 +130,10 @@ class Pending:
         count: int,
         heights: RowHeights,
         options: RowOptions,
+        ahead: bool = False,
     ) -> None:
         self.writer = writer
+        self.ahead = ahead  # every shared text numbered already: both processes number as they go
         self.first0 = first0
         self.make = make
         self.count = count
@@ -140,6 +149,7 @@ class Pending:
         self.added = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.mine = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.segments: list[Deflated] = []  # handed to the sheet: closed with the workbook
+        self.own: Deflated | None = None  # this process's rows, compressed (numbered ahead)
         self.pid = -1
         self.done = False
 
@@ -169,9 +179,24 @@ class Pending:
         self.added.flush()
 
     def render_here(self) -> None:
-        """This process's share, its shared strings left for :meth:`finish` to number."""
-        for chunk in self.rendered(self.cut, self.count, deferred=True):
-            self.mine.write(chunk)
+        """This process's share, its shared strings left for :meth:`finish` to number (numbered
+        as they come when they were numbered ahead, and then compressed on a thread meanwhile)."""
+        if not self.ahead:
+            for chunk in self.rendered(self.cut, self.count, deferred=True):
+                self.mine.write(chunk)
+        elif self.deflate:
+            deflater = RowDeflater(tempfile.TemporaryFile("w+b"), threaded=True)  # noqa: SIM115
+            try:
+                for chunk in self.rendered(self.cut, self.count):
+                    deflater.write(chunk)
+            except BaseException:
+                deflater.abandon()
+                raise
+            self.own = deflater.done()
+        else:
+            for chunk in self.rendered(self.cut, self.count):
+                self.mine.write(chunk)
+            self.mine.flush()
 
     def finish(self) -> None:
         """The rows in the sheet, in order; nothing when done before."""
@@ -182,7 +207,10 @@ class Pending:
             ok = helper_done(self.pid)
             self.pid = -1
             out = self.writer.sheet.row_data_fh
-            ok = ok and _strings_state(self.table) == self.at_fork
+            if self.ahead:  # no string added meanwhile (this process's rows have counted their uses)
+                ok = ok and _distinct(self.table) == _distinct(self.table, self.at_fork)
+            else:
+                ok = ok and _strings_state(self.table) == self.at_fork
             said: dict[str, Any] = {}
             if ok:
                 self.added.seek(0)
@@ -200,6 +228,10 @@ class Pending:
                 self.part.seek(0)
                 out.flush()
                 shutil.copyfileobj(self.part.buffer, out.buffer, self.options.split_read)
+            if self.ahead:  # this process's rows, numbered as they came
+                self._put_own(out)
+                self.writer.finish(self.first0, self.count)
+                return
             target: Any = out
             deflater = None
             if self.deflate:
@@ -231,6 +263,16 @@ class Pending:
         if pending:
             target.write(self.writer.resolve(pending))
 
+    def _put_own(self, out: Any) -> None:
+        """This process's rows (numbered ahead) after the child's: compressed, or as text."""
+        if self.own is not None:
+            own, self.own = self.own, None
+            self._hand_over(own)
+            return
+        self.mine.seek(0)
+        out.flush()
+        shutil.copyfileobj(self.mine.buffer, out.buffer, self.options.split_read)
+
     def _hand_over(self, segment: Deflated) -> None:
         """``segment`` into the sheet (which closes its file with the workbook)."""
         self.segments.append(segment)
@@ -248,6 +290,9 @@ class Pending:
 
     def close(self) -> None:
         self.pid = helper_stopped(self.pid)
+        if self.own is not None:  # never put in place (this process failed)
+            self.own.close()
+            self.own = None
         for handle in (self.part, self.added, self.mine):
             if not any(segment.file is handle for segment in self.segments):  # the sheet's now
                 handle.close()
@@ -292,6 +337,13 @@ class Forked:
         """Stop the child (this process failed or was interrupted) and let go of its file."""
         self.pid = helper_stopped(self.pid)
         self.file.close()
+
+
+def _distinct(table: Any, state: tuple[int, int] | None = None) -> int | None:
+    """How many distinct shared strings the table holds (now, or in ``state``)."""
+    if table is None:
+        return None
+    return state[0] if state is not None else int(table.unique_count)
 
 
 def _strings_state(table: Any) -> tuple[int, int] | None:

@@ -40,9 +40,17 @@ class LazyRows(Sequence[list[Any]]):
     ``make(start, stop)`` makes rows ``start`` to ``stop``; a slice makes only those rows.
     """
 
-    def __init__(self, count: int, make: Callable[[int, int], Iterator[list[Any]]]) -> None:
+    def __init__(
+        self,
+        count: int,
+        make: Callable[[int, int], Iterator[list[Any]]],
+        shared: Callable[[int, int], Iterator[list[Any]]] | None = None,
+    ) -> None:
         self.length = count
         self.make = make
+        # The values of the repeating columns only, row by row (cheaper than the rows), when they
+        # can be read without reading records back from disk.
+        self.shared = shared
 
     def __len__(self) -> int:
         return self.length
@@ -476,12 +484,36 @@ def detail_table(result: MergeResult, lang: Lang, part: DetailPart | None = None
                 row[i] = _out(columns[i], row[i], lang)
             yield row
 
-    if part is None:
-        rows = LazyRows(len(result.records), make_rows)
-    else:
-        offset = part.start
-        rows = LazyRows(part.stop - part.start, lambda start, stop: make_rows(offset + start, offset + stop))
-    return Table("detail", title or t("sheet.detail", lang), columns, rows)
+    head = 3 if fixed else 2
+    shared_fields = [(f.id, head + i in flags, columns[head + i]) for i, f in enumerate(spec.fields)]
+    shared_fields = [(fid, flagged, column) for fid, flagged, column in shared_fields if column.repeats]
+
+    def shared_rows(start: int, stop: int) -> Iterator[list[Any]]:
+        """make_rows's values of the repeating columns (unit, item, the item's texts, file, sheet)."""
+        for r in result.records.between(start, stop):
+            get = r.values.get
+            values: list[Any] = (
+                [r.unit_code, names[r.unit_code], r.item_id] if fixed else [r.unit_code, names[r.unit_code]]
+            )
+            for field_id, flagged, column in shared_fields:
+                values.append(_out(column, get(field_id), lang) if flagged else get(field_id))
+            values.append(r.file)
+            values.append(r.sheet)
+            yield values
+
+    # Records read back from disk (past the memory budget) are not read once more for this.
+    in_memory = getattr(getattr(result.records, "store", None), "spilled", 1) == 0
+    start, stop = (0, len(result.records)) if part is None else (part.start, part.stop)
+    return Table(
+        "detail",
+        title or t("sheet.detail", lang),
+        columns,
+        LazyRows(
+            stop - start,
+            lambda a, b: make_rows(start + a, start + b),
+            (lambda a, b: shared_rows(start + a, start + b)) if in_memory else None,
+        ),
+    )
 
 
 def submissions_table(result: MergeResult, lang: Lang) -> Table:
