@@ -118,16 +118,19 @@ def test_the_summary_deflated_where_rendered_is_the_same_workbook(
     )
 
 
+@pytest.mark.parametrize("ahead", [True, False], ids=["numbered ahead", "numbered at the end"])
 @pytest.mark.parametrize("missing", [children_fail, no_fork], ids=["the child fails", "no process to fork"])
 def test_without_the_child_its_rows_are_compressed_here_alike(
     demo_result: MergeResult,  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     missing: Callable[[pytest.MonkeyPatch], None],
+    ahead: bool,
 ) -> None:
-    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=DEFLATED).read_bytes()
+    options = dataclasses.replace(DEFLATED, number_ahead=ahead)
+    two = write_summary(demo_result, tmp_path / "two.xlsx", parallel=True, rows=options).read_bytes()
     missing(monkeypatch)
-    assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=DEFLATED).read_bytes() == two
+    assert write_summary(demo_result, tmp_path / "three.xlsx", parallel=True, rows=options).read_bytes() == two
 
 
 @pytest.mark.parametrize(
