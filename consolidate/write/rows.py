@@ -117,6 +117,10 @@ class Pending:
     else added shared strings meanwhile (checked; otherwise, and when the child failed, its rows
     are rendered here, numbered as they come).
 
+    With every shared text numbered before the fork (``ahead``: see
+    :meth:`~.fastrows.RowWriter.number_ahead`), neither process defers: both number as they
+    render, and only the uses the child counted are added here.
+
     A table of :attr:`RowOptions.deflate_from` rows or more is compressed where it is rendered
     (see :mod:`.deflate`): the child compresses its rows as it renders them, this process its own
     on a thread once they are numbered; the sheet gets their marks, the zip their bytes.
