@@ -208,3 +208,13 @@ def test_help_in_chinese_by_default() -> None:
     result = runner.invoke(app, ["merge", "--help"], env={"COLUMNS": "100"})
     assert "汇总：校验全部报表并写出汇总工作簿" in result.output
     assert "显示本帮助并退出" in result.output
+
+
+def test_status_lines_say_overdue_as_a_status_word(tmp_path: Path) -> None:
+    from consolidate.kinds.demo import build_demo
+
+    demo = build_demo(tmp_path / "demo")
+    out = stdout("status", demo.returns, "-s", demo.spec)
+    late = next(line for line in out.splitlines() if line.startswith("MY "))
+    # The flag beside the status reads as one with it ("returned overdue"), not as a heading.
+    assert late.split("  ")[:4] == ["MY", "蒙阴县", "returned", "overdue"]

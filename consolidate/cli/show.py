@@ -176,7 +176,7 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
     if state.quiet:
         return rows
     console = human()
-    late = {True: t("col.overdue", lang)}
+    late = {True: t("status.overdue", lang)}
     if _wide(console) and len(rows) <= TABLE_ROWS:
         from rich.table import Table
 

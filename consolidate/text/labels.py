@@ -123,6 +123,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "status.duplicate": ("重复", "duplicate"),
     "status.unreadable": ("无法读取", "unreadable"),
     "status.blank": ("空白表", "blank"),
+    "status.overdue": ("逾期", "overdue"),  # beside a status in a line (the column is col.overdue)
     "about.report": ("报表", "Report"),
     "about.report_id": ("报表编号", "Report id"),
     "about.title": ("标题", "Title"),
