@@ -618,7 +618,7 @@ _RANDOM = r"[a-z0-9_]{8}"  # what tempfile adds to a prefix
 _MAKER = r"(?:(?P<host>[0-9a-f]{6})-(?P<pid>[0-9]+)-)"
 _BESIDE = re.compile(rf"\.tmp-{_MAKER}?{_RANDOM}(?:\.[A-Za-z0-9]{{1,8}})?")
 _BESIDE_FOLDER = re.compile(rf"consolidate-pdf-{_RANDOM}")  # an older version's PDF, beside it
-_TEMP_FOLDER = re.compile(rf"consolidate-[a-z]+-{_MAKER}{_RANDOM}")
+_TEMP_FOLDER = re.compile(rf"consolidate-[a-z]+(?:-[a-z]+)*-{_MAKER}{_RANDOM}")  # serve-upload too
 _OLD_OFFICE = re.compile(rf"consolidate-office-{_RANDOM}")  # an older version's LibreOffice profile
 _swept: set[str] = set()
 

@@ -84,8 +84,11 @@ def test_a_killed_runs_temporary_folders_go_with_the_next_run(fresh_sweep: Path)
     host = common._host()
     stale = [fresh_sweep / f"consolidate-xlsx-{host}-{_dead_pid()}-abcdefgh"]
     stale.append(fresh_sweep / "consolidate-office-abcdefgh")  # an older version's profile, old
+    # The upload page's folders (a name of two words): a killed server's went unswept.
+    stale += [fresh_sweep / f"consolidate-serve-{what}-{host}-{_dead_pid()}-q1w2e3r4" for what in ("upload", "summary")]
     kept = [
         fresh_sweep / f"consolidate-xlsx-{host}-{os.getpid()}-abcdefgh",
+        fresh_sweep / f"consolidate-serve-upload-{host}-{os.getpid()}-abcdefgh",  # this process's own
         fresh_sweep / "consolidate-demo",  # the user's own, however old
         fresh_sweep / "consolidate-20250401",
         fresh_sweep / "consolidate-office-ijklmnop",  # an older version's, young
