@@ -43,6 +43,17 @@ def unit_templates(spec: Spec, folder: Path) -> dict[str, Path]:
     return {p.name.split("_")[-1][:-5]: p for p in write_templates(spec, folder)}
 
 
+def fill_returns(templates: dict[str, Path], returns: Path, plan: dict[str, Any], **who: str) -> Path:
+    """Each unit's template of ``plan`` (unit name -> item -> values) filled into ``returns``
+    under its own file name; ``who``: the contact and phone typed in (``fill_template``'s)."""
+    from consolidate.kinds.demo import fill_template
+
+    returns.mkdir(parents=True, exist_ok=True)
+    for unit, rows in plan.items():
+        fill_template(templates[unit], returns / templates[unit].name, rows, **who)
+    return returns
+
+
 def children_fail(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every forked child of the summary writer fails as it renders rows (this process does not)."""
     from consolidate.write import fastrows

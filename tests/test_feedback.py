@@ -10,28 +10,17 @@ from consolidate.spec import Spec
 from consolidate.write import write_feedback
 from consolidate.write.template import write_templates
 
-from .helpers import unit_templates
+from .helpers import fill_returns, unit_templates
 
 
 def test_feedback_file_marks_problem_cells_and_merges_after_correction(spec: Spec, tmp_path: Path) -> None:
     templates = unit_templates(spec, tmp_path / "t")
-    returns = tmp_path / "returns"
-    returns.mkdir()
-    fill_template(
-        templates["医政医管科"],
-        returns / templates["医政医管科"].name,
-        {
-            "T1": {"done": "约100", "progress": "已选址", "status": "良好"},
-            "T2": {"done": 4, "progress": "桩基施工", "status": "正常"},
-        },
-        contact="王芳",
-        phone="87221234",
-    )
-    fill_template(
-        templates["基层卫生科"],
-        returns / templates["基层卫生科"].name,
-        {"T3": {"done": 20, "progress": "巡诊", "status": "正常"}},
-    )
+    wrong = {
+        "T1": {"done": "约100", "progress": "已选址", "status": "良好"},
+        "T2": {"done": 4, "progress": "桩基施工", "status": "正常"},
+    }
+    returns = fill_returns(templates, tmp_path / "returns", {"医政医管科": wrong}, contact="王芳", phone="87221234")
+    fill_returns(templates, returns, {"基层卫生科": {"T3": {"done": 20, "progress": "巡诊", "status": "正常"}}})
     result = merge_returns(spec, [returns])
     written = write_feedback(result, tmp_path / "fb")
     assert [p.name for p in written] == ["2025-Q1_2025年第一季度重点工作完成情况_医政医管科_反馈.xlsx"]

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import openpyxl
 
-from consolidate.kinds.demo import fill_template
 from consolidate.merge import merge_returns
 from consolidate.spec import load_spec
 from consolidate.write import write_summary
 
 from .conftest import SPEC_YAML, write_spec
-from .helpers import unit_templates
+from .helpers import fill_returns, unit_templates
 
 
 def test_a_power_too_large_leaves_its_cell_empty_and_the_summary_is_written(tmp_path: Path) -> None:
@@ -25,16 +24,13 @@ def test_a_power_too_large_leaves_its_cell_empty_and_the_summary_is_written(tmp_
     assert "scale" in text
     spec = load_spec(write_spec(tmp_path / "spec", text))
     templates = unit_templates(spec, tmp_path / "t")
-    returns = tmp_path / "returns"
-    returns.mkdir()
-    fill_template(
-        templates["医政医管科"],
-        returns / templates["医政医管科"].name,
-        {
+    plan = {
+        "医政医管科": {
             "T1": {"done": 1e308, "progress": "已选址", "status": "正常"},
             "T2": {"done": 4, "progress": "桩基施工", "status": "正常"},
-        },
-    )
+        }
+    }
+    returns = fill_returns(templates, tmp_path / "returns", plan)
     result = merge_returns(spec, [returns])
     assert [(r.item_id, r.values["scale"]) for r in result.records] == [("T1", None), ("T2", 1048576)]
     out = write_summary(result, tmp_path / "汇总.xlsx")

@@ -5,23 +5,16 @@ from pathlib import Path
 
 import pytest
 
-from consolidate.kinds.demo import fill_template
 from consolidate.merge import MergeResult, merge_returns, spec_from_returns
 from consolidate.spec import Spec
 from consolidate.write import write_json, write_summary
 
-from .helpers import cell_of, sheet_rows, unit_templates
+from .helpers import cell_of, fill_returns, sheet_rows, unit_templates
 
 
 def _returns(spec: Spec, tmp_path: Path, plan: dict[str, dict[str, dict[str, object]]]) -> Path:
     templates = unit_templates(spec, tmp_path / "templates")
-    returns = tmp_path / "returns"
-    returns.mkdir()
-    for unit_name, rows in plan.items():
-        fill_template(
-            templates[unit_name], returns / templates[unit_name].name, rows, contact="王芳", phone="0576-87221234"
-        )
-    return returns
+    return fill_returns(templates, tmp_path / "returns", plan, contact="王芳", phone="0576-87221234")
 
 
 PLAN = {

@@ -23,7 +23,7 @@ from consolidate.spec import Spec, load_spec
 from consolidate.write import summary_json, write_summary
 from consolidate.write.document import write_document
 
-from .helpers import HEADER_ROW, cell_of, sheet_rows, unit_templates
+from .helpers import HEADER_ROW, cell_of, fill_returns, sheet_rows, unit_templates
 
 SPEC = textwrap.dedent(
     """\
@@ -104,10 +104,7 @@ def grouped(tmp_path: Path) -> tuple[MergeResult, Path]:
 
 def _merge(spec: Spec, tmp_path: Path) -> tuple[MergeResult, Path]:
     templates = unit_templates(spec, tmp_path / "templates")
-    returns = tmp_path / "returns"
-    returns.mkdir()
-    for unit, rows in PLAN.items():
-        fill_template(templates[unit], returns / templates[unit].name, rows, contact="王芳", phone="0576-87221234")
+    returns = fill_returns(templates, tmp_path / "returns", PLAN, contact="王芳", phone="0576-87221234")
     result = merge_returns(spec, [returns])
     return result, write_summary(result, tmp_path / "summary.xlsx")
 
