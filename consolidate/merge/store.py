@@ -107,6 +107,11 @@ class Records(Sequence[Record]):
     def __len__(self) -> int:
         return sum(self.store.count(name) for name in self.names)
 
+    @property
+    def in_memory(self) -> bool:
+        """Whether reading the records again costs no reading from disk (none past the budget)."""
+        return self.store.spilled == 0
+
     @overload
     def __getitem__(self, index: int) -> Record: ...
 

@@ -502,7 +502,7 @@ def detail_table(result: MergeResult, lang: Lang, part: DetailPart | None = None
             yield values
 
     # Records read back from disk (past the memory budget) are not read once more for this.
-    in_memory = getattr(getattr(result.records, "store", None), "spilled", 1) == 0
+    in_memory = result.records.in_memory
     start, stop = (0, len(result.records)) if part is None else (part.start, part.stop)
     return Table(
         "detail",
