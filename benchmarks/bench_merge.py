@@ -8,7 +8,9 @@
 
 Returns (40 rows x 10 fields, livelihood-like Chinese text and numbers, real templates filled in)
 are generated once into ``benchmarks/.cache/nN`` and reused. Every measurement runs in a fresh
-child process so that its peak RSS is its own; each figure is the median of ``--reps`` runs.
+child process so that its peak RSS is its own; each figure is the median of ``--reps`` runs, the
+jobs taken in turns (floor, naive, api, cli ..., then again) so that a change in the machine's load
+slows them alike. ``--guard`` compares the CLI with the floor run just before it in each turn.
 
 1. floor       python-calamine reads every return on both cores (a process pool) + xlsxwriter
                writes the same rows once into one sheet (constant memory): work no merge avoids.
@@ -438,27 +440,47 @@ class JobFailed(Exception):
     pass
 
 
-def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
+def run_once(name: str, folder: Path, rep: int) -> tuple[float, float]:
+    """One run of a job in a fresh child process: (seconds, peak MB)."""
     ctx = mp.get_context("spawn")
-    times, peaks = [], []
+    out = CACHE / "out" / f"{name}-{rep}"
+    shutil.rmtree(out, ignore_errors=True)
+    if name not in ("templates", "tpl-floor"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out = out.with_suffix(".xlsx")
+        out.unlink(missing_ok=True)
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(name, str(folder), str(out), queue))
+    proc.start()
+    got = queue.get()
+    proc.join()
+    if isinstance(got, str):
+        raise JobFailed(got)
+    elapsed, peak = got
+    return elapsed, peak
+
+
+def measure(name: str, folder: Path, reps: int) -> tuple[float, float]:
+    runs = [run_once(name, folder, rep) for rep in range(reps)]
+    return statistics.median(t for t, _ in runs), max(p for _, p in runs)
+
+
+def measure_all(names: list[str], folder: Path, reps: int) -> dict[str, list[tuple[float, float]]]:
+    """Every job's runs, taken in turns (floor, cli, floor, cli ...): a machine whose load
+    changes during the benchmark slows each job alike, and the ratios of one turn compare runs
+    made seconds apart. A job that fails is left out of the later turns."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for rep in range(reps):
-        out = CACHE / "out" / f"{name}-{rep}"
-        shutil.rmtree(out, ignore_errors=True)
-        if name not in ("templates", "tpl-floor"):
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out = out.with_suffix(".xlsx")
-            out.unlink(missing_ok=True)
-        queue = ctx.Queue()
-        proc = ctx.Process(target=_child, args=(name, str(folder), str(out), queue))
-        proc.start()
-        got = queue.get()
-        proc.join()
-        if isinstance(got, str):
-            raise JobFailed(got)
-        elapsed, peak = got
-        times.append(elapsed)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks)
+        for name in names:
+            if name not in runs:
+                continue
+            try:
+                runs[name].append(run_once(name, folder, rep))
+            except JobFailed as exc:
+                hint = " (pip install -e '.[bench]' installs pandas)" if name == "naive" else ""
+                print(f"{name}: failed, left out: {exc}{hint}", file=sys.stderr)
+                del runs[name]
+    return runs
 
 
 def big_spec(rows: int) -> dict[str, Any]:
@@ -630,15 +652,8 @@ def main() -> None:
         print(f"\nOne open return of {args.big:,} rows x 10 fields: {seconds:.2f} s, peak {peak:.0f} MB")
     for n in args.n or ([] if args.big else [1000]):
         folder = generate(n)
-        results = {}
-        for name in JOBS:
-            if name in args.skip:
-                continue
-            try:
-                results[name] = measure(name, folder, args.reps)
-            except JobFailed as exc:
-                hint = " (pip install -e '.[bench]' installs pandas)" if name == "naive" else ""
-                print(f"{name}: failed, left out: {exc}{hint}", file=sys.stderr)
+        runs = measure_all([name for name in JOBS if name not in args.skip], folder, args.reps)
+        results = {name: (statistics.median(t for t, _ in got), max(p for _, p in got)) for name, got in runs.items()}
         floor = results.get("floor", (float("nan"), 0))[0]
         naive = results.get("naive", (float("nan"), 0))[0]
         print(f"\nN = {n} returns x {ROWS} rows x 10 fields (median of {args.reps})")
@@ -650,8 +665,9 @@ def main() -> None:
         if "templates" in results and "tpl-floor" in results:
             ratio = results["templates"][0] / results["tpl-floor"][0]
             print(f"templates: {ratio:.1f} x the templates' floor ({n} copies of one template written)")
-        if args.guard and "cli" in results:
-            ratio = results["cli"][0] / floor
+        if args.guard and "cli" in runs and "floor" in runs:
+            # The median of each turn's ratio: the CLI against the floor run just before it.
+            ratio = statistics.median(c / f for (c, _), (f, _) in zip(runs["cli"], runs["floor"], strict=True))
             verdict = "over" if not ratio <= args.guard else "within"
             print(f"guard: the CLI merge at N = {n} is {ratio:.2f} x the floor, {verdict} {args.guard:g} x")
             if verdict == "over":

@@ -59,6 +59,18 @@ def test_status_imports_no_writer(tmp_path: Path) -> None:
     assert "consolidate.periods.advance" not in modules
 
 
+def test_a_quiet_merge_prints_nothing_and_imports_no_rich(tmp_path: Path) -> None:
+    """A scripted run (``-q``) has nothing to show: rich, a twentieth of a second to import, is
+    left out; the same merge without ``-q`` shows its counts through rich."""
+    demo = build_demo(tmp_path / "demo")
+    out = tmp_path / "summary.xlsx"
+    code, modules = _imported("merge", demo.returns, "-s", demo.spec, "-o", out, "-q", cwd=tmp_path)
+    assert code == 1 and out.exists()  # the demo's returns have problems to fix: exit 1
+    assert "rich" not in modules
+    code, modules = _imported("merge", demo.returns, "-s", demo.spec, "-o", tmp_path / "again.xlsx", cwd=tmp_path)
+    assert code == 1 and "rich.console" in modules
+
+
 # ---------------------------------------------------------------------------------------------
 # Ctrl-C in the first half second
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import os
 import signal
 import sys
@@ -17,16 +18,18 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from typer.core import TyperCommand, TyperGroup
 
 from ..common import WriteFailed
 from ..errors import ConsolidateError, SpecError
 from ..text import CATALOGUE, Lang, t
 from ..version import __version__
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 class State:
@@ -36,13 +39,29 @@ class State:
 
 
 state = State()
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+
+@functools.cache
+def _console(stderr: bool) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def out_console() -> Console:
+    """rich's console on standard output, made at its first use: a run that prints nothing
+    (``-q``) need not import rich (a twentieth of a second)."""
+    return _console(False)
+
+
+def err_console() -> Console:
+    """rich's console on standard error, made at its first use."""
+    return _console(True)
 
 
 def human() -> Console:
     """Where lines for people go: stdout, or stderr when stdout carries data."""
-    return err_console if state.data_on_stdout else console
+    return err_console() if state.data_on_stdout else out_console()
 
 
 def msg(key: str, **kwargs: Any) -> str:
@@ -162,7 +181,7 @@ class LocalisedGroup(TyperGroup):
             with interruptible():
                 return super().invoke(ctx)
         except KeyboardInterrupt:
-            err_console.print(msg("interrupted"), style="bold red")
+            err_console().print(msg("interrupted"), style="bold red")
             raise typer.Exit(130) from None
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("typer", "click"):
@@ -171,7 +190,7 @@ class LocalisedGroup(TyperGroup):
             if said is None:
                 crashed(exc)
             else:
-                err_console.print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
+                err_console().print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
 
@@ -220,7 +239,7 @@ def crashed(exc: BaseException) -> Path | None:
     """Write the traceback to a crash log and say in one line where it is."""
     log = crash_log(exc)
     where = str(log) if log is not None else "-"
-    err_console.print(
+    err_console().print(
         msg("crash", error=f"{type(exc).__name__}: {exc}", log=where), style="bold red", markup=False, soft_wrap=True
     )
     return log
@@ -276,7 +295,7 @@ def register(*commands: Callable[..., Any]) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        console.print(f"consolidate {__version__}")
+        out_console().print(f"consolidate {__version__}")
         raise typer.Exit()
 
 
@@ -286,7 +305,7 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     if lang not in ("zh", "en"):
-        err_console.print("--lang: zh | en")
+        err_console().print("--lang: zh | en")
         raise typer.Exit(2)
     state.lang = "en" if lang == "en" else "zh"
     state.quiet = quiet
@@ -361,16 +380,16 @@ def guarded() -> Iterator[None]:
     try:
         yield
     except SpecError as exc:
-        err_console.print(msg("spec_bad", n=len(exc.problems)), style="bold red")
+        err_console().print(msg("spec_bad", n=len(exc.problems)), style="bold red")
         for problem in exc.problems:
-            err_console.print(f"  {problem.render(state.lang)}", markup=False, soft_wrap=True)
+            err_console().print(f"  {problem.render(state.lang)}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except ConsolidateError as exc:
-        err_console.print(msg("error") + exc.render(state.lang), style="bold red", markup=False, soft_wrap=True)
+        err_console().print(msg("error") + exc.render(state.lang), style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     except OSError as exc:
         said = write_failed(exc)
         if said is None:
             raise
-        err_console.print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
+        err_console().print(msg("error") + said, style="bold red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None

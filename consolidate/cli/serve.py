@@ -134,7 +134,7 @@ def _told(spec: Spec) -> Callable[[Outcome], None]:
 
 def _crashed(exc: BaseException) -> None:
     log = crash_log(exc)
-    err_console.print(
+    err_console().print(
         msg("serve_crash", error=f"{type(exc).__name__}: {exc}", log=log or "-"), style="red", markup=False
     )
 

@@ -15,13 +15,13 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-
 from ..common import atomic_output, text_width
 from ..text import Level, t
 from .app import err_console, human, msg, say, state
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from ..check import Issue
     from ..merge import MergeResult
 
@@ -57,7 +57,7 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
     # Refreshed here, at most ten times a second, rather than by rich's refresh thread: a process
     # without threads may fork its parsing workers (see consolidate.merge.pool).
     columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err_console, transient=True, auto_refresh=False) as bar:
+    with Progress(*columns, console=err_console(), transient=True, auto_refresh=False) as bar:
         task = bar.add_task(label, total=total)
         shown = [0.0]
 

@@ -32,14 +32,14 @@ class RowOptions:
     fast: bool = True  # render XML into the row stream; False: xlsxwriter's cell methods
     shared_strings: bool = True  # repeated texts (unit, item, file) stored once, as Excel does
     parallel: bool = False  # a long table rendered by a second process (a fork), where that is safe
-    split_from: int = 20_000  # rows of a table worth a second process (明细 of about 500 returns)
+    split_from: int = 4_000  # rows of a table worth a second process (明细 of about 100 returns)
     split_read: int = 1 << 20  # characters of the child's rows read back at a time
     # The child's share of the rows: this process renders the rest, then writes the other
     # sheets (and the history's rows) while the child is at work.
     child_share: float = 0.55
     # Rows of a table split so that each part is compressed where it is rendered (the child's
     # while it renders, this process's on a thread), not all at the end (see .deflate).
-    deflate_from: int = 20_000
+    deflate_from: int = 4_000
     # Every shared text of a split table numbered before the fork (from its repeating columns,
     # when they are cheap to read), so that neither process leaves its numbers to the other.
     number_ahead: bool = True
