@@ -635,7 +635,7 @@ def main() -> None:
         "--guard",
         type=float,
         default=0.0,
-        help="exit 1 when the CLI merge takes more than this many times the floor of the same run (CI: 1.6)",
+        help="exit 1 when the CLI merge takes more than this many times the floor run just before it (median of the turns; .ci/run: 3.5)",
     )
     args = parser.parse_args()
     _use_cache(args.cache)
