@@ -521,3 +521,31 @@ def test_detail_split_over_sheets_gives_the_same_bytes_on_two_processes(
     assert len(sheets) >= 3 and len(parts) == len(sheets)  # every 明细 sheet by a child
     assert len(forks) == len(sheets) + 1  # and the hidden data by one more
     assert two == one
+
+
+@pytest.mark.parametrize(("rows_a", "split"), [(2_000, True), (1_999, False)])
+def test_a_detail_of_4000_rows_is_rendered_by_two_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows_a: int, split: bool
+) -> None:
+    # The CLI's options (parallel): 明细 of 100 returns of 40 rows is split, one row fewer is not;
+    # either way every part of the workbook inflates to what one process writes.
+    import zipfile
+
+    from consolidate.write import rows
+
+    spec = load_spec(write_spec(tmp_path / "spec", OPEN_SPEC.replace("max_rows: 100", "max_rows: 5000")))
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    _open_return(returns / "甲卫生院.xlsx", "甲卫生院", rows_a)
+    _open_return(returns / "乙卫生院.xlsx", "乙卫生院", 2_000)
+    result = merge_returns(spec, [returns])
+    assert len(result.records) == rows_a + 2_000
+    one = write_summary(result, tmp_path / "one.xlsx")
+    parts: list[int] = []
+    real_in_child = rows._in_child
+    monkeypatch.setattr(rows, "_in_child", lambda *a: parts.append(1) or real_in_child(*a))
+    two = write_summary(result, tmp_path / "two.xlsx", parallel=True)
+    assert len(parts) == (1 if split else 0)
+    with zipfile.ZipFile(one) as a, zipfile.ZipFile(two) as b:
+        assert a.namelist() == b.namelist()
+        assert all(a.read(name) == b.read(name) for name in a.namelist())
