@@ -44,6 +44,10 @@ class RowOptions:
     # when they are cheap to read), so that neither process leaves its numbers to the other.
     number_ahead: bool = True
 
+    def worth_a_fork(self, count: int) -> bool:
+        """Whether a table of ``count`` rows is rendered by a second process, where one can be had."""
+        return self.parallel and count >= self.split_from
+
 
 Rows = Iterable[tuple[list[Any], float | None]]
 
@@ -72,25 +76,24 @@ def write_rows(
     fast = options.fast and fastrows.supported(sheet)
     flags = [flag and options.shared_strings and fast for flag in shared]
     make = getattr(rows, "make", None)  # rows made on demand (明细): a range can be made anywhere
-    splits = fast and make is not None and transform is None and options.parallel and len(rows) >= options.split_from
-    if splits:
+    if make is not None and fast and transform is None and options.worth_a_fork(len(rows)):
         # Rows of the workbook's shared strings are numbered in order: a table rendered before
         # this one is put in place first.
         for waiting in later or ():
             waiting.finish()
             waiting.settle()  # no thread of this process's left when it forks
-    if splits and make is not None and _can_split(options, len(rows)):
-        writer = fastrows.RowWriter(sheet, formats, flags)
-        writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
-        values = getattr(rows, "shared", None)
-        ahead = bool(options.number_ahead and values is not None and writer.number_ahead(values(0, len(rows))))
-        sheet.row_data_fh.flush()
-        pending = _in_child(Pending(writer, first0, make, len(rows), heights, options, ahead))
-        if later is None:
-            pending.finish()
-        else:
-            later.append(pending)
-        return
+        if forkable():  # a fork, on Linux, in a process without threads
+            writer = fastrows.RowWriter(sheet, formats, flags)
+            writer.start(first0)  # the header row goes out and the formats are numbered, before the fork
+            values = getattr(rows, "shared", None)
+            ahead = bool(options.number_ahead and values is not None and writer.number_ahead(values(0, len(rows))))
+            sheet.row_data_fh.flush()
+            pending = _in_child(Pending(writer, first0, make, len(rows), heights, options, ahead))
+            if later is None:
+                pending.finish()
+            else:
+                later.append(pending)
+            return
     sized: Rows = ((row, heights(row)) for row in rows)
     if transform is not None:
         sized = ((transform(row, first0 + r), h) for r, (row, h) in enumerate(sized))
@@ -98,11 +101,6 @@ def write_rows(
         fastrows.RowWriter(sheet, formats, flags).write(first0, sized)
     else:
         _write_cells(sheet, first0, sized, formats)
-
-
-def _can_split(options: RowOptions, count: int) -> bool:
-    """Whether a long table's rows can be rendered by a second process (a fork, on Linux)."""
-    return options.parallel and count >= options.split_from and forkable()
 
 
 class Pending:
@@ -189,14 +187,7 @@ class Pending:
             for chunk in self.rendered(self.cut, self.count, deferred=True):
                 self.mine.write(chunk)
         elif self.deflate:
-            deflater = RowDeflater(tempfile.TemporaryFile("w+b"), threaded=True)  # noqa: SIM115
-            try:
-                for chunk in self.rendered(self.cut, self.count):
-                    deflater.write(chunk)
-            except BaseException:
-                deflater.abandon()
-                raise
-            self.own = deflater.done()
+            self.own = _compressed_here(lambda target: _write_all(target, self.rendered(self.cut, self.count)))
         else:
             for chunk in self.rendered(self.cut, self.count):
                 self.mine.write(chunk)
@@ -236,19 +227,10 @@ class Pending:
                 self._put_own(out)
                 self.writer.finish(self.first0, self.count)
                 return
-            target: Any = out
-            deflater = None
             if self.deflate:
-                deflater = RowDeflater(tempfile.TemporaryFile("w+b"), threaded=True)  # noqa: SIM115
-                target = deflater
-            try:
-                self._resolved_into(target)
-            except BaseException:
-                if deflater is not None:
-                    deflater.abandon()
-                raise
-            if deflater is not None:
-                self._hand_over(deflater.done())
+                self._hand_over(_compressed_here(self._resolved_into))
+            else:
+                self._resolved_into(out)
             self.writer.finish(self.first0, self.count)
         finally:
             self.close()
@@ -300,6 +282,22 @@ class Pending:
         for handle in (self.part, self.added, self.mine):
             if not any(segment.file is handle for segment in self.segments):  # the sheet's now
                 handle.close()
+
+
+def _compressed_here(fill: Callable[[RowDeflater], None]) -> Deflated:
+    """Rows that ``fill`` writes, compressed on a thread meanwhile; nothing left if it fails."""
+    deflater = RowDeflater(tempfile.TemporaryFile("w+b"), threaded=True)  # noqa: SIM115 (the segment's)
+    try:
+        fill(deflater)
+    except BaseException:
+        deflater.abandon()
+        raise
+    return deflater.done()
+
+
+def _write_all(target: RowDeflater, chunks: Iterable[str]) -> None:
+    for chunk in chunks:
+        target.write(chunk)
 
 
 def _in_child(pending: Pending) -> Pending:

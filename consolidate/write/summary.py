@@ -94,7 +94,7 @@ def _write(result: MergeResult, path: str, lang: Lang, options: RowOptions, rows
     # last fork is made: a process with threads is not forked); they are put in place last.
     later: list[Pending] = []
     # The hidden data (the period's values, packed) is made by another child meanwhile.
-    data = Forked(lambda: _data_rows(result), options.parallel and len(result.records) >= options.split_from)
+    data = Forked(lambda: _data_rows(result), options.worth_a_fork(len(result.records)))
     try:
         fmts = _Formats(book)
         tables = list(all_tables(result, lang, EXCEL_ROWS, _TITLE_ROWS + 1))
