@@ -34,18 +34,20 @@ def _argument(param: Any) -> bool:
 
 def _cell(text: str) -> str:
     """A text as a Markdown table cell: on one line, its pipes escaped, rich markup as code."""
-    return _BOLD.sub(r"`\1`", text).replace("\n\n", " ").replace("\n", " ").replace("|", r"\|")
+    return _BOLD.sub(r"`\1`", text).replace("\\[", "[").replace("\n\n", " ").replace("\n", " ").replace("|", r"\|")
 
 
 def _prose(text: str) -> str:
     """A command's help as Markdown paragraphs (its example as code)."""
-    return _BOLD.sub(r"`\1`", text).strip()
+    return _BOLD.sub(r"`\1`", text).replace("\\[", "[").strip()
 
 
 def _shown(param: Any) -> str:
     """What a parameter's value looks like (``FILE``, ``FOLDER...``), as ``--help`` shows it."""
     if getattr(param, "is_flag", False):
         return ""
+    if _argument(param) and param.metavar:
+        return str(param.metavar)
     shown = getattr(param, "display_type_rich", None)
     return str(shown()) if callable(shown) else param.human_readable_name.upper()
 

@@ -7,6 +7,7 @@ found in the data (outputs are still written), 2 the command could not run.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import errno
 import functools
@@ -27,6 +28,7 @@ from ..common import WriteFailed
 from ..errors import ConsolidateError, SpecError
 from ..text import CATALOGUE, Lang, t
 from ..version import __version__
+from .usage import click_exceptions, explain, localise_argument
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -100,10 +102,16 @@ def localise(command: Any, name: str, lang: Lang) -> None:
     """Set a command's help, its options' help and what their values look like from the catalogue
     (see :mod:`consolidate.text.help`); a flag shows as a flag, not as ``<bool>``."""
     command.help = _help("help.app" if not name else f"help.{name}", lang) or command.help
+    command.options_metavar = t("cli.usage.options", lang)
+    if hasattr(command, "subcommand_metavar"):
+        command.subcommand_metavar = t("cli.usage.command", lang)
     for param in command.params:
         key = _first(f"help.{name}.{param.name}", f"help.opt.{param.name}")
         if key is not None and hasattr(param, "help"):
             param.help = t(key, lang)
+        if param.param_type_name == "argument":
+            localise_argument(param, name, lang)
+            continue
         if getattr(param, "is_flag", False):
             shown: str | None = ""
         else:
@@ -137,14 +145,70 @@ def _folding(make: Callable[..., Any]) -> Callable[..., Any]:
     return folded
 
 
+# typer's own words in --help (its module's constants), from the catalogue
+_HELP_WORDS = {
+    "ARGUMENTS_PANEL_TITLE": "help_arguments",
+    "OPTIONS_PANEL_TITLE": "help_options",
+    "COMMANDS_PANEL_TITLE": "help_commands",
+    "REQUIRED_LONG_STRING": "help_required",
+    "DEFAULT_STRING": "help_default",
+}
+
+
 def _fold_help() -> None:
     """Fold typer's help texts (see :func:`_folding`), once, when help is first shown: typer's
-    help formatter (and with it rich's markdown) is imported only then."""
+    help formatter (and with it rich's markdown) is imported only then. Its panel titles and
+    marks are set in the chosen language each time."""
     import typer.rich_utils
 
+    for name, key in _HELP_WORDS.items():
+        if hasattr(typer.rich_utils, name):
+            setattr(typer.rich_utils, name, msg(key))
     make = getattr(typer.rich_utils, "_make_rich_text", None)
     if callable(make) and not getattr(make, "folds", False):
         typer.rich_utils._make_rich_text = _folding(make)
+
+
+def _usage(ctx: Any, formatter: Any) -> None:
+    pieces = ctx.command.collect_usage_pieces(ctx)
+    formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=msg("usage.prefix"))
+
+
+def told(exc: Any) -> int:
+    """Say what is wrong with the command line (typer's exception ``exc``) in the chosen
+    language: the sentence, the usage line and where help is; the exit code (2)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # the app's help, already shown
+        return int(exc.exit_code)
+    console = err_console()
+    console.print(msg("usage.error") + explain(exc, state.lang), style="bold red", markup=False, soft_wrap=True)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        console.print(ctx.get_usage(), markup=False, soft_wrap=True, highlight=False)
+        console.print(msg("usage.help", command=ctx.command_path), markup=False, soft_wrap=True)
+    return int(exc.exit_code)
+
+
+def _quietly_closed() -> None:
+    """Standard output was closed by the reader (``consolidate status --json - | head``): the
+    rest goes nowhere, and Python's own last flush must not complain either."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+@contextmanager
+def _in_context(ctx: Any) -> Iterator[None]:
+    """A usage error raised without the command it belongs to (an option's value missing) gets
+    it, so that the usage line can be shown."""
+    try:
+        yield
+    except click_exceptions().UsageError as exc:
+        if getattr(exc, "ctx", None) is None:
+            exc.ctx = ctx
+        raise
+
+
+BROKEN_PIPE = 141  # 128 + SIGPIPE, as shells report a reader that stopped early
 
 
 class LocalisedCommand(TyperCommand):
@@ -152,6 +216,14 @@ class LocalisedCommand(TyperCommand):
 
     def get_help_option(self, ctx: Any) -> Any:
         return _help_option(super().get_help_option(ctx))
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _usage(ctx, formatter)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        with _in_context(ctx):
+            parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         _fold_help()
@@ -166,7 +238,8 @@ class LocalisedGroup(TyperGroup):
         state.lang = _lang_in(args) or "zh"
         state.data_on_stdout = False
         localise(self, "", state.lang)
-        parsed: list[str] = super().parse_args(ctx, args)
+        with _in_context(ctx):
+            parsed: list[str] = super().parse_args(ctx, args)
         return parsed
 
     def get_help_option(self, ctx: Any) -> Any:
@@ -176,6 +249,39 @@ class LocalisedGroup(TyperGroup):
         _fold_help()
         super().format_help(ctx, formatter)
 
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        _usage(ctx, formatter)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """typer's main, with the command line's own mistakes told by :func:`told` (in the
+        chosen language) instead of typer's English panel."""
+        run = functools.partial(super().main, args, prog_name, complete_var, False, windows_expand_args, **extra)
+        if not standalone_mode:
+            return run()
+        try:
+            done = run()
+        except SystemExit as stop:
+            if isinstance(stop.__context__, BrokenPipeError):  # typer's own way out of it: exit 1
+                sys.exit(BROKEN_PIPE)
+            raise
+        except click_exceptions().ClickException as exc:
+            sys.exit(told(exc))
+        except typer.Abort:  # end of input at a prompt
+            err_console().print(msg("interrupted"), style="bold red")
+            sys.exit(1)
+        except BrokenPipeError:
+            _quietly_closed()
+            sys.exit(BROKEN_PIPE)
+        sys.exit(done if isinstance(done, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             with interruptible():
@@ -183,6 +289,9 @@ class LocalisedGroup(TyperGroup):
         except KeyboardInterrupt:
             err_console().print(msg("interrupted"), style="bold red")
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            _quietly_closed()
+            raise typer.Exit(BROKEN_PIPE) from None
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise  # exits, usage errors and aborts are the command line's own
@@ -305,7 +414,7 @@ def main_options(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True)] = False,
 ) -> None:
     if lang not in ("zh", "en"):
-        err_console().print("--lang: zh | en")
+        err_console().print(msg("usage.lang"), style="bold red")
         raise typer.Exit(2)
     state.lang = "en" if lang == "en" else "zh"
     state.quiet = quiet

@@ -223,9 +223,9 @@ HELP: dict[str, tuple[str, str]] = {
     "help.merge.docx": ("同时写出进展情况文档（Word）", "Also write the progress document (Word)"),
     "help.merge.parquet": (
         "同时把明细写成 Parquet 文件（.parquet，列带类型和来源，供 pandas、DuckDB 分析；"
-        '需要 pip install "consolidate[parquet]"）',
+        '需要 pip install "consolidate\\[parquet]"）',
         "Also write the detail as a Parquet file (.parquet: typed columns with their sources, for "
-        'pandas or DuckDB; needs pip install "consolidate[parquet]")',
+        'pandas or DuckDB; needs pip install "consolidate\\[parquet]")',
     ),
     "help.merge.fill": (
         "同时把本县的汇总数填入市里下发的模板（consolidate relay 生成的报表定义；见 consolidate fill）",
