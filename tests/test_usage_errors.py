@@ -173,3 +173,34 @@ def test_json_to_a_reader_that_stopped_still_writes_the_summary(tmp_path: Path) 
     assert (done.returncode, done.stderr.decode()) == (141, "")
     assert out.stat().st_size > 0
     assert not (tmp_path / "cache" / "consolidate" / "crashes").exists()
+
+
+# A folder that is not there: where it was looked for, and the names there like it
+
+
+def test_a_returns_folder_not_there_says_where_it_looked_and_what_is_like_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build_demo(tmp_path / "demo")
+    (tmp_path / "收回 11月").mkdir()
+    (tmp_path / "模板").mkdir()
+    monkeypatch.chdir(tmp_path)
+    spec = str(Path("demo", "spec", "report.yaml"))
+    code, _, stderr = run("merge", "收回11月", "-s", spec)
+    assert code == 2
+    assert stderr == (
+        f"无法执行：找不到 收回11月（在 {tmp_path} 中找的）。那里有名称相近的：收回 11月。"
+        "请检查名称是否写对；名称里有空格时，用英文双引号把它整个括起来\n"
+    )
+    # a name with a space, not quoted: the second half is looked for alone
+    code, _, stderr = run("--lang", "en", "validate", "收回", "11月", "-s", spec)
+    assert code == 2
+    assert stderr == (
+        f"Cannot run: No such file or folder: 收回 (looked for in {tmp_path}). Names like it there: 收回 11月. "
+        "Check the name; put a name with spaces in double quotes\n"
+    )
+    code, _, stderr = run("merge", "demo/nothing/returns", "-s", spec)
+    assert stderr == (
+        f"无法执行：找不到 demo/nothing/returns（在 {tmp_path}/demo/nothing 中找的）。"
+        "请检查名称是否写对；名称里有空格时，用英文双引号把它整个括起来\n"
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
-from ..common import gc_paused, normalise
+from ..common import close_matches, gc_paused, normalise
 from ..errors import InputError
 from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, record_rows
 from ..read import PASSED_OVER, Source, SourceFailure, discover, received_log, received_via
@@ -48,7 +48,7 @@ def find_files(
     roots = [Path(given) for given in paths]
     for root in roots:
         if not root.exists() and not missing_ok:
-            raise InputError(Msg("input.not_found", path=root))
+            raise InputError(_not_found(root))
     roots = [root for root in roots if root.exists()]
     # With several folders or files, names are relative to what they have in common, so that two
     # "returns/同名.xlsx" from different places stay apart.
@@ -61,6 +61,19 @@ def find_files(
             prefix = "" if where == "." else f"{where}/"
         found += [s for s in discover(root, prefix, look_later=look_later) if not skip or _identity(s) not in skip]
     return found
+
+
+def _not_found(root: Path) -> Msg:
+    """A returns folder or file that is not there: where it was looked for, and the names there
+    most like it (``收回`` for ``回收``, ``收回 11月`` split by a space)."""
+    parent = root.parent if str(root.parent) not in ("", ".") else Path()
+    try:
+        near = sorted(entry.name for entry in os.scandir(parent)) if parent.is_dir() else []
+    except OSError:
+        near = []
+    close = close_matches(root.name, near, n=3, cutoff=0.5) if root.name else []
+    hint = Msg("input.not_found_near", names=Joined(close)) if close else ""
+    return Msg("input.not_found", path=root, folder=parent.absolute(), hint=hint)
 
 
 def _identities(paths: Sequence[Path]) -> set[tuple[int, int]]:

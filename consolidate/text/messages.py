@@ -415,7 +415,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cannot write into the folder {path}: {folder} cannot be written to; choose another place",
     ),
     # Inputs
-    "input.not_found": ("找不到：{path}", "No such file or folder: {path}"),
+    "input.not_found": (
+        "找不到 {path}（在 {folder} 中找的）。{hint}请检查名称是否写对；名称里有空格时，用英文双引号把它整个括起来",
+        "No such file or folder: {path} (looked for in {folder}). {hint}Check the name; put a name with spaces "
+        "in double quotes",
+    ),
+    "input.not_found_near": ("那里有名称相近的：{names}。", "Names like it there: {names}. "),
     "input.no_files": ("没有可读取的文件", "No files to read"),
     "input.embedded_spec": ("{file}：{error}", "{file}: {error}"),
     "input.no_template_spec": (
