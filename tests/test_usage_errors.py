@@ -204,3 +204,20 @@ def test_a_returns_folder_not_there_says_where_it_looked_and_what_is_like_it(
         f"无法执行：找不到 demo/nothing/returns（在 {tmp_path}/demo/nothing 中找的）。"
         "请检查名称是否写对；名称里有空格时，用英文双引号把它整个括起来\n"
     )
+
+
+def test_a_spec_not_there_says_where_it_looked_and_names_the_spec_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "2025Q3").mkdir()
+    (tmp_path / "2025Q3" / "report.xlsx").write_bytes(b"")  # only its name is looked at
+    (tmp_path / "2025Q3" / "说明.docx").write_bytes(b"")  # not a spec: never suggested
+    monkeypatch.chdir(tmp_path)
+    code, _, stderr = run("templates", "2025Q3/report.yml")
+    assert code == 2
+    assert stderr.splitlines() == [
+        "报表定义有 1 处问题：",
+        f"  2025Q3/report.yml: 找不到报表定义文件（在 {tmp_path / '2025Q3'} 中找的）；那里有名称相近的：report.xlsx",
+    ]
+    code, _, stderr = run("--lang", "en", "next")
+    assert stderr.splitlines()[1] == f"  report.yaml: Spec file not found (looked for in {tmp_path})"

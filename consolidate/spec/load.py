@@ -8,6 +8,7 @@ from .csv/.xlsx tables (see :mod:`.tables`). The result is a resolved :class:`~.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -15,9 +16,9 @@ from typing import Any
 
 import yaml
 
-from ..common import gc_paused
+from ..common import close_matches, gc_paused
 from ..errors import SpecError, SpecProblem
-from ..text import Msg
+from ..text import Joined, Msg
 from .build import Locator, build_spec
 from .model import Spec
 from .workbook import load_workbook_spec
@@ -76,11 +77,26 @@ def load_spec(path: str | Path) -> Spec:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise SpecError([SpecProblem(str(path), None, "", Msg("spec.not_found"))]) from None
+        raise SpecError([SpecProblem(str(path), None, "", _not_found(path))]) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SpecError([SpecProblem(str(path), None, "", Msg("spec.cannot_read", error=exc))]) from None
     return parse_spec(text, str(path), base=path.parent)
 
+
+def _not_found(path: Path) -> Msg:
+    """A spec that is not there: where it was looked for, and the specs there most like it
+    (``report.xlsx`` for ``report.yaml``, ``report.yaml`` for ``report.yml``)."""
+    folder = path.parent
+    try:
+        near = sorted(e.name for e in os.scandir(folder) if Path(e.name).suffix.lower() in _SPEC_LIKE)
+    except OSError:
+        near = []
+    close = close_matches(path.name, near, n=3, cutoff=0.5)
+    hint = Msg("spec.not_found_near", names=Joined(close)) if close else ""
+    return Msg("spec.not_found", folder=folder.absolute(), hint=hint)
+
+
+_SPEC_LIKE = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
 
 MAX_SPEC_CHARS = 20_000_000  # a report.yaml of 5,000 units is about 1 MB
 MAX_DEPTH = 40  # report > fields > [n] > choices > [n] is 5 levels deep

@@ -452,7 +452,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "with merge --parquet for this merge",
     ),
     # The spec
-    "spec.not_found": ("找不到报表定义文件", "Spec file not found"),
+    "spec.not_found": (
+        "找不到报表定义文件（在 {folder} 中找的）{hint}",
+        "Spec file not found (looked for in {folder}){hint}",
+    ),
+    "spec.not_found_near": ("；那里有名称相近的：{names}", "; names like it there: {names}"),
     "spec.cannot_read": ("无法读取：{error}", "Cannot read it: {error}"),
     "spec.yaml_syntax": (
         "YAML 写法有误：{error}；请检查这一行和上一行的冒号、引号、括号和缩进",
