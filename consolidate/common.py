@@ -752,6 +752,19 @@ def close_matches(
     return [match for match, _, _ in process.extract(word, listed, scorer=scorer, limit=n, score_cutoff=cutoff * 100)]
 
 
+def names_like(path: Path, suffixes: Iterable[str] | None = None, n: int = 3) -> list[str]:
+    """The names beside ``path`` most like its own (of those ending in ``suffixes``, when given):
+    what a "not found" suggests. None when its folder cannot be read."""
+    wanted = {suffix.lower() for suffix in suffixes} if suffixes is not None else None
+    try:
+        near = sorted(
+            e.name for e in os.scandir(path.parent) if wanted is None or Path(e.name).suffix.lower() in wanted
+        )
+    except OSError:
+        return []
+    return close_matches(path.name, near, n=n, cutoff=0.5) if path.name else []
+
+
 def lazy_exports(package: str, table: Mapping[str, str], namespace: dict[str, Any]) -> Callable[[str], Any]:
     """A package's ``__getattr__`` that imports its modules when a name of theirs is first used:
     ``table`` maps each exported name to its module (``"write_summary": "summary"``). Every name

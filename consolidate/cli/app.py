@@ -28,7 +28,7 @@ from ..common import WriteFailed
 from ..errors import ConsolidateError, SpecError
 from ..text import CATALOGUE, Lang, t
 from ..version import __version__
-from .usage import click_exceptions, explain, localise_argument
+from .usage import click_exceptions, explain, localise_argument, meta_of
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -115,8 +115,7 @@ def localise(command: Any, name: str, lang: Lang) -> None:
         if getattr(param, "is_flag", False):
             shown: str | None = ""
         else:
-            meta = _first(f"meta.{name}.{param.name}", f"meta.{param.name}")
-            shown = t(meta, lang) if meta is not None else None
+            shown = meta_of(param, name, lang)
         if shown is not None:
             param.display_type_rich = lambda ctx=None, shown=shown: shown
     for sub_name, sub in getattr(command, "commands", {}).items():

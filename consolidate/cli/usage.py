@@ -4,7 +4,7 @@ in the catalogue's language: what is wrong, the usage line, and where help is.
 typer reads the command line and raises its exceptions, which carry English messages; here each
 kind is told again from what it carries (the parameter, the option's name, typer's close matches),
 and only a kind this module does not know falls back to typer's own words. The usage line itself
-(``用法：consolidate merge [选项] 文件夹...``) is made here too, for errors and ``--help`` alike.
+(``用法：consolidate merge [选项] 文件夹...``) names each argument as :func:`localise_argument` sets it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import types
 from typing import Any
 
 from ..common import close_matches
-from ..text import CATALOGUE, Lang, t
+from ..text import CATALOGUE, Joined, Lang, t
 
 
 def click_exceptions() -> Any:
@@ -36,7 +36,7 @@ def meta_of(param: Any, command: str, lang: Lang) -> str | None:
     return None
 
 
-def name_of(param: Any, lang: Lang) -> str:
+def name_of(param: Any) -> str:
     """A parameter as a person types it: an option's longest name, an argument's metavar (see
     :func:`localise_argument`)."""
     if getattr(param, "param_type_name", "") == "option":
@@ -56,13 +56,7 @@ def localise_argument(param: Any, command: str, lang: Lang) -> None:
     param.display_type_rich = lambda ctx=None: ""
 
 
-def usage_line(ctx: Any, lang: Lang) -> str:
-    """``consolidate merge [选项] 文件夹...``: the command path and what follows it."""
-    pieces = ctx.command.collect_usage_pieces(ctx)
-    return " ".join([ctx.command_path, *pieces])
-
-
-def _hint(param: Any, lang: Lang) -> str:
+def _hint(param: Any) -> str:
     return str(param.help or "").strip().rstrip("。.")
 
 
@@ -84,11 +78,7 @@ def _value_wanted(param: Any, lang: Lang) -> str:
 
 def _suggest(names: Any, lang: Lang) -> str:
     chosen = sorted(str(n) for n in names or ())
-    return (
-        t("cli.usage.did_you_mean", lang, names="、".join(chosen) if lang == "zh" else ", ".join(chosen))
-        if chosen
-        else ""
-    )
+    return t("cli.usage.did_you_mean", lang, names=Joined(chosen)) if chosen else ""
 
 
 _EXTRA = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)")
@@ -105,8 +95,8 @@ def explain(exc: Any, lang: Lang) -> str:
     if isinstance(exc, ex.MissingParameter) and exc.param is not None:
         param = exc.param
         key = "cli.usage.missing_option" if param.param_type_name == "option" else "cli.usage.missing_argument"
-        hint = _hint(param, lang)
-        return t(key, lang, name=name_of(param, lang), hint=t("cli.usage.paren", lang, text=hint) if hint else "")
+        hint = _hint(param)
+        return t(key, lang, name=name_of(param), hint=t("cli.usage.paren", lang, text=hint) if hint else "")
     if isinstance(exc, ex.NoSuchOption):
         return t("cli.usage.no_option", lang, name=exc.option_name) + _suggest(exc.possibilities, lang)
     if isinstance(exc, ex.BadOptionUsage):
@@ -116,8 +106,8 @@ def explain(exc: Any, lang: Lang) -> str:
     if isinstance(exc, ex.BadParameter) and exc.param is not None:
         wanted = _value_wanted(exc.param, lang)
         if wanted:
-            return t("cli.usage.bad_number", lang, name=name_of(exc.param, lang), wanted=wanted)
-        return t("cli.usage.bad_value", lang, name=name_of(exc.param, lang), detail=message)
+            return t("cli.usage.bad_number", lang, name=name_of(exc.param), wanted=wanted)
+        return t("cli.usage.bad_value", lang, name=name_of(exc.param), detail=message)
     found = _NO_COMMAND.search(message)
     if found:
         known = getattr(getattr(getattr(exc, "ctx", None), "command", None), "commands", {})

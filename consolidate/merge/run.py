@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..check import Issue, Located, RowChecker, sort_issues, unit_in_text
-from ..common import close_matches, gc_paused, normalise
+from ..common import gc_paused, names_like, normalise
 from ..errors import InputError
 from ..periods import MERGE_WAIT, History, HistoryView, Recording, compare, record_rows
 from ..read import PASSED_OVER, Source, SourceFailure, discover, received_log, received_via
@@ -65,15 +65,10 @@ def find_files(
 
 def _not_found(root: Path) -> Msg:
     """A returns folder or file that is not there: where it was looked for, and the names there
-    most like it (``收回`` for ``回收``, ``收回 11月`` split by a space)."""
-    parent = root.parent if str(root.parent) not in ("", ".") else Path()
-    try:
-        near = sorted(entry.name for entry in os.scandir(parent)) if parent.is_dir() else []
-    except OSError:
-        near = []
-    close = close_matches(root.name, near, n=3, cutoff=0.5) if root.name else []
+    most like it (``收回 11月`` for ``收回11月``, or for a name split by a space)."""
+    close = names_like(root)
     hint = Msg("input.not_found_near", names=Joined(close)) if close else ""
-    return Msg("input.not_found", path=root, folder=parent.absolute(), hint=hint)
+    return Msg("input.not_found", path=root, folder=root.parent.absolute(), hint=hint)
 
 
 def _identities(paths: Sequence[Path]) -> set[tuple[int, int]]:

@@ -8,7 +8,6 @@ from .csv/.xlsx tables (see :mod:`.tables`). The result is a resolved :class:`~.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..common import close_matches, gc_paused
+from ..common import gc_paused, names_like
 from ..errors import SpecError, SpecProblem
 from ..text import Joined, Msg
 from .build import Locator, build_spec
@@ -86,14 +85,9 @@ def load_spec(path: str | Path) -> Spec:
 def _not_found(path: Path) -> Msg:
     """A spec that is not there: where it was looked for, and the specs there most like it
     (``report.xlsx`` for ``report.yaml``, ``report.yaml`` for ``report.yml``)."""
-    folder = path.parent
-    try:
-        near = sorted(e.name for e in os.scandir(folder) if Path(e.name).suffix.lower() in _SPEC_LIKE)
-    except OSError:
-        near = []
-    close = close_matches(path.name, near, n=3, cutoff=0.5)
+    close = names_like(path, _SPEC_LIKE)
     hint = Msg("spec.not_found_near", names=Joined(close)) if close else ""
-    return Msg("spec.not_found", folder=folder.absolute(), hint=hint)
+    return Msg("spec.not_found", folder=path.parent.absolute(), hint=hint)
 
 
 _SPEC_LIKE = (".yaml", ".yml", ".json", *WORKBOOK_SUFFIXES)
