@@ -116,7 +116,8 @@ def test_detail_past_the_limit_is_split_over_sheets_of_whole_returns(
     ]
     # After the notes on totals, before the list of input files.
     at = about.index(added[0])
-    assert about[at - 1][1].startswith("完成率等计算栏只按") and about[at + len(added)] == ("", None)
+    assert about[at - 2][1].startswith("完成率等计算栏只按") and about[at + len(added)] == ("", None)
+    assert about[at - 1][1].startswith("上期累计、本期新增和环比只计本期和上期都有数的单位")
     # Each sheet has its own filter and frozen header.
     book = openpyxl.load_workbook(path)
     for n, part in enumerate(parts, start=1):

@@ -57,14 +57,22 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
         for f in cumulative:
             now, last = _number(values.get(f.id)), view.last(unit, item, f.id)
             before = _number(last[1]) if last is not None else None
-            if now is None or last is None or before is None:
+            if now is None:
                 continue
-            for change in (
-                view.by_item.setdefault(item, {}).setdefault(f.id, Change()),
-                view.by_unit.setdefault(unit, {}).setdefault(f.id, Change()),
-                view.total[f.id],
-            ):
+            # Each change with who it is about there: the unit (of an item, of the total), the item (of a unit).
+            changes = (
+                (view.by_item.setdefault(item, {}).setdefault(f.id, Change()), unit),
+                (view.by_unit.setdefault(unit, {}).setdefault(f.id, Change()), item),
+                (view.total[f.id], unit),
+            )
+            if last is None or before is None:
+                for change, who in changes:
+                    change.unpaired.append(who)
+                continue
+            for change, who in changes:
                 change.add(now, before)
+                if last[0] != view.previous:
+                    change.older.append((who, last[0]))
             if now < before:
                 issues.append(
                     _issue(

@@ -124,6 +124,11 @@ class Change:
     previous: float = 0.0
     current: float = 0.0
     pairs: int = 0
+    # Who (a unit; an item in a unit's row) has a figure this period and none before: in 累计, not
+    # in these; and who is paired with a figure older than the previous period's (unit, period).
+    # Few, as a rule: named in the figures' notes.
+    unpaired: list[str] = field(default_factory=list)
+    older: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, current: float, previous: float) -> None:
         self.previous += previous
@@ -135,6 +140,8 @@ class Change:
         self.previous += other.previous
         self.current += other.current
         self.pairs += other.pairs
+        self.unpaired += other.unpaired
+        self.older += other.older
 
     @property
     def new(self) -> float | None:

@@ -149,6 +149,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "shaded light orange with a note naming the units left out; items in different units of "
         "measure are never added up.",
     ),
+    "about.changes": (
+        "上期累计、本期新增和环比只计本期和上期都有数的单位（同口径比较），所以不一定等于上期汇总表的合计；批注列出未计入的单位和上期数取自更早一期的单位。",
+        "Previous figures, new this period and the change on the previous period count only the units "
+        "with a figure both this period and before (like for like), so they need not equal the "
+        "previous summary's totals; notes name the units left out and those whose earlier figure "
+        "is from an older period.",
+    ),
     "about.detail_split": (
         "明细共 {rows} 行，超过 Excel 一张工作表的行数上限（{limit} 行，含表头），按单位顺序分在 {n} 张栏目相同的工作表中：{sheets}。",
         "The detail has {rows} rows, more than one Excel sheet holds ({limit} rows, headers included): "
@@ -166,6 +173,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "partial.item": ("{name}（未填或填报有误）", "{name} (empty or rejected)"),
     "partial.row": ("第 {row} 行", "row {row}"),
     "partial.pairs": ("只按各项数据都有效的单位计算", "computed over the units whose every input is valid"),
+    "partial.no_earlier": ("上期没有数", "no earlier figure"),
+    "partial.change_pairs": (
+        "只计本期和上期都有数的单位（同口径比较）",
+        "counted over the units with a figure both this period and before (like for like)",
+    ),
+    "partial.older": ("上期数取自更早的一期：{units}", "Earlier figure taken from an older period: {units}"),
+    "partial.older_one": ("{name}（{period}）", "{name} ({period})"),
     "unlike.note": (
         "各事项的计量单位不同（{measures}），不相加",
         "The items are in different units of measure ({measures}): not added up",

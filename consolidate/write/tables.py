@@ -16,7 +16,7 @@ from typing import Any, overload
 from ..check import Level
 from ..common import shown
 from ..merge import Change, MergeResult, SummaryRow, with_cut_note
-from ..spec import FieldSpec
+from ..spec import FieldSpec, Spec
 from ..spec.expr import parse
 from ..text import Lang, t
 from ..version import __version__
@@ -125,6 +125,7 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
     view = result.history
     rows: list[list[Any]] = []
     marked: list[SummaryRow] = []  # the figures behind each row, in the rows' order (notes, shading)
+    behind: list[Mapping[str, Change]] = []  # and the changes behind its 上期/本期新增/环比
     headings: set[int] = set()
     groups = {row.key: row for row in result.figures.groups}
     heading_col = _heading_column(result, columns)
@@ -137,7 +138,9 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
             values["reported_units"] = subtotal.reported_units
             if changes and view is not None:  # 上期, 本期新增 and 环比 of the group's items together
                 members = [view.by_item.get(item.id, {}) for item in spec.items if item.group == group]
-                values.update(_change_values(changes, _summed_changes(changes, members), subtotal.unlike))
+                summed = _summed_changes(changes, members)
+                values.update(_change_values(changes, summed, subtotal.unlike))
+                behind.append(summed)
             cells = [_out(c, values.get(c.key)) if c.total else None for c in columns]
             if heading_col is not None:
                 cells[heading_col] = group
@@ -148,6 +151,7 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
         if changes and view is not None:
             by_key = view.by_item if spec.rows == "fixed" else view.by_unit
             values.update(_change_values(changes, by_key.get(row.key, {})))
+            behind.append(by_key.get(row.key, {}))
         for field_id, left_out in row.cut.items():
             values[field_id] = with_cut_note(
                 values[field_id], left_out, lang, sheets.get(row.key, ()) if sheets else ()
@@ -170,6 +174,8 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
     table = Table("summary", t("sheet.summary", lang), columns, rows, totals, {**formulas, **_change_formulas(changes)})
     table.headings = headings
     _mark(table, result, [*marked, result.total], lang)
+    if changes and view is not None:
+        _mark_changes(table, result, changes, [*marked, result.total], [*behind, view.total], lang)
     return table
 
 
@@ -205,18 +211,18 @@ def _mark(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang:
 def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang: Lang) -> Note:
     """未计入：基层卫生科（未填或填报有误）、龙溪镇卫生院（未报送）."""
     left_out = tuple(
-        {
-            "unit": code,
-            "name": result.spec.unit_map[code].name,
-            "reason": "invalid"
-            if code in result.returns
-            else ("blank" if result.statuses[code] == "blank" else "missing"),
-        }
-        for code in units
+        {"unit": code, "name": result.spec.unit_map[code].name, "reason": _unit_reason(result, code)} for code in units
     )
     named = [t("partial.unit", lang, name=u["name"], reason=t(f"partial.{u['reason']}", lang)) for u in left_out]
     text = t("partial.note", lang, units=t("sep.list", lang).join(named))
     return Note(f"{text}\n{t('partial.pairs', lang)}" if pairs else text, left_out)
+
+
+def _unit_reason(result: MergeResult, code: str) -> str:
+    """Why a unit's figure is left out: its return's values (``invalid``), a blank return, none."""
+    if code in result.returns:
+        return "invalid"
+    return "blank" if result.statuses[code] == "blank" else "missing"
 
 
 def by_unit_table(result: MergeResult, lang: Lang) -> Table:
@@ -280,7 +286,11 @@ def by_unit_table(result: MergeResult, lang: Lang) -> Table:
         totals,
         {**{f.id: f.formula or "" for f in computable}, **_change_formulas(changes)},
     )
-    _mark(table, result, [*figures.units, *([total] if total is not None else [])], lang, items=True)
+    marked = [*figures.units, *([total] if total is not None else [])]
+    _mark(table, result, marked, lang, items=True)
+    if changes and view is not None:
+        behind = [view.by_unit.get(row.key, {}) for row in figures.units] + ([view.total] if total is not None else [])
+        _mark_changes(table, result, changes, marked, behind, lang, items=True)
     return table
 
 
@@ -333,9 +343,66 @@ def _summed_changes(fields: list[FieldSpec], parts: Sequence[Mapping[str, Change
     for part in parts:
         for f in fields:
             change = part.get(f.id)
-            if change is not None and change.pairs:
+            if change is not None and (change.pairs or change.unpaired):
                 out.setdefault(f.id, Change()).merge(change)
     return out
+
+
+def _mark_changes(
+    table: Table,
+    result: MergeResult,
+    fields: list[FieldSpec],
+    marked: Sequence[SummaryRow],
+    behind: Sequence[Mapping[str, Change]],
+    lang: Lang,
+    items: bool = False,
+) -> None:
+    """The notes of 上期累计, 本期新增 and 环比 that rest on fewer units than 累计 expects, or on a
+    figure older than the previous period's: 上期 is summed over the units with a figure now and
+    before, so it is not the previous period's total when a unit is left out either time, and a
+    unit missing last period is paired with its figure of the period before. ``items``: the rows
+    are units and who is left out of one is an item (分单位), but not in the totals row."""
+    shown_keys = {c.key for c in table.columns}
+    for r, (row, changes) in enumerate(zip(marked, behind, strict=True)):
+        by_item = items and bool(row.key)
+        for f in fields:
+            change = changes.get(f.id)
+            if change is None or not change.pairs or f.id in row.unlike:
+                continue
+            now = [_who(result, who, by_item, "invalid", lang) for who in dict.fromkeys(row.left_out.get(f.id, ()))]
+            never = [_who(result, who, by_item, "no_earlier", lang) for who in dict.fromkeys(change.unpaired)]
+            older = dict.fromkeys(change.older)
+            if not now and not never and not older:
+                continue
+            lines: list[str] = []
+            left_out = tuple(now + never)
+            if left_out:
+                named = t("sep.list", lang).join(x["shown"] for x in left_out)
+                lines += [t("partial.note", lang, units=named), t("partial.change_pairs", lang)]
+            if older:
+                named = t("sep.list", lang).join(
+                    t("partial.older_one", lang, name=_who(result, who, by_item, "", lang)["name"], period=period)
+                    for who, period in older
+                )
+                lines.append(t("partial.older", lang, units=named))
+            kept = tuple({k: v for k, v in x.items() if k != "shown"} for x in left_out)
+            note = Note("\n".join(lines), kept, partial=bool(left_out))
+            for key in (f"{f.id}__prev", f"{f.id}__new", f"{f.id}__ratio"):
+                if key in shown_keys:
+                    table.notes[(r, key)] = note
+
+
+def _who(result: MergeResult, who: str, item: bool, reason: str, lang: Lang) -> dict[str, str]:
+    """A unit (an item, ``item``) a change leaves out, as its note names it. ``reason``:
+    ``invalid`` for one left out this period (a unit's own reason looked up), ``no_earlier`` for
+    one with no figure before."""
+    if item:
+        entry = {"item": who, "name": _item_name(result.spec, who, lang), "reason": reason}
+    else:
+        reason = _unit_reason(result, who) if reason == "invalid" else reason
+        entry = {"unit": who, "name": result.spec.unit_map[who].name, "reason": reason}
+    shown_as = t("partial.unit", lang, name=entry["name"], reason=t(f"partial.{reason}", lang)) if reason else ""
+    return {**entry, "shown": shown_as}
 
 
 def _change_formulas(fields: list[FieldSpec]) -> dict[str, str]:
@@ -388,19 +455,21 @@ def _measures(measures: Sequence[str], lang: Lang) -> str:
 
 def _items_note(result: MergeResult, where: Sequence[str], pairs: bool, lang: Lang) -> Note:
     """未计入：33 2020年为全市40万适龄妇女进行“两癌”检查（未填或填报有误）."""
-    spec = result.spec
-    left_out = []
-    for key in dict.fromkeys(where):
-        item = spec.item_map.get(key)
-        if item is None:  # an open list: the row number
-            name = t("partial.row", lang, row=key)
-        else:
-            texts = [shown(item.values.get(f.id)) for f in spec.fields if f.source == "item" and f.kind.free_text]
-            name = " ".join(x for x in texts[:2] if x)[:40] or key
-        left_out.append({"item": key, "name": name, "reason": "invalid"})
+    left_out = [
+        {"item": key, "name": _item_name(result.spec, key, lang), "reason": "invalid"} for key in dict.fromkeys(where)
+    ]
     named = [t("partial.item", lang, name=x["name"]) for x in left_out]
     text = t("partial.note", lang, units=t("sep.list", lang).join(named))
     return Note(f"{text}\n{t('partial.pairs', lang)}" if pairs else text, tuple(left_out))
+
+
+def _item_name(spec: Spec, key: str, lang: Lang) -> str:
+    """An item as a note names it: its number and task (cut to 40 characters); a row of an open list."""
+    item = spec.item_map.get(key)
+    if item is None:  # an open list: the row number
+        return t("partial.row", lang, row=key)
+    texts = [shown(item.values.get(f.id)) for f in spec.fields if f.source == "item" and f.kind.free_text]
+    return " ".join(x for x in texts[:2] if x)[:40] or key
 
 
 @dataclass(frozen=True)
@@ -603,6 +672,9 @@ def about_table(result: MergeResult, lang: Lang, split: Sequence[tuple[str, Deta
         ("", t("about.note", lang)),
         ("", t("about.partial", lang)),
     ]
+    view = result.history
+    if view is not None and view.previous is not None and any(f.cumulative for f in spec.fields):
+        pairs.append(("", t("about.changes", lang)))
     if split:
         names = spec.unit_map
         pairs.append(
