@@ -478,3 +478,51 @@ def test_an_empty_column_headed_as_an_input_is_that_input_not_a_locked_copy(tmp_
     assert labels.count("累计完成") == labels.count("完成率") == labels.count("进展情况") == 1
     assert spec.field("done").is_input and spec.field("rate").formula == "done / target"
     assert spec.measure_field is not None and spec.measure_field.id == "measure"
+
+
+def test_last_quarters_filled_report_makes_this_quarters_inputs_once(tmp_path: Path) -> None:
+    """Seed 000 (玉环市 2025年第一季度…完成情况) as published: its 完成情况 and 自评 are filled in.
+    They are the units' inputs of the new quarter, once each (they were kept as locked copies
+    beside the kind's own inputs: two 完成情况 and two 自评 in every template), and the inputs'
+    help moves to the new quarter's cut-off with the title."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["玉环市卫生健康局2025年第一季度市政府重点工作和民生实事工作完成情况"])
+    ws.append(
+        [
+            "序号",
+            "目标任务",
+            "完成情况\n(截止4月15日)",
+            "存在问题及解决建议",
+            "完成情况自评\n(超前/正常/滞后)",
+            "牵头单位",
+        ]
+    )
+    ws.append([1, "完善全域全民全程健康服务体系。", "1.加快推动市域恶性肿瘤诊治体系建设", None, "正常", "医政科"])
+    ws.append(
+        [2, "提速市公卫中心建设。", "市公卫中心项目启动桩基施工，完成工程桩试桩检测。", None, "正常", "规划发展科"]
+    )
+    ws.append([3, "健全院前急救体系。", "推进公共场所AED配置工作。", "资金未到位", "滞后", "医政科、急救站"])
+    book.save(tmp_path / "一季度.xlsx")
+    code, out = run("init", tmp_path / "2025Q2", "--from", tmp_path / "一季度.xlsx", "--deadline", "2025-07-15")
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[2:5] == [
+        "C 列“完成情况 (截止4月15日)”→ 填报栏目 progress（由各单位填写；表中已填的 3 格是上一期的内容，新报表中不沿用，原表不变）",
+        "D 列“存在问题及解决建议”→ 填报栏目 problems（由各单位填写；表中已填的 1 格是上一期的内容，新报表中不沿用，原表不变）",
+        "E 列“完成情况自评 (超前/正常/滞后)”→ 填报栏目 status（由各单位填写；表中已填的 3 格是上一期的内容，新报表中不沿用，原表不变）",
+    ]
+    spec = load_spec(tmp_path / "2025Q2" / "report.xlsx")
+    assert [f.label for f in spec.fields] == [
+        "序号",
+        "目标任务",
+        "牵头单位",
+        "完成情况",
+        "存在问题及解决建议",
+        "完成情况自评",
+    ]
+    assert spec.field("progress").help == "截止7月15日的完成情况，按序号分条写明已完成的工作、进度和文件文号"
+    assert all("截止4月15日" not in str(v) for item in spec.items for v in item.values.values())
+    (template,) = [p for p in write_templates(spec, tmp_path / "模板") if p.name.endswith("_急救站.xlsx")]
+    header = [c.value for c in openpyxl.load_workbook(template)["填报"][5]]
+    assert header == ["序号", "目标任务", "牵头单位", "完成情况", "存在问题及解决建议", "完成情况自评"]

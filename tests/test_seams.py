@@ -270,9 +270,11 @@ def test_an_item_nobody_has_reported_yet_still_says_its_target(spec: Spec, tmp_p
     result = merge_returns(spec, [returns])
     text = [p.text for p in docx.Document(str(write_document(result, tmp_path / "r.docx"))).paragraphs]
     heading = text.index("3.家庭医生签约服务")
-    assert (
-        text[heading + 1]
-        == "进展情况：年度目标915单；2个应报单位中0个单位有有效数据，未计入：城关镇卫生院、西城镇卫生院。"
+    assert text[heading + 1] == "进展情况：年度目标915单；尚无单位报送有效数据，未计入：城关镇卫生院、西城镇卫生院。"
+    english = [p.text for p in docx.Document(str(write_document(result, tmp_path / "e.docx", "en"))).paragraphs]
+    heading = next(i for i, p in enumerate(english) if p.endswith("家庭医生签约服务"))
+    assert english[heading + 1] == (
+        "Progress: Annual target 915 单; no unit has returned valid figures yet; not counted: 城关镇卫生院, 西城镇卫生院."
     )
 
 

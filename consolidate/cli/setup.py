@@ -48,6 +48,8 @@ def init(
         )
     if result.analysis is not None:
         _print_analysis(result)
+    else:
+        _print_taken(result)
     for backup in result.backups:
         say(msg("init_backup", file=backup), "yellow")
     say(msg("init_done", file=result.path), "green")
@@ -64,22 +66,17 @@ def _print_analysis(result: InitResult) -> None:
                 f"kinds.col.{column.said or column.role}",
                 state.lang,
                 col=letter,
-                label=column.label or "-",
+                label=" ".join(column.label.split()) or "-",  # a header of two lines on one
                 id=column.field_id,
                 unit=column.unit,
+                n=column.filled,
             )
         )
     for row, why in analysis.skipped:
         say(msg("init_skipped", row=row, why=why.render(state.lang)), "yellow")
     for warning in analysis.warnings:
         say(warning.render(state.lang), "yellow")
-    for taken in result.taken:
-        what = t(f"kinds.what.{taken.what}", state.lang)
-        source = taken.source.render(state.lang)
-        if taken.value:
-            say(msg("init_taken", what=what, value=taken.value, source=source))
-        else:
-            say(msg("init_unset", what=what, source=source))
+    _print_taken(result)
     spec = result.spec
     say(
         msg(
@@ -183,3 +180,14 @@ def kinds() -> None:
 
 
 COMMANDS = (init, check, templates, convert, demo, kinds)
+
+
+def _print_taken(result: InitResult) -> None:
+    """Where the title, period, deadline and issuer came from (a table, the folder, the kind moved)."""
+    for taken in result.taken:
+        what = t(f"kinds.what.{taken.what}", state.lang)
+        source = taken.source.render(state.lang)
+        if taken.value:
+            say(msg("init_taken", what=what, value=taken.value, source=source))
+        else:
+            say(msg("init_unset", what=what, source=source))

@@ -100,6 +100,7 @@ class Column:
     unit: str = ""  # per_unit: the unit it holds the targets of
     group: str = ""  # the merged header cell above it (目标分解)
     said: str = ""  # what init says of it, when not its role's usual words (kinds.col.<said>)
+    filled: int = 0  # an input's cells the table had filled in (an earlier period's), not carried
 
 
 @dataclass
@@ -616,9 +617,11 @@ def spec_data(
 
 
 def _inputs_of_the_kind(analysis: Analysis, kept: list[Column], kind: Spec) -> None:
-    """An empty column of the table headed as one of the kind's inputs (累计完成, 完成情况（截止4月
-    15日）, 存在问题) is where the units write that input: it becomes the input, not a locked
-    copy of its empty cells beside it (the template would show the column twice)."""
+    """A column of the table headed as one of the kind's inputs (累计完成, 完成情况（截止4月15日）,
+    存在问题, 自评) is where the units write that input: it becomes the input, not a locked copy
+    beside it (the template would show the column twice, and a return pasted by hand would have
+    two columns of that name). Filled in, it is an earlier period's report (a clerk starts from
+    the last one): its cells are not carried into the new report, and ``init`` says how many."""
     names: dict[str, str] = {}
     for f in kind.fields:
         if f.source == "item":
@@ -627,19 +630,17 @@ def _inputs_of_the_kind(analysis: Analysis, kept: list[Column], kind: Spec) -> N
             names.setdefault(normalise(name), f.id)
     taken: set[str] = set()
     for c in kept:
-        if c.role != "text":
-            continue
-        if any(str(item["values"].get(c.field_id) or "").strip() for item in analysis.items):
+        if c.role not in ("text", "number") or (c.field_id and c.field_id == analysis.target):
             continue
         label = normalise(re.sub(r"[（(][^）)]*[）)]\s*$", "", c.label))
         field_id = names.get(normalise(c.label)) or names.get(label)
         if field_id is None or field_id in taken:
             continue
         taken.add(field_id)
-        for item in analysis.items:
-            item["values"].pop(c.field_id, None)
-        c.role, c.field_id = "input", field_id
-        c.said = "computed" if kind.field(field_id).formula else ""
+        filled = sum(1 for item in analysis.items if str(item["values"].pop(c.field_id, "") or "").strip())
+        computed = bool(kind.field(field_id).formula)
+        c.role, c.field_id, c.filled = "input", field_id, filled
+        c.said = ("computed" if computed else "input" if filled else "") + ("_refilled" if filled else "")
 
 
 def _names(source: str) -> list[str]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..common import atomic_output
 from ..errors import InputError
-from ..periods import move_words
+from ..periods import SpecMove, move_words, moved_spec, moved_yaml
 from ..spec import Spec, load_spec
 from ..spec.build import Locator, build_spec
 from ..spec.dates import Period, add_months, normalise_period, parse_day
@@ -107,9 +107,14 @@ def init_report(
     out = Path(target)
     analysis: Analysis | None = None
     taken: list[Taken] = []
+    move: SpecMove | None = None
     if from_table is None:
         source = kind_path(kind or "key-tasks")
         spec = load_spec(source / "report.yaml")
+        move, taken = _kind_period(out, kind or "key-tasks", spec, period)
+        # Moved with its words; or, to another length of period, only the period itself changes.
+        spec = move.spec if move is not None else spec
+        period = taken[0].value if move is None and taken else None
     else:
         table = Path(from_table)
         grid = read_table(table, sheet)
@@ -120,6 +125,7 @@ def init_report(
         chosen = load_spec(kind_path(kind or ("livelihood" if has_targets else "key-tasks")) / "report.yaml")
         taken = _settings(out, table, analysis, title=title, period=period, deadline=deadline, issuer=issuer)
         settings = {t.what: t.value for t in taken}
+        chosen = _moved_to(chosen, settings["period"])  # the inputs' help (截止4月15日) of the report's period
         data = spec_data(
             analysis,
             chosen,
@@ -130,9 +136,13 @@ def init_report(
         )
         spec = build_spec(data, _Given(str(from_table)), out, out / (WORKBOOK if workbook else "report.yaml"))
     if from_table is None and (title or period or deadline or issuer):
-        overrides = {
+        overrides: dict[str, str | None] = {
             k: v for k, v in (("title", title), ("period", period), ("deadline", deadline), ("issuer", issuer)) if v
         }
+        if deadline:
+            overrides["deadline"] = given_deadline(deadline).isoformat()
+        if "period" in overrides and "deadline" not in overrides:
+            overrides["deadline"] = None  # the kind's is a day of its own period
         data = spec.to_dict()
         data["report"] = {**data["report"], **overrides}
         spec = build_spec(data, _Given(str(source / "report.yaml")), out, None)
@@ -150,13 +160,58 @@ def init_report(
     if workbook:
         path = write_spec_workbook(spec, out / WORKBOOK)
     elif from_table is None and not (title or period or deadline or issuer):
+        # The kind's files as they are (its comments, units.csv and items.csv), moved to the period.
+        text = (source / "report.yaml").read_text(encoding="utf-8")
+        if move is not None:
+            text = moved_yaml(text, move, source / "report.yaml")[0]
         for n in SPEC_FILES:
             with atomic_output(out / n) as tmp:
-                shutil.copyfile(source / n, tmp)
+                if n == "report.yaml":
+                    Path(tmp).write_text(text, encoding="utf-8")
+                else:
+                    shutil.copyfile(source / n, tmp)
         path = out / "report.yaml"
     else:
         path = write_spec_yaml(spec, out / "report.yaml")
     return InitResult(path, load_spec(path), analysis, backups, taken)
+
+
+def _moved_to(kind: Spec, period: str) -> Spec:
+    """A kind moved to ``period`` (its texts' date words with it), when that is a period of the
+    same length as the kind's own; else as it is."""
+    before, after = Period.of(kind.report.period), Period.of(period)
+    if before.kind != after.kind or before == after:
+        return kind
+    return moved_spec(kind, (after.month_index - before.month_index) // after.months).spec
+
+
+def _kind_period(out: Path, kind: str, spec: Spec, period: str | None) -> tuple[SpecMove | None, list[Taken]]:
+    """The period of a report made from a kind: ``--period``, else the folder's name when it is
+    one (``init 2025Q3``), else the kind's own. To another period of the same length the kind's
+    title, deadline and every date word of its texts move with it, as ``next`` moves them; to a
+    period of another length only the period changes, and the title and deadline are said to be
+    the kind's."""
+    own = spec.report.period
+    if period:
+        chosen = normalise_period(period)
+        if chosen is None:
+            raise InputError(Msg("kinds.bad_period", value=period))
+        said = Taken("period", chosen, Msg("kinds.from.option", option="--period"))
+    elif (chosen := normalise_period(out.name)) is not None:
+        said = Taken("period", chosen, Msg("kinds.from.folder", name=out.name))
+    if chosen is None or chosen == own:
+        return None, []
+    before, after = Period.of(own), Period.of(chosen)
+    if before.kind != after.kind:
+        title = Taken("title", spec.report.title, Msg("kinds.from.kind_other_period", kind=kind, old=own, new=chosen))
+        return None, [said, title, Taken("deadline", "", Msg("kinds.from.kind_no_deadline", kind=kind, old=own))]
+    move = moved_spec(spec, (after.month_index - before.month_index) // after.months)
+    report = move.spec.report
+    how = Msg("kinds.from.kind_moved", kind=kind, old=own, new=chosen)
+    taken = [said, Taken("title", report.title, how)]
+    if report.deadline is not None:
+        taken.append(Taken("deadline", report.deadline.isoformat(), how))
+    return move, taken
 
 
 def _settings(

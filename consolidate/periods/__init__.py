@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..common import lazy_exports
 
 if TYPE_CHECKING:
-    from .advance import Advanced, Edit, SpecMove, TextMove, Unmoved, advance, moved_spec
+    from .advance import Advanced, Edit, SpecMove, TextMove, Unmoved, advance, moved_spec, moved_yaml
     from .carry import SummaryData, read_summary_data, summary_data
     from .checks import compare, modified_z
     from .imports import import_summary
@@ -41,6 +41,7 @@ _LAZY = {
     "Unmoved": "advance",
     "advance": "advance",
     "moved_spec": "advance",
+    "moved_yaml": "advance",
     "SummaryData": "carry",
     "read_summary_data": "carry",
     "summary_data": "carry",
@@ -86,6 +87,7 @@ __all__ = [
     "modified_z",
     "move_words",
     "moved_spec",
+    "moved_yaml",
     "next_deadline",
     "previous_values",
     "read_summary_data",

@@ -9,7 +9,7 @@ the e-mail texts. What could not be moved is listed, with where it is.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -160,28 +160,46 @@ def advance(path: str | Path, history: Path | None = None, warn: Warn | None = N
     if workbook and suffix != ".xlsx":
         raise InputError(Msg("next.formats", path=path))
     move = moved_spec(loaded)
-    texts = {m.path: (m.before, m.after) for m in move.texts if m.path != _TITLE and m.after != m.before}
-
-    def mover(text: str) -> str:
-        return move_words(text, move.before, move.after).text
-
+    texts = _moved_texts(move)
     keeper = History(history or path.parent / HISTORY_FILE, warn)
     if workbook:
         with atomic_output(path) as tmp:
-            failed = advance_workbook(path, move.report, texts, mover, Path(tmp))
+            failed = advance_workbook(path, move.report, texts, _mover(move), Path(tmp))
             written = load_spec(Path(tmp))  # the new spec must load before it replaces the old
             keeper.keep_spec(loaded, path.name, spec_yaml_text(loaded))
     else:
         text = path.read_text(encoding="utf-8-sig")
-        new_text, failed = move_yaml_texts(text, texts, mover)
-        new_text = advance_yaml(new_text, move.report)
-        written = parse_spec(new_text, str(path), base=path.parent)  # must load before it replaces the old
+        new_text, written, failed = moved_yaml(text, move, path)  # must load before it replaces the old
         keeper.keep_spec(loaded, path.name, text)
         with atomic_output(path) as tmp:
             Path(tmp).write_text(new_text, encoding="utf-8")
-    expected = {**{p: after for p, (_, after) in texts.items()}, _TITLE: move.report["title"]}
-    failed += [p for p, value in expected.items() if p not in failed and text_at(written, p) != value]
-    return _outcome(path, loaded, move, failed)
+    return _outcome(path, loaded, move, failed + _not_written(written, move, failed))
+
+
+def _moved_texts(move: SpecMove) -> dict[TextPath, tuple[str, str]]:
+    return {m.path: (m.before, m.after) for m in move.texts if m.path != _TITLE and m.after != m.before}
+
+
+def _mover(move: SpecMove) -> Callable[[str], str]:
+    def mover(text: str) -> str:
+        return move_words(text, move.before, move.after).text
+
+    return mover
+
+
+def moved_yaml(text: str, move: SpecMove, path: Path) -> tuple[str, Spec, list[TextPath]]:
+    """The text of a ``report.yaml`` (at ``path``) moved as ``move`` says, every comment and layout
+    kept: the new text, its spec (loaded: raises :class:`SpecError` when it does not) and the texts
+    that could not be moved in place."""
+    new_text, failed = move_yaml_texts(text, _moved_texts(move), _mover(move))
+    new_text = advance_yaml(new_text, move.report)
+    return new_text, parse_spec(new_text, str(path), base=path.parent), failed
+
+
+def _not_written(written: Spec, move: SpecMove, failed: list[TextPath]) -> list[TextPath]:
+    """The texts the written spec does not have as moved (besides ``failed``)."""
+    expected = {**{p: after for p, (_, after) in _moved_texts(move).items()}, _TITLE: move.report["title"]}
+    return [p for p, value in expected.items() if p not in failed and text_at(written, p) != value]
 
 
 def _outcome(path: Path, loaded: Spec, move: SpecMove, failed: list[TextPath]) -> Advanced:

@@ -34,7 +34,8 @@ DOCUMENT: dict[str, tuple[str, str]] = {
         "{{ item.pairs_done }}{{ item.measure }}，占这些单位年度目标{{ item.pairs_target }}{{ item.measure }}的"
         "{{ item.rate }}{% else %}，完成年度目标的{{ item.rate }}{% endif %}{% endif %}。"
         "{% elif item.partial %}{% if item.target is not none %}年度目标{{ item.target }}{{ item.measure }}；"
-        "{% endif %}{{ item.expected }}个应报单位中{{ item.counted }}个单位有有效数据"
+        "{% endif %}{% if item.counted %}{{ item.expected }}个应报单位中{{ item.counted }}个单位有有效数据"
+        "{% else %}尚无单位报送有效数据{% endif %}"
         "{% if item.left_out %}，未计入：{{ item.left_out | join('、') }}{% endif %}。{% endif %}",
         "Progress: {% if item.done is not none %}{{ item.done }}{% if item.measure %} {{ item.measure }}{% endif %} "
         "done so far{% if item.partial %} (the valid figures of {{ item.counted }} of the {{ item.expected }} units"
@@ -46,7 +47,8 @@ DOCUMENT: dict[str, tuple[str, str]] = {
         "{% else %}, {{ item.rate }} of the annual target{% endif %}{% endif %}."
         "{% elif item.partial %}{% if item.target is not none %}Annual target {{ item.target }}"
         "{% if item.measure %} {{ item.measure }}{% endif %}; {% endif %}"
-        "{{ item.counted }} of the {{ item.expected }} units have valid figures"
+        "{% if item.counted %}{{ item.counted }} of the {{ item.expected }} units have valid figures"
+        "{% else %}no unit has returned valid figures yet{% endif %}"
         "{% if item.left_out %}; not counted: {{ item.left_out | join(', ') }}{% endif %}.{% endif %}",
     ),
     "doc.ranking_averaged": (

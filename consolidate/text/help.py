@@ -133,9 +133,10 @@ HELP: dict[str, tuple[str, str]] = {
         "The report's title (default: the title row above the table)",
     ),
     "help.init.period": (
-        "报告期，如 2025年第三季度、2025Q3、2025年9月（默认：文件夹名是报告期时取文件夹名，否则从标题中读出）",
+        "报告期，如 2025年第三季度、2025Q3、2025年9月（默认：文件夹名是报告期时取文件夹名，否则从标题中读出；"
+        "报表类型的标题和截止日期随之顺延）",
         "The period, such as 2025-Q3 or 2025-09 (default: the folder's name when it is a period, else read "
-        "from the title)",
+        "from the title; a kind's title and deadline move with it)",
     ),
     "help.init.deadline": (
         "截止日期，如 2025-10-15（默认取任务表标题或表头中的“截止4月15日”之类）",

@@ -206,6 +206,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{col} 列“{label}”→ 计算栏目 {id}（空列：按公式计算）",
         "Column {col} “{label}” → computed field {id} (empty: computed by its formula)",
     ),
+    "kinds.col.input_refilled": (
+        "{col} 列“{label}”→ 填报栏目 {id}（由各单位填写；表中已填的 {n} 格是上一期的内容，新报表中不沿用，原表不变）",
+        "Column {col} “{label}” → input field {id} (the units fill it in; the {n} cells the table has filled are "
+        "an earlier period's, not carried into the new report; the table is left as it is)",
+    ),
+    "kinds.col.computed_refilled": (
+        "{col} 列“{label}”→ 计算栏目 {id}（按公式计算；表中已填的 {n} 格是上一期的数，新报表中不沿用，原表不变）",
+        "Column {col} “{label}” → computed field {id} (computed by its formula; the {n} cells the table has filled "
+        "are an earlier period's, not carried into the new report; the table is left as it is)",
+    ),
     "kinds.col.ignored": ("{col} 列 → 空列，未使用", "Column {col} → empty, not used"),
     "kinds.skip_header": ("重复的表头", "a repeated header row"),
     "kinds.skip_note": ("表格下方的说明文字", "a note under the table"),
@@ -264,6 +274,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{source}；注意：标题写的报告期是 {old}，不是 {new}，请用 --title 给出新标题，或以后在 report.xlsx 中修改",
         "{source}; note: the title says the period {old}, not {new}: give the new title with --title, or "
         "change it in report.xlsx later",
+    ),
+    "kinds.from.kind_moved": (
+        "报表类型 {kind} 的，从它的报告期 {old} 顺延到 {new}",
+        "from the kind {kind}, moved from its period {old} to {new}",
+    ),
+    "kinds.from.kind_other_period": (
+        "报表类型 {kind} 的；注意：标题写的报告期是 {old}，不是 {new}，请用 --title 给出新标题，或以后在 report.xlsx 中修改",
+        "from the kind {kind}; note: the title says the period {old}, not {new}: give the new title with --title, "
+        "or change it in report.xlsx later",
+    ),
+    "kinds.from.kind_no_deadline": (
+        "报表类型 {kind} 的截止日期是报告期 {old} 的，没有沿用；可用 --deadline 指定，或以后在 report.xlsx 中填写",
+        "the kind {kind} gives a day of its own period {old}, not used: --deadline gives one, or fill it "
+        "in report.xlsx later",
     ),
     "kinds.from.deadline_other_period": (
         "表格 {cell}“{text}”是报告期 {old} 的日期，没有沿用；可用 --deadline 指定",
