@@ -132,3 +132,16 @@ def test_in_english(county: Path) -> None:
         "Not included: 基层卫生科 (not returned)\n"
         "counted over the units with a figure both this period and before (like for like)"
     )
+
+
+def test_the_template_of_a_unit_that_missed_the_last_quarter_says_whose_figures_it_shows(year: Path) -> None:
+    """医政医管科 did not report 2025-Q3: its 2025-Q4 template's 上期 column holds its 2025-Q2 figures."""
+    headers = {}
+    for path in (year / "模板4").iterdir():
+        sheet = openpyxl.load_workbook(path)["填报"]
+        headers[path.stem.rsplit("_", 1)[1]] = [c.value for c in sheet[5]]
+    assert "上期累计完成（2025-Q2）" in headers["医政医管科"]
+    assert "上期累计完成" in headers["龙溪镇卫生院"] and "上期累计完成（2025-Q2）" not in headers["龙溪镇卫生院"]
+    # Read back, it is the earlier figures' column still, not an input: 医政医管科's return merged in Q4.
+    got = cells(year / "汇总4.xlsx", "汇总", "序号")
+    assert got["2"]["累计完成"] == (8, "", False)

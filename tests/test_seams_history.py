@@ -164,3 +164,26 @@ def test_validate_and_report_read_the_history_they_find(county: Path) -> None:
     assert [(i["unit"], i["cell"]) for i in issues if i["code"] == "W-CUMULATIVE-DECREASED"] == [("LX", "E7")]
     assert "历史记录" not in output  # only read: nothing recorded, nothing to say
     assert periods(county / "2025Q1" / "history.sqlite") == [("key-work-2025q1", "2025-Q1", 3)]
+
+
+def test_next_twice_without_a_merge_between_is_refused_until_skip(county: Path) -> None:
+    """``next`` copied twice, or run before the merge: the period left behind would never be
+    recorded, and the next one's 上期 would silently be the period before it."""
+    assert run("merge", "收回/", "-o", "汇总.xlsx")[0] == 0
+    code, output = run("next", "2025Q1/report.xlsx")
+    assert code == 0, output
+    before = (county / "2025Q1" / "report.xlsx").read_bytes()
+    code, output = run("next", "2025Q1/report.xlsx")
+    assert code == 2
+    history = Path("2025Q1") / "history.sqlite"
+    assert output.splitlines() == [
+        f"无法执行：本期 2025-Q2 还没有汇总（历史记录 {history} 中最近的一期是 2025-Q1）。现在进入 2025-Q3，"
+        "2025-Q3 的模板和汇总就没有 2025-Q2 的数作为上期。请先汇总本期（如 consolidate merge 收回/ -o 汇总.xlsx），"
+        "再运行 next；确实要跳过 2025-Q2，请加 --skip 再运行（2025Q1/report.xlsx 没有改动）"
+    ]
+    assert (county / "2025Q1" / "report.xlsx").read_bytes() == before
+    code, output = run("--lang", "en", "next", "2025Q1/report.xlsx")
+    assert code == 2 and "This period, 2025-Q2, has not been merged" in output
+    code, output = run("next", "2025Q1/report.xlsx", "--skip")
+    assert code == 0, output
+    assert output.splitlines()[1] == "  期别：2025-Q2 → 2025-Q3"

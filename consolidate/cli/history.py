@@ -71,11 +71,12 @@ def history(
 def next(
     spec: Annotated[Path, typer.Argument()] = Path("."),
     history_file: HistoryOpt = None,
+    skip: Annotated[bool, typer.Option("--skip")] = False,
 ) -> None:
     from ..periods.advance import advance
 
     with guarded():
-        done = advance(spec, history_file, _warn)
+        done = advance(spec, history_file, _warn, skip=skip)
     say(msg("next_done", file=done.path), "green")
     for edit in done.edits:
         say(msg("next_change", what=edit.what, before=edit.before, after=edit.after))

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .checks import compare, modified_z
     from .imports import import_summary
     from .store import (
+        AS_OF,
         HISTORY_FILE,
         MERGE_WAIT,
         Change,
@@ -42,6 +43,7 @@ _LAZY = {
     "advance": "advance",
     "moved_spec": "advance",
     "moved_yaml": "advance",
+    "AS_OF": "store",
     "SummaryData": "carry",
     "read_summary_data": "carry",
     "summary_data": "carry",
@@ -65,6 +67,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AS_OF",
     "HISTORY_FILE",
     "MERGE_WAIT",
     "Advanced",

@@ -147,12 +147,16 @@ def moved_spec(spec: Spec, step: int = 1) -> SpecMove:
     return SpecMove(moved, before, after, report, texts)
 
 
-def advance(path: str | Path, history: Path | None = None, warn: Warn | None = None) -> Advanced:
+def advance(path: str | Path, history: Path | None = None, warn: Warn | None = None, skip: bool = False) -> Advanced:
     """``consolidate next``: move the spec file at ``path`` (a folder: its report.yaml, else its
     report.xlsx) to its next period in place, keeping the old one in the history (``history``,
     default ``history.sqlite`` beside the spec). Only the values that move change; every comment,
     layout, other cell and format is kept. Raises :class:`InputError` or :class:`SpecError` when
-    it cannot; the file is then as it was."""
+    it cannot; the file is then as it was.
+
+    A report whose history records earlier periods but not this one is not moved on unless
+    ``skip``: its period was never merged (``next`` run twice, or before the merge), and the
+    next period would have no 上期 from it."""
     path = spec_file(path)
     loaded = load_spec(path)
     suffix = path.suffix.lower()
@@ -162,6 +166,18 @@ def advance(path: str | Path, history: Path | None = None, warn: Warn | None = N
     move = moved_spec(loaded)
     texts = _moved_texts(move)
     keeper = History(history or path.parent / HISTORY_FILE, warn)
+    recorded = [p["period"] for p in keeper.periods(loaded.report.id)] if keeper.path.exists() else []
+    if recorded and loaded.report.period not in recorded and not skip:
+        raise InputError(
+            Msg(
+                "next.not_merged",
+                period=loaded.report.period,
+                next=str(move.after),
+                last=recorded[-1],
+                history=keeper.path,
+                spec=path,
+            )
+        )
     if workbook:
         with atomic_output(path) as tmp:
             failed = advance_workbook(path, move.report, texts, _mover(move), Path(tmp))

@@ -29,6 +29,9 @@ from ..spec import Spec
 from ..text import Msg
 
 HISTORY_FILE = "history.sqlite"
+# In a unit's last values (:meth:`HistoryView.last_values`): the period they are from, when older
+# than the previous one. No item has an empty id, so no value is ever under this key.
+AS_OF = ("", "as of")
 SCHEMA = "3"
 _LOCK_WAIT = 10.0
 MERGE_WAIT = 600.0  # seconds a merge waits for another merge of the same report
@@ -191,11 +194,19 @@ class HistoryView:
         return values[-1] if values else None
 
     def last_values(self) -> dict[str, dict[tuple[str, str], Any]]:
-        """unit code → (item, field) → the unit's last value, for its template."""
+        """unit code → (item, field) → the unit's last value, for its template; and, under
+        :data:`AS_OF`, the period they are from when that is older than the previous period (the
+        unit did not report then: its template's 上期 columns say which period they show)."""
         out: dict[str, dict[tuple[str, str], Any]] = {}
+        latest: dict[str, str] = {}
         for (unit, item, fid), values in self.earlier.items():
             if values:
                 out.setdefault(unit, {})[(item, fid)] = values[-1][1]
+                latest[unit] = max(latest.get(unit, ""), values[-1][0])
+        previous = self.previous
+        for unit, period in latest.items():
+            if previous is not None and period < previous:
+                out[unit][AS_OF] = period
         return out
 
 

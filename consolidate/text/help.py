@@ -70,6 +70,10 @@ HELP: dict[str, tuple[str, str]] = {
         "Example: [bold]consolidate next livelihood/report.yaml[/bold]",
     ),
     "help.next.spec": ("报表定义 report.yaml（默认当前文件夹的）", "The spec (default ./report.yaml)"),
+    "help.next.skip": (
+        "本期还没有汇总（历史记录中没有这一期）也进入下一期，跳过本期",
+        "Move on even though this period has not been merged (the history has no record of it): skip it",
+    ),
     "help.app": (
         "consolidate：报表模板下发、回收校验、一键汇总。",
         "consolidate: report templates out, returns in, one summary.",

@@ -101,6 +101,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.phone": ("联系电话", "Phone"),
     "col.count_of": ("{v}数", "count {v}"),
     "col.previous": ("上期{label}", "Previous {label}"),
+    "col.previous_as_of": ("上期{label}（{period}）", "Previous {label} ({period})"),
     "col.new": ("本期新增", "New this period"),
     "col.new_of": ("{label}本期新增", "{label} new this period"),
     "col.ratio": ("环比", "Change on previous period"),

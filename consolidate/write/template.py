@@ -23,6 +23,7 @@ from ..common import (
 from ..fields import FieldType
 from ..merge import ordered_map
 from ..merge.origin import spec_file_hint
+from ..periods import AS_OF
 from ..spec import FORMAT_VERSION, FieldSpec, Spec, UnitSpec, expr, pack_spec, spec_from_json
 from ..text import Lang, t
 from .fastbook import Alike, placeholder, template_book, texts_pattern
@@ -338,8 +339,14 @@ def _write(
     sheet.write_string(3, 0, f"{period}    {t('labelled', lang, label=t('deadline', lang), value=deadline)}", label_fmt)
     header0 = layout.header_row - 1
 
+    as_of = earlier.get(AS_OF)  # the unit's last values are of an older period than the previous
+
     def heading(f: FieldSpec, is_previous: bool) -> str:
-        return t("col.previous", lang, label=f.heading(lang)) if is_previous else f.heading(lang)
+        if not is_previous:
+            return f.heading(lang)
+        if as_of:
+            return t("col.previous_as_of", lang, label=f.heading(lang), period=as_of)
+        return t("col.previous", lang, label=f.heading(lang))
 
     for col, f, is_previous in placed:
         sheet.write_string(header0, col, heading(f, is_previous), header_fmt)
