@@ -182,7 +182,24 @@ def _moved_to(kind: Spec, period: str) -> Spec:
     before, after = Period.of(kind.report.period), Period.of(period)
     if before.kind != after.kind or before == after:
         return kind
-    return moved_spec(kind, (after.month_index - before.month_index) // after.months).spec
+    return moved_spec(kind, _steps(before, after)).spec
+
+
+def _steps(before: Period, after: Period) -> int:
+    """How many periods (of their one kind) ``after`` is after ``before``."""
+    return (after.month_index - before.month_index) // after.months
+
+
+def _asked_period(out: Path, period: str | None) -> Taken | None:
+    """The period ``--period`` gives, else the folder's name when it is one; None without either."""
+    if period:
+        chosen = normalise_period(period)
+        if chosen is None:
+            raise InputError(Msg("kinds.bad_period", value=period))
+        return Taken("period", chosen, Msg("kinds.from.option", option="--period"))
+    if (chosen := normalise_period(out.name)) is not None:
+        return Taken("period", chosen, Msg("kinds.from.folder", name=out.name))
+    return None
 
 
 def _kind_period(out: Path, kind: str, spec: Spec, period: str | None) -> tuple[SpecMove | None, list[Taken]]:
@@ -192,20 +209,15 @@ def _kind_period(out: Path, kind: str, spec: Spec, period: str | None) -> tuple[
     period of another length only the period changes, and the title and deadline are said to be
     the kind's."""
     own = spec.report.period
-    if period:
-        chosen = normalise_period(period)
-        if chosen is None:
-            raise InputError(Msg("kinds.bad_period", value=period))
-        said = Taken("period", chosen, Msg("kinds.from.option", option="--period"))
-    elif (chosen := normalise_period(out.name)) is not None:
-        said = Taken("period", chosen, Msg("kinds.from.folder", name=out.name))
-    if chosen is None or chosen == own:
+    said = _asked_period(out, period)
+    if said is None or said.value == own:
         return None, []
+    chosen = said.value
     before, after = Period.of(own), Period.of(chosen)
     if before.kind != after.kind:
         title = Taken("title", spec.report.title, Msg("kinds.from.kind_other_period", kind=kind, old=own, new=chosen))
         return None, [said, title, Taken("deadline", "", Msg("kinds.from.kind_no_deadline", kind=kind, old=own))]
-    move = moved_spec(spec, (after.month_index - before.month_index) // after.months)
+    move = moved_spec(spec, _steps(before, after))
     report = move.spec.report
     how = Msg("kinds.from.kind_moved", kind=kind, old=own, new=chosen)
     taken = [said, Taken("title", report.title, how)]
@@ -236,13 +248,9 @@ def _settings(
         return Msg("kinds.from.cell", cell=found.cell, text=found.text)
 
     own = period_in_table(analysis)
-    if period:
-        chosen = normalise_period(period)
-        if chosen is None:
-            raise InputError(Msg("kinds.bad_period", value=period))
-        said = Taken("period", chosen, Msg("kinds.from.option", option="--period"))
-    elif (chosen := normalise_period(out.name)) is not None:
-        said = Taken("period", chosen, Msg("kinds.from.folder", name=out.name))
+    asked = _asked_period(out, period)
+    if asked is not None:
+        chosen, said = asked.value, asked
     elif own is not None:
         chosen, said = own.value, Taken("period", own.value, cell(own))
     else:
