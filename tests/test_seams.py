@@ -276,6 +276,20 @@ def test_an_item_nobody_has_reported_yet_still_says_its_target(spec: Spec, tmp_p
     assert english[heading + 1] == (
         "Progress: Annual target 915 单; no unit has returned valid figures yet; not counted: 城关镇卫生院, 西城镇卫生院."
     )
+    # In 汇总 the item's empty cells say why they are empty (a blank read as "no progress").
+    import openpyxl
+
+    summary = write_summary(result, tmp_path / "汇总.xlsx")
+    ws = openpyxl.load_workbook(summary)["汇总"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    row = ws[HEADER_ROW + 3]
+    assert row[header.index("序号")].value == "3"
+    noted = {h: (c.value, c.comment.text if c.comment else "") for h, c in zip(header, row, strict=False)}
+    why = "未计入：城关镇卫生院（未报送）、西城镇卫生院（未报送）"
+    assert [noted[h] for h in ("累计完成", "完成率", "进展情况")] == [(None, why)] * 3
+    assert noted["年度目标"] == (915, "")
+    row = ws[HEADER_ROW + 1]  # T1: reported by one unit, its text as it is, no note
+    assert row[header.index("进展情况")].comment is None
 
 
 def test_every_trend_chart_plots_the_column_its_title_names(tmp_path: Path) -> None:

@@ -176,7 +176,32 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
     _mark(table, result, [*marked, result.total], lang)
     if changes and view is not None:
         _mark_changes(table, result, changes, [*marked, result.total], [*behind, view.total], lang)
+    _mark_unreported(table, result, marked, lang)
     return table
+
+
+def _mark_unreported(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang: Lang) -> None:
+    """The empty cells of an item nobody has reported yet (完成情况, 自评, 累计完成) say why they are
+    empty, naming the units asked: a blank is otherwise read as "no progress"."""
+    spec = result.spec
+    if spec.rows != "fixed":
+        return
+    for r, row in enumerate(marked):
+        item = spec.item_map.get(row.key)
+        if r in table.headings or item is None or row.reported_units or not item.units:
+            continue
+        left_out = tuple(
+            {"unit": code, "name": spec.unit_map[code].name, "reason": _unit_reason(result, code)}
+            for code in item.units
+        )
+        named = [t("partial.unit", lang, name=u["name"], reason=t(f"partial.{u['reason']}", lang)) for u in left_out]
+        note = Note(t("partial.note", lang, units=t("sep.list", lang).join(named)), left_out)
+        for c, column in enumerate(table.columns):
+            f = column.field
+            if f is None or f.source == "item" or column.key != f.id or (r, column.key) in table.notes:
+                continue
+            if table.rows[r][c] in (None, ""):
+                table.notes[(r, column.key)] = note
 
 
 def _heading_column(result: MergeResult, columns: Sequence[Column]) -> int | None:
