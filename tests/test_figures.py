@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -200,3 +201,12 @@ def test_a_sum_past_the_largest_float_is_infinite_not_a_crash() -> None:
         back.add(value)
     assert over.total() == math.inf
     assert back.total() == big  # past the largest float on the way, not at the end
+    # Three of 1.2e308: even halved their sum is past the largest float (the halving overflowed).
+    three = ExactSum()
+    for value in (1.1984620899082105e308,) * 3:
+        three.add(value)
+    assert three.total() == math.inf
+    most = ExactSum()
+    for value in (sys.float_info.max, sys.float_info.max, -sys.float_info.max):
+        most.add(value)
+    assert most.total() == sys.float_info.max

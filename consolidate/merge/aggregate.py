@@ -131,8 +131,13 @@ class ExactSum:
         try:
             return math.fsum(values)
         except OverflowError:
-            half = math.fsum(v / 2 for v in values)  # exact for floats this large
-            return half * 2 if abs(half) <= sys.float_info.max / 2 else math.copysign(math.inf, half)
+            # Scaled down by a power of two past the number of values, no partial sum overflows
+            # (three values of 1.2e308 overflowed even halved); exact for floats this large.
+            k = len(values).bit_length()
+            scaled = math.fsum(math.ldexp(v, -k) for v in values)
+            if abs(scaled) <= math.ldexp(sys.float_info.max, -k):
+                return math.ldexp(scaled, k)
+            return math.copysign(math.inf, scaled)
 
 
 class Accumulator:
