@@ -481,3 +481,27 @@ def test_relay_again_for_the_next_period_keeps_units_targets_and_history(city: d
     assert code == 0, out
     sheet = openpyxl.load_workbook(next((tmp_path / "ys9").glob("*沂城街道卫生院.xlsx")))["填报"]
     assert "上期" in str(sheet["E5"].value)
+
+
+def test_relay_again_before_the_merge_is_refused_until_skip(city: dict[str, Any], tmp_path: Path) -> None:
+    """September's template relayed while August's returns were never merged: August would never
+    be recorded, and September's 上期 would be July's. As ``next``, relay says so and stops."""
+    spec_path = _relayed(city, tmp_path)
+    returns, _ = _township_returns(spec_path, tmp_path)
+    assert run("merge", returns, "-s", spec_path, "-o", tmp_path / "汇总.xlsx")[0] == 0
+    shutil.copytree(city["path"].parent, tmp_path / "city9")
+    assert run("next", tmp_path / "city9" / "report.xlsx")[0] == 0
+    september = load_spec(tmp_path / "city9" / "report.xlsx")
+    new = write_templates(september, tmp_path / "city9-templates", units=["YS"])[0]
+    assert run("relay", new, "-o", spec_path.parent, "-s", spec_path)[0] == 0  # August merged: on to September
+    shutil.copytree(tmp_path / "city9", tmp_path / "city10")
+    assert run("next", tmp_path / "city10" / "report.xlsx", "--skip")[0] == 0
+    october = write_templates(load_spec(tmp_path / "city10" / "report.xlsx"), tmp_path / "city10-t", units=["YS"])[0]
+    before = spec_path.read_bytes()
+    code, out = run("relay", october, "-o", spec_path.parent, "-s", spec_path)  # September never merged
+    assert code == 2
+    assert "本期 2020-09 还没有汇总" in out and "最近的一期是 2020-08" in out and "--skip" in out
+    assert spec_path.read_bytes() == before
+    code, out = run("relay", october, "-o", spec_path.parent, "-s", spec_path, "--skip")
+    assert code == 0, out
+    assert load_spec(spec_path).report.period == "2020-10"

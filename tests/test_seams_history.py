@@ -179,7 +179,7 @@ def test_next_twice_without_a_merge_between_is_refused_until_skip(county: Path) 
     assert output.splitlines() == [
         f"无法执行：本期 2025-Q2 还没有汇总（历史记录 {history} 中最近的一期是 2025-Q1）。现在进入 2025-Q3，"
         "2025-Q3 的模板和汇总就没有 2025-Q2 的数作为上期。请先汇总本期（如 consolidate merge 收回/ -o 汇总.xlsx），"
-        "再运行 next；确实要跳过 2025-Q2，请加 --skip 再运行（2025Q1/report.xlsx 没有改动）"
+        "再进入下一期；确实要跳过 2025-Q2，请加 --skip 再运行（2025Q1/report.xlsx 没有改动）"
     ]
     assert (county / "2025Q1" / "report.xlsx").read_bytes() == before
     code, output = run("--lang", "en", "next", "2025Q1/report.xlsx")

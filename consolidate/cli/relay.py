@@ -42,6 +42,7 @@ def relay(
     issuer: Annotated[str | None, typer.Option("--issuer")] = None,
     title: Annotated[str | None, typer.Option("--title")] = None,
     unit_name: Annotated[str | None, typer.Option("--unit-name")] = None,
+    skip: Annotated[bool, typer.Option("--skip")] = False,
 ) -> None:
     from ..relay import relay_report
 
@@ -57,6 +58,7 @@ def relay(
             issuer=issuer,
             title=title,
             unit_name=unit_name,
+            skip=skip,
         )
     for taken in result.taken:
         what = t(f"relay.what.{taken.what}", state.lang)

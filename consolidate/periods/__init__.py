@@ -13,7 +13,17 @@ from typing import TYPE_CHECKING
 from ..common import lazy_exports
 
 if TYPE_CHECKING:
-    from .advance import Advanced, Edit, SpecMove, TextMove, Unmoved, advance, moved_spec, moved_yaml
+    from .advance import (
+        Advanced,
+        Edit,
+        SpecMove,
+        TextMove,
+        Unmoved,
+        advance,
+        moved_spec,
+        moved_yaml,
+        refuse_unmerged,
+    )
     from .carry import SummaryData, read_summary_data, summary_data
     from .checks import compare, modified_z
     from .imports import import_summary
@@ -43,6 +53,7 @@ _LAZY = {
     "advance": "advance",
     "moved_spec": "advance",
     "moved_yaml": "advance",
+    "refuse_unmerged": "advance",
     "AS_OF": "store",
     "SummaryData": "carry",
     "read_summary_data": "carry",
@@ -95,6 +106,7 @@ __all__ = [
     "previous_values",
     "read_summary_data",
     "record_rows",
+    "refuse_unmerged",
     "summary_data",
 ]
 

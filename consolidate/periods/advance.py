@@ -166,18 +166,8 @@ def advance(path: str | Path, history: Path | None = None, warn: Warn | None = N
     move = moved_spec(loaded)
     texts = _moved_texts(move)
     keeper = History(history or path.parent / HISTORY_FILE, warn)
-    recorded = [p["period"] for p in keeper.periods(loaded.report.id)] if keeper.path.exists() else []
-    if recorded and loaded.report.period not in recorded and not skip:
-        raise InputError(
-            Msg(
-                "next.not_merged",
-                period=loaded.report.period,
-                next=str(move.after),
-                last=recorded[-1],
-                history=keeper.path,
-                spec=path,
-            )
-        )
+    if not skip:
+        refuse_unmerged(loaded, keeper, str(move.after), path)
     if workbook:
         with atomic_output(path) as tmp:
             failed = advance_workbook(path, move.report, texts, _mover(move), Path(tmp))
@@ -190,6 +180,25 @@ def advance(path: str | Path, history: Path | None = None, warn: Warn | None = N
         with atomic_output(path) as tmp:
             Path(tmp).write_text(new_text, encoding="utf-8")
     return _outcome(path, loaded, move, failed + _not_written(written, move, failed))
+
+
+def refuse_unmerged(spec: Spec, keeper: History, after: str, path: Path) -> None:
+    """:class:`InputError` when ``spec``'s report moves on to the period ``after`` while its
+    history (``keeper``) records earlier periods but not the spec's own: that period was never
+    merged (``next`` or ``relay`` run twice, or before the merge), and the next period's 上期
+    would silently come from the one before it. ``path``: the spec file, named as unchanged."""
+    recorded = [p["period"] for p in keeper.periods(spec.report.id)] if keeper.path.exists() else []
+    if recorded and spec.report.period not in recorded:
+        raise InputError(
+            Msg(
+                "next.not_merged",
+                period=spec.report.period,
+                next=after,
+                last=recorded[-1],
+                history=keeper.path,
+                spec=path,
+            )
+        )
 
 
 def _moved_texts(move: SpecMove) -> dict[TextPath, tuple[str, str]]:

@@ -15,7 +15,8 @@ from typing import Any
 from ..common import normalise, tidy_number
 from ..errors import InputError, SpecError
 from ..kinds.init import Taken, given_deadline
-from ..periods.store import HISTORY_FILE
+from ..periods import refuse_unmerged
+from ..periods.store import HISTORY_FILE, History
 from ..spec import Item, Spec, UnitSpec, load_spec
 from ..spec.build import Locator, build_spec
 from ..spec.tables import load_units
@@ -61,12 +62,17 @@ def relay_report(
     issuer: str | None = None,
     title: str | None = None,
     unit_name: str | None = None,
+    skip: bool = False,
 ) -> RelayResult:
-    """Make the county's ``report.xlsx`` in ``out`` from the city's ``template``."""
+    """Make the county's ``report.xlsx`` in ``out`` from the city's ``template``. Relayed again for
+    the next period (``old_spec``), the old one's period must have been merged, unless ``skip``
+    (see :func:`~consolidate.periods.refuse_unmerged`)."""
     template, out = Path(template), Path(out)
     city = read_city(template)
     old = load_spec(old_spec) if old_spec is not None else None
     old_path = old.path if old is not None else None
+    if old is not None and old_path is not None and city.spec.report.period != old.report.period and not skip:
+        refuse_unmerged(old, History(old_path.parent / HISTORY_FILE), city.spec.report.period, old_path)
     target_path = _target_file(out, old_path)
     taken: list[Taken] = []
     warnings: list[Msg] = []

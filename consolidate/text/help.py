@@ -254,6 +254,10 @@ HELP: dict[str, tuple[str, str]] = {
         "Example: [bold]consolidate relay city_template.xlsx -o 2020-08/ --units townships.xlsx "
         "--targets breakdown.xlsx[/bold]",
     ),
+    "help.relay.skip": (
+        "用 -s 的旧报表定义进入新一期时，旧的一期还没有汇总也照样进行（跳过那一期）",
+        "Move the old spec (-s) on to the new period even though its own period has not been merged: skip it",
+    ),
     "help.relay.template": ("市里下发给本县的模板（.xlsx）", "The template the city sent the county (.xlsx)"),
     "help.relay.out": (
         "本县报表定义的文件夹（写入 report.xlsx；不覆盖已有的报表定义，除非它就是 --spec）",

@@ -57,12 +57,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "next.not_merged": (
         "本期 {period} 还没有汇总（历史记录 {history} 中最近的一期是 {last}）。现在进入 {next}，{next} 的模板和汇总"
-        "就没有 {period} 的数作为上期。请先汇总本期（如 consolidate merge 收回/ -o 汇总.xlsx），再运行 next；"
+        "就没有 {period} 的数作为上期。请先汇总本期（如 consolidate merge 收回/ -o 汇总.xlsx），再进入下一期；"
         "确实要跳过 {period}，请加 --skip 再运行（{spec} 没有改动）",
         "This period, {period}, has not been merged (the latest period in the history {history} is {last}). "
         "Moved on to {next} now, the templates and summary of {next} would have no figures of {period} as "
         "their previous ones. Merge this period first (such as consolidate merge returns/ -o summary.xlsx), "
-        "then run next; to skip {period} indeed, run it again with --skip ({spec} is unchanged)",
+        "then move on; to skip {period} indeed, run it again with --skip ({spec} is unchanged)",
     ),
     "cli.next_done": ("已进入下一期：{file}", "Moved on to the next period: {file}"),
     "cli.next_change": ("  {what}：{before} → {after}", "  {what}: {before} → {after}"),
