@@ -145,3 +145,27 @@ def test_the_template_of_a_unit_that_missed_the_last_quarter_says_whose_figures_
     # Read back, it is the earlier figures' column still, not an input: 医政医管科's return merged in Q4.
     got = cells(year / "汇总4.xlsx", "汇总", "序号")
     assert got["2"]["累计完成"] == (8, "", False)
+
+
+def test_trend_marks_the_periods_some_units_had_not_returned(year: Path) -> None:
+    ws = openpyxl.load_workbook(year / "汇总4.xlsx")["趋势"]
+    header = [c.value for c in ws[HEADER_ROW]]
+    at = {name: header.index(name) for name in ("事项编号", "期别", "年度目标", "累计完成", "已报单位数")}
+    t1 = [row for row in ws.iter_rows(min_row=HEADER_ROW + 1) if row[at["事项编号"]].value == "T1"]
+    got = [
+        (
+            row[at["期别"]].value,
+            row[at["累计完成"]].value,
+            row[at["已报单位数"]].value,
+            row[at["累计完成"]].comment.text if row[at["累计完成"]].comment else "",
+            row[at["年度目标"]].comment is None,  # the spec's target rests on no return
+        )
+        for row in t1
+    ]
+    fewer = "依据当期已报的 1 个单位（本期应报 2 个）"
+    assert got == [
+        ("2025-Q1", 60, 1, fewer, True),  # 龙溪镇卫生院 had not started
+        ("2025-Q2", 105, 2, "", True),
+        ("2025-Q3", 50, 1, fewer, True),  # 医政医管科 missed it
+        ("2025-Q4", 160, 2, "", True),
+    ]

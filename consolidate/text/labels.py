@@ -174,6 +174,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "partial.item": ("{name}（未填或填报有误）", "{name} (empty or rejected)"),
     "partial.row": ("第 {row} 行", "row {row}"),
     "partial.pairs": ("只按各项数据都有效的单位计算", "computed over the units whose every input is valid"),
+    "partial.trend": (
+        "依据当期已报的 {reported} 个单位（本期应报 {expected} 个）",
+        "Over the {reported} units that had returned then ({expected} expected now)",
+    ),
     "partial.no_earlier": ("上期没有数", "no earlier figure"),
     "partial.change_pairs": (
         "只计本期和上期都有数的单位（同口径比较）",

@@ -466,9 +466,17 @@ def trend_table(result: MergeResult, lang: Lang) -> Table | None:
         rows.append([_out(c, values.get(c.key), lang) for c in columns])
     table = Table("trend", t("sheet.trend", lang), columns, rows, None, {f.id: f.formula or "" for f in computed})
     for r, point in enumerate(trend):
+        # A period some units had not returned then: its sums rest on fewer units, as its 汇总 said.
+        expected = len(spec.item_map[point.item].units)
+        fewer = point.reported_units < expected
         for field_id in point.own:  # as that period's 汇总 had it: over complete pairs
             table.own.add((r, field_id))
-            table.notes[(r, field_id)] = Note(t("partial.pairs", lang))
+        for f in [*summed, *computed]:
+            lines = [t("partial.pairs", lang)] if f.id in point.own else []
+            if fewer and f.source != "item" and point.values.get(f.id) is not None:  # not 年度目标: the spec's
+                lines.insert(0, t("partial.trend", lang, reported=point.reported_units, expected=expected))
+            if lines:
+                table.notes[(r, f.id)] = Note("\n".join(lines))
     # Each item's line is named by its task (the legend), not by its number.
     table.series_name = roles.text.id if roles.text is not None else "item"
     return table
