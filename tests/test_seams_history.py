@@ -131,14 +131,65 @@ def test_returns_moved_away_still_find_the_spec_beside_them(county: Path) -> Non
     assert periods(history) == [("key-work-2025q1", "2025-Q1", 3)]
 
 
-def test_a_spec_of_another_period_is_not_taken_for_it(county: Path) -> None:
+def test_a_late_return_after_next_is_recorded_in_the_reports_own_history(county: Path) -> None:
+    """Q1 merged without 龙溪镇卫生院, ``next`` run, then 龙溪's Q1 return comes in: merged again, Q1
+    is recorded again beside the spec (which says Q2 now), not in a second history beside the
+    returns, so Q2's templates and summary have 龙溪's Q1 figures as 上期."""
+    (lx,) = (county / "收回").glob("*_龙溪镇卫生院.xlsx")
+    late = county / "迟交"
+    late.mkdir()
+    lx.rename(late / lx.name)
+    assert run("merge", "收回/", "-o", "汇总.xlsx")[0] == 0
+    assert periods(county / "2025Q1" / "history.sqlite") == [("key-work-2025q1", "2025-Q1", 2)]
     assert run("next", "2025Q1/report.xlsx")[0] == 0  # the spec is the next quarter's now
+    (late / lx.name).rename(county / "收回" / lx.name)
+    code, output = run("merge", "收回/", "-o", "汇总.xlsx")
+    assert code == 0, output
+    history = Path("2025Q1") / "history.sqlite"
+    assert output.splitlines()[0] == (
+        f"历史记录：{history}（在报表定义 2025Q1/report.xlsx 旁边；它已进入下一期，这些是 2025-Q1 的报表，本次补记 2025-Q1）"
+    )
+    assert periods(county / history) == [("key-work-2025q1", "2025-Q1", 3)]
+    assert not (county / "history.sqlite").exists()
+    code, output = run("templates", "2025Q1/report.xlsx", "-o", "模板2/")
+    assert code == 0, output
+    (template,) = (county / "模板2").glob("*_龙溪镇卫生院.xlsx")
+    sheet = openpyxl.load_workbook(template)["填报"]
+    header = [c.value for c in sheet[5]]
+    assert [row[header.index("上期累计完成")].value for row in sheet.iter_rows(min_row=6, max_row=7)] == [30, 25]
+    code, output = run("--lang", "en", "merge", "收回/", "-o", "汇总.xlsx")
+    assert output.splitlines()[0] == (
+        f"History: {history} (beside the spec 2025Q1/report.xlsx, which has moved on to a later period; "
+        "these are the returns of 2025-Q1, recorded again for 2025-Q1 now)"
+    )
+
+
+def test_a_spec_of_another_report_or_an_earlier_period_is_not_taken_for_it(county: Path) -> None:
+    """A report.xlsx of another report where the templates' one was, then its own moved back a quarter."""
+    spec = county / "2025Q1" / "report.xlsx"
+    assert run("convert", spec, county / "other.yaml")[0] == 0
+    text = (county / "other.yaml").read_text(encoding="utf-8")
+    (county / "other.yaml").write_text(text.replace("key-work-2025q1", "another-report"), encoding="utf-8")
+    spec.unlink()
+    assert run("convert", county / "other.yaml", spec)[0] == 0
     code, output = run("merge", "收回/", "-o", "汇总.xlsx")
     assert code == 0, output
     assert output.splitlines()[0].startswith(
         "没有找到生成这些报表的报表定义文件（key-work-2025q1，2025-Q1），本期记入 "
     )
     assert periods(county / "history.sqlite") == [("key-work-2025q1", "2025-Q1", 3)]
+    assert not (county / "2025Q1" / "history.sqlite").exists()
+    # The report's own spec, but of the quarter before the returns': not the one that made them.
+    (county / "history.sqlite").unlink()
+    (county / "other.yaml").write_text(text.replace("2025-Q1", "2024-Q4"), encoding="utf-8")
+    spec.unlink()
+    assert run("convert", county / "other.yaml", spec)[0] == 0
+    code, output = run("merge", "收回/", "-o", "汇总.xlsx")
+    assert code == 0, output
+    assert output.splitlines()[0].startswith(
+        "没有找到生成这些报表的报表定义文件（key-work-2025q1，2025-Q1），本期记入 "
+    )
+    assert not (county / "2025Q1" / "history.sqlite").exists()
 
 
 def test_history_named_or_spec_given_say_nothing_more(county: Path) -> None:

@@ -125,16 +125,22 @@ def history_place(
     """For a spec read from the returns: the spec (with the path of the file that made their
     templates, when found), the history file and what to say of it when recording. Beside that
     spec file; else (nothing found) ``history.sqlite`` in the folder above the returns."""
-    from ..merge.origin import find_spec_file
+    from ..merge.origin import find_spec_files
     from ..periods import HISTORY_FILE
 
-    spec_path = find_spec_file(found, folder)
+    spec_path, moved = find_spec_files(found, folder)
     spec = found.spec if spec_path is None else dataclasses.replace(found.spec, path=spec_path)
     if given is not None:
         return spec, given, None
     if spec_path is not None:
         place = spec_path.parent / HISTORY_FILE
         return spec, place, Msg("cli.history_beside", history=place, spec=spec_path) if record else None
+    if moved is not None:
+        # The report's spec has moved on (next), and these are the period before's returns (a
+        # late one): their period is recorded again in the report's own history, beside it.
+        place = moved.parent / HISTORY_FILE
+        said = Msg("cli.history_beside_moved", history=place, spec=moved, period=found.spec.report.period)
+        return spec, place, said if record else None
     first = folder[0] if folder[0].is_dir() else folder[0].parent
     place = first.absolute().parent / HISTORY_FILE
     if not record:

@@ -9,7 +9,8 @@ templates). Looked for, in order: that path from the returns' folder (templates 
 usually lie side by side), the folder and name in the folder above the returns and in the
 current folder, the name in every folder beside the returns; for older templates, which name
 nothing, ``report.xlsx`` and ``report.yaml``. A file found is the spec only when it is the same
-report (its id) and the same period.
+report (its id) and the same period; one of the same report moved on to a later period (``next``
+run before a late return was merged) still says where the report's history is.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from ..errors import ConsolidateError, InputError, SpecError
 from ..read import RawBook, Source, read_book
-from ..spec import Spec, embedded_spec_json, load_spec, spec_from_json
+from ..spec import Period, Spec, embedded_spec_json, load_spec, spec_from_json
 from ..text import Joined, Msg
 
 SPEC_NAMES = ("report.xlsx", "report.yaml", "report.yml")
@@ -81,8 +82,18 @@ def spec_file_hint(spec: Spec, folder: Path) -> tuple[str, str]:
 def find_spec_file(embedded: Embedded, paths: Sequence[str | Path], here: Path | None = None) -> Path | None:
     """The spec file that made the returns' templates: the same report and period as the spec
     they carry; None when none is found."""
+    return find_spec_files(embedded, paths, here)[0]
+
+
+def find_spec_files(
+    embedded: Embedded, paths: Sequence[str | Path], here: Path | None = None
+) -> tuple[Path | None, Path | None]:
+    """The spec file that made the returns' templates (as :func:`find_spec_file`), else the first
+    one found of the same report moved on to a later period since (``next`` run, then a late
+    return of the period before): (that file, None), (None, the moved one) or (None, None)."""
     wanted = embedded.spec.report
     seen: set[Path] = set()
+    later: Path | None = None
     for given in _candidates(embedded, paths, here or Path.cwd()):
         candidate = Path(os.path.normpath(given))  # 收回/../2025Q3/report.xlsx → 2025Q3/report.xlsx
         try:
@@ -97,8 +108,21 @@ def find_spec_file(embedded: Embedded, paths: Sequence[str | Path], here: Path |
         except (ConsolidateError, OSError, ValueError):
             continue
         if found.report.id == wanted.id and found.report.period == wanted.period:
-            return candidate
-    return None
+            return candidate, None
+        if later is None and found.report.id == wanted.id and _later(found.report.period, wanted.period):
+            later = candidate
+    return None, later
+
+
+def _later(period: str, than: str) -> bool:
+    """Whether ``period`` comes after ``than``, both of one kind (2025-Q2 after 2025-Q1)."""
+    after, before = Period.parse(period), Period.parse(than)
+    return (
+        after is not None
+        and before is not None
+        and after.kind == before.kind
+        and after.month_index > before.month_index
+    )
 
 
 def _candidates(embedded: Embedded, paths: Sequence[str | Path], here: Path) -> Iterator[Path]:
