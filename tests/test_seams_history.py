@@ -18,6 +18,7 @@ from consolidate.cli.app import global_options_first
 from consolidate.kinds.demo import fill_template
 
 from .conftest import SPEC_YAML
+from .helpers import sheet_rows
 
 TITLE = "2025年第一季度重点工作完成情况"
 FIGURES = {"YZK": {"T1": 60, "T2": 4}, "JWK": {"T3": 20}, "LX": {"T1": 30, "T3": 25}}
@@ -232,3 +233,26 @@ def test_next_twice_without_a_merge_between_is_refused_until_skip(county: Path) 
     code, output = run("next", "2025Q1/report.xlsx", "--skip")
     assert code == 0, output
     assert output.splitlines()[1] == "  期别：2025-Q2 → 2025-Q3"
+
+
+def test_a_late_return_after_the_next_period_was_merged_asks_for_that_merge_again(county: Path) -> None:
+    (lx,) = (county / "收回").glob("*_龙溪镇卫生院.xlsx")
+    late = county / "迟交"
+    late.mkdir()
+    lx.rename(late / lx.name)
+    assert run("merge", "收回/", "-o", "汇总.xlsx")[0] == 0
+    assert run("next", "2025Q1/report.xlsx")[0] == 0
+    assert run("templates", "2025Q1/report.xlsx", "-o", "模板2/")[0] == 0
+    fill(county / "模板2", county / "收回2", {**FIGURES, "LX": {"T1": 40, "T3": 30}})
+    assert run("merge", "收回2/", "-o", "汇总2.xlsx")[0] == 0
+    (late / lx.name).rename(county / "收回" / lx.name)
+    code, output = run("merge", "收回/", "-o", "汇总.xlsx")
+    assert code == 0, output
+    assert output.splitlines()[0].endswith(
+        "本次补记 2025-Q1）。已经汇总过的 2025-Q2 用的还是补记前的上期数：请重新汇总 2025-Q2"
+    )
+    # Merged again, Q2's 上期 and 本期新增 have 龙溪's Q1 figures: T1 30 → 40.
+    code, output = run("merge", "收回2/", "-o", "汇总2.xlsx")
+    assert code == 0, output
+    rows = {r["序号"]: r for r in sheet_rows(county / "汇总2.xlsx", "汇总")}
+    assert (rows["1"]["上期累计完成"], rows["1"]["本期新增"]) == (90, 10)

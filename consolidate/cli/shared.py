@@ -126,7 +126,7 @@ def history_place(
     templates, when found), the history file and what to say of it when recording. Beside that
     spec file; else (nothing found) ``history.sqlite`` in the folder above the returns."""
     from ..merge.origin import find_spec_files
-    from ..periods import HISTORY_FILE
+    from ..periods import HISTORY_FILE, History
 
     spec_path, moved = find_spec_files(found, folder)
     spec = found.spec if spec_path is None else dataclasses.replace(found.spec, path=spec_path)
@@ -139,7 +139,12 @@ def history_place(
         # The report's spec has moved on (next), and these are the period before's returns (a
         # late one): their period is recorded again in the report's own history, beside it.
         place = moved.parent / HISTORY_FILE
-        said = Msg("cli.history_beside_moved", history=place, spec=moved, period=found.spec.report.period)
+        period = found.spec.report.period
+        recorded = History(place).periods(found.spec.report.id) if place.is_file() else []
+        merged = [p["period"] for p in recorded if p["period"] > period]
+        # A later period merged already took its 上期 from the record this merge replaces.
+        again = Msg("cli.history_merge_again", periods=Joined(merged)) if merged else ""
+        said = Msg("cli.history_beside_moved", history=place, spec=moved, period=period, again=again)
         return spec, place, said if record else None
     first = folder[0] if folder[0].is_dir() else folder[0].parent
     place = first.absolute().parent / HISTORY_FILE

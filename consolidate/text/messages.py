@@ -77,9 +77,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.pdf": ("PDF 已生成（可直接打印）：{file}", "PDF written (ready to print): {file}"),
     "cli.json": ("JSON 已写入：{file}", "JSON written: {file}"),
     "cli.history_beside_moved": (
-        "历史记录：{history}（在报表定义 {spec} 旁边；它已进入下一期，这些是 {period} 的报表，本次补记 {period}）",
+        "历史记录：{history}（在报表定义 {spec} 旁边；它已进入下一期，这些是 {period} 的报表，本次补记 {period}）{again}",
         "History: {history} (beside the spec {spec}, which has moved on to a later period; these are the "
-        "returns of {period}, recorded again for {period} now)",
+        "returns of {period}, recorded again for {period} now){again}",
+    ),
+    "cli.history_merge_again": (
+        "。已经汇总过的 {periods} 用的还是补记前的上期数：请重新汇总 {periods}",
+        ". {periods}, merged already, took its previous figures from the record before this one: merge {periods} again",
     ),
     "cli.history_beside": (
         "历史记录：{history}（在生成这些报表的报表定义 {spec} 旁边）",
