@@ -638,9 +638,9 @@ def _inputs_of_the_kind(analysis: Analysis, kept: list[Column], kind: Spec) -> N
             continue
         taken.add(field_id)
         filled = sum(1 for item in analysis.items if str(item["values"].pop(c.field_id, "") or "").strip())
-        computed = bool(kind.field(field_id).formula)
+        said = "computed" if kind.field(field_id).formula else "input"
         c.role, c.field_id, c.filled = "input", field_id, filled
-        c.said = ("computed" if computed else "input" if filled else "") + ("_refilled" if filled else "")
+        c.said = f"{said}_refilled" if filled else said
 
 
 def _names(source: str) -> list[str]:

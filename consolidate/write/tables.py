@@ -190,12 +190,7 @@ def _mark_unreported(table: Table, result: MergeResult, marked: Sequence[Summary
         item = spec.item_map.get(row.key)
         if r in table.headings or item is None or row.reported_units or not item.units:
             continue
-        left_out = tuple(
-            {"unit": code, "name": spec.unit_map[code].name, "reason": _unit_reason(result, code)}
-            for code in item.units
-        )
-        named = [t("partial.unit", lang, name=u["name"], reason=t(f"partial.{u['reason']}", lang)) for u in left_out]
-        note = Note(t("partial.note", lang, units=t("sep.list", lang).join(named)), left_out)
+        note = _left_out_note(result, item.units, False, lang)
         for c, column in enumerate(table.columns):
             f = column.field
             if f is None or f.source == "item" or column.key != f.id or (r, column.key) in table.notes:
@@ -235,11 +230,8 @@ def _mark(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang:
 
 def _left_out_note(result: MergeResult, units: Sequence[str], pairs: bool, lang: Lang) -> Note:
     """未计入：基层卫生科（未填或填报有误）、龙溪镇卫生院（未报送）."""
-    left_out = tuple(
-        {"unit": code, "name": result.spec.unit_map[code].name, "reason": _unit_reason(result, code)} for code in units
-    )
-    named = [t("partial.unit", lang, name=u["name"], reason=t(f"partial.{u['reason']}", lang)) for u in left_out]
-    text = t("partial.note", lang, units=t("sep.list", lang).join(named))
+    left_out = tuple(_left_out_entry(result, code, False, "invalid", lang) for code in units)
+    text = t("partial.note", lang, units=t("sep.list", lang).join(_shown(u, lang) for u in left_out))
     return Note(f"{text}\n{t('partial.pairs', lang)}" if pairs else text, left_out)
 
 
@@ -394,40 +386,50 @@ def _mark_changes(
             change = changes.get(f.id)
             if change is None or not change.pairs or f.id in row.unlike:
                 continue
-            now = [_who(result, who, by_item, "invalid", lang) for who in dict.fromkeys(row.left_out.get(f.id, ()))]
-            never = [_who(result, who, by_item, "no_earlier", lang) for who in dict.fromkeys(change.unpaired)]
+            left_out = tuple(
+                [
+                    _left_out_entry(result, who, by_item, "invalid", lang)
+                    for who in dict.fromkeys(row.left_out.get(f.id, ()))
+                ]
+                + [_left_out_entry(result, who, by_item, "no_earlier", lang) for who in dict.fromkeys(change.unpaired)]
+            )
             older = dict.fromkeys(change.older)
-            if not now and not never and not older:
+            if not left_out and not older:
                 continue
             lines: list[str] = []
-            left_out = tuple(now + never)
             if left_out:
-                named = t("sep.list", lang).join(x["shown"] for x in left_out)
+                named = t("sep.list", lang).join(_shown(x, lang) for x in left_out)
                 lines += [t("partial.note", lang, units=named), t("partial.change_pairs", lang)]
             if older:
                 named = t("sep.list", lang).join(
-                    t("partial.older_one", lang, name=_who(result, who, by_item, "", lang)["name"], period=period)
+                    t("partial.older_one", lang, name=_name(result, who, by_item, lang), period=period)
                     for who, period in older
                 )
                 lines.append(t("partial.older", lang, units=named))
-            kept = tuple({k: v for k, v in x.items() if k != "shown"} for x in left_out)
-            note = Note("\n".join(lines), kept, partial=bool(left_out))
+            note = Note("\n".join(lines), left_out, partial=bool(left_out))
             for key in (f"{f.id}__prev", f"{f.id}__new", f"{f.id}__ratio"):
                 if key in shown_keys:
                     table.notes[(r, key)] = note
 
 
-def _who(result: MergeResult, who: str, item: bool, reason: str, lang: Lang) -> dict[str, str]:
-    """A unit (an item, ``item``) a change leaves out, as its note names it. ``reason``:
-    ``invalid`` for one left out this period (a unit's own reason looked up), ``no_earlier`` for
-    one with no figure before."""
+def _name(result: MergeResult, who: str, item: bool, lang: Lang) -> str:
+    """A unit's name, or an item's (``item``) as the notes name it."""
+    return _item_name(result.spec, who, lang) if item else result.spec.unit_map[who].name
+
+
+def _left_out_entry(result: MergeResult, who: str, item: bool, reason: str, lang: Lang) -> dict[str, str]:
+    """A unit (an item, ``item``) a note names as left out: ``invalid`` for one left out this
+    period (a unit's own reason looked up: rejected, blank, not returned), ``no_earlier`` for one
+    with no figure before."""
     if item:
-        entry = {"item": who, "name": _item_name(result.spec, who, lang), "reason": reason}
-    else:
-        reason = _unit_reason(result, who) if reason == "invalid" else reason
-        entry = {"unit": who, "name": result.spec.unit_map[who].name, "reason": reason}
-    shown_as = t("partial.unit", lang, name=entry["name"], reason=t(f"partial.{reason}", lang)) if reason else ""
-    return {**entry, "shown": shown_as}
+        return {"item": who, "name": _name(result, who, item, lang), "reason": reason}
+    reason = _unit_reason(result, who) if reason == "invalid" else reason
+    return {"unit": who, "name": result.spec.unit_map[who].name, "reason": reason}
+
+
+def _shown(entry: Mapping[str, str], lang: Lang) -> str:
+    """龙溪镇卫生院（未报送）."""
+    return t("partial.unit", lang, name=entry["name"], reason=t(f"partial.{entry['reason']}", lang))
 
 
 def _change_formulas(fields: list[FieldSpec]) -> dict[str, str]:
