@@ -294,6 +294,11 @@ class LocalisedGroup(TyperGroup):
         except Exception as exc:
             if type(exc).__module__.split(".")[0] in ("typer", "click"):
                 raise  # exits, usage errors and aborts are the command line's own
+            if _ctrl_c.is_set():
+                # Ctrl-C that a library turned into its own error (pydantic building a model while
+                # a lazy import ran: SchemaError "...KeyboardInterrupt"): the interruption still.
+                err_console().print(msg("interrupted"), style="bold red")
+                raise typer.Exit(130) from None
             said = write_failed(exc)
             if said is None:
                 crashed(exc)
@@ -318,9 +323,10 @@ def interruptible() -> Iterator[None]:
     alarm = getattr(signal, "SIGALRM", None)
     before_alarm = signal.getsignal(alarm) if alarm is not None else None
     before_hook = sys.unraisablehook
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _ctrl_c.clear()
+    signal.signal(signal.SIGINT, _interrupt)
     if alarm is not None:
-        signal.signal(alarm, signal.default_int_handler)
+        signal.signal(alarm, signal.default_int_handler)  # an interruption raised again: _ctrl_c is set
         sys.unraisablehook = _interrupt_again
     try:
         yield
@@ -330,6 +336,14 @@ def interruptible() -> Iterator[None]:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(alarm, before_alarm if before_alarm is not None else signal.SIG_DFL)
         signal.signal(signal.SIGINT, before if before is not None else signal.SIG_DFL)
+
+
+_ctrl_c = threading.Event()  # Ctrl-C came while the command worked (whatever became of its KeyboardInterrupt)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    _ctrl_c.set()
+    raise KeyboardInterrupt
 
 
 def _interrupt_again(unraisable: Any) -> None:
