@@ -145,7 +145,22 @@ def test_the_unit_downloads_its_own_prefilled_template(server: Served, county: P
     assert (meta["unit_code"], meta["period"]) == ("LX", "2025-Q1")
 
 
-def test_a_wrong_token_is_a_plain_404_and_every_answer_keeps_the_token_to_itself(server: Served) -> None:
+CLOSED_UNKNOWN = (
+    "这个链接打不开。可能是复制得不完整（在微信里转发时，长链接常被截断），也可能已经停用。"
+    "请核对链接，或向发给您链接的人索取本单位本期的链接。"
+)
+
+
+def message(page: str) -> tuple[str, str]:
+    """A message page as shown: its heading and its message."""
+    found = re.search(r"<h1>(.*?)</h1>.*?<p[^>]*id=\"message\">(.*?)</p>", page, re.S)
+    assert found is not None, page
+    return found[1].strip(), found[2].strip()
+
+
+def test_a_wrong_token_is_a_404_page_that_names_nothing_and_every_answer_keeps_the_token_to_itself(
+    server: Served,
+) -> None:
     unit = server.links["医政医管科"]
     token = unit.rsplit("/", 1)[1]
     admin_token = server.admin.rsplit("/", 1)[1]
@@ -161,7 +176,12 @@ def test_a_wrong_token_is_a_plain_404_and_every_answer_keeps_the_token_to_itself
             client.get(f"{server.base}/u/"),
         ]
         right = client.get(unit)
-    assert [(r.status_code, r.text) for r in wrong] == [(404, "Not Found")] * len(wrong)
+    # One page for every address that opens nothing (trying addresses tells nothing of the report),
+    # saying what to do in the spec's language.
+    assert [r.status_code for r in wrong] == [404] * len(wrong)
+    assert {r.text for r in wrong} == {wrong[0].text}
+    assert message(wrong[0].text) == ("链接打不开", CLOSED_UNKNOWN)
+    assert "2025年第一季度" not in wrong[0].text
     assert {r.headers["referrer-policy"] for r in [*wrong, right]} == {"no-referrer"}
     assert "default-src 'none'" in right.headers["content-security-policy"]
     assert re.findall(r'(?:src|href)="(https?:)?//', right.text) == []  # nothing from anywhere else
@@ -392,11 +412,22 @@ def test_a_restart_keeps_the_links_and_the_uploads_and_new_links_replace_them(co
     renewed = serve(spec, county / "收回", "--new-links", port=first.port)
     try:
         assert set(renewed.links.values()).isdisjoint(first.links.values())
+        assert "已为本期换发新链接：旧链接已失效。" in renewed.lines
         with renewed.client() as client:
-            assert client.get(first.links["医政医管科"]).status_code == 404
+            replaced = client.get(first.links["医政医管科"])
+            replaced_admin = client.get(first.admin)
             assert client.get(renewed.links["医政医管科"]).status_code == 200
     finally:
         renewed.stop()
+    # The replaced links say so (the spec names no contact).
+    assert (replaced.status_code, message(replaced.text)) == (
+        410,
+        ("2025年第一季度重点工作完成情况", "这个链接已经停用：报表负责人换发了新链接。请向报表负责人索取新的链接。"),
+    )
+    assert (replaced_admin.status_code, message(replaced_admin.text)[1]) == (
+        410,
+        "这个管理页面链接已经停用（换发了新链接）。新的链接在运行 consolidate serve 的窗口里（“管理页面”那一行）。",
+    )
     # remind --text gives each unit its (current) link.
     code, output = run("remind", spec, "-r", county / "收回", "--text", county / "催报.txt")
     assert code == 0, output
@@ -499,3 +530,58 @@ def test_the_links_carry_the_address_given(county: Path) -> None:
         "--address 应是本机的名称或 IP 地址（可带端口），如 192.168.1.20 或 hwj-pc:8765；给出的是“http://hwj-pc/上传”。"
         in done.output
     )
+
+
+def test_after_next_last_periods_links_say_that_period_is_over_and_serve_says_to_send_the_new_ones(
+    county: Path,
+) -> None:
+    """A unit opens the link pinned in the WeChat group last quarter: it is told the quarter is
+    over and whom to ask (the spec's contact); the clerk is told at start to send the new links."""
+    spec = county / "2025Q1" / "report.yaml"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(
+        text.replace("  deadline: 2025-04-15\n", "  deadline: 2025-04-15\n  contact: 办公室 0576-87223456\n"), "utf-8"
+    )
+    first = serve(spec, county / "收回")
+    with first.client() as client:
+        assert upload(client, first.links["医政医管科"], filled(county, "医政医管科", GOOD)).status_code == 200
+    first.stop()
+    assert not any("的链接是新的" in line for line in first.lines)  # the first links follow none
+    code, output = run("merge", county / "收回", "-s", spec, "-o", county / "汇总.xlsx")
+    assert code == 0, output
+    code, output = run("next", spec)
+    assert code == 0, output
+
+    second = serve(spec, county / "收回", port=first.port)
+    try:
+        assert set(second.links.values()).isdisjoint(first.links.values())
+        with second.client() as client:
+            old_unit = client.get(first.links["医政医管科"])
+            old_upload = upload(client, first.links["医政医管科"], filled(county, "医政医管科", GOOD, "again.xlsx"))
+            old_admin = client.get(first.admin)
+            new_unit = client.get(second.links["医政医管科"])
+    finally:
+        code, _out, err = second.stop()
+    assert code == 0 and "Traceback" not in err
+    assert (
+        "本期（2025-Q2）的链接是新的，2025-Q1 期的链接已经打不开：请把下面的链接重新发给各单位"
+        "（remind --text 写出的催报消息里也是新链接）。"
+    ) in second.lines
+    told = "这是 2025-Q1 期的链接，那一期已经结束，这个链接不再使用。本期（2025-Q2）有新的链接，请向报表负责人索取（办公室 0576-87223456）。"
+    assert (old_unit.status_code, message(old_unit.text)) == (410, ("2025年第二季度重点工作完成情况", told))
+    assert (old_upload.status_code, message(old_upload.text)[1]) == (410, told)
+    assert not (county / "收回" / "again.xlsx").exists() and len(list((county / "收回").rglob("*.xlsx"))) == 1
+    assert (old_admin.status_code, message(old_admin.text)[1]) == (
+        410,
+        "这是 2025-Q1 期的管理页面链接，那一期已经结束。本期（2025-Q2）的管理页面链接在运行 consolidate serve "
+        "的窗口里（“管理页面”那一行）。",
+    )
+    assert new_unit.status_code == 200 and "2025-Q2" in new_unit.text
+
+    # Started again in the same period: the links are the same, nothing more to send.
+    third = serve(spec, county / "收回", port=first.port)
+    try:
+        assert third.links == second.links
+    finally:
+        third.stop()
+    assert not any("的链接是新的" in line for line in third.lines)

@@ -54,6 +54,8 @@ def serve(
             say(msg("serve_local_only"), "yellow")
         if new_links:
             say(msg("serve_new_links"), "yellow")
+        elif links.follows:
+            say(msg("serve_links_follow", period=loaded.report.period, old=links.follows), "yellow")
         say(msg("serve_links"))
         for unit in loaded.units:
             say(f"  {unit.name}  {links.unit_link(unit.code)}")

@@ -1,7 +1,10 @@
 """The web application (Starlette): a unit's page at ``/u/<token>``, the clerk's at ``/admin/<token>``.
 
-- A token that is not this period's opens nothing: a plain 404, the same as for any other
-  address. A unit's token opens that unit's page, its template and its own feedback files only.
+- A token that is not this period's opens nothing. Whoever opens it is told why, in the spec's
+  language: a link of an earlier period (410: that period is over, ask for this one's), one that
+  ``--new-links`` replaced (410), and anything else (404, the same page for every address, naming
+  nothing of the report). A unit's token opens that unit's page, its template and its own
+  feedback files only.
 - An upload is read as it streams in, counted, and cut off past the size limit (and past the
   time limits: each piece of the body must come within :data:`CHUNK_WAIT` seconds, the whole of
   it within :data:`BODY_WAIT`); its name is never used for a path.
@@ -33,7 +36,7 @@ from ..errors import ConsolidateError
 from ..spec import Spec
 from ..text import Msg, t
 from .pages import admin_page, message_page, unit_page
-from .tokens import Links
+from .tokens import REPLACED, Links
 from .uploads import Desk, Outcome
 
 CHUNK_WAIT = 30.0  # seconds a piece of an upload's body may take to come
@@ -68,8 +71,12 @@ class TooSlow(Exception):
     pass
 
 
-def not_found() -> Response:
-    return PlainTextResponse("Not Found", status_code=404)
+def not_found(spec: Spec) -> Response:
+    """The page of an address that opens nothing: the same for every one (it names nothing of the
+    report, so that trying addresses tells nothing)."""
+    lang = spec.lang
+    page = message_page(spec, t("serve.closed.unknown", lang), title=t("serve.closed.title", lang))
+    return HTMLResponse(page, status_code=404)
 
 
 def attachment(data: bytes, name: str, media: str = XLSX) -> Response:
@@ -95,10 +102,27 @@ class Service:
     def _unit(self, request: Request) -> str | None:
         return self.links.unit_of(str(request.path_params.get("token", "")))
 
+    def _closed(self, request: Request) -> Response:
+        """The answer to a token that opens nothing here: why, when it is one this report issued."""
+        why = self.links.why_closed(str(request.path_params.get("token", "")))
+        if why is None:
+            return not_found(self.spec)
+        lang = self.spec.lang
+        report = self.spec.report
+        ask = t("serve.closed.ask_contact", lang, contact=report.contact) if report.contact else ""
+        if request.url.path.startswith("/admin/"):  # the clerk: the new link is where serve runs
+            key = "serve.closed.admin_replaced" if why == REPLACED else "serve.closed.admin_earlier"
+            text = t(key, lang, old=why, period=report.period)
+        elif why == REPLACED:
+            text = t("serve.closed.replaced", lang, ask=ask)
+        else:
+            text = t("serve.closed.earlier", lang, old=why, period=report.period, ask=ask)
+        return HTMLResponse(message_page(self.spec, text), status_code=410)
+
     async def unit(self, request: Request) -> Response:
         code = self._unit(request)
         if code is None:
-            return not_found()
+            return self._closed(request)
         uploads = await run_in_threadpool(self.desk.uploads, code)
         wanted = request.query_params.get("upload", "")
         shown = next((o for o in uploads if o.id == wanted), None)
@@ -108,7 +132,7 @@ class Service:
     async def template(self, request: Request) -> Response:
         code = self._unit(request)
         if code is None:
-            return not_found()
+            return self._closed(request)
         if code not in self._templates:
             self._templates[code] = await run_in_threadpool(self._make_template, code)
         name, data = self._templates[code]
@@ -126,15 +150,15 @@ class Service:
     async def feedback(self, request: Request) -> Response:
         code = self._unit(request)
         if code is None:
-            return not_found()
+            return self._closed(request)
         outcome = await run_in_threadpool(self.desk.upload, code, str(request.path_params.get("upload", "")))
         if outcome is None or not outcome.feedback:
-            return not_found()
+            return not_found(self.spec)
         path = self.desk.feedback_file(outcome)
         try:
             data = await run_in_threadpool(path.read_bytes)
         except OSError:
-            return not_found()
+            return not_found(self.spec)
         from ..write.feedback import feedback_filename
 
         return attachment(data, feedback_filename(self.spec, self.spec.unit_map[code]))
@@ -142,7 +166,7 @@ class Service:
     async def upload(self, request: Request) -> Response:
         code = self._unit(request)
         if code is None:
-            return not_found()
+            return self._closed(request)
         page = request.url.path.rsplit("/", 1)[0]
         declared = request.headers.get("content-length", "")
         limit = self.max_bytes + FORM_ROOM
@@ -202,7 +226,7 @@ class Service:
 
     async def admin(self, request: Request) -> Response:
         if not self.links.is_admin(str(request.path_params.get("token", ""))):
-            return not_found()
+            return self._closed(request)
         error = ""
         result = None
         try:
@@ -215,7 +239,7 @@ class Service:
 
     async def summary(self, request: Request) -> Response:
         if not self.links.is_admin(str(request.path_params.get("token", ""))):
-            return not_found()
+            return self._closed(request)
         try:
             name, data = await run_in_threadpool(self._summary)
         except ConsolidateError as exc:
@@ -317,7 +341,7 @@ def make_app(service: Service, crashed: Callable[[BaseException], None] | None =
     ]
 
     async def missing(request: Request, exc: Exception) -> Response:
-        return not_found()
+        return not_found(service.spec)
 
     app = Starlette(routes=routes, exception_handlers={404: missing, 405: missing})
     return secured(app, crashed)

@@ -53,8 +53,8 @@ def unit_page(spec: Spec, unit: UnitSpec, base: str, uploads: list[Outcome], sho
     )
 
 
-def message_page(spec: Spec, message: str) -> str:
-    return _render("message.html", spec.lang, title=spec.report.title, message=message)
+def message_page(spec: Spec, message: str, title: str | None = None) -> str:
+    return _render("message.html", spec.lang, title=spec.report.title if title is None else title, message=message)
 
 
 @dataclass

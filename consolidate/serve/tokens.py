@@ -5,6 +5,10 @@ are), so that a restart keeps every link; ``--new-links`` replaces this period's
 is ``secrets.token_urlsafe(16)``: 128 random bits. ``links.csv`` (unit, link) is written beside
 the spec for the clerk, only when no file of that name is there that this tool did not write (the
 hash of the last one written is kept in ``links.json``).
+
+A link that no longer opens is still told apart, so that whoever opens it learns why: the tokens
+of the report's earlier periods are kept with them, and of tokens ``--new-links`` replaced a hash
+only (:meth:`Links.why_closed`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import hmac
 import io
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +29,7 @@ from ..spec import Spec
 STATE = Path(".consolidate")
 LINKS_JSON = STATE / "links.json"
 LINKS_CSV = "links.csv"
+REPLACED = "replaced"  # Links.why_closed: this period's token, replaced by --new-links
 
 
 def new_token() -> str:
@@ -48,6 +53,11 @@ class Links:
     units: dict[str, str]
     admin: str
     base: str = ""
+    # When this period's links were made now: the latest earlier period of the report with links
+    # (the units must be sent the new ones), else "".
+    follows: str = ""
+    earlier: dict[str, str] = field(default_factory=dict)  # token of an earlier period → that period
+    replaced: frozenset[str] = frozenset()  # sha256 of this period's tokens --new-links replaced
 
     def unit_of(self, token: str) -> str | None:
         """The unit whose token this is (compared in constant time), else None."""
@@ -65,6 +75,17 @@ class Links:
 
     def admin_link(self, base: str | None = None) -> str:
         return f"{base if base is not None else self.base}/admin/{self.admin}"
+
+    def why_closed(self, token: str) -> str | None:
+        """Why a token that opens nothing does not: the earlier period it was issued for, or
+        ``"replaced"`` (``--new-links``); None for a token never issued (or not a token at all)."""
+        found = None
+        for known, period in self.earlier.items():
+            if hmac.compare_digest(known.encode(), token.encode()):
+                found = period
+        if found is None and _digest(token) in self.replaced:
+            found = REPLACED
+        return found
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -87,6 +108,29 @@ def _valid(token: Any) -> bool:
     return isinstance(token, str) and len(token) >= 22
 
 
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _tokens(entry: dict[str, Any]) -> list[str]:
+    """Every token of a period's entry: its units' and the clerk's."""
+    units = entry.get("units")
+    found = [v for v in units.values() if _valid(v)] if isinstance(units, dict) else []
+    return [*found, *([entry["admin"]] if _valid(entry.get("admin")) else [])]
+
+
+def _earlier(data: dict[str, Any], spec: Spec) -> dict[str, str]:
+    """The tokens of this report's other periods, each with its period (the latest period's
+    where a token came twice)."""
+    prefix = f"{spec.report.id}/"
+    out: dict[str, str] = {}
+    for key in sorted(k for k in data["periods"] if k.startswith(prefix) and k != period_key(spec)):
+        entry = data["periods"][key]
+        if isinstance(entry, dict):
+            out.update(dict.fromkeys(_tokens(entry), key[len(prefix) :]))
+    return out
+
+
 def links_for(spec: Spec, *, renew: bool = False, base: str | None = None) -> Links:
     """This period's links, made (and kept) the first time; every token new with ``renew``. A unit
     added to the spec since gets its token now; ``base`` is recorded as the address served."""
@@ -99,8 +143,25 @@ def links_for(spec: Spec, *, renew: bool = False, base: str | None = None) -> Li
     known: dict[str, Any] = found if isinstance(found, dict) else {}
     units = {u.code: known[u.code] if _valid(known.get(u.code)) else new_token() for u in spec.units}
     admin = entry["admin"] if _valid(entry.get("admin")) else new_token()
-    links = Links(units, admin, base if base is not None else str(entry.get("base", "")))
+    stored = old.get("replaced")
+    replaced = [d for d in stored if isinstance(d, str)] if isinstance(stored, list) else []
+    if renew:
+        replaced += sorted({_digest(token) for token in _tokens(old)} - set(replaced))
+    earlier = _earlier(data, spec)
+    period = spec.report.period
+    before = [p for p in earlier.values() if p < period]
+    follows = max(before) if before and not _tokens(old) else ""
+    links = Links(
+        units,
+        admin,
+        base if base is not None else str(entry.get("base", "")),
+        follows=follows,
+        earlier=earlier,
+        replaced=frozenset(replaced),
+    )
     changed = {"units": units, "admin": admin, "base": links.base, "csv_sha256": old.get("csv_sha256", "")}
+    if replaced:
+        changed["replaced"] = replaced
     if changed != old:
         data["periods"][period_key(spec)] = changed
         _write(path, data)

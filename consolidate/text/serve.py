@@ -140,6 +140,36 @@ SERVE: dict[str, tuple[str, str]] = {
         "服务器处理出错，请稍后再试，或联系报表负责人。",
         "The server could not handle this; please try again later, or contact the clerk.",
     ),
+    "serve.closed.title": ("链接打不开", "This link does not open"),
+    "serve.closed.unknown": (
+        "这个链接打不开。可能是复制得不完整（在微信里转发时，长链接常被截断），也可能已经停用。"
+        "请核对链接，或向发给您链接的人索取本单位本期的链接。",
+        "This link does not open. It may have been copied incompletely (chat apps often cut long "
+        "links), or it is no longer in use. Check the link, or ask whoever sent it to you for your "
+        "unit's link for this period.",
+    ),
+    "serve.closed.earlier": (
+        "这是 {old} 期的链接，那一期已经结束，这个链接不再使用。本期（{period}）有新的链接，请向报表负责人索取{ask}。",
+        "This is the link of {old}, which is over: the link is no longer used. This period ({period}) "
+        "has new links: please ask the person in charge of the report for yours{ask}.",
+    ),
+    "serve.closed.replaced": (
+        "这个链接已经停用：报表负责人换发了新链接。请向报表负责人索取新的链接{ask}。",
+        "This link is no longer in use: new links were issued. Please ask the person in charge of "
+        "the report for the new one{ask}.",
+    ),
+    "serve.closed.admin_earlier": (
+        "这是 {old} 期的管理页面链接，那一期已经结束。本期（{period}）的管理页面链接在运行 consolidate serve "
+        "的窗口里（“管理页面”那一行）。",
+        "This is the clerk's page of {old}, which is over. This period's ({period}) is in the window "
+        "where consolidate serve runs (the line of the clerk's page).",
+    ),
+    "serve.closed.admin_replaced": (
+        "这个管理页面链接已经停用（换发了新链接）。新的链接在运行 consolidate serve 的窗口里（“管理页面”那一行）。",
+        "This link to the clerk's page is no longer in use (new links were issued). The new one is in "
+        "the window where consolidate serve runs (the line of the clerk's page).",
+    ),
+    "serve.closed.ask_contact": ("（{contact}）", " ({contact})"),
     # --- the command's lines
     "cli.serve_listening": ("收表页面已启动，监听 {address}", "The upload page is running, listening on {address}"),
     "cli.serve_open_to": ("局域网内可用以下地址访问：{addresses}", "Reachable on the network at: {addresses}"),
@@ -156,6 +186,12 @@ SERVE: dict[str, tuple[str, str]] = {
     "cli.serve_links_not_ours": (
         "{file} 不是本工具写的文件，没有改动它；链接见上。",
         "{file} is not a file this tool wrote; it was left as it is (the links are above).",
+    ),
+    "cli.serve_links_follow": (
+        "本期（{period}）的链接是新的，{old} 期的链接已经打不开：请把下面的链接重新发给各单位"
+        "（remind --text 写出的催报消息里也是新链接）。",
+        "The links are new for this period ({period}); those of {old} no longer open: send the "
+        "links below to the units again (the reminder remind --text writes has the new ones).",
     ),
     "cli.serve_new_links": (
         "已为本期换发新链接：旧链接已失效。",
