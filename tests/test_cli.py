@@ -127,6 +127,21 @@ def test_status_lists_missing_units(demo: Path) -> None:
     assert code == 1  # not everyone has returned
     rows = json.loads(output)
     assert [r["name"] for r in rows if r["status"] == "未报送"] == ["临沂高新区"]
+    # For scripts, the same in words that do not change with --lang.
+    odd = [
+        (r["code"], r["status"], r["overdue"], r["state"], r["late"])
+        for r in rows
+        if r["state"] != "returned" or r["late"]
+    ]
+    assert odd == [
+        ("FX", "重复", "", "duplicate", False),
+        ("MY", "已报送", "是", "returned", True),
+        ("GX", "未报送", "", "missing", False),
+    ]
+    code, output = run_data("--lang", "en", "status", demo / "returns", "--json", "-", "-q")
+    english = json.loads(output)
+    assert [(r["state"], r["late"]) for r in english] == [(r["state"], r["late"]) for r in rows]
+    assert [r["status"] for r in english if r["code"] in ("FX", "GX")] == ["duplicate", "missing"]
 
 
 def test_no_inputs_is_exit_code_2(tmp_path: Path, demo: Path) -> None:

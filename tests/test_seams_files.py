@@ -324,3 +324,27 @@ def test_a_folder_without_returns_says_what_to_give(tmp_path: Path) -> None:
         f"{ERROR}{folder} 中没有由模板生成的报表（共 1 个文件），读不出报表定义。请给出收回报表所在的文件夹；"
         "报表不是用模板填的，请用 -s 指定报表定义（report.xlsx 或 report.yaml）"
     )
+
+
+def test_status_json_of_either_shape_is_ours_and_replaced_and_a_look_alike_is_not(
+    demo: DemoResult, tmp_path: Path
+) -> None:
+    """status --json rows now carry ``state`` and ``late`` too: a file written before them (by
+    version 0.1) is still known as ours and replaced; a list of other keys stops the command."""
+    written = tmp_path / "报送.json"
+    assert run("status", demo.returns, "-s", demo.spec, "--json", written)[0] == 1
+    rows = json.loads(written.read_text(encoding="utf-8"))
+    assert ours(written) == Ours("status-json")
+    old = [{k: v for k, v in r.items() if k not in ("state", "late")} for r in rows]
+    written.write_text(json.dumps(old, ensure_ascii=False), encoding="utf-8")
+    assert ours(written) == Ours("status-json")
+    assert run("status", demo.returns, "-s", demo.spec, "--json", written)[0] == 1
+    assert json.loads(written.read_text(encoding="utf-8")) == rows
+    # Rows of two shapes, or one more key: not a file this tool wrote.
+    theirs = tmp_path / "他们的.json"
+    for look_alike in ([*old[:2], *rows[2:]], [{**r, "备注": ""} for r in rows]):
+        theirs.write_text(json.dumps(look_alike, ensure_ascii=False), encoding="utf-8")
+        assert ours(theirs) is None
+        code, output = run("status", demo.returns, "-s", demo.spec, "--json", theirs)
+        assert code == 2, output
+        assert json.loads(theirs.read_text(encoding="utf-8")) == look_alike

@@ -155,23 +155,25 @@ def _issue_table(console: Console, result: MergeResult, shown: list[Issue]) -> N
     console.print(table)
 
 
-def print_submissions(result: MergeResult) -> list[dict[str, str]]:
-    """Who has returned what (a table, or a line a unit in a narrow terminal); the rows as data."""
+def print_submissions(result: MergeResult) -> list[dict[str, Any]]:
+    """Who has returned what (a table, or a line a unit in a narrow terminal); the rows as data:
+    the table's words, and for scripts the same in words that do not change with ``--lang``
+    (``state``: returned, missing, duplicate, unreadable or blank; ``late``: true or false)."""
     lang = state.lang
-    keys = ("code", "name", "status", "overdue", "file", "received")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for sub in result.submissions:
         unit = result.spec.unit_map[sub.unit_code]
-        received = f"{sub.received:%Y-%m-%d %H:%M}" if sub.received else ""
-        overdue = t("yes", lang) if sub.overdue else ""
         rows.append(
-            dict(
-                zip(
-                    keys,
-                    [unit.code, unit.name, t(f"status.{sub.status}", lang), overdue, sub.file, received],
-                    strict=True,
-                )
-            )
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "status": t(f"status.{sub.status}", lang),
+                "overdue": t("yes", lang) if sub.overdue else "",
+                "file": sub.file,
+                "received": f"{sub.received:%Y-%m-%d %H:%M}" if sub.received else "",
+                "state": sub.status,
+                "late": sub.overdue,
+            }
         )
     if state.quiet:
         return rows
@@ -183,9 +185,10 @@ def print_submissions(result: MergeResult) -> list[dict[str, str]]:
         table = Table(title=result.spec.report.title)
         for key in ("col.unit_code", "col.unit_name", "col.status", "col.overdue", "col.file", "col.received"):
             table.add_column(t(key, lang), overflow="fold")
+        shown = ("code", "name", "status", "overdue", "file", "received")
         for sub, row in zip(result.submissions, rows, strict=True):
             style = "red" if sub.status in NOT_IN else ""
-            table.add_row(*row.values(), style=style)
+            table.add_row(*(row[key] for key in shown), style=style)
         console.print(table)
         return rows
     console.print(result.spec.report.title, style="bold", soft_wrap=True, markup=False)

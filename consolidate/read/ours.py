@@ -59,6 +59,8 @@ _SHEET_NAME = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"")
 _MAILER = re.compile(rb"^X-Mailer: consolidate\b", re.M)
 _ISSUE_KEYS = frozenset({"level", "code", "unit", "file", "sheet", "cell", "field", "value", "message", "fix"})
 _STATUS_KEYS = frozenset({"code", "name", "status", "overdue", "file", "received"})
+# status --json's rows now, and as version 0.1 wrote them (without the words' codes): both ours.
+_STATUS_SHAPES = frozenset({_STATUS_KEYS | {"state", "late"}, _STATUS_KEYS})
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,7 @@ def _json(data: bytes) -> Ours | None:
         keys = {frozenset(v) for v in value}
         if keys <= {frozenset(_ISSUE_KEYS)}:
             return Ours(KIND_ISSUES_JSON)  # an empty list too: a run without problems
-        if keys == {frozenset(_STATUS_KEYS)}:
+        if len(keys) == 1 and keys <= _STATUS_SHAPES:
             return Ours(KIND_STATUS_JSON)
     return None
 
