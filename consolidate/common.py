@@ -108,6 +108,21 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s\u3000（）()【】\[\]]+", "", text).lower()
 
 
+def same_text(text: Any, earlier: Any) -> bool:
+    """Two texts with the same words, line ends and the spaces around lines aside."""
+    return isinstance(text, str) and isinstance(earlier, str) and _lines(text) == _lines(earlier)
+
+
+def text_mark(text: str) -> str:
+    """A short fingerprint of a text as :func:`same_text` compares it: what a template notes of
+    the text a cell starts from (``prefill: last``), to know it again unchanged in the return."""
+    return hashlib.sha256("\n".join(_lines(text)).encode("utf-8")).hexdigest()[:16]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.strip().splitlines()]
+
+
 def number_text(value: Any) -> str:
     """A value as text, a whole float without its ``.0`` (120.0 → "120")."""
     if isinstance(value, float) and value.is_integer():

@@ -145,7 +145,7 @@ def test_templates_that_do_not_fit_are_written_none_of_them(
     line = _one_line(run, tmp_path)
     where = re.escape(f"{target} 所在的磁盘（{disk}）只剩 {_free(disk)}")
     assert re.fullmatch(
-        rf"无法执行：磁盘空间不足，没能写出 {re.escape(str(target))}：{where}，还差约 \d+ KB。{FREE_IT}", line
+        rf"无法执行：磁盘空间不足，没能写出 {re.escape(str(target))}：{where}，还差约 \d+(?:\.\d)? KB。{FREE_IT}", line
     )
     if existing:
         assert [p.name for p in target.iterdir()] == ["说明.txt"]  # none written, no temporary folder left

@@ -91,8 +91,9 @@ def fill_template(
         plain.save(tmp)
 
 
-def _plan(spec: Spec, unit_index: int, unit_code: str) -> dict[str, dict[str, Any]]:
-    """Plausible values for one unit, from a generator seeded by the unit code."""
+def _plan(spec: Spec, unit_index: int, unit_code: str, scale: float = 1.0) -> dict[str, dict[str, Any]]:
+    """Plausible values for one unit, from a generator seeded by the unit code; its texts say the
+    period, and the share done times ``scale`` (a month ago: less)."""
     rng = random.Random(unit_code)
     rows: dict[str, dict[str, Any]] = {}
     for item in spec.items_for(unit_code):
@@ -106,10 +107,26 @@ def _plan(spec: Spec, unit_index: int, unit_code: str) -> dict[str, dict[str, An
             if not f.kind.free_text:
                 values[f.id] = f.kind.sample(f, ratio, target, unit_index)
             elif f.required or f.effective_aggregate == "join":
-                task = next((str(v) for k, v in base.items() if isinstance(v, str) and len(v) > 4), "")
-                values[f.id] = f"{task[:24]}：已完成年度任务的{ratio:.0%}，按计划推进。" if f.required else ""
+                done = f"截至{_as_of(spec.report.period)}，已完成年度任务的{ratio * scale:.0%}"
+                values[f.id] = f"{done}，按计划推进。" if f.required else ""
         rows[item.id] = {k: v for k, v in values.items() if v not in (None, "")}
     return rows
+
+
+def _as_of(period: str) -> str:
+    """A period as the demo's texts say "by then": 2020-08 → 8月底."""
+    month = period.partition("-")[2]
+    return f"{int(month)}月底" if month.isdigit() else period
+
+
+def _after_last(spec: Spec, rows: dict[str, dict[str, Any]], last: Mapping[Any, Any]) -> None:
+    """A text the template starts from the unit's last one (``prefill: last``) is written on as a
+    unit does: this period's line after it."""
+    for item, values in rows.items():
+        for f in spec.fields:
+            before = last.get((item, f.id))
+            if f.prefill == "last" and isinstance(before, str) and isinstance(values.get(f.id), str):
+                values[f.id] = f"{before}\n{values[f.id]}"
 
 
 def _first_input(spec: Spec, test: Callable[[FieldSpec], bool]) -> str | None:
@@ -128,7 +145,7 @@ def _last_month(spec: Spec, out: Path, history: Path) -> list[Path]:
         returns.mkdir(parents=True, exist_ok=True)
         deadline = earlier.report.deadline or dt.date(2025, 1, 1)
         for index, (unit, template) in enumerate(zip(earlier.units, templates, strict=True)):
-            rows = _plan(earlier, index, unit.code)
+            rows = _plan(earlier, index, unit.code, 0.8)
             for number, values in enumerate(rows.values()):
                 for f in earlier.fields:
                     if f.cumulative and isinstance(values.get(f.id), int | float):
@@ -184,6 +201,7 @@ def build_demo(folder: str | Path, kind: str = "livelihood", *, force: bool = Fa
         if index == len(spec.units) - 1:
             break  # the last unit has not returned yet
         rows = _plan(spec, index, unit.code)
+        _after_last(spec, rows, (previous or {}).get(unit.code, {}))
         first_item = next(iter(rows), None)
         keep = True
         if first_item is not None:
@@ -193,7 +211,9 @@ def build_demo(folder: str | Path, kind: str = "livelihood", *, force: bool = Fa
             if index == 1 and number:
                 first[number] = str(first.get(number, 0)).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
             if index == 2 and text:
-                first.pop(text, None)
+                first[text] = None  # the text the template started from deleted, nothing written
+            if index == 11 and text:
+                first.pop(text, None)  # sent back as the template started it: last month's text
             if index == 3 and choice:
                 first[choice] = "良好"
             if index == 4 and number:

@@ -9,13 +9,15 @@ changed.
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..check import Issue, Located, Record, RowChecker, locate
+from ..check import Issue, Located, RawRow, Record, RowChecker, locate
 from ..check.coerce import is_blank
+from ..common import text_mark
 from ..read import PASSED_OVER, RawBook, Source, SourceFailure, file_sha256, read_book
 from ..spec import Spec, spec_from_json
 from ..text import Code, Msg
@@ -24,6 +26,7 @@ from .packing import PACKING_ERRORS, pack_parsed, pack_records, unpack_parsed
 from .pool import Lost, contained_map
 
 _META_KEPT = frozenset({"format_version", "report_id", "period", "unit_code", "unit_name", "spec_sha256"})
+_STARTED = "started"  # _meta: the cells a template started from the unit's last text (prefill: last)
 
 
 @dataclass
@@ -109,7 +112,25 @@ def is_blank_return(found: Located, spec: Spec) -> bool:
     inputs = [f.id for f in spec.fields if f.is_input]
     if spec.rows != "fixed" or any(issue.code in _TYPED_BESIDE for issue in found.issues):
         return False
-    return all(is_blank(raw.cells.get(field_id)) for raw in found.rows for field_id in inputs)
+    started = _started(found.book.meta.get(_STARTED, ""))
+
+    def untouched(raw: RawRow, field_id: str) -> bool:
+        value = raw.cells.get(field_id)
+        if is_blank(value):
+            return True
+        mark = started.get(found.cell(raw.row, field_id)) if started and field_id in found.columns else None
+        return mark is not None and isinstance(value, str) and text_mark(value) == mark
+
+    return all(untouched(raw, field_id) for raw in found.rows for field_id in inputs)
+
+
+def _started(text: str) -> dict[str, str]:
+    """The template's marks of the texts its cells started from (none when unreadable)."""
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def _reordered(fields: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -1,5 +1,6 @@
-"""Checks of a period's values against the report's history: W-CUMULATIVE-DECREASED, W-OUTLIER
-and the rules over ``prev.*``, and the changes of cumulative fields (上期累计, 本期新增, 环比)."""
+"""Checks of a period's values against the report's history: W-CUMULATIVE-DECREASED, W-OUTLIER,
+I-NOT-UPDATED and the rules over ``prev.*``, and the changes of cumulative fields (上期累计, 本期新增,
+环比)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..check import Issue, Located, Record
-from ..common import number_text, shown
+from ..common import number_text, same_text, shown
 from ..spec import Spec, expr
 from ..text import Code, Msg
 from .store import Change, HistoryView
@@ -32,10 +33,11 @@ def modified_z(value: float, earlier: list[float]) -> float | None:
 
 
 def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: Mapping[str, Located]) -> list[Issue]:
-    """W-CUMULATIVE-DECREASED, W-OUTLIER and the rules over ``prev.*`` for the kept records; the
-    changes of cumulative fields are added to ``view``."""
+    """W-CUMULATIVE-DECREASED, W-OUTLIER, I-NOT-UPDATED and the rules over ``prev.*`` for the kept
+    records; the changes of cumulative fields are added to ``view``."""
     issues: list[Issue] = []
     cumulative = [f for f in spec.fields if f.cumulative]
+    prefilled = [f for f in spec.fields if f.prefill == "last" and f.is_input]
     numeric = [f for f in spec.fields if f.is_input and f.is_numeric]
     rules = [(rule, parsed) for rule, parsed in spec.rule_expressions() if parsed.previous]
     previous_ids = {name for _, parsed in rules for name in parsed.previous}
@@ -86,6 +88,14 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
                         previous_period=last[0],
                         period=spec.report.period,
                     )
+                )
+        for f in prefilled:
+            # The template started from the unit's last text: sent back as it was, it says nothing
+            # new (an info only: a task done may well have nothing to add).
+            text, last = values.get(f.id), view.last(unit, item, f.id)
+            if isinstance(text, str) and text.strip() and last is not None and same_text(text, last[1]):
+                issues.append(
+                    _issue(Code.I_NOT_UPDATED, record, f.id, f.label, where(f.id), text, previous_period=last[0])
                 )
         for f in numeric:
             now = _number(values.get(f.id))

@@ -55,6 +55,7 @@ class Code(StrEnum):
     W_OLD_TEMPLATE = "W-OLD-TEMPLATE"
     W_CUMULATIVE_DECREASED = "W-CUMULATIVE-DECREASED"
     W_OUTLIER = "W-OUTLIER"
+    I_NOT_UPDATED = "I-NOT-UPDATED"
     W_MISSING_COLUMN = "W-MISSING-COLUMN"
     W_EXTRA_VALUE = "W-EXTRA-VALUE"
     W_MERGED_NUMBER = "W-MERGED-NUMBER"
@@ -329,6 +330,14 @@ ISSUES: dict[Code, Entry] = {
         "“{label}” is cumulative: {value} for {period} is below {previous} for {previous_period}",
         "核对是否误填了当期数或笔误；累计数只增不减",
         "Check for a typo or a figure for the period alone; a cumulative figure never falls",
+    ),
+    Code.I_NOT_UPDATED: _e(
+        INFO,
+        "“{label}”与上期（{previous_period}）报送的内容一字不差：模板里预填的上期内容没有改动",
+        "“{label}” is word for word what was returned for {previous_period}: the text the template "
+        "started from was not changed",
+        "如本期有新进展，请在上期内容后补写；确实没有新进展的，可写明“本期无新进展”",
+        "If there is progress this period, add it after the earlier text; if there is none, say so",
     ),
     Code.W_OUTLIER: _e(
         W,

@@ -26,6 +26,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "instr.rules": ("要求", "Constraints"),
     "instr.help": ("说明", "Help"),
     "instr.ask": ("如有疑问请联系", "Questions to"),
+    "instr.prefilled": (
+        "已预填本单位上期报送的内容：请在其后补写本期的进展",
+        "It starts with what your unit returned last time: add this period's progress after it",
+    ),
+    "instr.prefilled_last": (
+        "{help}。已预填本单位上期报送的内容：请在其后补写本期的进展",
+        "{help}. It starts with what your unit returned last time: add this period's progress after it",
+    ),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "prefilled": ("预填", "pre-filled"),

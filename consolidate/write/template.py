@@ -17,8 +17,10 @@ from ..common import (
     atomic_output,
     number_text,
     staged_folder,
+    text_mark,
     unique_filenames,
     xl_col_to_name,
+    xl_rowcol_to_cell,
 )
 from ..fields import FieldType
 from ..merge import ordered_map
@@ -369,6 +371,9 @@ def _write(
     heights = RowHeights([w for (_, _, p), w in zip(placed, widths, strict=True) if not p])
     own_columns = [f.id for _, f, p in placed if not p]
     letters = {fid: xl_col_to_name(c) for fid, c in layout.columns.items()}
+    started: dict[str, Any] = {}  # a row's prefill: last texts
+    prefilled: set[str] = set()  # the fields some row starts from the unit's last text
+    marks: dict[str, str] = {}  # cell → text_mark of the text it starts from, for _meta
     for (row, values), key in zip(data_rows, keys, strict=True):
         typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
         if formulas:
@@ -394,10 +399,20 @@ def _write(
             elif refill is not None:
                 write_value(sheet, row - 1, col, refill.values.get((key, field.id)), cell_fmt(field, True))
             elif field.prefill == "last" and earlier.get((key, field.id)) is not None:
-                write_value(sheet, row - 1, col, earlier[(key, field.id)], cell_fmt(field, True))
+                text = earlier[(key, field.id)]
+                write_value(sheet, row - 1, col, text, cell_fmt(field, True))
+                started[field.id] = text
+                if isinstance(text, str):
+                    marks[xl_rowcol_to_cell(row - 1, col)] = text_mark(text)
             else:
                 sheet._write_blank(row - 1, col, None, cell_fmt(field, True))
-        shown_values = {**values, **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {})}
+        shown_values = {
+            **values,
+            **started,  # the row as tall as the text it starts from
+            **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {}),
+        }
+        prefilled.update(started)
+        started.clear()
         height = heights([shown_values.get(fid) for fid in own_columns])
         if height is not None:
             sheet.set_row(row - 1, height)
@@ -422,8 +437,8 @@ def _write(
     sheet.set_footer("&C&P / &N")
     if refill is None or refill.front is None:
         sheet.activate()
-    _instructions(book, spec, texts)
-    _metadata(book, spec, texts, layout, spec_file)
+    _instructions(book, spec, texts, prefilled)
+    _metadata(book, spec, texts, layout, spec_file, marks)
     book.close()
     return book
 
@@ -472,7 +487,8 @@ def constraint_text(field: FieldSpec, lg: Lang) -> str:
     return t("sep.semi", lg).join(parts)
 
 
-def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
+def _instructions(book: Any, spec: Spec, unit: UnitSpec, prefilled: set[str]) -> None:
+    """填报说明; a field some row starts from the unit's last text says so."""
     lang = spec.lang
     sheet = book.get_worksheet_by_name(t("sheet.instructions", lang))
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
@@ -503,7 +519,14 @@ def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
         else:
             kind = field.kind.label(lang)
         required = t("yes", lang) if field.required else ""
-        row = (field.heading(lang), kind, required, constraint_text(field, lang), field.help or "")
+        help_text = field.help or ""
+        if field.id in prefilled:
+            help_text = (
+                t("instr.prefilled_last", lang, help=help_text.rstrip("。.；; "))
+                if help_text
+                else t("instr.prefilled", lang)
+            )
+        row = (field.heading(lang), kind, required, constraint_text(field, lang), help_text)
         for col, value in enumerate(row):
             sheet.write_string(top + 1 + i, col, value, wrap)
     sheet.set_column(0, 0, 22)
@@ -515,7 +538,14 @@ def _instructions(book: Any, spec: Spec, unit: UnitSpec) -> None:
     sheet.fit_to_pages(1, 0)
 
 
-def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout, spec_file: tuple[str, str] = ("", "")) -> None:
+def _metadata(
+    book: Any,
+    spec: Spec,
+    unit: UnitSpec,
+    layout: Layout,
+    spec_file: tuple[str, str] = ("", ""),
+    started: Mapping[str, str] | None = None,
+) -> None:
     sheet = book.add_worksheet(META_SHEET)
     # The spec travels compressed (a 1,000-unit spec: 56 KB of JSON, 9 KB packed): every return
     # carries it, and every merge reads it.
@@ -535,6 +565,9 @@ def _metadata(book: Any, spec: Spec, unit: UnitSpec, layout: Layout, spec_file: 
         ("rows", json.dumps(layout.rows, ensure_ascii=False)),
         # The locked heading rows (一、…) above the items: never data, never an unknown item.
         *([("groups", json.dumps(layout.groups, ensure_ascii=False))] if layout.groups else []),
+        # The cells that start from the unit's last text (prefill: last), by a mark of the text: a
+        # return holding only those, unchanged, is the template sent back as it came.
+        *([("started", json.dumps(dict(started), sort_keys=True))] if started else []),
         ("spec_json_parts", str(len(chunks))),
     ]
     rows += [("spec_json_z", chunk) for chunk in chunks]
