@@ -484,7 +484,9 @@ def test_last_quarters_filled_report_makes_this_quarters_inputs_once(tmp_path: P
     """Seed 000 (玉环市 2025年第一季度…完成情况) as published: its 完成情况 and 自评 are filled in.
     They are the units' inputs of the new quarter, once each (they were kept as locked copies
     beside the kind's own inputs: two 完成情况 and two 自评 in every template), and the inputs'
-    help moves to the new quarter's cut-off with the title."""
+    help moves to the new quarter's cut-off with the title. What the table says of 2025-Q1 is
+    recorded as 2025-Q1 in the new report's history, so that each unit's template starts from
+    its own 完成情况 (an item of two units is left out: whose words would they be?)."""
     book = openpyxl.Workbook()
     ws = book.active
     ws.append(["玉环市卫生健康局2025年第一季度市政府重点工作和民生实事工作完成情况"])
@@ -507,10 +509,14 @@ def test_last_quarters_filled_report_makes_this_quarters_inputs_once(tmp_path: P
     code, out = run("init", tmp_path / "2025Q2", "--from", tmp_path / "一季度.xlsx", "--deadline", "2025-07-15")
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[2:5] == [
-        "C 列“完成情况 (截止4月15日)”→ 填报栏目 progress（由各单位填写；表中已填的 3 格是上一期的内容，新报表中不沿用，原表不变）",
-        "D 列“存在问题及解决建议”→ 填报栏目 problems（由各单位填写；表中已填的 1 格是上一期的内容，新报表中不沿用，原表不变）",
-        "E 列“完成情况自评 (超前/正常/滞后)”→ 填报栏目 status（由各单位填写；表中已填的 3 格是上一期的内容，新报表中不沿用，原表不变）",
+    assert lines[2:8] == [
+        "C 列“完成情况 (截止4月15日)”→ 填报栏目 progress（由各单位填写；表中已填的 3 格是 2025-Q1 的内容，作为上期记入历史记录，原表不变）",
+        "D 列“存在问题及解决建议”→ 填报栏目 problems（由各单位填写；表中已填的 1 格是 2025-Q1 的内容，作为上期记入历史记录，原表不变）",
+        "E 列“完成情况自评 (超前/正常/滞后)”→ 填报栏目 status（由各单位填写；表中已填的 3 格是 2025-Q1 的内容，作为上期记入历史记录，原表不变）",
+        "F 列“牵头单位”→ 分配给这些单位，并作为预填栏目显示（lead）",
+        f"表中已填的 4 格（2 个单位）记作 2025-Q1 的报送，写入历史记录 {tmp_path / '2025Q2' / 'history.sqlite'}："
+        "各单位的新模板从这些内容开始填写，汇总时与之对比",
+        "1 个事项由几个单位共同负责，表中的内容分不出是哪个单位的，没有记入历史记录",
     ]
     spec = load_spec(tmp_path / "2025Q2" / "report.xlsx")
     assert [f.label for f in spec.fields] == [
@@ -526,3 +532,29 @@ def test_last_quarters_filled_report_makes_this_quarters_inputs_once(tmp_path: P
     (template,) = [p for p in write_templates(spec, tmp_path / "模板") if p.name.endswith("_急救站.xlsx")]
     header = [c.value for c in openpyxl.load_workbook(template)["填报"][5]]
     assert header == ["序号", "目标任务", "牵头单位", "完成情况", "存在问题及解决建议", "完成情况自评"]
+
+    # The history holds 2025-Q1 as the table said it; the CLI's templates start from it.
+    code, out = run("history", tmp_path / "2025Q2" / "report.xlsx")
+    assert code == 0, out
+    assert "2025-Q1" in out and "init:一季度.xlsx" in out
+    code, out = run("templates", tmp_path / "2025Q2" / "report.xlsx", "-o", tmp_path / "模板2")
+    assert code == 0, out
+
+    def cells(unit: str) -> list[tuple[object, ...]]:
+        (path,) = (tmp_path / "模板2").glob(f"*_{unit}.xlsx")
+        sheet = openpyxl.load_workbook(path)["填报"]
+        return [tuple(c.value for c in row[:6]) for row in sheet.iter_rows(min_row=6, max_row=7)]
+
+    assert cells("医政科") == [
+        ("1", "完善全域全民全程健康服务体系。", "医政科", "1.加快推动市域恶性肿瘤诊治体系建设", None, None),
+        ("3", "健全院前急救体系。", "医政科、急救站", None, None, None),  # shared: not started
+    ]
+    assert cells("规划发展科")[0][3] == "市公卫中心项目启动桩基施工，完成工程桩试桩检测。"
+
+    # Made again (--force): 2025-Q1 is in the history already and stays as it is.
+    code, out = run("init", tmp_path / "2025Q2", "--from", tmp_path / "一季度.xlsx", "--force")
+    assert code == 0, out
+    assert (
+        f"历史记录 {tmp_path / '2025Q2' / 'history.sqlite'} 中已有 2025-Q1，表中已填的内容没有再记入"
+        in out.splitlines()
+    )

@@ -59,19 +59,29 @@ def _print_analysis(result: InitResult) -> None:
     """Each column of the table and what it became; the rows skipped; what was made."""
     analysis = result.analysis
     assert analysis is not None
+    seeded = result.seeded
+    carried = seeded is not None and seeded.values > 0
     for column in analysis.columns:
         letter = xl_col_to_name(column.index)
+        said = column.said or column.role
         say(
             t(
-                f"kinds.col.{column.said or column.role}",
+                "kinds.col.input_carried" if carried and said == "input_refilled" else f"kinds.col.{said}",
                 state.lang,
                 col=letter,
                 label=" ".join(column.label.split()) or "-",  # a header of two lines on one
                 id=column.field_id,
                 unit=column.unit,
                 n=column.filled,
+                period=seeded.period if seeded is not None else "",
             )
         )
+    if seeded is not None and seeded.kept:
+        say(msg("init_seeded_kept", period=seeded.period, history=seeded.path), "yellow")
+    elif seeded is not None and seeded.values:
+        say(msg("init_seeded", n=seeded.values, units=seeded.units, period=seeded.period, history=seeded.path))
+    if seeded is not None and seeded.shared:
+        say(msg("init_seeded_shared", n=seeded.shared), "yellow")
     for row, why in analysis.skipped:
         say(msg("init_skipped", row=row, why=why.render(state.lang)), "yellow")
     for warning in analysis.warnings:

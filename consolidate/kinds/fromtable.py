@@ -120,6 +120,9 @@ class Analysis:
     target: str = ""  # the number field holding the county's target and the per-unit targets
     warnings: list[Msg] = field(default_factory=list)
     unit_columns: list[str] = field(default_factory=list)  # letters of the per-unit columns
+    # The inputs the table had filled in (an earlier period's report): item's index → field id →
+    # (the text, its cell), for init to record as that period when it is before the new one.
+    earlier: dict[int, dict[str, tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -441,11 +444,11 @@ def _check_breakdown(analysis: Analysis, item: dict[str, Any], target: Column | 
             )
         )
         return
-    numbers = [_as_number(v) for v in item["per_unit"].values()]
-    if target is None or not county or _as_number(county) is None or None in numbers:
+    numbers = [as_number(v) for v in item["per_unit"].values()]
+    if target is None or not county or as_number(county) is None or None in numbers:
         return
     total = sum(n for n in numbers if n is not None)
-    if abs(total - (_as_number(county) or 0)) > 1e-9 * max(1.0, abs(total)):
+    if abs(total - (as_number(county) or 0)) > 1e-9 * max(1.0, abs(total)):
         analysis.warnings.append(
             Msg(
                 "kinds.target_sum",
@@ -459,7 +462,7 @@ def _check_breakdown(analysis: Analysis, item: dict[str, Any], target: Column | 
         )
 
 
-def _as_number(text: str) -> float | None:
+def as_number(text: str) -> float | None:
     plain = text.replace(",", "").replace("，", "")
     return float(plain) if _NUMBER.match(plain) else None
 
@@ -637,8 +640,15 @@ def _inputs_of_the_kind(analysis: Analysis, kept: list[Column], kind: Spec) -> N
         if field_id is None or field_id in taken:
             continue
         taken.add(field_id)
-        filled = sum(1 for item in analysis.items if str(item["values"].pop(c.field_id, "") or "").strip())
         said = "computed" if kind.field(field_id).formula else "input"
+        filled = 0
+        for n, item in enumerate(analysis.items):
+            text = str(item["values"].pop(c.field_id, "") or "").strip()
+            if text:
+                filled += 1
+                if said == "input":
+                    cell = f"{xl_col_to_name(c.index)}{item['row']}"
+                    analysis.earlier.setdefault(n, {})[field_id] = (text, cell)
         c.role, c.field_id, c.filled = "input", field_id, filled
         c.said = f"{said}_refilled" if filled else said
 

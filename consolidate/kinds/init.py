@@ -9,15 +9,18 @@ beside as dated backups.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..common import atomic_output
+from ..common import atomic_output, tidy_number
 from ..errors import InputError
-from ..periods import SpecMove, move_words, moved_spec, moved_yaml
-from ..spec import Spec, load_spec
+from ..periods import HISTORY_FILE, History, SpecMove, move_words, moved_spec, moved_yaml
+from ..read import file_sha256
+from ..spec import FieldSpec, Spec, load_spec
 from ..spec.build import Locator, build_spec
 from ..spec.dates import Period, add_months, normalise_period, parse_day
 from ..text import Joined, Msg
@@ -27,12 +30,16 @@ from .fromtable import (
     Analysis,
     Found,
     analyse,
+    as_number,
     deadline_in_table,
     issuer_in_title,
     period_in_table,
     read_table,
     spec_data,
 )
+
+if TYPE_CHECKING:
+    from ..periods.store import Row
 
 SPEC_FILES = ("report.yaml", "units.csv", "items.csv")
 WORKBOOK = "report.xlsx"
@@ -69,6 +76,21 @@ class InitResult:
     backups: list[Path] = field(default_factory=list)
     # init --from: where the title, period, deadline and issuer were taken from, in that order.
     taken: list[Taken] = field(default_factory=list)
+    # init --from a filled table of an earlier period: what was recorded of it in the history.
+    seeded: Seeded | None = None
+
+
+@dataclass(frozen=True)
+class Seeded:
+    """The inputs a clerk's table had filled in, recorded as the table's own (earlier) period in
+    the new report's history: the units' templates start from them (上期, ``prefill: last``)."""
+
+    period: str  # the table's period
+    path: Path  # the history file
+    values: int  # values recorded
+    units: int  # of how many units
+    shared: int = 0  # filled items of several units: not recorded (whose words would they be?)
+    kept: bool = False  # the history had that period already: nothing recorded
 
 
 @dataclass(frozen=True)
@@ -106,6 +128,7 @@ def init_report(
     inputs of ``kind`` (default: ``livelihood`` when the table has targets, else ``key-tasks``)."""
     out = Path(target)
     analysis: Analysis | None = None
+    table_sheet = ""
     taken: list[Taken] = []
     move: SpecMove | None = None
     if from_table is None:
@@ -118,6 +141,7 @@ def init_report(
     else:
         table = Path(from_table)
         grid = read_table(table, sheet)
+        table_sheet = grid.sheet
         analysis = analyse(grid.rows, grid.merged)
         if not analysis.units:
             raise InputError(_no_units(table, grid.sheet, analysis))
@@ -173,7 +197,55 @@ def init_report(
         path = out / "report.yaml"
     else:
         path = write_spec_yaml(spec, out / "report.yaml")
-    return InitResult(path, load_spec(path), analysis, backups, taken)
+    made = load_spec(path)
+    seeded = None
+    if analysis is not None and from_table is not None:
+        own = period_in_table(analysis)
+        seeded = _seed_history(made, analysis, Path(from_table), table_sheet, own.value if own else None)
+    return InitResult(path, made, analysis, backups, taken, seeded)
+
+
+def _seed_history(spec: Spec, analysis: Analysis, table: Path, sheet: str, own: str | None) -> Seeded | None:
+    """The table's filled inputs recorded as its own period, when that is the period before the
+    new report's or earlier (the clerk starts from last quarter's table); only the items of one
+    unit (an item of several has one text for all of them, not each unit's)."""
+    if not analysis.earlier or own is None:
+        return None
+    before, now = Period.of(own), Period.of(spec.report.period)
+    if before.months != now.months or before.month_index >= now.month_index:
+        return None
+    history = History(spec.path.parent / HISTORY_FILE if spec.path is not None else Path(HISTORY_FILE))
+    view = history.view(spec) if history.path.exists() else None
+    if view is not None and own in view.periods:
+        return Seeded(own, history.path, 0, 0, kept=True)
+    digest = file_sha256(table.read_bytes())
+    rows: list[Row] = []
+    shared = 0
+    for n, filled in sorted(analysis.earlier.items()):
+        item = spec.items[n]
+        codes = item.units or tuple(u.code for u in spec.units)
+        if len(codes) != 1:
+            shared += 1
+            continue
+        for field_id, (text, cell) in filled.items():
+            value = _typed(spec.field(field_id), text)
+            if value is not None:
+                rows.append((codes[0], item.id, field_id, value, table.name, sheet, cell, digest))
+    if not rows:
+        return Seeded(own, history.path, 0, 0, shared) if shared else None
+    earlier = dataclasses.replace(spec, report=spec.report.model_copy(update={"period": own}))
+    units = {row[0] for row in rows}
+    if not history.record(earlier, rows, [], len(units), f"init:{table.name}"):
+        raise InputError(Msg("history.cannot_write", path=history.path))
+    return Seeded(own, history.path, len(rows), len(units), shared)
+
+
+def _typed(field: FieldSpec, text: str) -> Any:
+    """A table's text as the history keeps a return's value of the field (None: not one)."""
+    if field.is_numeric:
+        number = as_number(text)
+        return None if number is None else tidy_number(number)
+    return text
 
 
 def _moved_to(kind: Spec, period: str) -> Spec:

@@ -130,6 +130,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.missing": ("未报送：{names}", "Missing: {names}"),
     "cli.blank": ("交回空白表（不算已报送）：{names}", "Sent back blank (not counted as returned): {names}"),
     "cli.no_issues": ("没有发现问题。", "No problems found."),
+    "cli.init_seeded": (
+        "表中已填的 {n} 格（{units} 个单位）记作 {period} 的报送，写入历史记录 {history}："
+        "各单位的新模板从这些内容开始填写，汇总时与之对比",
+        "The {n} cells the table has filled ({units} unit(s)) are recorded as {period}'s returns in the "
+        "history {history}: the units' new templates start from them, and the merge compares with them",
+    ),
+    "cli.init_seeded_shared": (
+        "{n} 个事项由几个单位共同负责，表中的内容分不出是哪个单位的，没有记入历史记录",
+        "{n} item(s) are shared by several units: the table's text cannot be told apart by unit, so it "
+        "was not recorded in the history",
+    ),
+    "cli.init_seeded_kept": (
+        "历史记录 {history} 中已有 {period}，表中已填的内容没有再记入",
+        "The history {history} has {period} already: the table's filled cells were not recorded again",
+    ),
     "cli.init_done": (
         "已创建 {file}；编辑后运行 consolidate check {file}",
         "Created {file}; edit it, then run consolidate check {file}",
@@ -228,6 +243,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{col} 列“{label}”→ 填报栏目 {id}（由各单位填写；表中已填的 {n} 格是上一期的内容，新报表中不沿用，原表不变）",
         "Column {col} “{label}” → input field {id} (the units fill it in; the {n} cells the table has filled are "
         "an earlier period's, not carried into the new report; the table is left as it is)",
+    ),
+    "kinds.col.input_carried": (
+        "{col} 列“{label}”→ 填报栏目 {id}（由各单位填写；表中已填的 {n} 格是 {period} 的内容，作为上期记入历史记录，原表不变）",
+        "Column {col} “{label}” → input field {id} (the units fill it in; the {n} cells the table has filled are "
+        "{period}'s, recorded in the history as the previous period; the table is left as it is)",
     ),
     "kinds.col.computed_refilled": (
         "{col} 列“{label}”→ 计算栏目 {id}（按公式计算；表中已填的 {n} 格是上一期的数，新报表中不沿用，原表不变）",
