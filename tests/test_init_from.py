@@ -536,7 +536,7 @@ def test_last_quarters_filled_report_makes_this_quarters_inputs_once(tmp_path: P
     # The history holds 2025-Q1 as the table said it; the CLI's templates start from it.
     code, out = run("history", tmp_path / "2025Q2" / "report.xlsx")
     assert code == 0, out
-    assert "2025-Q1" in out and "init:一季度.xlsx" in out
+    assert "2025-Q1" in out and "← 一季度.xlsx" in out
     code, out = run("templates", tmp_path / "2025Q2" / "report.xlsx", "-o", tmp_path / "模板2")
     assert code == 0, out
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -63,7 +64,10 @@ def history(
     for key in ("col.period", "hist.recorded", "hist.source", "hist.returned", "hist.values"):
         table.add_column(t(key, lang))
     for p in periods:
-        source = t("hist.merged", lang) if p["source"] == "merge" else str(p["source"]).replace("import:", "← ")
+        # Recorded by a merge; else from a file: an imported summary, the table init read.
+        source = (
+            t("hist.merged", lang) if p["source"] == "merge" else re.sub(r"^(import|init):", "← ", str(p["source"]))
+        )
         table.add_row(p["period"], p["recorded"], source, f"{p['returned']}/{p['units']}", str(p["values"]))
     human().print(table)
 
