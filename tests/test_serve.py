@@ -585,3 +585,33 @@ def test_after_next_last_periods_links_say_that_period_is_over_and_serve_says_to
     finally:
         third.stop()
     assert not any("的链接是新的" in line for line in third.lines)
+
+
+def test_a_progress_text_sent_back_as_it_started_is_shown_to_the_unit_as_a_note(tmp_path: Path) -> None:
+    """The demo's August: 兰山区's template starts from its July 进展情况; uploaded with only the
+    figures typed in, the return is taken and the unit sees, under the headline, the notes that
+    its texts are July's word for word (other notes, for the clerk, are not shown)."""
+    from consolidate.kinds import build_demo
+
+    built = build_demo(tmp_path / "demo")
+    (template,) = (built.folder / "templates").glob("*_兰山区.xlsx")
+    figures = {"T01": {"done": 40000, "status": "正常"}, "T02": {"done": 7, "status": "正常"}}
+    figures |= {"T03": {"done": 12, "status": "正常"}, "T07": {"done": 1, "status": "正常"}}
+    fill_template(template, tmp_path / template.name, figures, contact="王建华")
+    served = serve(built.spec, tmp_path / "收回")
+    try:
+        with served.client() as client:
+            page = upload(client, served.links["兰山区"], tmp_path / template.name).text
+    finally:
+        served.stop()
+    assert outcome(page) == "accepted: 已收到，检查通过：没有发现问题。"
+    assert "另有 4 处提示，请看一看下表（不影响报送）。" in page
+    notes = problems(page)
+    assert [(level, cell) for level, _, cell, _, _ in notes] == [
+        ("提示", "H6"),
+        ("提示", "H7"),
+        ("提示", "H8"),
+        ("提示", "H9"),
+    ]
+    assert notes[0][3] == "“进展情况”与上期（2020-07）报送的内容一字不差：模板里预填的上期内容没有改动"
+    assert 'id="feedback"' not in page  # notes alone: no feedback file to download

@@ -57,6 +57,12 @@ class Problem:
     fix: str
 
 
+# The notes a unit is shown beside its errors and warnings: those it can act on at once (its
+# text sent back as the template started it); the others (a subtotal row passed over, a file
+# converted) are for the clerk.
+SHOWN_NOTES = frozenset({Code.I_NOT_UPDATED})
+
+
 @dataclass
 class Outcome:
     """One upload: what became of it and what the checks said."""
@@ -80,6 +86,10 @@ class Outcome:
     @property
     def warnings(self) -> int:
         return sum(1 for p in self.problems if p.level == Level.WARNING.value)
+
+    @property
+    def notes(self) -> int:
+        return sum(1 for p in self.problems if p.level == Level.INFO.value)
 
     @property
     def when(self) -> dt.datetime:
@@ -190,7 +200,11 @@ class Desk:
             checked = work / name
             shutil.copyfile(data, checked)
             result = merge_returns(self.spec, [checked], history=self.history, keep_raw=True, cache=None, workers=1)
-            issues = [i for i in result.issues if i.level is not Level.INFO and i.code != Code.W_MISSING_RETURN]
+            issues = [
+                i
+                for i in result.issues
+                if (i.level is not Level.INFO or i.code in SHOWN_NOTES) and i.code != Code.W_MISSING_RETURN
+            ]
             outcome.problems = [self._problem(i) for i in issues]
             located = result.returns.get(unit.code)
             if located is None:

@@ -45,6 +45,10 @@ SERVE: dict[str, tuple[str, str]] = {
         "Received, but {n} error(s) must be corrected; correct them and upload again (the new upload replaces this one):",
     ),
     "serve.page.also_warnings": ("另有 {n} 处需要核实（警告）。", "Also {n} point(s) to verify (warnings)."),
+    "serve.page.also_notes": (
+        "另有 {n} 处提示，请看一看下表（不影响报送）。",
+        "Also {n} note(s) below to look at (they do not stop the return).",
+    ),
     "serve.page.refused": ("没有收下这个文件：", "This file was not taken:"),
     "serve.page.same": (
         "这个文件与 {time} 上传的完全相同，没有再保存一份。检查结果如下：",
