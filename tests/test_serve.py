@@ -560,6 +560,12 @@ def test_after_next_last_periods_links_say_that_period_is_over_and_serve_says_to
             old_upload = upload(client, first.links["医政医管科"], filled(county, "医政医管科", GOOD, "again.xlsx"))
             old_admin = client.get(first.admin)
             new_unit = client.get(second.links["医政医管科"])
+            # A token opens as what it was issued for only: last quarter's unit link as the clerk's
+            # page, or the clerk's as a unit's, is any wrong address.
+            crossed = [
+                client.get(first.links["医政医管科"].replace("/u/", "/admin/")),
+                client.get(first.admin.replace("/admin/", "/u/")),
+            ]
     finally:
         code, _out, err = second.stop()
     assert code == 0 and "Traceback" not in err
@@ -577,6 +583,7 @@ def test_after_next_last_periods_links_say_that_period_is_over_and_serve_says_to
         "的窗口里（“管理页面”那一行）。",
     )
     assert new_unit.status_code == 200 and "2025-Q2" in new_unit.text
+    assert [(r.status_code, message(r.text)) for r in crossed] == [(404, ("链接打不开", CLOSED_UNKNOWN))] * 2
 
     # Started again in the same period: the links are the same, nothing more to send.
     third = serve(spec, county / "收回", port=first.port)

@@ -104,13 +104,14 @@ class Service:
 
     def _closed(self, request: Request) -> Response:
         """The answer to a token that opens nothing here: why, when it is one this report issued."""
-        why = self.links.why_closed(str(request.path_params.get("token", "")))
+        clerks = request.url.path.startswith("/admin/")
+        why = self.links.why_closed(str(request.path_params.get("token", "")), "admin" if clerks else "unit")
         if why is None:
             return not_found(self.spec)
         lang = self.spec.lang
         report = self.spec.report
         ask = t("serve.closed.ask_contact", lang, contact=report.contact) if report.contact else ""
-        if request.url.path.startswith("/admin/"):  # the clerk: the new link is where serve runs
+        if clerks:  # the new link is where serve runs
             key = "serve.closed.admin_replaced" if why == REPLACED else "serve.closed.admin_earlier"
             text = t(key, lang, old=why, period=report.period)
         elif why == REPLACED:

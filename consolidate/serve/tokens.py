@@ -56,8 +56,9 @@ class Links:
     # When this period's links were made now: the latest earlier period of the report with links
     # (the units must be sent the new ones), else "".
     follows: str = ""
-    earlier: dict[str, str] = field(default_factory=dict)  # token of an earlier period → that period
-    replaced: frozenset[str] = frozenset()  # sha256 of this period's tokens --new-links replaced
+    # (kind, token) of an earlier period → that period; kind: "unit" or "admin"
+    earlier: dict[tuple[str, str], str] = field(default_factory=dict)
+    replaced: frozenset[str] = frozenset()  # _digest of this period's tokens --new-links replaced
 
     def unit_of(self, token: str) -> str | None:
         """The unit whose token this is (compared in constant time), else None."""
@@ -76,14 +77,15 @@ class Links:
     def admin_link(self, base: str | None = None) -> str:
         return f"{base if base is not None else self.base}/admin/{self.admin}"
 
-    def why_closed(self, token: str) -> str | None:
-        """Why a token that opens nothing does not: the earlier period it was issued for, or
-        ``"replaced"`` (``--new-links``); None for a token never issued (or not a token at all)."""
+    def why_closed(self, token: str, kind: str) -> str | None:
+        """Why a token of ``kind`` ("unit" or "admin") that opens nothing does not: the earlier
+        period it was issued for, or ``"replaced"`` (``--new-links``); None for a token never
+        issued as one of that kind (or not a token at all)."""
         found = None
-        for known, period in self.earlier.items():
-            if hmac.compare_digest(known.encode(), token.encode()):
+        for (issued, known), period in self.earlier.items():
+            if hmac.compare_digest(known.encode(), token.encode()) and issued == kind:
                 found = period
-        if found is None and _digest(token) in self.replaced:
+        if found is None and _digest(kind, token) in self.replaced:
             found = REPLACED
         return found
 
@@ -108,22 +110,22 @@ def _valid(token: Any) -> bool:
     return isinstance(token, str) and len(token) >= 22
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+def _digest(kind: str, token: str) -> str:
+    return hashlib.sha256(f"{kind}:{token}".encode("utf-8", "replace")).hexdigest()
 
 
-def _tokens(entry: dict[str, Any]) -> list[str]:
-    """Every token of a period's entry: its units' and the clerk's."""
+def _tokens(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every token of a period's entry with its kind: its units' ("unit") and the clerk's ("admin")."""
     units = entry.get("units")
-    found = [v for v in units.values() if _valid(v)] if isinstance(units, dict) else []
-    return [*found, *([entry["admin"]] if _valid(entry.get("admin")) else [])]
+    found = [("unit", v) for v in units.values() if _valid(v)] if isinstance(units, dict) else []
+    return [*found, *([("admin", entry["admin"])] if _valid(entry.get("admin")) else [])]
 
 
-def _earlier(data: dict[str, Any], spec: Spec) -> dict[str, str]:
+def _earlier(data: dict[str, Any], spec: Spec) -> dict[tuple[str, str], str]:
     """The tokens of this report's other periods, each with its period (the latest period's
     where a token came twice)."""
     prefix = f"{spec.report.id}/"
-    out: dict[str, str] = {}
+    out: dict[tuple[str, str], str] = {}
     for key in sorted(k for k in data["periods"] if k.startswith(prefix) and k != period_key(spec)):
         entry = data["periods"][key]
         if isinstance(entry, dict):
@@ -146,7 +148,7 @@ def links_for(spec: Spec, *, renew: bool = False, base: str | None = None) -> Li
     stored = old.get("replaced")
     replaced = [d for d in stored if isinstance(d, str)] if isinstance(stored, list) else []
     if renew:
-        replaced += sorted({_digest(token) for token in _tokens(old)} - set(replaced))
+        replaced += sorted({_digest(kind, token) for kind, token in _tokens(old)} - set(replaced))
     earlier = _earlier(data, spec)
     period = spec.report.period
     before = [p for p in earlier.values() if p < period]
