@@ -261,3 +261,37 @@ def test_a_dry_run_that_fails_half_way_leaves_no_message_and_a_rerun_writes_them
         "LX_龙溪镇卫生院.eml",
         "YZK_医政医管科.eml",
     ]
+
+
+def test_a_password_from_a_script_is_read_from_standard_input_and_none_at_all_is_said(
+    tmp_path: Path, smtp: SmtpSink, spec_path: Path
+) -> None:
+    """Run from a script (no terminal): the password piped in is read as one line; with nothing
+    on standard input (a scheduled task), one line saying what to set, exit 2, nothing sent
+    (getpass warned in English, with its own source line, and the run ended in 已中断。)."""
+    import os
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "consolidate"
+    env = {k: v for k, v in os.environ.items() if k != SMTP_PASSWORD_ENV}
+    command = [str(exe), "send", str(spec_path), "-t", str(tmp_path / "templates")]
+    done = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert done.returncode == 2, done.stderr
+    said = (done.stdout + done.stderr).replace("\n", "")
+    assert "Warning" not in said and "getpass" not in said and "Traceback" not in said
+    assert (
+        "无法执行：没有得到 SMTP 密码（clerk@county.test）：命令不在命令行窗口中运行，标准输入也没有给出密码。"
+        f"请先设置环境变量 {SMTP_PASSWORD_ENV}，或在命令行窗口中运行这条命令" in said
+    )
+    assert smtp.received == [] and smtp.logins == []
+    assert not (tmp_path / "templates" / ".consolidate" / "sent.json").exists()
+    piped = subprocess.run(
+        command, input=SmtpSink.password + "\n", capture_output=True, text=True, env=env, timeout=120, check=False
+    )
+    assert piped.returncode == 1, piped.stderr  # 1: a unit has no address (清港镇卫生院), as above
+    assert "已发送 3 封，此前已发送 0 封，失败 0 封" in piped.stdout
+    assert SmtpSink.password not in piped.stdout + piped.stderr
+    assert "Warning" not in piped.stderr and len(smtp.received) == 3

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -183,8 +184,21 @@ def _password(server: SmtpSpec | ImapSpec | None, kind: str) -> str | None:
         return None
     if server.password_env and os.environ.get(server.password_env):
         return os.environ[server.password_env]
-    text: str = typer.prompt(msg("password", server=kind, user=server.user, host=server.host), hide_input=True)
-    return text
+    prompt = msg("password", server=kind, user=server.user, host=server.host)
+    if sys.stdin.isatty():
+        text: str = typer.prompt(prompt, hide_input=True)
+        return text
+    # Not typed at a terminal: given on standard input (echo "$PASSWORD" | consolidate send …),
+    # one line, or not at all (a scheduled task). Read here: getpass would warn in English, with
+    # its own source line, that the input may be echoed.
+    typer.echo(f"{prompt}: ", nl=False)
+    line = sys.stdin.readline()
+    typer.echo("")
+    if not line.strip("\r\n"):
+        key = "password_no_terminal_env" if server.password_env else "password_no_terminal"
+        section = "smtp" if kind == "SMTP" else "imap"
+        raise InputError(Msg(f"cli.{key}", server=kind, user=server.user, env=server.password_env, section=section))
+    return line.rstrip("\r\n")
 
 
 def _print_mail(result: MailResult, spec: Spec) -> None:

@@ -157,6 +157,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.feedback": ("已为 {n} 个单位写出反馈文件：{dir}", "Wrote feedback files for {n} unit(s) to {dir}"),
     "cli.kinds": ("可用的报表类型：{kinds}", "Built-in kinds: {kinds}"),
     "cli.password": ("{server} 密码（{user}@{host}）", "{server} password for {user}@{host}"),
+    "cli.password_no_terminal_env": (
+        "没有得到 {server} 密码（{user}）：命令不在命令行窗口中运行，标准输入也没有给出密码。请先设置环境变量 {env}，"
+        "或在命令行窗口中运行这条命令",
+        "No {server} password ({user}): the command is not run in a terminal, and standard input gave "
+        "none. Set the environment variable {env} first, or run the command in a terminal",
+    ),
+    "cli.password_no_terminal": (
+        "没有得到 {server} 密码（{user}）：命令不在命令行窗口中运行，标准输入也没有给出密码。请在报表定义的 "
+        "{section}: 中写上 password_env: 变量名并设置这个环境变量，或在命令行窗口中运行这条命令",
+        "No {server} password ({user}): the command is not run in a terminal, and standard input gave "
+        "none. Name an environment variable in the spec's {section}: (password_env: NAME) and set it, "
+        "or run the command in a terminal",
+    ),
     "cli.sending": ("发送邮件", "Sending"),
     "cli.sent": (
         "已发送 {sent} 封，此前已发送 {before} 封，失败 {failed} 封",
