@@ -121,8 +121,9 @@ HELP: dict[str, tuple[str, str]] = {
     ),
     "help.init.folder": ("新报表定义的文件夹", "Folder for the new spec"),
     "help.init.from_table": (
-        "已有的任务表（.xlsx/.csv），事项和单位从中读取",
-        "An existing task table (.xlsx/.csv) to take items and units from",
+        "已有的任务表（.xlsx/.csv），事项和单位从中读取；上一期已填好的表，各单位已填的内容记作上一期",
+        "An existing task table (.xlsx/.csv) to take items and units from; one filled in for an earlier "
+        "period gives each unit's previous return",
     ),
     "help.init.force": (
         "替换已有的文件（原文件另存为带日期的备份）",
