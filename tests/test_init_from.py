@@ -558,3 +558,17 @@ def test_last_quarters_filled_report_makes_this_quarters_inputs_once(tmp_path: P
         f"历史记录 {tmp_path / '2025Q2' / 'history.sqlite'} 中已有 2025-Q1，表中已填的内容没有再记入"
         in out.splitlines()
     )
+
+
+def test_a_filled_table_of_the_reports_own_period_is_not_carried_and_records_no_history(tmp_path: Path) -> None:
+    """玉环's 2025年第一季度 table made into the 2025-Q1 report: its filled 完成情况 are not
+    another period's returns; nothing goes into a history, and init says they are not carried."""
+    source = build(KEY_WORK, tmp_path / "重点工作.xlsx")
+    code, output = run("init", tmp_path / "2025Q1", "--from", source)
+    assert code == 0, output
+    assert (
+        "C 列“完成情况（截止4月15日）”→ 填报栏目 progress（由各单位填写；表中已填的 3 格不带入新报表，原表不变）"
+        in output.splitlines()
+    )
+    assert "历史记录" not in output
+    assert sorted(p.name for p in (tmp_path / "2025Q1").iterdir()) == ["report.xlsx"]

@@ -253,9 +253,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Column {col} “{label}” → computed field {id} (empty: computed by its formula)",
     ),
     "kinds.col.input_refilled": (
-        "{col} 列“{label}”→ 填报栏目 {id}（由各单位填写；表中已填的 {n} 格是上一期的内容，新报表中不沿用，原表不变）",
+        "{col} 列“{label}”→ 填报栏目 {id}（由各单位填写；表中已填的 {n} 格不带入新报表，原表不变）",
         "Column {col} “{label}” → input field {id} (the units fill it in; the {n} cells the table has filled are "
-        "an earlier period's, not carried into the new report; the table is left as it is)",
+        "not carried into the new report; the table is left as it is)",
     ),
     "kinds.col.input_carried": (
         "{col} 列“{label}”→ 填报栏目 {id}（由各单位填写；表中已填的 {n} 格是 {period} 的内容，作为上期记入历史记录，原表不变）",
@@ -263,9 +263,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{period}'s, recorded in the history as the previous period; the table is left as it is)",
     ),
     "kinds.col.computed_refilled": (
-        "{col} 列“{label}”→ 计算栏目 {id}（按公式计算；表中已填的 {n} 格是上一期的数，新报表中不沿用，原表不变）",
+        "{col} 列“{label}”→ 计算栏目 {id}（按公式计算；表中已填的 {n} 格不带入新报表，原表不变）",
         "Column {col} “{label}” → computed field {id} (computed by its formula; the {n} cells the table has filled "
-        "are an earlier period's, not carried into the new report; the table is left as it is)",
+        "are not carried into the new report; the table is left as it is)",
     ),
     "kinds.col.ignored": ("{col} 列 → 空列，未使用", "Column {col} → empty, not used"),
     "kinds.skip_header": ("重复的表头", "a repeated header row"),
