@@ -185,3 +185,44 @@ def test_wechat_texts_name_exactly_the_pending_units(demo: DemoResult, tmp_path:
         "【催报】各单位：《2020年民生实事工作8月份进展情况》截止日期为2020年8月31日。以下单位尚未报送：临沂高新区。"
         "以下单位报送的表格需修改后重新报送：河东区、郯城县、兰陵县。请抓紧办理。如有疑问请联系：办公室 0539-8314140"
     )
+
+
+def test_an_item_behind_schedule_quotes_what_its_units_say_stands_in_the_way(tmp_path: Path) -> None:
+    """玉环's key-work table (seed 000) through init, templates and returns: under 进度滞后的事项 the
+    item behind is followed by its units' 存在问题及解决建议, as the leadership reads them; an item on
+    schedule with none says nothing more."""
+    from consolidate.kinds.demo import fill_template
+
+    from .tables import KEY_WORK, build
+
+    table = build(KEY_WORK, tmp_path / "重点工作.xlsx")
+    assert run("init", tmp_path / "2025Q1", "--from", table)[0] == 0
+    spec = tmp_path / "2025Q1" / "report.xlsx"
+    assert run("templates", spec, "-o", tmp_path / "模板")[0] == 0
+    returns = tmp_path / "收回"
+    returns.mkdir()
+    answers = {
+        "医政医管科": {
+            "T01": {"progress": "出台首诊定制医疗服务体系建设工作方案（玉卫健〔2025〕7号）", "status": "正常"},
+            "T03": {
+                "progress": "龙溪镇卫生院急救分站完成选址",
+                "status": "滞后",
+                "problems": "用地手续未完成，已协调自然资源局加快办理",
+            },
+        },
+        "规划信息科": {"T02": {"progress": "市公卫中心项目启动桩基施工，完成工程桩试桩检测", "status": "正常"}},
+    }
+    for unit, rows in answers.items():
+        (template,) = (tmp_path / "模板").glob(f"*_{unit}.xlsx")
+        fill_template(template, returns / template.name, rows, contact="张三", phone="0576-87221111")
+    code, output = run("report", returns, "-o", tmp_path / "进展.docx")
+    assert code == 0, output
+    paragraphs = [p for p in _paragraphs(tmp_path / "进展.docx") if p]
+    at = paragraphs.index("二、进度滞后的事项")
+    assert paragraphs[at + 1 : at + 5] == [
+        "3.健全院前急救体系。（滞后单位：医政医管科）",
+        "存在问题及解决建议：",
+        "【医政医管科】用地手续未完成，已协调自然资源局加快办理",
+        "三、各单位完成情况排名",
+    ]
+    assert paragraphs.count("存在问题及解决建议：") == 1

@@ -9,6 +9,7 @@ legends of 趋势) and the progress document all read them from here.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,6 +39,12 @@ class Roles:
     text: FieldSpec | None  # the item's own text (the task)
     number: FieldSpec | None  # the item's number (序号)
     narrative: FieldSpec | None  # the units' progress reports (joined)
+    # The units' problems and what they suggest (存在问题及解决建议): another joined text they fill
+    # in, named so; the progress document quotes it under an item behind schedule.
+    problems: FieldSpec | None = None
+
+
+_PROBLEMS = re.compile(r"问题|困难|建议|problem|difficult|suggest", re.IGNORECASE)
 
 
 def guess_measure(fields: Sequence[FieldSpec]) -> FieldSpec | None:
@@ -72,6 +79,7 @@ def find_roles(fields: Sequence[FieldSpec], items: Sequence[Item]) -> Roles:
     target = target or next((f for f in summed if f.source == "item"), None)
     measure = guess_measure(fields)
     item_texts = [f for f in fields if f.source == "item" and f.kind.free_text and f is not measure]
+    narrative = next((f for f in fields if f.effective_aggregate == "join"), None)
     number = next((f for f in item_texts if f.id == "no" or normalise(f.label) in NUMBER_LABELS), None)
     return Roles(
         done=done,
@@ -81,7 +89,15 @@ def find_roles(fields: Sequence[FieldSpec], items: Sequence[Item]) -> Roles:
         status=next((f for f in fields if f.effective_aggregate == "worst" and f.worst_order), None),
         text=_task(item_texts, number, items),
         number=number,
-        narrative=next((f for f in fields if f.effective_aggregate == "join"), None),
+        narrative=narrative,
+        problems=next(
+            (
+                f
+                for f in fields
+                if f is not narrative and f.is_input and f.effective_aggregate == "join" and _PROBLEMS.search(f.label)
+            ),
+            None,
+        ),
     )
 
 

@@ -75,6 +75,7 @@ DOCUMENT: dict[str, tuple[str, str]] = {
         "correctly and on time.{% endif %}",
     ),
     # Headings and labels
+    "doc.field": ("{label}：", "{label}:"),
     "doc.h.items": ("一、各事项进展情况", "1. Progress by item"),
     "doc.h.behind": ("二、进度滞后的事项", "2. Items behind schedule"),
     "doc.h.ranking": ("三、各单位完成情况排名", "3. Units ranked by completion"),

@@ -126,6 +126,12 @@ def _item(
             text = record.values.get(figures.narrative.id)
             if text:
                 narratives.append((names[record.unit_code], str(text)))
+    problems = []
+    if figures.problems is not None:
+        for record in records:
+            text = record.values.get(figures.problems.id)
+            if text:
+                problems.append((names[record.unit_code], str(text)))
     behind = []
     if figures.status is not None and figures.status.worst_order:
         worst = figures.status.worst_order[0]
@@ -153,6 +159,7 @@ def _item(
         "status": values.get(figures.status.id) if figures.status else None,
         "behind_units": behind,
         "narratives": narratives,
+        "problems": problems,
     }
 
 
@@ -203,9 +210,15 @@ def write_document(result: MergeResult, path: str | Path, lang: Lang | None = No
             _paragraph(doc, texts["narrative"].render(context, item=item, unit=unit, text=text), BODY_FONT, BODY_SIZE)
     _paragraph(doc, t("doc.h.behind", lang), HEADING_FONTS[0], BODY_SIZE)
     behind = [i for i in context["item_list"] if context["behind_value"] is not None and i["behind_units"]]
+    problems = result.spec.roles.problems
     for item in behind:
         line = texts["behind_item"].render(context, item=item, units=item["behind_units"])
         _paragraph(doc, line, BODY_FONT, BODY_SIZE)
+        if problems is not None and item["problems"]:  # what the units say stands in the way
+            _paragraph(doc, t("doc.field", lang, label=problems.heading(lang)), BODY_FONT, BODY_SIZE)
+            for unit, text in item["problems"]:
+                narrative = texts["narrative"].render(context, item=item, unit=unit, text=text)
+                _paragraph(doc, narrative, BODY_FONT, BODY_SIZE)
     if not behind:
         _paragraph(doc, t("doc.no_behind", lang), BODY_FONT, BODY_SIZE)
     _paragraph(doc, t("doc.h.ranking", lang), HEADING_FONTS[0], BODY_SIZE)
