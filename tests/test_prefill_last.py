@@ -92,3 +92,32 @@ def test_the_template_sent_back_untouched_texts_and_all_is_the_blank_form(demo: 
     result = merge_returns(load_spec(demo.spec), [returns], history=demo.folder / "spec" / "history.sqlite")
     assert result.statuses["LS"] == "returned"
     assert [i.code for i in result.issues if i.unit == "LS" and i.level.value != "error"].count("I-NOT-UPDATED") == 4
+
+
+def test_a_unit_that_missed_a_month_is_told_which_month_its_text_is_from(demo: DemoResult, tmp_path: Path) -> None:
+    """临沂高新区 did not return August: its September template starts from its July text, and
+    填报说明 says so (as its 上期 column's title does)."""
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from consolidate.cli import app
+
+    folder = tmp_path / "demo"
+    shutil.copytree(demo.folder, folder)
+    done = CliRunner().invoke(app, ["next", str(folder / "spec" / "report.yaml")])
+    assert done.exit_code == 0, done.output
+    done = CliRunner().invoke(app, ["templates", str(folder / "spec" / "report.yaml"), "-o", str(tmp_path / "9月")])
+    assert done.exit_code == 0, done.output
+    (gx,) = (tmp_path / "9月").glob("*_临沂高新区.xlsx")
+    book = openpyxl.load_workbook(gx)
+    assert book["填报"]["E5"].value == "上期累计完成（2020-07）"
+    rows = {r[0]: r for r in book["填报说明"].iter_rows(values_only=True) if r[0]}
+    assert rows["进展情况"][4] == (
+        "按时间顺序分条写明本月及累计开展的工作。已预填本单位 2020-07 报送的内容：请在其后补写本期的进展"
+    )
+    july = _progress(demo.folder / "returns-2020-07" / "2020-07_2020年民生实事工作7月份进展情况_临沂高新区.xlsx")
+    assert _progress(gx) == july
+    (ls,) = (tmp_path / "9月").glob("*_兰山区.xlsx")
+    ls_rows = {r[0]: r for r in openpyxl.load_workbook(ls)["填报说明"].iter_rows(values_only=True) if r[0]}
+    assert ls_rows["进展情况"][4].endswith("已预填本单位上期报送的内容：请在其后补写本期的进展")

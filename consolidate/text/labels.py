@@ -30,10 +30,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "已预填本单位上期报送的内容：请在其后补写本期的进展",
         "It starts with what your unit returned last time: add this period's progress after it",
     ),
-    "instr.prefilled_last": (
-        "{help}。已预填本单位上期报送的内容：请在其后补写本期的进展",
-        "{help}. It starts with what your unit returned last time: add this period's progress after it",
+    "instr.prefilled_as_of": (
+        "已预填本单位 {period} 报送的内容：请在其后补写本期的进展",
+        "It starts with what your unit returned for {period}: add this period's progress after it",
     ),
+    "instr.prefilled_after": ("{help}。{started}", "{help}. {started}"),
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "prefilled": ("预填", "pre-filled"),

@@ -437,7 +437,7 @@ def _write(
     sheet.set_footer("&C&P / &N")
     if refill is None or refill.front is None:
         sheet.activate()
-    _instructions(book, spec, texts, prefilled)
+    _instructions(book, spec, texts, prefilled, str(as_of or ""))
     _metadata(book, spec, texts, layout, spec_file, marks)
     book.close()
     return book
@@ -487,8 +487,9 @@ def constraint_text(field: FieldSpec, lg: Lang) -> str:
     return t("sep.semi", lg).join(parts)
 
 
-def _instructions(book: Any, spec: Spec, unit: UnitSpec, prefilled: set[str]) -> None:
-    """填报说明; a field some row starts from the unit's last text says so."""
+def _instructions(book: Any, spec: Spec, unit: UnitSpec, prefilled: set[str], as_of: str = "") -> None:
+    """填报说明; a field some row starts from the unit's last text says so (and of which period,
+    ``as_of``, when that is older than the previous one: the unit did not report then)."""
     lang = spec.lang
     sheet = book.get_worksheet_by_name(t("sheet.instructions", lang))
     wrap = book.add_format({"text_wrap": True, "valign": "top", "border": 1})
@@ -521,11 +522,11 @@ def _instructions(book: Any, spec: Spec, unit: UnitSpec, prefilled: set[str]) ->
         required = t("yes", lang) if field.required else ""
         help_text = field.help or ""
         if field.id in prefilled:
-            help_text = (
-                t("instr.prefilled_last", lang, help=help_text.rstrip("。.；; "))
-                if help_text
-                else t("instr.prefilled", lang)
-            )
+            started = t("instr.prefilled_as_of", lang, period=as_of) if as_of else t("instr.prefilled", lang)
+            if help_text:
+                help_text = t("instr.prefilled_after", lang, help=help_text.rstrip("。.；; "), started=started)
+            else:
+                help_text = started
         row = (field.heading(lang), kind, required, constraint_text(field, lang), help_text)
         for col, value in enumerate(row):
             sheet.write_string(top + 1 + i, col, value, wrap)
