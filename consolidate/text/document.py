@@ -56,7 +56,13 @@ DOCUMENT: dict[str, tuple[str, str]] = {
         "Note: a unit's items are in different units of measure (people, sites…), which cannot be added up; "
         "its completion is the mean of its items' rates.",
     ),
-    "doc.narrative": ("【{{ unit }}】{{ text }}", "[{{ unit }}] {{ text }}"),
+    # ``unchanged``: the period the unit's text is word for word from (sent back as its template
+    # started it), else none.
+    "doc.narrative": (
+        "【{{ unit }}】{{ text }}{% if unchanged %}（与{{ unchanged }}报送的内容相同，本期未更新）{% endif %}",
+        "[{{ unit }}] {{ text }}{% if unchanged %} (word for word as returned for {{ unchanged }}: not updated)"
+        "{% endif %}",
+    ),
     "doc.behind_item": (
         "{% if item.no %}{{ item.no }}.{% endif %}{{ item.text }}（滞后单位：{{ units | join('、') }}）",
         "{% if item.no %}{{ item.no }}. {% endif %}{{ item.text }} (behind: {{ units | join(', ') }})",

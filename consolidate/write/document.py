@@ -27,7 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..check import Record
-from ..common import KIND_DOCUMENT, MARK, atomic_output, kind_mark, number_text, tidy_number
+from ..common import KIND_DOCUMENT, MARK, atomic_output, kind_mark, number_text, same_text, tidy_number
 from ..merge import MergeResult, SummaryRow
 from ..spec import Spec
 from ..spec.document import environment
@@ -121,11 +121,16 @@ def _item(
     counted = [u for u in item.units if u in counted_units]
     left_out = [names[u] for u in item.units if u not in counted_units]
     narratives = []
+    unchanged: dict[str, str] = {}  # unit name → the period its text is word for word from
     if figures.narrative is not None:
+        view = result.history if figures.narrative.prefill == "last" else None
         for record in records:
             text = record.values.get(figures.narrative.id)
             if text:
                 narratives.append((names[record.unit_code], str(text)))
+                last = view.last(record.unit_code, row.key, figures.narrative.id) if view is not None else None
+                if last is not None and same_text(text, last[1]):
+                    unchanged[names[record.unit_code]] = last[0]
     problems = []
     if figures.problems is not None:
         for record in records:
@@ -159,6 +164,7 @@ def _item(
         "status": values.get(figures.status.id) if figures.status else None,
         "behind_units": behind,
         "narratives": narratives,
+        "unchanged": unchanged,
         "problems": problems,
     }
 
@@ -172,7 +178,10 @@ def item_paragraphs(result: MergeResult, lang: Lang | None = None) -> dict[str, 
     out = {}
     for item in context["item_list"]:
         lines = [texts["progress"].render(context, item=item)]
-        lines += [texts["narrative"].render(context, item=item, unit=u, text=x) for u, x in item["narratives"]]
+        lines += [
+            texts["narrative"].render(context, item=item, unit=u, text=x, unchanged=item["unchanged"].get(u))
+            for u, x in item["narratives"]
+        ]
         out[item["id"]] = "\n".join(line for line in lines if line)
     return out
 
@@ -207,7 +216,10 @@ def write_document(result: MergeResult, path: str | Path, lang: Lang | None = No
         _paragraph(doc, texts["item_heading"].render(context, item=item), HEADING_FONTS[1], BODY_SIZE)
         _paragraph(doc, texts["progress"].render(context, item=item), BODY_FONT, BODY_SIZE)
         for unit, text in item["narratives"]:
-            _paragraph(doc, texts["narrative"].render(context, item=item, unit=unit, text=text), BODY_FONT, BODY_SIZE)
+            said = texts["narrative"].render(
+                context, item=item, unit=unit, text=text, unchanged=item["unchanged"].get(unit)
+            )
+            _paragraph(doc, said, BODY_FONT, BODY_SIZE)
     _paragraph(doc, t("doc.h.behind", lang), HEADING_FONTS[0], BODY_SIZE)
     behind = [i for i in context["item_list"] if context["behind_value"] is not None and i["behind_units"]]
     problems = result.spec.roles.problems
@@ -217,7 +229,7 @@ def write_document(result: MergeResult, path: str | Path, lang: Lang | None = No
         if problems is not None and item["problems"]:  # what the units say stands in the way
             _paragraph(doc, t("doc.field", lang, label=problems.heading(lang)), BODY_FONT, BODY_SIZE)
             for unit, text in item["problems"]:
-                narrative = texts["narrative"].render(context, item=item, unit=unit, text=text)
+                narrative = texts["narrative"].render(context, item=item, unit=unit, text=text, unchanged=None)
                 _paragraph(doc, narrative, BODY_FONT, BODY_SIZE)
     if not behind:
         _paragraph(doc, t("doc.no_behind", lang), BODY_FONT, BODY_SIZE)
