@@ -121,3 +121,25 @@ def test_a_unit_that_missed_a_month_is_told_which_month_its_text_is_from(demo: D
     (ls,) = (tmp_path / "9月").glob("*_兰山区.xlsx")
     ls_rows = {r[0]: r for r in openpyxl.load_workbook(ls)["填报说明"].iter_rows(values_only=True) if r[0]}
     assert ls_rows["进展情况"][4].endswith("已预填本单位上期报送的内容：请在其后补写本期的进展")
+
+
+def test_the_summary_says_whose_part_of_a_joined_text_was_not_updated(demo: DemoResult) -> None:
+    """汇总's 进展情况 of the item 临沭县 sent back as July's has a note naming it (no shading: the
+    text is what was returned, only not new); the JSON has the same note."""
+    from consolidate.write import summary_json
+    from consolidate.write.tables import summary_table
+
+    table = summary_table(demo.result, "zh")
+    notes = {k: (v.text, v.partial) for k, v in table.notes.items() if k[1] == "progress"}
+    assert notes == {(0, "progress"): ("本期未更新（与之前报送的内容一字不差）：临沭县（2020-07）", False)}
+    assert table.rows[0][0] == "33"  # the first item, 两癌检查
+    english = summary_table(demo.result, "en").notes[(0, "progress")].text
+    assert english == "Not updated this period (word for word as returned before): 临沭县 (2020-07)"
+    data = summary_json(demo.result)
+    assert {
+        "row": 0,
+        "column": "progress",
+        "partial": False,
+        "computed_over_complete_pairs": False,
+        "note": "本期未更新（与之前报送的内容一字不差）：临沭县（2020-07）",
+    } in data["summary"]["notes"]

@@ -193,6 +193,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "counted over the units with a figure both this period and before (like for like)",
     ),
     "partial.older": ("上期数取自更早的一期：{units}", "Earlier figure taken from an older period: {units}"),
+    "note.not_updated": (
+        "本期未更新（与之前报送的内容一字不差）：{units}",
+        "Not updated this period (word for word as returned before): {units}",
+    ),
     "partial.older_one": ("{name}（{period}）", "{name} ({period})"),
     "unlike.note": (
         "各事项的计量单位不同（{measures}），不相加",

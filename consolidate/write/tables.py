@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from ..check import Level
-from ..common import shown
+from ..common import ref_row, shown
 from ..merge import Change, MergeResult, SummaryRow, with_cut_note
 from ..spec import FieldSpec, Spec
 from ..spec.expr import parse
-from ..text import Lang, t
+from ..text import Code, Lang, t
 from ..version import __version__
 
 Kind = str  # text | integer | number | percent | date | datetime | bool | choice
@@ -177,7 +177,37 @@ def summary_table(result: MergeResult, lang: Lang, sheets: Mapping[str, Sequence
     if changes and view is not None:
         _mark_changes(table, result, changes, [*marked, result.total], [*behind, view.total], lang)
     _mark_unreported(table, result, marked, lang)
+    _mark_not_updated(table, result, marked, lang)
     return table
+
+
+def _mark_not_updated(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang: Lang) -> None:
+    """A joined text with a unit's part sent back word for word as its template started it
+    (I-NOT-UPDATED) says whose: last period's words are not read as this period's."""
+    found: dict[tuple[str, str], list[str]] = {}  # (item, field) → the units, with their period
+    rows: dict[str, dict[int, str]] = {}  # unit → its records' rows → item
+    for issue in result.issues:
+        if issue.code != Code.I_NOT_UPDATED or not issue.unit:
+            continue
+        if issue.unit not in rows:
+            rows[issue.unit] = {r.row: r.item_id for r in result.records_of(issue.unit) if r.item_id}
+        item = rows[issue.unit].get(ref_row(issue.cell))
+        if item is not None:
+            name = t(
+                "partial.older_one",
+                lang,
+                name=result.spec.unit_map[issue.unit].name,
+                period=issue.params.get("previous_period", ""),
+            )
+            found.setdefault((item, issue.field), []).append(name)
+    if not found:
+        return
+    for r, row in enumerate(marked):
+        for column in table.columns:
+            units = found.get((row.key, column.key))
+            if units and (r, column.key) not in table.notes:
+                text = t("note.not_updated", lang, units=t("sep.list", lang).join(units))
+                table.notes[(r, column.key)] = Note(text, partial=False)
 
 
 def _mark_unreported(table: Table, result: MergeResult, marked: Sequence[SummaryRow], lang: Lang) -> None:
