@@ -143,3 +143,19 @@ def test_the_summary_says_whose_part_of_a_joined_text_was_not_updated(demo: Demo
         "computed_over_complete_pairs": False,
         "note": "本期未更新（与之前报送的内容一字不差）：临沭县（2020-07）",
     } in data["summary"]["notes"]
+
+
+def test_a_row_is_as_tall_as_the_text_it_starts_from(demo: DemoResult, tmp_path: Path) -> None:
+    """A long last text (a year's ①…⑥ list) makes its row tall enough to read it; without it the
+    row keeps the height its other cells ask for."""
+    from consolidate.write import write_templates
+
+    spec = load_spec(demo.spec)
+    long = "\n".join(f"{'①②③④⑤⑥'[n]}{n + 3}月：完成全市电子健康卡发行，二级及以上医院全部上线运行。" for n in range(6))
+    (with_text,) = write_templates(spec, tmp_path / "a", ["LS"], previous={"LS": {("T01", "progress"): long}})
+    (without,) = write_templates(spec, tmp_path / "b", ["LS"], previous={"LS": {}})
+    tall = openpyxl.load_workbook(with_text)["填报"].row_dimensions[6].height
+    plain = openpyxl.load_workbook(without)["填报"].row_dimensions[6].height
+    assert openpyxl.load_workbook(with_text)["填报"]["H6"].value == long
+    assert tall is not None and tall >= 6 * 14  # six lines of 11-point text
+    assert plain is None or plain < tall / 2
