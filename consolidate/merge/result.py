@@ -15,7 +15,7 @@ from typing import Any, Literal
 from ..check import Issue, Level, Located, Record, count_levels
 from ..periods import HistoryView, Recording
 from ..spec import Spec
-from ..text import Lang, Msg
+from ..text import Code, Lang, Msg
 from .aggregate import Figures, SummaryRow
 from .frames import Frames, ParquetOrigin, detail_frame, detail_from_parquet, summary_frame
 from .store import Records
@@ -96,6 +96,15 @@ class MergeResult:
     def totals(self) -> dict[str, Any]:
         """The totals row's values (``total.values``)."""
         return self.figures.total.values
+
+    def not_updated(self) -> dict[tuple[str, str, str], str]:
+        """(unit, item, field) → the period a text is word for word from, for each text sent back
+        as its template started it (the I-NOT-UPDATED notes)."""
+        return {
+            (i.unit, str(i.params["item"]), i.field): str(i.params.get("previous_period", ""))
+            for i in self.issues
+            if i.code == Code.I_NOT_UPDATED and "item" in i.params
+        }
 
     def records_of(self, unit_code: str) -> list[Record]:
         """The records of the return kept for one unit."""

@@ -95,7 +95,9 @@ def compare(spec: Spec, view: HistoryView, records: Iterable[Record], returns: M
             text, last = values.get(f.id), view.last(unit, item, f.id)
             if isinstance(text, str) and text.strip() and last is not None and same_text(text, last[1]):
                 issues.append(
-                    _issue(Code.I_NOT_UPDATED, record, f.id, f.label, where(f.id), text, previous_period=last[0])
+                    _issue(
+                        Code.I_NOT_UPDATED, record, f.id, f.label, where(f.id), text, previous_period=last[0], item=item
+                    )
                 )
         for f in numeric:
             now = _number(values.get(f.id))

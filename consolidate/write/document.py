@@ -27,9 +27,9 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from ..check import Record
-from ..common import KIND_DOCUMENT, MARK, atomic_output, kind_mark, number_text, same_text, tidy_number
+from ..common import KIND_DOCUMENT, MARK, atomic_output, kind_mark, number_text, tidy_number
 from ..merge import MergeResult, SummaryRow
-from ..spec import Spec
+from ..spec import FieldSpec, Spec
 from ..spec.document import environment
 from ..spec.expr import excel_round
 from ..spec.roles import Roles
@@ -73,7 +73,8 @@ def document_context(result: MergeResult, lang: Lang) -> dict[str, Any]:
     for record in result.records:  # in the spec's unit order
         by_item.setdefault(record.item_id or "", []).append(record)
     rows = result.summary if spec.rows == "fixed" else []
-    items = [_item(result, row, by_item.get(row.key, []), figures, names) for row in rows]
+    stale = result.not_updated()
+    items = [_item(result, row, by_item.get(row.key, []), figures, names, stale) for row in rows]
     assessed = [i for i in items if i["status"] is not None]
     behind_value = figures.status.worst_order[0] if figures.status is not None else None
     return {
@@ -111,32 +112,29 @@ def _day(day: dt.date | None, lang: Lang) -> str:
 
 
 def _item(
-    result: MergeResult, row: SummaryRow, records: list[Record], figures: Roles, names: Mapping[str, str]
+    result: MergeResult,
+    row: SummaryRow,
+    records: list[Record],
+    figures: Roles,
+    names: Mapping[str, str],
+    stale: Mapping[tuple[str, str, str], str],
 ) -> dict[str, Any]:
-    """One item's figures (as 汇总 has them), its units' reports in unit order, who is behind."""
+    """One item's figures (as 汇总 has them), its units' reports in unit order, who is behind;
+    ``stale``: :meth:`MergeResult.not_updated`."""
     item = result.spec.item_map[row.key]
     values = row.values
     # The units whose figures are in the item's total: they reported it, with the count done.
     counted_units = {r.unit_code for r in records if figures.done is None or r.values.get(figures.done.id) is not None}
     counted = [u for u in item.units if u in counted_units]
     left_out = [names[u] for u in item.units if u not in counted_units]
-    narratives = []
-    unchanged: dict[str, str] = {}  # unit name → the period its text is word for word from
-    if figures.narrative is not None:
-        view = result.history if figures.narrative.prefill == "last" else None
-        for record in records:
-            text = record.values.get(figures.narrative.id)
-            if text:
-                narratives.append((names[record.unit_code], str(text)))
-                last = view.last(record.unit_code, row.key, figures.narrative.id) if view is not None else None
-                if last is not None and same_text(text, last[1]):
-                    unchanged[names[record.unit_code]] = last[0]
-    problems = []
-    if figures.problems is not None:
-        for record in records:
-            text = record.values.get(figures.problems.id)
-            if text:
-                problems.append((names[record.unit_code], str(text)))
+    narratives = _unit_texts(records, figures.narrative, names)
+    problems = _unit_texts(records, figures.problems, names)
+    # unit name → the period its text is word for word from (sent back as its template started it)
+    unchanged = {
+        names[r.unit_code]: stale[key]
+        for r in records
+        if figures.narrative is not None and (key := (r.unit_code, row.key, figures.narrative.id)) in stale
+    }
     behind = []
     if figures.status is not None and figures.status.worst_order:
         worst = figures.status.worst_order[0]
@@ -167,6 +165,13 @@ def _item(
         "unchanged": unchanged,
         "problems": problems,
     }
+
+
+def _unit_texts(records: list[Record], field: FieldSpec | None, names: Mapping[str, str]) -> list[tuple[str, str]]:
+    """(unit name, text) of ``field`` for each record that has one, in unit order."""
+    if field is None:
+        return []
+    return [(names[r.unit_code], str(r.values[field.id])) for r in records if r.values.get(field.id)]
 
 
 def item_paragraphs(result: MergeResult, lang: Lang | None = None) -> dict[str, str]:

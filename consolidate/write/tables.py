@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from ..check import Level
-from ..common import ref_row, shown
+from ..common import shown
 from ..merge import Change, MergeResult, SummaryRow, with_cut_note
 from ..spec import FieldSpec, Spec
 from ..spec.expr import parse
-from ..text import Code, Lang, t
+from ..text import Lang, t
 from ..version import __version__
 
 Kind = str  # text | integer | number | percent | date | datetime | bool | choice
@@ -185,23 +185,9 @@ def _mark_not_updated(table: Table, result: MergeResult, marked: Sequence[Summar
     """A joined text with a unit's part sent back word for word as its template started it
     (I-NOT-UPDATED) says whose: last period's words are not read as this period's."""
     found: dict[tuple[str, str], list[str]] = {}  # (item, field) → the units, with their period
-    rows: dict[str, dict[int, str]] = {}  # unit → its records' rows → item
-    for issue in result.issues:
-        if issue.code != Code.I_NOT_UPDATED or not issue.unit:
-            continue
-        if issue.unit not in rows:
-            rows[issue.unit] = {r.row: r.item_id for r in result.records_of(issue.unit) if r.item_id}
-        item = rows[issue.unit].get(ref_row(issue.cell))
-        if item is not None:
-            name = t(
-                "partial.older_one",
-                lang,
-                name=result.spec.unit_map[issue.unit].name,
-                period=issue.params.get("previous_period", ""),
-            )
-            found.setdefault((item, issue.field), []).append(name)
-    if not found:
-        return
+    for (unit, item, field_id), period in result.not_updated().items():
+        name = t("partial.older_one", lang, name=result.spec.unit_map[unit].name, period=period)
+        found.setdefault((item, field_id), []).append(name)
     for r, row in enumerate(marked):
         for column in table.columns:
             units = found.get((row.key, column.key))

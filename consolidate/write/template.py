@@ -371,10 +371,10 @@ def _write(
     heights = RowHeights([w for (_, _, p), w in zip(placed, widths, strict=True) if not p])
     own_columns = [f.id for _, f, p in placed if not p]
     letters = {fid: xl_col_to_name(c) for fid, c in layout.columns.items()}
-    started: dict[str, Any] = {}  # a row's prefill: last texts
     prefilled: set[str] = set()  # the fields some row starts from the unit's last text
     marks: dict[str, str] = {}  # cell → text_mark of the text it starts from, for _meta
     for (row, values), key in zip(data_rows, keys, strict=True):
+        started: dict[str, Any] = {}  # the row's prefill: last texts
         typed = {**values, **(refill.typed.get(key, {}) if refill else {})}
         if formulas:
             refs = {fid: f"{letter}{row}" for fid, letter in letters.items()}
@@ -412,7 +412,6 @@ def _write(
             **({f: v for (k, f), v in refill.values.items() if k == key} if refill else {}),
         }
         prefilled.update(started)
-        started.clear()
         height = heights([shown_values.get(fid) for fid in own_columns])
         if height is not None:
             sheet.set_row(row - 1, height)
